@@ -1,0 +1,78 @@
+"""Commands that run the site: init, seed, serve, demo."""
+from __future__ import annotations
+
+import click
+
+from ..db import session_scope
+
+DEMO_HOST = "127.0.0.1"
+DEMO_PORT = 5000
+
+
+def _app():
+    from .. import create_app
+    return create_app()
+
+
+@click.command()
+def init() -> None:
+    """Create or upgrade the database schema (Alembic)."""
+    from .. import migrate
+    app = _app()
+    migrate.upgrade(app.config["DATABASE_URL"])
+    click.echo(f"Database ready: {_safe_url(app.config['DATABASE_URL'])}")
+
+
+@click.command()
+@click.option("--demo", is_flag=True, help="Also load demo enterprises, postings, events and accounts.")
+def seed(demo: bool) -> None:
+    """Load the industrial chains (and demo data); running it twice creates no duplicates."""
+    from ..services import seeding
+    app = _app()
+    with session_scope(app) as session:
+        report = seeding.seed_chains(session)
+        if demo:
+            report.update(seeding.seed_demo(session))
+    for key, (added, total) in report.items():
+        click.echo(f"{key:<14} {added:>5} added, {total:>5} in database")
+
+
+def _run(app, host: str, port: int, debug: bool) -> None:
+    app.run(host=host, port=port, debug=debug, use_reloader=False)
+
+
+@click.command()
+@click.option("--host", default=DEMO_HOST, show_default=True)
+@click.option("--port", default=DEMO_PORT, show_default=True, type=int)
+@click.option("--debug/--no-debug", default=False)
+def serve(host: str, port: int, debug: bool) -> None:
+    """Run the development server."""
+    _run(_app(), host, port, debug)
+
+
+@click.command()
+@click.option("--host", default=DEMO_HOST, show_default=True)
+@click.option("--port", default=DEMO_PORT, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Prepare the demo database and stop.")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """init + seed --demo + serve, printing the URL and the demo log-ins."""
+    from .. import migrate
+    from ..services import seeding
+    app = _app()
+    migrate.upgrade(app.config["DATABASE_URL"])
+    with session_scope(app) as session:
+        seeding.seed_chains(session)
+        seeding.seed_demo(session)
+    click.echo("")
+    click.echo(f"Matchmaker demo: http://{host}:{port}/")
+    click.echo("Demo log-ins (password for all: %s):" % seeding.DEMO_PASSWORD)
+    for account in seeding.DEMO_ACCOUNTS:
+        click.echo(f"  {account['role_label']:<28} {account['email']}")
+    click.echo("")
+    if not no_serve:
+        _run(app, host, port, False)
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,56 @@
+"""Meeting time slots of a fair, generated from opening hours, meeting length and breaks."""
+from __future__ import annotations
+
+__all__ = ["generate_slots", "SlotError"]
+
+
+class SlotError(ValueError):
+    """The hours, length or breaks of a fair do not make a valid day."""
+
+
+def _minutes(hhmm: str) -> int:
+    try:
+        hours, minutes = hhmm.strip().split(":")
+        value = int(hours) * 60 + int(minutes)
+    except (AttributeError, ValueError):
+        raise SlotError(f"时间格式应为 HH:MM / time must be HH:MM, got {hhmm!r}") from None
+    if not 0 <= value < 24 * 60 or not 0 <= int(minutes) < 60:
+        raise SlotError(f"时间超出范围 / time out of range: {hhmm!r}")
+    return value
+
+
+def _fmt(value: int) -> str:
+    return f"{value // 60:02d}:{value % 60:02d}"
+
+
+def generate_slots(start: str, end: str, minutes: int, breaks=()) -> list[str]:
+    """Start times (``"HH:MM"``) of the meeting slots between ``start`` and ``end``.
+
+    A slot must fit entirely before ``end`` and must not overlap any ``(from, to)``
+    break; after a break the next slot starts when the break ends.
+
+    Examples
+    --------
+    >>> generate_slots("09:00", "10:00", 20)
+    ['09:00', '09:20', '09:40']
+    >>> generate_slots("09:00", "10:20", 20, [("09:40", "10:00")])
+    ['09:00', '09:20', '10:00']
+    """
+    if not isinstance(minutes, int) or minutes <= 0:
+        raise SlotError("会谈时长必须为正整数分钟 / meeting length must be a positive number of minutes")
+    lo, hi = _minutes(start), _minutes(end)
+    if hi <= lo:
+        raise SlotError(f"结束时间须晚于开始时间 / end {end} must be after start {start}")
+    spans = sorted((_minutes(a), _minutes(b)) for a, b in breaks)
+    for a, b in spans:
+        if b <= a:
+            raise SlotError(f"休息时段无效 / break {_fmt(a)}–{_fmt(b)} ends before it starts")
+    slots, t = [], lo
+    while t + minutes <= hi:
+        clash = next(((a, b) for a, b in spans if t < b and a < t + minutes), None)
+        if clash:
+            t = clash[1]
+            continue
+        slots.append(_fmt(t))
+        t += minutes
+    return slots

@@ -1,0 +1,215 @@
+"""Text normalisation and tokenisation for Chinese, English and mixed postings.
+
+Postings arrive in simplified Chinese, traditional Chinese (Taiwan and Hong Kong
+usage), English, or a mix, typed with full-width or half-width characters.
+:func:`normalize` maps all of these onto one canonical form so that the same
+words written differently compare equal, and :func:`tokenize` cuts the
+canonical form into the tokens the ranking engine indexes:
+
+* CJK character bigrams (a run of one CJK character gives that character),
+  with a single Latin letter glued to a following CJK run (``n型``, ``p型``);
+* Latin words, case-folded, with light plural folding (``trackers`` ->
+  ``tracker``, ``batteries`` -> ``battery``);
+* numbers with their unit kept as one token (``200wh/kg``, ``25.8%``,
+  ``182.2×183.75mm``, ``62817``).
+
+Both functions are written for throughput: the engine runs them on up to a
+million postings, so :func:`normalize_many` converts a whole batch in one
+OpenCC call.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+__all__ = [
+    "normalize",
+    "normalize_many",
+    "tokenize",
+    "stem",
+    "CJK_CLASS",
+]
+
+#: Character class of the CJK ideographs that form bigrams.
+CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+# "10¹⁵" means 10^15; NFKC alone would turn it into the number 1015.
+_EXPONENT_RE = re.compile(r"(?<=\d)([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+# Dashes and the minus sign all mean "-" in specs ("450–500g/m²", "−20℃").
+_DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-", "‒": "-",
+                         "〜": "~", "\n": " ", "\r": " ", "\t": " "})
+_SPACE_RE = re.compile(r"[^\S\n]+")
+_THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# "182.2 × 183.75", "10 x 10", "2*2" -> "182.2×183.75"
+_TIMES_RE = re.compile(r"(?<=\d) ?[×x*] ?(?=\d)")
+_UNITS = (
+    "%|‰|°c|°f|°|"
+    "nm|μm|um|mm|cm|km|m|mil|inch|in|"
+    "mg|kg|g|t|"
+    "mwh|gwh|kwh|wh|gw|mw|kw|w|"
+    "kv|mv|v|ma|a|mah|ah|"
+    "ghz|mhz|khz|hz|"
+    "mpa|kpa|pa|bar|psi|"
+    "ppm|ppb|"
+    "ms|μs|ns|s|min|h|"
+    "ml|l|rpm|dbm|db|hp|ps|kn|n|lm|lx|ω|mω|kω|k|"
+    "万|亿|千|百"
+)
+# Unit spelled after a space ("25.9 %", "1500 V", "150 MW") is glued to its number.
+_NUM_SPACE_UNIT_RE = re.compile(
+    r"(?<=\d) (?=(?:" + _UNITS + r")(?![a-z0-9]))"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    # tw2sp rather than plain t2s: it also maps Taiwan/Hong Kong vocabulary
+    # (矽 -> 硅, 感測器 -> 传感器, 模組 -> 模块, 積體電路 -> 集成电路), which
+    # plain character conversion leaves apart.
+    return opencc.OpenCC("tw2sp")
+
+
+def _finish(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _SPACE_RE.sub(" ", text)
+    if any(ch.isdigit() for ch in text):
+        text = _THOUSANDS_RE.sub("", text)
+        text = _TIMES_RE.sub("×", text)
+        text = _NUM_SPACE_UNIT_RE.sub("", text)
+    return text
+
+
+def _prepare(text: str) -> str:
+    text = text.translate(_DASHES)
+    return _EXPONENT_RE.sub(_exponent, text)
+
+
+def _exponent(m: re.Match) -> str:
+    return "^" + m.group(1).translate(_SUPERSCRIPTS)
+
+
+def normalize(text: str | None) -> str:
+    """Return the canonical form of a posting text.
+
+    Traditional Chinese becomes simplified (with Taiwan/Hong Kong vocabulary
+    mapped to mainland usage), full-width characters become half-width
+    (Unicode NFKC), letters are case-folded, runs of white space collapse to
+    one space, and numbers keep their units (``25.9 %`` -> ``25.9%``,
+    ``182.2 × 183.75 mm`` -> ``182.2×183.75mm``, ``10¹⁵`` -> ``10^15``).
+
+    Parameters
+    ----------
+    text : str or None
+        Any posting text. ``None`` gives ``""``.
+
+    Returns
+    -------
+    str
+        The canonical text, stripped of leading and trailing white space.
+
+    Examples
+    --------
+    >>> normalize("Ｎ型ＴＯＰＣｏｎ電池片，效率≥２５．８％")
+    'n型topcon电池片,效率≥25.8%'
+    """
+    if not text:
+        return ""
+    text = _converter().convert(_prepare(text))
+    return _finish(text).strip()
+
+
+def normalize_many(texts) -> list[str]:
+    """Normalise many texts at once; same result as ``[normalize(t) for t in texts]``.
+
+    The batch is converted with a single OpenCC call, which is several times
+    faster than one call per text.
+    """
+    texts = [_prepare(t) if t else "" for t in texts]
+    if not texts:
+        return []
+    out: list[str] = []
+    # Bounded chunks keep the joined string (and OpenCC's copy of it) small.
+    step = 4096
+    convert = _converter().convert
+    for start in range(0, len(texts), step):
+        chunk = "\n".join(texts[start:start + step])
+        chunk = _finish(convert(chunk))
+        out.extend(part.strip() for part in chunk.split("\n"))
+    return out
+
+
+_FACTOR = r"\d+(?:\.\d+)?(?:\^-?\d+)?"
+_NUMBER = _FACTOR + r"(?:×" + _FACTOR + r")*"
+_TOKEN_RE = re.compile(
+    # CJK run, optionally led by one Latin letter or digit ("n型", "4g网络" keeps "4g")
+    r"(?P<cjk>(?:(?<![a-z0-9])[a-z](?=[" + CJK_CLASS + r"]))?[" + CJK_CLASS + r"]+)"
+    # number with optional unit (the unit may be compound: "w/m·k", "g/m2", "mg/w")
+    r"|(?P<num>" + _NUMBER + r"(?:(?:" + _UNITS + r")(?:[/·](?:" + _UNITS + r")\d?)*)?(?![a-z0-9]|\.\d))"
+    # Latin word (may hold digits: "ip66", "0bb", "q100")
+    r"|(?P<word>\d*(?:\.\d+)?[a-z][a-z0-9]*)"
+)
+_STEM_EXCEPT = frozenset({"ss", "us", "is", "os", "as", "ys"})
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Fold an English plural onto its singular (light stemming).
+
+    ``cells`` -> ``cell``, ``batteries`` -> ``battery``, ``boxes`` -> ``box``;
+    words of three letters or fewer, and ``-ss``/``-us``/``-is`` endings, stay.
+    """
+    n = len(word)
+    if n <= 3 or word[-1] != "s" or word[-2:] in _STEM_EXCEPT:
+        return word
+    if word.endswith("ies") and n > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes", "zes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def tokenize(text: str, *, normalized: bool = False) -> list[str]:
+    """Cut a text into index tokens.
+
+    Parameters
+    ----------
+    text : str
+        Raw or already normalised text.
+    normalized : bool, default False
+        Skip :func:`normalize` when the caller already did it.
+
+    Returns
+    -------
+    list of str
+        CJK bigrams (single characters for one-character runs), Latin words
+        (plural-folded), and numbers with units, in text order.
+
+    Examples
+    --------
+    >>> tokenize("N型TOPCon電池片 25.8%")
+    ['n型', 'topcon', '电池', '池片', '25.8%']
+    """
+    if not normalized:
+        text = normalize(text)
+    out: list[str] = []
+    append = out.append
+    for m in _TOKEN_RE.finditer(text):
+        kind = m.lastgroup
+        tok = m.group()
+        if kind == "cjk":
+            n = len(tok)
+            if n == 1:
+                append(tok)
+            else:
+                out.extend([tok[i:i + 2] for i in range(n - 1)])
+        elif kind == "word":
+            if len(tok) > 1:
+                append(stem(tok))
+        else:
+            append(tok)
+    return out

@@ -1,0 +1,14 @@
+"""Typed SQLAlchemy models, one module per aggregate."""
+from .audit import AuditLog
+from .chain import ChainGraph
+from .enterprise import Enterprise, Qualification
+from .event import Event, EventParticipant, Meeting, MeetingRequest
+from .posting import Application, Attachment, Capability, Demand
+from .resource import OpenResource, ResourceRequest
+from .user import Notification, PasswordResetToken, User
+
+__all__ = [
+    "Application", "Attachment", "AuditLog", "Capability", "ChainGraph", "Demand", "Enterprise",
+    "Event", "EventParticipant", "Meeting", "MeetingRequest", "Notification", "OpenResource",
+    "PasswordResetToken", "Qualification", "ResourceRequest", "User",
+]

@@ -1,0 +1,183 @@
+"""Idempotent loading of the seed chains and the demo data set.
+
+Every row is looked up by a natural key (credit code, posting ref, e-mail, event key)
+before it is inserted, so running the seed twice leaves the same row counts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..domain import slots as slotrules
+from ..domain.qualifications import normalize_qualification
+from ..models import (Capability, ChainGraph, Demand, Enterprise, Event, EventParticipant,
+                      MeetingRequest, Qualification, User)
+from ..security import hash_password
+from . import chains as chain_service
+
+DEMO = chain_service.SEEDS / "demo"
+#: Demo-only password, printed by ``matchmaker demo``; never use demo accounts in production.
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_ACCOUNTS = (
+    {"email": "admin@demo.matchmaker.cn", "name": "平台管理员", "role": "admin",
+     "role_label": "admin 平台管理员"},
+    {"email": "organiser@demo.matchmaker.cn", "name": "对接会组织方", "role": "organiser",
+     "organisation": "示范市工业和信息化局", "role_label": "organiser 组织方"},
+    {"email": "buyer@demo.matchmaker.cn", "name": "链主采购经理", "role": "enterprise",
+     "enterprise": "large", "role_label": "large enterprise 链主企业"},
+    {"email": "sme@demo.matchmaker.cn", "name": "中小企业销售总监", "role": "enterprise",
+     "enterprise": "sme", "role_label": "SME 专精特新中小企业"},
+)
+
+
+def _count(session: Session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def _jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _date(value):
+    return dt.date.fromisoformat(value) if value else None
+
+
+def seed_chains(session: Session, folder: Path | None = None) -> dict:
+    added, _updated = chain_service.store_chains(session, chain_service.read_seed_chains(folder))
+    return {"chains": (added, _count(session, ChainGraph))}
+
+
+def seed_demo(session: Session, folder: Path | None = None) -> dict:
+    folder = folder or DEMO
+    report = {}
+    by_key, added = _seed_enterprises(session, _jsonl(folder / "enterprises.jsonl"))
+    report["enterprises"] = (added, _count(session, Enterprise))
+    report["users"] = (_seed_users(session, by_key), _count(session, User))
+    report["demands"] = (_seed_postings(session, Demand, _jsonl(folder / "demands.jsonl"), by_key),
+                         _count(session, Demand))
+    report["capabilities"] = (_seed_postings(session, Capability, _jsonl(folder / "capabilities.jsonl"),
+                                             by_key), _count(session, Capability))
+    events = json.loads((folder / "events.json").read_text(encoding="utf-8"))
+    report["events"] = (_seed_events(session, events, by_key), _count(session, Event))
+    return report
+
+
+def _seed_enterprises(session: Session, rows: list[dict]) -> tuple[dict[str, Enterprise], int]:
+    existing = {e.uscc: e for e in session.scalars(select(Enterprise))}
+    by_key, added = {}, 0
+    for row in rows:
+        ent = existing.get(row["uscc"])
+        if ent is None:
+            ent = Enterprise(
+                name=row["name"], uscc=row["uscc"], size=row.get("size"), industry=row.get("industry"),
+                employees=row.get("employees"), revenue_wan=row.get("revenue_wan"),
+                region=row.get("region"), city=row.get("city"), description=row.get("description"),
+                contact=row.get("contact") or {}, chains=row.get("chains") or [],
+                verified=bool(row.get("verified")),
+            )
+            seen = set()
+            for name in row.get("qualifications") or []:
+                canonical = normalize_qualification(name)
+                if canonical in seen:
+                    continue
+                seen.add(canonical)
+                ent.qualifications.append(Qualification(name=name, canonical=canonical,
+                                                        verified=bool(row.get("verified"))))
+            session.add(ent)
+            existing[row["uscc"]] = ent
+            added += 1
+        by_key[row["key"]] = ent
+    session.flush()
+    return by_key, added
+
+
+def _seed_users(session: Session, by_key: dict[str, Enterprise]) -> int:
+    emails = set(session.scalars(select(User.email)))
+    large = next((e for e in by_key.values() if e.size == "large"), None)
+    sme = next((e for e in by_key.values() if e.size != "large" and e.verified), None)
+    added = 0
+    for account in DEMO_ACCOUNTS:
+        if account["email"] in emails:
+            continue
+        enterprise = {"large": large, "sme": sme}.get(account.get("enterprise"))
+        session.add(User(email=account["email"], name=account["name"], role=account["role"],
+                         organisation=account.get("organisation"),
+                         enterprise_id=enterprise.id if enterprise else None,
+                         password_hash=hash_password(DEMO_PASSWORD)))
+        added += 1
+    session.flush()
+    return added
+
+
+_POSTING_FIELDS = {
+    Demand: ("kind", "title", "description", "chain_nodes", "quantity", "unit", "budget", "region",
+             "required_qualifications", "payment_days", "acceptance_criteria", "ip_terms", "status"),
+    Capability: ("title", "description", "chain_nodes", "qualifications", "capacity", "region"),
+}
+
+
+def _seed_postings(session: Session, model, rows: list[dict], by_key: dict[str, Enterprise]) -> int:
+    existing = set(session.execute(select(model.enterprise_id, model.ref)).all())
+    added = 0
+    now = dt.datetime.now(dt.timezone.utc)
+    for row in rows:
+        enterprise = by_key[row["enterprise_key"]]
+        if (enterprise.id, row["id"]) in existing:
+            continue
+        values = {f: row[f] for f in _POSTING_FIELDS[model] if row.get(f) is not None}
+        if model is Demand:
+            values["deadline"] = _date(row.get("deadline"))
+            if values.get("status", "draft") != "draft":
+                values["published_at"] = now
+        session.add(model(ref=row["id"], enterprise_id=enterprise.id, **values))
+        added += 1
+    session.flush()
+    return added
+
+
+def _seed_events(session: Session, events: list[dict], by_key: dict[str, Enterprise]) -> int:
+    added = 0
+    organiser = session.scalar(select(User).where(User.role == "organiser").order_by(User.id))
+    for data in events:
+        event = session.scalar(select(Event).where(Event.key == data["key"]))
+        if event is not None:
+            continue
+        slots = slotrules.generate_slots(data["start"], data["end"], data["meeting_minutes"],
+                                         data.get("breaks") or ())
+        event = Event(
+            key=data["key"], name=data["name"], description=data.get("description"),
+            organiser_id=organiser.id if organiser else None,
+            organisation=organiser.organisation if organiser else None,
+            theme_chains=data.get("theme_chains") or [], theme_nodes=data.get("theme_nodes") or [],
+            venue=data.get("venue"), city=data.get("city"), date=_date(data["date"]),
+            start=data["start"], end=data["end"], meeting_minutes=data["meeting_minutes"],
+            breaks=data.get("breaks") or [], slots=slots, tables=data["tables"],
+            registration_opens=_date(data.get("registration_opens")),
+            registration_closes=_date(data.get("registration_closes")),
+            max_meetings=data.get("max_meetings"), max_open_requests=data.get("max_open_requests"),
+            status="open",
+        )
+        session.add(event)
+        session.flush()
+        participants = {}
+        for p in data["participants"]:
+            participant = EventParticipant(
+                event_id=event.id, enterprise_id=by_key[p["enterprise_key"]].id, role=p["role"],
+                status="approved", table=p.get("table"), unavailable=p.get("unavailable") or [])
+            session.add(participant)
+            participants[p["enterprise_key"]] = participant
+        session.flush()
+        for r in data.get("requests") or []:
+            session.add(MeetingRequest(
+                event_id=event.id, buyer_id=participants[r["buyer"]].id,
+                supplier_id=participants[r["supplier"]].id,
+                requested_by_id=participants[r["buyer"]].id,
+                priority=r.get("priority", 1), status=r.get("status", "pending")))
+        added += 1
+    session.flush()
+    return added

@@ -1,0 +1,49 @@
+"""HTML blueprints: parse -> one service call -> render."""
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Flask, current_app
+from flask_login import current_user
+
+#: Blueprint modules, each exposing ``bp``; order sets the registration order.
+BLUEPRINTS = (
+    "main",
+    "errors",
+)
+
+#: Navigation: (endpoint, Chinese, English, who sees it). Entries whose endpoint does
+#: not exist are skipped, so a blueprint appears in the menu by existing.
+NAV = (
+    ("opportunities.index", "我的商机", "Opportunities", {"enterprise"}),
+    ("demands.index", "需求大厅", "Demands", {"anonymous", "enterprise", "organiser", "admin"}),
+    ("capabilities.index", "企业能力", "Capabilities", {"anonymous", "enterprise", "organiser", "admin"}),
+    ("resources.index", "开放资源", "Open resources", {"anonymous", "enterprise", "organiser", "admin"}),
+    ("chains.index", "产业链图谱", "Chain maps", {"anonymous", "enterprise", "organiser", "admin"}),
+    ("events.index", "对接会", "Fairs", {"anonymous", "enterprise", "organiser", "admin"}),
+    ("search.index", "搜索", "Search", {"anonymous", "enterprise", "organiser", "admin"}),
+    ("admin.index", "管理", "Admin", {"admin"}),
+)
+
+
+def _nav_items():
+    role = current_user.role if current_user.is_authenticated else "anonymous"
+    endpoints = current_app.view_functions
+    return [(ep, zh, en) for ep, zh, en, roles in NAV if ep in endpoints and role in roles]
+
+
+def init_app(app: Flask) -> None:
+    for name in BLUEPRINTS:
+        module = import_module(f"{__name__}.{name}")
+        app.register_blueprint(module.bp)
+        if hasattr(module, "init_app"):
+            module.init_app(app)
+
+    @app.context_processor
+    def _inject_navigation():
+        unread = 0
+        if current_user.is_authenticated and "notifications.index" in app.view_functions:
+            from ..services import notifications
+            from ..db import get_session
+            unread = notifications.unread_count(get_session(), current_user.id)
+        return {"view_endpoints": app.view_functions, "nav_items": _nav_items(), "unread_count": unread}

@@ -1,0 +1,27 @@
+"""Error pages in the user's language."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+
+bp = Blueprint("errors", __name__)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _render(code: int, zh: str, en: str):
+    if _wants_json():
+        return jsonify({"error": {"code": code, "message": en}}), code
+    return render_template("errors/error.html", code=code, zh=zh, en=en), code
+
+
+def init_app(app) -> None:
+    app.register_error_handler(403, lambda e: _render(403, "您无权访问此页面。", "You may not access this page."))
+    app.register_error_handler(404, lambda e: _render(404, "页面不存在。", "Page not found."))
+    app.register_error_handler(413, lambda e: _render(413, "上传的文件太大。", "The upload is too large."))
+    app.register_error_handler(429, lambda e: _render(429, "请求过于频繁，请稍后再试。",
+                                                      "Too many attempts; please wait a moment."))
+    app.register_error_handler(CSRFError, lambda e: _render(
+        400, "表单已过期或无效，请刷新页面后重试。", "The form expired or is invalid; reload the page and try again."))

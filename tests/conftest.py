@@ -1,0 +1,25 @@
+"""Fixtures shared by every test layer."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def services_required() -> bool:
+    return os.environ.get("MATCHMAKER_REQUIRE_SERVICES") == "1"
+
+
+def need_service(reason: str):
+    """Skip for want of an outside part, or fail when CI demands every service."""
+    if services_required():
+        pytest.fail(f"required service missing: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return DATA
