@@ -11,6 +11,7 @@ from . import __version__
 #: Sub-command modules: (module under matchmaker.commands, attribute names).
 COMMANDS = (
     ("site", ("init", "seed", "serve", "demo")),
+    ("chains", ("chains",)),
 )
 
 

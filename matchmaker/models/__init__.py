@@ -5,10 +5,11 @@ from .enterprise import Enterprise, Qualification
 from .event import Event, EventParticipant, Meeting, MeetingRequest
 from .posting import Application, Attachment, Capability, Demand
 from .resource import OpenResource, ResourceRequest
-from .user import Notification, PasswordResetToken, User
+from .search import SearchEntry
+from .user import ApiToken, Notification, PasswordResetToken, User
 
 __all__ = [
-    "Application", "Attachment", "AuditLog", "Capability", "ChainGraph", "Demand", "Enterprise",
+    "ApiToken", "Application", "Attachment", "AuditLog", "Capability", "ChainGraph", "Demand", "Enterprise",
     "Event", "EventParticipant", "Meeting", "MeetingRequest", "Notification", "OpenResource",
-    "PasswordResetToken", "Qualification", "ResourceRequest", "User",
+    "PasswordResetToken", "Qualification", "ResourceRequest", "SearchEntry", "User",
 ]

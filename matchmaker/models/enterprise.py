@@ -40,7 +40,7 @@ class Enterprise(Base):
 
     qualifications: Mapped[list["Qualification"]] = relationship(
         back_populates="enterprise", cascade="all, delete-orphan", order_by="Qualification.id")
-    users: Mapped[list["User"]] = relationship(back_populates="enterprise")
+    users: Mapped[list["User"]] = relationship(back_populates="enterprise", foreign_keys="User.enterprise_id")
 
     @property
     def is_large(self) -> bool:

@@ -24,13 +24,19 @@ class User(UserMixin, Base):
     role: Mapped[str] = mapped_column(choice(*ROLES, name="user_role"), default="enterprise")
     enterprise_id: Mapped[int | None] = mapped_column(
         ForeignKey("enterprise.id", ondelete="SET NULL"), index=True)
+    # A request to join an enterprise that an existing member (or an admin) has not
+    # approved yet; until then enterprise_id stays empty and the user cannot act for it.
+    pending_enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="SET NULL"), index=True)
     organisation: Mapped[str | None] = mapped_column(String(200))
     locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = created_at()
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
-    enterprise: Mapped[Enterprise | None] = relationship(back_populates="users")
+    enterprise: Mapped[Enterprise | None] = relationship(back_populates="users",
+                                                         foreign_keys=[enterprise_id])
+    pending_enterprise: Mapped[Enterprise | None] = relationship(foreign_keys=[pending_enterprise_id])
 
     @property
     def is_active(self) -> bool:  # flask-login
@@ -67,3 +73,19 @@ class Notification(Base):
     link: Mapped[str | None] = mapped_column(String(300))
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = created_at()
+
+
+class ApiToken(Base):
+    """A personal API token; like reset tokens, only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = created_at()
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    user: Mapped[User] = relationship()

@@ -68,3 +68,11 @@ def store_chains(session: Session, document: dict, user_id: int | None = None) -
             updated += 1
     session.flush()
     return added, updated
+
+
+def remove_chains_except(session: Session, keep: set[str]) -> int:
+    rows = [row for row in session.scalars(select(ChainGraph)) if row.chain_id not in keep]
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return len(rows)

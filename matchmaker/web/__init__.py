@@ -10,6 +10,7 @@ from flask_login import current_user
 BLUEPRINTS = (
     "main",
     "errors",
+    "chains",
 )
 
 #: Navigation: (endpoint, Chinese, English, who sees it). Entries whose endpoint does

@@ -1,0 +1,134 @@
+"""``matchmaker chains``: validate, import, export and weak-link tables."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+import graph as chaingraph
+
+from ..db import session_scope
+
+
+def _app():
+    from .. import create_app
+    return create_app()
+
+
+@click.group()
+def chains() -> None:
+    """Industrial chains (产业链): validate, import, export, weak links."""
+
+
+@chains.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+def validate(file: str) -> None:
+    """Check FILE against the chains format; list every problem with where it is."""
+    try:
+        G = chaingraph.load_chains(file)
+    except chaingraph.ChainValidationError as exc:
+        click.echo(f"{file}: {len(exc.problems)} problem(s)", err=True)
+        for p in exc.problems:
+            click.echo(f"  - {p.message}" + (f" [{p.location}]" if p.location else ""), err=True)
+        sys.exit(1)
+    except (chaingraph.ChainError, OSError) as exc:
+        click.echo(f"{file}: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"{file}: OK — {len(G.graph['chains'])} chains, {G.number_of_nodes()} nodes, "
+               f"{G.number_of_edges()} edges")
+
+
+@chains.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Apply without asking.")
+def import_(file: str, yes: bool) -> None:
+    """Replace the stored chains by FILE after showing what changes."""
+    from ..services import chain_analysis
+    app = _app()
+    with session_scope(app) as session:
+        try:
+            plan = chain_analysis.plan_upload(session, file)
+        except chaingraph.ChainError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+        d = plan.diff
+        for label, items in (("chains added", d.chains_added), ("chains removed", d.chains_removed),
+                             ("nodes added", d.nodes_added), ("nodes removed", d.nodes_removed),
+                             ("nodes renamed", d.nodes_renamed), ("edges added", d.edges_added),
+                             ("edges removed", d.edges_removed)):
+            click.echo(f"{label:<15} {len(items)}")
+        for kind, label, node in plan.affected:
+            click.echo(f"  affected {kind} {label} -> {node}")
+        if d.is_empty:
+            click.echo("No changes.")
+            return
+        if not yes and not click.confirm("Apply?", default=False):
+            click.echo("Nothing changed.")
+            return
+        added, updated, removed = chain_analysis.apply_upload(session, plan.document, None)
+    click.echo(f"Applied: {added} added, {updated} updated, {removed} removed chains.")
+
+
+@chains.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "graphml"]), default="json", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
+def export(fmt: str, out: str | None) -> None:
+    """Write the stored chains as JSON (the chains format) or GraphML."""
+    from ..services import chains as chain_service
+    app = _app()
+    with session_scope(app) as session:
+        G = chain_service.current_graph(session)
+    if fmt == "json":
+        text = json.dumps(chaingraph.chains_to_dict(G), ensure_ascii=False, indent=2)
+        if out:
+            with open(out, "w", encoding="utf-8") as fh:
+                fh.write(text + "\n")
+        else:
+            click.echo(text)
+    else:
+        if out:
+            chaingraph.write_graphml(G, out)
+        else:
+            import io
+            buf = io.BytesIO()
+            chaingraph.write_graphml(G, buf)
+            click.echo(buf.getvalue().decode("utf-8"))
+
+
+STATUS_LABEL = {"gap": "断点 gap", "thin": "堵点 thin", "ok": "ok", "idle": "idle"}
+
+
+@chains.command("weak-links")
+@click.option("--chain", "chain_id", help="Only this chain.")
+@click.option("--all", "show_all", is_flag=True, help="Also list ok and idle nodes.")
+def weak_links(chain_id: str | None, show_all: bool) -> None:
+    """A table of weak links: gaps (demand, no verified supplier) and thin nodes (one supplier)."""
+    from ..services import chain_analysis
+    app = _app()
+    with session_scope(app) as session:
+        try:
+            links = chain_analysis.weak_link_report(session, chain_id)
+        except chaingraph.ChainError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(2)
+    rows = [w for w in links if show_all or w.status in ("gap", "thin")]
+    if not rows:
+        click.echo("No gaps or thin nodes." if links else "No chains loaded; run `matchmaker seed`.")
+        return
+    header = f"{'status':<10} {'node':<28} {'name':<14} {'suppliers':>9} {'unverified':>10} {'demands':>7}  top region"
+    click.echo(header)
+    click.echo("-" * len(header))
+    for w in rows:
+        share = f"{w.top_region} {w.region_concentration:.0%}" if w.region_concentration is not None else "-"
+        click.echo(f"{STATUS_LABEL[w.status]:<10} {w.node:<28} {_pad(w.name, 14)} {w.suppliers:>9} "
+                   f"{w.suppliers_unverified:>10} {w.demands:>7}  {share}")
+    counts = {s: sum(w.status == s for w in links) for s in ("gap", "thin")}
+    click.echo(f"\n{counts['gap']} gaps, {counts['thin']} thin nodes of {len(links)} nodes.")
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad for terminals where a CJK character is two columns wide."""
+    import unicodedata
+    cols = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - cols)

@@ -1,0 +1,106 @@
+"""Fields of the demand and capability record formats (see formats.md).
+
+Maps headers (English field names, case-insensitive, or the Chinese headers of
+the format) to fields, and tells each field's parser and whether it is required.
+"""
+
+from dataclasses import dataclass
+import re
+import unicodedata
+
+from matchmaker.domain._hanzi import to_simplified
+
+from . import values
+
+__all__ = ["Field", "SCHEMAS", "KINDS", "match_header", "chinese_header"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    headers: tuple
+    parse: object
+    required: bool = False
+    default: object = None
+    is_list: bool = False
+    is_money: bool = False
+
+
+def _fields(*fields):
+    return {f.name: f for f in fields}
+
+
+_text = values.parse_text
+
+SCHEMAS = {
+    "demand": _fields(
+        Field("id", ("编号", "需求编号"), _text, required=True),
+        Field("enterprise", ("企业", "企业名称", "需求企业"), _text, required=True),
+        Field("kind", ("类型", "需求类型"), values.parse_kind, default="procurement"),
+        Field("title", ("标题", "需求名称"), _text, required=True),
+        Field("description", ("描述", "需求描述", "技术要求"), _text),
+        Field("chain_nodes", ("产业链环节",), values.parse_list, is_list=True),
+        Field("region", ("地区", "省份"), _text),
+        Field("required_qualifications", ("资质要求",), values.parse_list, is_list=True),
+        Field("budget", ("预算", "金额"), values.parse_money, is_money=True),
+        Field("deadline", ("截止日期",), values.parse_date),
+        Field("payment_days", ("付款期限", "账期"), values.parse_days),
+    ),
+    "capability": _fields(
+        Field("id", ("编号",), _text, required=True),
+        Field("enterprise", ("企业", "企业名称"), _text, required=True),
+        Field("title", ("标题", "产品名称", "能力名称"), _text, required=True),
+        Field("description", ("描述", "产品描述", "能力描述"), _text),
+        Field("chain_nodes", ("产业链环节",), values.parse_list, is_list=True),
+        Field("region", ("地区", "省份"), _text),
+        Field("qualifications", ("资质", "资质认证"), values.parse_list, is_list=True),
+        Field("size", ("企业规模",), values.parse_size),
+    ),
+}
+
+KINDS = tuple(SCHEMAS)
+
+# A header may carry a unit or a required-marker: 预算（万元）, 编号*, Budget (CNY).
+_UNIT = re.compile(r"^(?P<name>.*?)\s*[(（\[【](?P<unit>[^)）\]】]*)[)）\]】]\s*$")
+_SCALES = {"元": 1, "万元": 10_000, "万": 10_000, "亿元": 100_000_000, "亿": 100_000_000,
+           "cny": 1, "rmb": 1}
+
+
+def _index(schema):
+    index = {}
+    for field in schema.values():
+        index[field.name.lower()] = field
+        for header in field.headers:
+            index[header] = field
+    return index
+
+
+_INDEXES = {kind: _index(schema) for kind, schema in SCHEMAS.items()}
+
+
+def match_header(kind, header):
+    """Return ``(field, scale)`` for a header, or ``(None, 1)`` for an unknown one.
+
+    ``scale`` is the multiplier a unit in the header implies for money fields
+    (``预算（万元）`` -> 10000).
+    """
+    index = _INDEXES[kind]
+    text = to_simplified(unicodedata.normalize("NFKC", str(header))).strip().rstrip("*").strip()
+    field = index.get(text) or index.get(text.lower())
+    if field is not None:
+        return field, 1
+    match = _UNIT.match(text)
+    if match:
+        field = index.get(match["name"]) or index.get(match["name"].lower())
+        if field is not None:
+            scale = _SCALES.get(match["unit"].strip().lower(), 1) if field.is_money else 1
+            return field, scale
+    return None, 1
+
+
+def chinese_header(name):
+    """First Chinese header of an English field name (for spreadsheets meant for people)."""
+    for schema in SCHEMAS.values():
+        if name in schema:
+            return schema[name].headers[0]
+    return name

@@ -1,0 +1,136 @@
+"""What the platform's postings say about each chain: weak links, node pages, orphans."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+import graph as chaingraph
+
+from ..models import Capability, Demand, Enterprise, Event, OpenResource
+from . import chains as chain_service
+
+#: Demand statuses that still want suppliers.
+OPEN_DEMAND = ("published",)
+
+
+def _active_capabilities(session: Session):
+    return session.scalars(select(Capability).options(joinedload(Capability.enterprise))
+                           .where(Capability.active)).all()
+
+
+def _open_demands(session: Session):
+    return session.scalars(select(Demand).options(joinedload(Demand.enterprise))
+                           .where(Demand.status.in_(OPEN_DEMAND))).all()
+
+
+def supply_and_demand(session: Session, G: nx.DiGraph) -> tuple[list[dict], list[dict]]:
+    """Rows for :func:`graph.weak_links` from the stored postings (only nodes in ``G``)."""
+    supply = [
+        {"node": node, "enterprise": cap.enterprise.name, "region": cap.region or cap.enterprise.region,
+         "verified": bool(cap.enterprise.verified)}
+        for cap in _active_capabilities(session) for node in (cap.chain_nodes or []) if node in G
+    ]
+    demand = [
+        {"node": node, "enterprise": d.enterprise.name}
+        for d in _open_demands(session) for node in (d.chain_nodes or []) if node in G
+    ]
+    return supply, demand
+
+
+def weak_link_report(session: Session, chain: str | None = None) -> list[chaingraph.WeakLink]:
+    G = chain_service.current_graph(session)
+    if chain is not None and chain not in G.graph["chains"]:
+        raise chaingraph.UnknownChainError(chain)
+    supply, demand = supply_and_demand(session, G)
+    return chaingraph.weak_links(G, supply, demand, chain=chain)
+
+
+def chain_overview(session: Session) -> list[dict]:
+    """One row per chain: node count and weak-link counts, for the chain index."""
+    G = chain_service.current_graph(session)
+    links = weak_link_report(session)
+    rows = []
+    for cid, meta in G.graph["chains"].items():
+        mine = [w for w in links if w.chain == cid]
+        rows.append({**meta, "nodes": len(mine),
+                     **{status: sum(w.status == status for w in mine) for status in chaingraph.STATUSES}})
+    return rows
+
+
+@dataclass
+class NodePage:
+    node: str
+    data: dict
+    chain: dict
+    weak: chaingraph.WeakLink
+    upstream: list[tuple[str, dict]]
+    downstream: list[tuple[str, dict]]
+    capabilities: list[Capability]
+    demands: list[Demand]
+
+
+def node_page(session: Session, node: str) -> NodePage:
+    G = chain_service.current_graph(session)
+    if node not in G:
+        raise chaingraph.UnknownNodeError(node)
+    data = G.nodes[node]
+    weak = next(w for w in weak_link_report(session, data["chain"]) if w.node == node)
+    caps = [c for c in _active_capabilities(session) if node in (c.chain_nodes or [])]
+    caps.sort(key=lambda c: (not c.enterprise.verified, c.enterprise.name))
+    demands = [d for d in _open_demands(session) if node in (d.chain_nodes or [])]
+    return NodePage(
+        node=node, data=data, chain=G.graph["chains"][data["chain"]], weak=weak,
+        upstream=[(u, G.nodes[u]) for u in G.predecessors(node)],
+        downstream=[(v, G.nodes[v]) for v in G.successors(node)],
+        capabilities=caps, demands=demands,
+    )
+
+
+def references(session: Session) -> list[tuple[str, str, str]]:
+    """Every (kind, posting label, node id) a posting, resource or event points to."""
+    refs: list[tuple[str, str, str]] = []
+    for model, kind in ((Demand, "demand"), (Capability, "capability"), (OpenResource, "resource")):
+        for row_id, title, nodes in session.execute(select(model.id, model.title, model.chain_nodes)):
+            refs.extend((kind, f"#{row_id} {title}", n) for n in nodes or [])
+    for row_id, name, nodes in session.execute(select(Event.id, Event.name, Event.theme_nodes)):
+        refs.extend(("event", f"#{row_id} {name}", n) for n in nodes or [])
+    return refs
+
+
+def orphans(session: Session) -> list[tuple[str, str, str]]:
+    """References to nodes the stored chains no longer have (kept, listed for fixing)."""
+    G = chain_service.current_graph(session)
+    return [ref for ref in references(session) if ref[2] not in G]
+
+
+@dataclass
+class UploadPlan:
+    diff: object
+    affected: list[tuple[str, str, str]]
+    document: dict
+
+
+def plan_upload(session: Session, source) -> UploadPlan:
+    """Validate an uploaded chains file and say what applying it would change.
+
+    Raises :class:`graph.ChainValidationError` (every problem, with where) on a bad file.
+    """
+    new = chaingraph.load_chains(source)
+    old = chain_service.current_graph(session)
+    diff = chaingraph.diff_chains(old, new)
+    removed = set(diff.nodes_removed)
+    affected = [ref for ref in references(session) if ref[2] in removed]
+    return UploadPlan(diff=diff, affected=affected, document=chaingraph.chains_to_dict(new))
+
+
+def apply_upload(session: Session, document: dict, user_id: int | None) -> tuple[int, int, int]:
+    """Replace the stored chains by ``document``; returns (added, updated, removed) chains.
+
+    Postings that point to removed nodes keep their node ids (see :func:`orphans`).
+    """
+    added, updated = chain_service.store_chains(session, document, user_id)
+    removed = chain_service.remove_chains_except(session, {c["id"] for c in document["chains"]})
+    return added, updated, removed
