@@ -87,6 +87,11 @@ def validate_chains(source) -> list[ChainProblem]:
     -------
     problems : list of ChainProblem
         Empty when the document is valid.
+
+    Raises
+    ------
+    OSError
+        If ``source`` is a path that cannot be read.
     """
     document, problems, _ = _parse(source)
     if problems:
@@ -110,7 +115,7 @@ def chain_nodes(G, chain) -> list:
 
 def _parse(source):
     """Turn ``source`` into a document; return ``(document, problems, label)``."""
-    if isinstance(source, dict):
+    if isinstance(source, (dict, list)):
         return source, [], None
     label = None
     if isinstance(source, bytes):

@@ -107,18 +107,18 @@ def layout(G, chain, *, sublayers=True, sweeps=8) -> dict:
     def rows(cols):
         return {n: i + (tallest - len(col)) / 2 for col in cols for i, n in enumerate(col)}
 
+    def barycentre(node, row, placed):
+        near = [row[m] for m in neighbours[node] if m in placed]
+        return sum(near) / len(near) if near else row[node]
+
     def sweep(cols, order):
         cols = [list(c) for c in cols]
+        placed = set()
         for c in order:
             row = rows(cols)
-            placed = set().union(*(cols[k] for k in order[:order.index(c)]), set())
-
-            def key(item):
-                i, n = item
-                near = [row[m] for m in neighbours[n] if m in placed]
-                return (sum(near) / len(near) if near else row[n], i)
-
-            cols[c] = [n for _, n in sorted(enumerate(cols[c]), key=key)]
+            keys = [(barycentre(n, row, placed), i) for i, n in enumerate(cols[c])]
+            cols[c] = [cols[c][i] for _, i in sorted(keys)]
+            placed.update(cols[c])
         return cols
 
     best = columns

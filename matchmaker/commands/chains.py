@@ -132,3 +132,12 @@ def _pad(text: str, width: int) -> str:
     import unicodedata
     cols = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
     return text + " " * max(0, width - cols)
+
+
+def _register_file_commands() -> None:
+    from .chains_pure import diff_command, svg_command
+    chains.add_command(diff_command, "diff")
+    chains.add_command(svg_command, "svg")
+
+
+_register_file_commands()

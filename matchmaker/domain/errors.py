@@ -8,11 +8,11 @@ that was wrong and what would be accepted, in Chinese and English.
 
 __all__ = [
     "DomainError",
-    "UsccError",
-    "SizeError",
-    "UnknownIndustryError",
     "MissingMeasureError",
     "PaymentTermError",
+    "SizeError",
+    "UnknownIndustryError",
+    "UsccError",
 ]
 
 

@@ -31,12 +31,12 @@ sme        any                ok, with a note that the regulation does not apply
 ========== ================== ====================================================
 """
 
-from dataclasses import dataclass
 import unicodedata
+from dataclasses import dataclass
 
 from .errors import PaymentTermError
 
-__all__ = ["PaymentCheck", "check", "normalize_buyer_kind", "BUYER_KINDS", "REGULATION"]
+__all__ = ["BUYER_KINDS", "REGULATION", "PaymentCheck", "check", "normalize_buyer_kind"]
 
 REGULATION = "《保障中小企业款项支付条例》"
 _GOVERNMENT_ARTICLE = f"{REGULATION}第九条第一款"

@@ -21,11 +21,11 @@ import unicodedata
 from ._hanzi import to_simplified
 
 __all__ = [
-    "normalize_qualification",
-    "display_name",
-    "qualification_set",
-    "missing",
     "IMPLIES",
+    "display_name",
+    "missing",
+    "normalize_qualification",
+    "qualification_set",
 ]
 
 SRDI = "专精特新"
@@ -72,18 +72,26 @@ _STANDARD = re.compile(
 )
 _CMMI = re.compile(r"^CMMI(?:[\s\-_]*(?:DEV|SVC))?[\s\-_]*(?:ML|LEVEL|L|级)?[\s\-_]*"
                    r"(?P<level>[1-5一二三四五])\s*(?:级|LEVEL)?$")
+_SRDI_ENGLISH = ("SPECIALIZEDANDSOPHISTICATED", "SPECIALISEDANDSOPHISTICATED",
+                 "SPECIALIZEDREFINED", "SPECIALISEDREFINED")
 _CN_DIGIT = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5"}
 _NOISE_EN = re.compile(
     r"\b(certification|certified|certificate|cert|quality management system|"
     r"management system|system|qms|ems|standard)\b"
 )
 _QUOTES = re.compile(r"[\"'“”‘’「」『』《》<>]")
+_CJK_SPACE = re.compile(r"(?<=[\u2e80-\u9fff\uf900-\ufaff])\s+|\s+(?=[\u2e80-\u9fff\uf900-\ufaff])")
 _LOOSE = re.compile(r"[\s\-_.·:：,，]+")
 
 
+def _nfkc(text):
+    return unicodedata.normalize("NFKC", text)
+
+
 def _clean(name):
-    text = to_simplified(unicodedata.normalize("NFKC", name)).strip()
-    return " ".join(_QUOTES.sub("", text).split())
+    text = to_simplified(_nfkc(name)).strip()
+    # Normalised again: removing quotes or spaces can leave combining marks that compose.
+    return _nfkc(" ".join(_QUOTES.sub("", text).split()))
 
 
 def _loose(text):
@@ -138,9 +146,7 @@ def normalize_qualification(name):
     loose = _loose(text)
     if LITTLE_GIANT in loose or "LITTLEGIANT" in loose:
         return LITTLE_GIANT
-    if SRDI in loose or "SRDI" in loose or loose.startswith("SPECIALIZEDANDSOPHISTICATED") \
-            or loose.startswith("SPECIALISEDANDSOPHISTICATED") \
-            or loose.startswith("SPECIALIZEDREFINED") or loose.startswith("SPECIALISEDREFINED"):
+    if SRDI in loose or "SRDI" in loose or loose.startswith(_SRDI_ENGLISH):
         return SRDI
     if loose in _BY_LOOSE:
         return _BY_LOOSE[loose]
@@ -159,7 +165,7 @@ def normalize_qualification(name):
             upper = head
             break
     if not upper.isascii():
-        upper = re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", upper)
+        upper = _CJK_SPACE.sub("", upper)
     return _BY_LOOSE.get(_loose(upper), upper)
 
 

@@ -20,7 +20,7 @@ import unicodedata
 
 from ._hanzi import to_simplified
 
-__all__ = ["REGIONS", "normalize_region", "short_name", "english_name"]
+__all__ = ["REGIONS", "english_name", "normalize_region", "short_name"]
 
 # (full name, short name, single-character abbreviation(s), English name, other English names)
 _TABLE = (

@@ -24,24 +24,24 @@ Examples
 'small'
 """
 
-from dataclasses import dataclass, field
 import math
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
 from ._hanzi import to_simplified
 from .errors import MissingMeasureError, SizeError, UnknownIndustryError
 
 __all__ = [
-    "SizeResult",
-    "Industry",
-    "classify",
-    "get_industry",
-    "normalize_industry",
     "INDUSTRIES",
     "SIZE_CLASSES",
     "SIZE_LABELS",
     "STANDARD",
+    "Industry",
+    "SizeResult",
+    "classify",
+    "get_industry",
+    "normalize_industry",
 ]
 
 STANDARD = "《中小企业划型标准规定》（工信部联企业〔2011〕300号）"
@@ -215,7 +215,7 @@ class SizeResult:
 
 
 def _number(value, measure):
-    zh, unit, en = _MEASURES[measure]
+    zh, _, en = _MEASURES[measure]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         try:
             value = float(str(value).replace(",", "").strip())

@@ -16,12 +16,12 @@ True
 '914403001922038216'
 """
 
-from dataclasses import dataclass
 import unicodedata
+from dataclasses import dataclass
 
 from .errors import UsccError
 
-__all__ = ["UsccResult", "validate", "check_char", "make", "CHARSET", "AUTHORITIES"]
+__all__ = ["AUTHORITIES", "CHARSET", "UsccResult", "check_char", "make", "validate"]
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(CHARSET)}
@@ -110,8 +110,8 @@ def validate(code):
 
     Examples
     --------
-    >>> validate("914403001922038217").reason  # doctest: +ELLIPSIS
-    '校验位错误...'
+    >>> print(validate("914403001922038217").reason)  # doctest: +ELLIPSIS
+    校验位错误：第18位应为 '6'，实际为 '7' / wrong check character: ...
     """
     norm = _normalise(code)
     if len(norm) != LENGTH:

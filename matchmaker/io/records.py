@@ -22,20 +22,29 @@ A record that cannot be read is left out and reported as a
 """
 
 import csv
-from dataclasses import dataclass, field
 import io
+import itertools
 import json
-from pathlib import Path
 import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from matchmaker.domain.regions import normalize_region
 
 from .errors import RecordError, RecordFileError
 from .schema import KINDS, SCHEMAS, match_header
+from .values import parse_text
 from .writers import write_ranking, write_records
 
-__all__ = ["ReadResult", "read_records", "write_records", "write_ranking", "RecordError",
-           "RecordFileError", "KINDS"]
+__all__ = [
+    "KINDS",
+    "ReadResult",
+    "RecordError",
+    "RecordFileError",
+    "read_records",
+    "write_ranking",
+    "write_records",
+]
 
 JSONL_EXTENSIONS = (".jsonl", ".ndjson")
 READ_EXTENSIONS = JSONL_EXTENSIONS + (".csv", ".xlsx")
@@ -94,11 +103,16 @@ class _Builder:
     def add(self, raw, extra, line, scales):
         record, failed = {}, False
         for fld in self.fields:
+            value = raw.get(fld.name)
             try:
-                if fld.is_money:
-                    value = fld.parse(raw.get(fld.name), scales.get(fld.name, 1))
+                if value is None:
+                    pass
+                elif fld.parse is parse_text and type(value) is str:
+                    value = value.strip() or None  # the common case, without a call
+                elif fld.is_money:
+                    value = fld.parse(value, scales.get(fld.name, 1))
                 else:
-                    value = fld.parse(raw.get(fld.name))
+                    value = fld.parse(value)
             except ValueError as exc:
                 self.error(line, fld.name, str(exc))
                 failed = True
@@ -234,7 +248,8 @@ def _unguard(cell):
 
 def _csv_rows(path, builder):
     text = _decode(path, builder)
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
     delimiter = ","
     if "," not in first:
         if "\t" in first:
@@ -250,30 +265,42 @@ def _csv_rows(path, builder):
         raise RecordFileError(str(path), f"row {rownum + 1}: unreadable CSV ({exc})") from None
 
 
-def _xlsx_rows(path):
-    import openpyxl
+def _quietly(call, path):
+    """Run an openpyxl call, turning its failures into RecordFileError.
 
+    openpyxl warns about styles and extensions it ignores; they do not matter here,
+    so warnings are silenced for the call only.
+    """
     with warnings.catch_warnings():
-        # openpyxl warns about styles and extensions it ignores; they do not matter here.
         warnings.simplefilter("ignore")
         try:
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # zipfile, XML and openpyxl errors alike
-            raise RecordFileError(str(path), f"not a readable .xlsx workbook ({exc})") from None
-        try:
-            if not workbook.worksheets:
-                raise RecordFileError(str(path), "the workbook has no worksheet")
-            sheet = workbook.worksheets[0]
-            # Some writers record wrong sheet dimensions; read what is really there.
-            sheet.reset_dimensions()
-            for rownum, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
-                yield rownum, [c.strip() or None if isinstance(c, str) else c for c in row]
+            return call()
         except RecordFileError:
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - zipfile, XML and openpyxl errors alike
             raise RecordFileError(str(path), f"not a readable .xlsx workbook ({exc})") from None
-        finally:
-            workbook.close()
+
+
+def _xlsx_rows(path, batch=2048):
+    import openpyxl
+
+    workbook = _quietly(
+        lambda: openpyxl.load_workbook(path, read_only=True, data_only=True), path)
+    try:
+        if not workbook.worksheets:
+            raise RecordFileError(str(path), "the workbook has no worksheet")
+        sheet = workbook.worksheets[0]
+        # Some writers record wrong sheet dimensions; read what is really there.
+        sheet.reset_dimensions()
+        rows = enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
+        while True:
+            chunk = _quietly(lambda: list(itertools.islice(rows, batch)), path)
+            if not chunk:
+                break
+            for rownum, row in chunk:
+                yield rownum, [c.strip() or None if isinstance(c, str) else c for c in row]
+    finally:
+        workbook.close()
 
 
 def _column_letter(index):

@@ -4,15 +4,15 @@ Maps headers (English field names, case-insensitive, or the Chinese headers of
 the format) to fields, and tells each field's parser and whether it is required.
 """
 
-from dataclasses import dataclass
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from matchmaker.domain._hanzi import to_simplified
 
 from . import values
 
-__all__ = ["Field", "SCHEMAS", "KINDS", "match_header", "chinese_header"]
+__all__ = ["KINDS", "SCHEMAS", "Field", "chinese_header", "match_header"]
 
 
 @dataclass(frozen=True)

@@ -2,28 +2,33 @@
 
 Every parser takes the raw value (a JSON value, a CSV string or an openpyxl cell
 value) and returns the field's value, or None when the value is blank. A value
-that cannot be read raises :class:`ValueError` whose message says why; the
+that cannot be read raises :class:`BadValue` whose message says why; the
 reader turns it into a :class:`~matchmaker.io.errors.RecordError`.
 """
 
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-import re
 
 __all__ = [
-    "parse_text",
-    "parse_list",
-    "parse_money",
+    "BadValue",
     "parse_date",
     "parse_days",
     "parse_kind",
+    "parse_list",
+    "parse_money",
     "parse_size",
+    "parse_text",
     "split_list",
 ]
 
 _SEPARATORS = re.compile(r"[;；、\n]")
 _OPEN, _CLOSE = "(（[【{「《", ")）]】}」》"
 _BRACKETS = re.compile(r"[()（）\[\]【】{}「」《》]")
+
+
+class BadValue(ValueError):
+    """A field value that cannot be read; the message says why."""
 
 
 def _describe(value):
@@ -37,12 +42,12 @@ def parse_text(value):
     if isinstance(value, str):
         return value.strip() or None
     if isinstance(value, bool):
-        raise ValueError(f"expected text, got {value!r}")
+        raise BadValue(f"expected text, got {value!r}")
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    raise ValueError(f"expected text, got {_describe(value)}")
+    raise BadValue(f"expected text, got {_describe(value)}")
 
 
 def split_list(text):
@@ -76,15 +81,15 @@ def parse_list(value):
     elif isinstance(value, list):
         items = []
         for item in value:
-            if isinstance(item, (dict, list)) or isinstance(item, bool) or item is None:
-                raise ValueError(f"list items must be text, got {_describe(item)}")
+            if isinstance(item, (dict, list, bool)) or item is None:
+                raise BadValue(f"list items must be text, got {_describe(item)}")
             text = parse_text(item)
             if text:
                 items.append(text)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         items = [parse_text(value)]
     else:
-        raise ValueError(f"expected a list, got {_describe(value)}")
+        raise BadValue(f"expected a list, got {_describe(value)}")
     return items or None
 
 
@@ -108,7 +113,7 @@ def parse_money(value, scale=1):
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueError(f"expected an amount, got {value!r}")
+        raise BadValue(f"expected an amount, got {value!r}")
     if isinstance(value, (int, float)):
         amount = Decimal(str(value)) * scale
     elif isinstance(value, str):
@@ -128,15 +133,15 @@ def parse_money(value, scale=1):
         try:
             amount = Decimal(text) * unit
         except InvalidOperation:
-            raise ValueError(
+            raise BadValue(
                 f"{value!r} is not an amount (write e.g. 1200000, 1,200,000, 500万 or 1.2亿)"
             ) from None
     else:
-        raise ValueError(f"expected an amount, got {_describe(value)}")
+        raise BadValue(f"expected an amount, got {_describe(value)}")
     if not amount.is_finite():
-        raise ValueError(f"{value!r} is not an amount")
+        raise BadValue(f"{value!r} is not an amount")
     if amount < 0:
-        raise ValueError(f"amount cannot be negative, got {value!r}")
+        raise BadValue(f"amount cannot be negative, got {value!r}")
     return _number_out(amount)
 
 
@@ -159,9 +164,9 @@ def parse_date(value):
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+            raise BadValue(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
         return parsed.date().isoformat()
-    raise ValueError(f"expected an ISO date (YYYY-MM-DD), got {_describe(value)}")
+    raise BadValue(f"expected an ISO date (YYYY-MM-DD), got {_describe(value)}")
 
 
 _DAYS = re.compile(r"^(\d+)(?:\.0+)?\s*(?:天|日|days?|d)?$", re.IGNORECASE)
@@ -172,12 +177,12 @@ def parse_days(value):
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueError(f"expected a whole number of days, got {value!r}")
+        raise BadValue(f"expected a whole number of days, got {value!r}")
     if isinstance(value, int):
         days = value
     elif isinstance(value, float):
         if not value.is_integer():
-            raise ValueError(f"expected a whole number of days, got {value!r}")
+            raise BadValue(f"expected a whole number of days, got {value!r}")
         days = int(value)
     elif isinstance(value, str):
         text = value.strip()
@@ -186,13 +191,13 @@ def parse_days(value):
         match = _DAYS.match(text)
         if match is None:
             if re.match(r"^-\d", text):
-                raise ValueError(f"number of days cannot be negative, got {value!r}")
-            raise ValueError(f"{value!r} is not a whole number of days")
+                raise BadValue(f"number of days cannot be negative, got {value!r}")
+            raise BadValue(f"{value!r} is not a whole number of days")
         days = int(match.group(1))
     else:
-        raise ValueError(f"expected a whole number of days, got {_describe(value)}")
+        raise BadValue(f"expected a whole number of days, got {_describe(value)}")
     if days < 0:
-        raise ValueError(f"number of days cannot be negative, got {value!r}")
+        raise BadValue(f"number of days cannot be negative, got {value!r}")
     return days
 
 
@@ -208,7 +213,7 @@ def _choice(aliases, what):
             return None
         found = index.get(" ".join(text.lower().split()))
         if found is None:
-            raise ValueError(f"unknown {what} {text!r}; use one of: {accepted}")
+            raise BadValue(f"unknown {what} {text!r}; use one of: {accepted}")
         return found
 
     return parse

@@ -10,20 +10,20 @@ Text that Excel would run as a formula (starting with ``=``, ``+``, ``-`` or
 stored as text in XLSX.
 """
 
-from collections.abc import Mapping
 import contextlib
 import csv
-from datetime import date, datetime
-from decimal import Decimal
 import itertools
 import json
 import os
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from .errors import RecordFileError
 from .schema import chinese_header
 
-__all__ = ["write_records", "write_ranking"]
+__all__ = ["write_ranking", "write_records"]
 
 WRITE_EXTENSIONS = (".jsonl", ".ndjson", ".csv", ".xlsx")
 XLSX_MAX_ROWS = 1_048_576  # rows per worksheet in Excel

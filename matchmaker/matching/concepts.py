@@ -69,6 +69,8 @@ class ConceptIndex:
         Glossary domain and/or chain ids of each concept.
     senses_ : dict
         Normalised term -> tuple of concept indices it may mean.
+    written_ : dict
+        Normalised term -> the term as first written in the glossary or graph.
     node_concepts_ : dict
         Node id -> list of concept indices named by the node (name, name_en,
         keywords).
@@ -93,7 +95,10 @@ class ConceptIndex:
         self.labels_: list[str] = []
         domains: list[set] = []
         senses: dict[str, list[int]] = {}
+        self.written_: dict[str, str] = {}
         for concept in glossary:
+            for term, raw in zip(concept.terms, concept.written):
+                self.written_.setdefault(term, raw)
             idx = len(self.ids_)
             self.ids_.append(concept.id)
             self.labels_.append(concept.zh)
@@ -109,6 +114,9 @@ class ConceptIndex:
             for node, data in G.nodes(data=True):
                 chain = data.get("chain", "")
                 raw = [data.get("name", ""), data.get("name_en", ""), *(data.get("keywords") or [])]
+                for r in raw:
+                    if r:
+                        self.written_.setdefault(normalize(r), r)
                 node_terms[node] = (chain, [t for t in dict.fromkeys(map(normalize, raw)) if t])
             # Resolve the node's glossary terms in the context of its own terms,
             # so the pv node keyword "POE" links to the film, not to Ethernet.
@@ -146,6 +154,13 @@ class ConceptIndex:
     def n_concepts(self) -> int:
         return len(self.ids_)
 
+    def display(self, term: str) -> str:
+        """How to show a normalised term: as written in the glossary when Latin."""
+        raw = self.written_.get(term)
+        if raw is None or not raw.isascii():
+            return term
+        return raw
+
     # -- finding -------------------------------------------------------------
     def find(self, text: str) -> list[Hit]:
         """Concepts named in a normalised text, with the term and span of each.
@@ -177,12 +192,20 @@ class ConceptIndex:
             out.extend(Hit(c, term, start, end) for c in kept)
         return out
 
-    def find_ids(self, text: str) -> list[int]:
-        """Concept indices named in a normalised text (repeated per occurrence)."""
+    def find_ids(self, text: str, split: int | None = None):
+        """Concept indices named in a normalised text (repeated per occurrence).
+
+        With ``split``, return two lists: concepts of terms starting before
+        that offset (e.g. in the title) and the others.
+        """
         found = self.matcher_.find(text)
         if not found:
-            return []
+            return ([], []) if split is not None else []
         plain = self._plain
         if all(t in plain for t, _, _ in found):
-            return [plain[t] for t, _, _ in found]
-        return [h.concept for h in self.find(text)]
+            pairs = [(plain[t], s) for t, s, _ in found]
+        else:
+            pairs = [(h.concept, h.start) for h in self.find(text)]
+        if split is None:
+            return [c for c, _ in pairs]
+        return [c for c, s in pairs if s < split], [c for c, s in pairs if s >= split]

@@ -45,6 +45,9 @@ class Concept:
         All surface forms (Chinese, English, synonyms), normalised.
     domain : str
         The file the concept comes from, e.g. ``photovoltaics``.
+    written : tuple of str
+        The surface forms as written in the file, aligned with :attr:`terms`
+        (used to show ``TOPCon`` rather than the normalised ``topcon``).
     """
 
     id: str
@@ -52,6 +55,7 @@ class Concept:
     en: str
     terms: tuple[str, ...]
     domain: str
+    written: tuple[str, ...] = ()
 
 
 class Glossary:
@@ -102,12 +106,17 @@ def _parse(path: Path) -> list[Concept]:
         if not zh or not en:
             raise GlossaryError(path, lineno, "both the Chinese and the English term are required")
         synonyms = [s.strip() for s in fields[2].split("|")] if len(fields) == 3 else []
-        terms = tuple(dict.fromkeys(t for t in map(normalize, [zh, en, *synonyms]) if t))
+        forms: dict[str, str] = {}
+        for raw in (zh, en, *synonyms):
+            norm = normalize(raw)
+            if norm:
+                forms.setdefault(norm, raw)
         slug = _SLUG_RE.sub("-", en.casefold()).strip("-") or f"line{lineno}"
         if slug in seen:
             slug = f"{slug}-{lineno}"
         seen[slug] = lineno
-        out.append(Concept(f"{domain}/{slug}", zh, en, terms, domain))
+        out.append(Concept(f"{domain}/{slug}", zh, en, tuple(forms), domain,
+                           tuple(forms.values())))
     return out
 
 

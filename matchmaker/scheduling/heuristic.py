@@ -148,23 +148,36 @@ def _swaps(st, clock):
     return improved
 
 
-def build_schedule(inst, selected, deadline, rng) -> State:
-    """Return a State holding a schedule of ``inst``, starting from ``selected``."""
+def build_schedule(inst, selected, deadline, rng, target=None) -> State:
+    """Return a State holding a schedule of ``inst``, starting from ``selected``.
+
+    ``target`` is a (coverage, priority) no schedule can beat; the search
+    stops as soon as it is reached.
+    """
     clock = _Clock(deadline)
     st = State(inst, rng)
+
+    def done():
+        if clock.now_out():
+            return True
+        return target is not None and st.covered >= target[0] and st.prio >= target[1] - 1e-6
+
     _place_selected(st, selected, clock)
     reqs = _requests_of(inst)
-    _cover_missing(st, reqs, clock)
-    _fill(st, 2, clock)
+    if not done():
+        _cover_missing(st, reqs, clock)
+    if not done():
+        _fill(st, 2, clock)
     for _round in range(4):
-        if clock.now_out():
+        if done():
             break
         changed = _cover_missing(st, reqs, clock)
         changed |= _swaps(st, clock)
         if not changed:
             break
         _fill(st, 1, clock)
-    _fill(st, 0, clock)
+    if not done():
+        _fill(st, 0, clock)
     return st
 
 

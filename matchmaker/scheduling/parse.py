@@ -28,6 +28,9 @@ def _ident(value, where, errors):
 
 
 def _integer(value, where, errors, *, minimum=None):
+    if value is None:
+        errors.append(f"{where}: missing (expected a whole number)")
+        return None
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         value = int(value.strip())
     if isinstance(value, float) and value.is_integer():
@@ -48,10 +51,10 @@ def _priority(value, where, errors):
         try:
             value = float(value) if "." in value else int(value)
         except ValueError:
-            errors.append(f"{where}: priority {value!r} is not a number")
+            errors.append(f"{where}: {value!r} is not a number")
             return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        errors.append(f"{where}: priority {value!r} is not a number")
+        errors.append(f"{where}: {value!r} is not a number")
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)

@@ -189,6 +189,10 @@ class State:
         b, s = inst.rb[r], inst.rs[r]
         if self.cnt[b] >= inst.limit[b] or self.cnt[s] >= inst.limit[s]:
             return False
+        # Moving meetings never frees a participant who is busy in every
+        # slot they attend.
+        if not inst.avail[b] & ~self.busy[b] or not inst.avail[s] & ~self.busy[s]:
+            return False
         order = list(bits(inst.A[r]))
         self.rng.shuffle(order)
         inner = frozen | {r}

@@ -41,6 +41,24 @@ def mark_all_read(session: Session, user_id: int) -> None:
                     .values(read_at=dt.datetime.now(dt.timezone.utc)))
 
 
+def user_notifications(user_id: int, unread_only: bool = False):
+    """A select of a user's notifications, unread first, newest first (for pagination)."""
+    stmt = select(Notification).where(Notification.user_id == user_id)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    return stmt.order_by(Notification.read_at.is_not(None), Notification.created_at.desc(), Notification.id.desc())
+
+
+def mark_read(session: Session, user_id: int, notification_id: int) -> Notification | None:
+    """Mark one of the user's notifications read; None when it is not theirs (or absent)."""
+    note = session.get(Notification, notification_id)
+    if note is None or note.user_id != user_id:
+        return None
+    if note.read_at is None:
+        note.read_at = dt.datetime.now(dt.timezone.utc)
+    return note
+
+
 def send_mail(to: str, subject: str, body: str) -> None:
     """Send through SMTP when configured; otherwise write the message to the log."""
     server = current_app.config.get("MAIL_SERVER") if has_app_context() else None

@@ -11,6 +11,11 @@ BLUEPRINTS = (
     "main",
     "errors",
     "chains",
+    "auth",
+    "enterprises",
+    "admin",
+    "notifications",
+    "search",
 )
 
 #: Navigation: (endpoint, Chinese, English, who sees it). Entries whose endpoint does

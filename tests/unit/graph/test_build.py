@@ -73,8 +73,8 @@ def test_malformed_json_names_line_and_column(tmp_path):
         load_chains(path)
     (problem,) = info.value.problems
     assert problem.kind == "json"
-    assert problem.location == "line 2, column 15"
-    assert "line 2, column 15" in str(info.value) and str(path) in str(info.value)
+    assert problem.location == "line 2, column 14"
+    assert "line 2, column 14" in str(info.value) and str(path) in str(info.value)
 
 
 def test_missing_file_raises_oserror(tmp_path):

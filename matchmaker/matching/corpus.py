@@ -1,0 +1,263 @@
+"""One indexed side of the matching: capabilities, or demands.
+
+A :class:`Corpus` keeps, per posting, what ranking needs and nothing more:
+its id, its normalised text (for explanations), its TF-IDF row (in an
+:class:`~matchmaker.matching.index.InvertedIndex`), its chain nodes with
+confidences, its region code and its qualification-set code. Region names and
+qualification sets repeat a lot, so each distinct value is stored once and
+postings hold small integer codes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from matchmaker.domain.qualifications import normalize_qualification, qualification_set
+from matchmaker.domain.regions import normalize_region
+from matchmaker.domain.text import normalize_many
+from matchmaker.matching.errors import DuplicateRecordError, InvalidRecordError, UnknownRecordError
+from matchmaker.matching.features import Document
+from matchmaker.matching.index import InvertedIndex
+
+__all__ = ["Corpus", "Interner", "prepare", "Prepared"]
+
+CAPABILITY, DEMAND = "capability", "demand"
+
+
+class Interner:
+    """Stores each distinct value once; values are referred to by code."""
+
+    def __init__(self):
+        self.values: list = []
+        self._codes: dict = {}
+
+    def code(self, value) -> int:
+        c = self._codes.get(value)
+        if c is None:
+            c = self._codes[value] = len(self.values)
+            self.values.append(value)
+        return c
+
+    def get(self, value):
+        return self._codes.get(value)
+
+
+class Prepared:
+    """Normalised postings, ready to index or to query with."""
+
+    __slots__ = ("ids", "docs", "regions", "quals", "qual_names", "nodes", "records")
+
+    def __init__(self):
+        self.ids, self.docs, self.regions, self.quals = [], [], [], []
+        self.qual_names, self.nodes = [], []
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def _names(value) -> list:
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str) and v.strip()]
+
+
+def prepare(records, kind, concepts, node_columns, *, batch=4096):
+    """Normalise records of one kind and find their concepts.
+
+    Yields :class:`Prepared` batches (a million records never sit in memory
+    twice). ``kind`` is ``"capability"`` (qualifications held) or
+    ``"demand"`` (qualifications required).
+    """
+    qual_field = "qualifications" if kind == CAPABILITY else "required_qualifications"
+    find = concepts.find_ids
+    buf: list = []
+
+    def flush(chunk):
+        out = Prepared()
+        titles = normalize_many([_text(r.get("title")) for r in chunk])
+        bodies = normalize_many([_text(r.get("description")) for r in chunk])
+        for r, title, body in zip(chunk, titles, bodies):
+            split = find(f"{title} {body}" if body else title, split=len(title) + 1)
+            out.docs.append(Document(title, body, *split))
+            out.regions.append(normalize_region(r.get("region")) if r.get("region") else None)
+            names = _names(r.get(qual_field))
+            out.qual_names.append(names)
+            out.quals.append(_quals(kind, names))
+            given = [node_columns[n] for n in _names(r.get("chain_nodes")) if n in node_columns]
+            out.nodes.append(list(dict.fromkeys(given)))
+        return out
+
+    for r in records:
+        if not isinstance(r, dict):
+            raise InvalidRecordError(f"a {kind} must be a dict, got {type(r).__name__}")
+        rid = r.get("id")
+        if rid is None or (isinstance(rid, str) and not rid.strip()):
+            raise InvalidRecordError(f"a {kind} has no id: {_preview(r)}")
+        if not _text(r.get("title")).strip() and not _text(r.get("description")).strip():
+            raise InvalidRecordError(f"{kind} {rid!r} has neither title nor description")
+        buf.append(r)
+        if len(buf) >= batch:
+            p = flush(buf)
+            p.ids = [str(x.get("id")) for x in buf]
+            yield p
+            buf = []
+    if buf:
+        p = flush(buf)
+        p.ids = [str(x.get("id")) for x in buf]
+        yield p
+
+
+def _quals(kind, names):
+    if kind == CAPABILITY:
+        return qualification_set(names)
+    return frozenset(k for k in map(normalize_qualification, names) if k)
+
+
+def _preview(record) -> str:
+    text = repr(record)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class Corpus:
+    """The indexed postings of one kind.
+
+    Attributes
+    ----------
+    kind : str
+        ``"capability"`` or ``"demand"``.
+    featurizer : Featurizer
+    index : InvertedIndex
+    ids : list of str
+        Id per document number.
+    row_of : dict
+        Id -> document number, for live documents.
+    texts : list of str
+        Normalised ``title + " " + description`` per document number.
+    region_codes, qual_codes : ndarray of int32
+        Codes into :attr:`regions` and :attr:`qual_sets` (-1: no region).
+    node_cols : ndarray of int32, shape (n, k)
+        Chain node columns (-1 = none); ``node_conf`` their confidences.
+    """
+
+    def __init__(self, kind, featurizer, max_nodes):
+        self.kind = kind
+        self.featurizer = featurizer
+        self.max_nodes = max_nodes
+        self.regions = Interner()
+        self.qual_sets = Interner()
+        self.qual_display: list = []
+        self.ids: list = []
+        self.row_of: dict = {}
+        self.texts: list = []
+        self._region_codes: list = []
+        self._qual_codes: list = []
+        self._node_cols: list = []
+        self._node_conf: list = []
+        self.index = None
+        self._node_postings = None
+
+    # -- building ------------------------------------------------------------
+    def absorb(self, prepared, node_cols, node_conf):
+        """Record metadata of a prepared batch (rows are indexed separately)."""
+        start = len(self.ids)
+        for i, rid in enumerate(prepared.ids):
+            if rid in self.row_of:
+                raise DuplicateRecordError(rid)
+            self.row_of[rid] = start + i
+        self.ids.extend(prepared.ids)
+        self.texts.extend(d.text for d in prepared.docs)
+        for region in prepared.regions:
+            self._region_codes.append(-1 if region is None else self.regions.code(region))
+        for qs, names in zip(prepared.quals, prepared.qual_names):
+            code = self.qual_sets.code(qs)
+            if code == len(self.qual_display):
+                self.qual_display.append(names)
+            self._qual_codes.append(code)
+        self._node_cols.append(node_cols)
+        self._node_conf.append(node_conf)
+
+    def finish(self, rows, posting_budget):
+        """Freeze metadata into arrays and index the TF-IDF rows."""
+        self.region_codes = np.asarray(self._region_codes, dtype=np.int32)
+        self.qual_codes = np.asarray(self._qual_codes, dtype=np.int32)
+        k = self.max_nodes
+        self.node_cols = (np.concatenate(self._node_cols) if self._node_cols
+                          else np.empty((0, k), dtype=np.int32))
+        self.node_conf = (np.concatenate(self._node_conf) if self._node_conf
+                          else np.empty((0, k), dtype=np.float32))
+        self._region_codes = self._qual_codes = None
+        self._node_cols, self._node_conf = [], []
+        self.index = InvertedIndex(rows, posting_budget=posting_budget)
+
+    # -- incremental updates -------------------------------------------------
+    def append(self, prepared, node_cols, node_conf, row):
+        """Add one prepared posting to the delta segment."""
+        rid = prepared.ids[0]
+        if rid in self.row_of:
+            raise DuplicateRecordError(rid)
+        doc = self.index.append(row)
+        self.row_of[rid] = doc
+        self.ids.append(rid)
+        self.texts.append(prepared.docs[0].text)
+        region = prepared.regions[0]
+        rc = -1 if region is None else self.regions.code(region)
+        self.region_codes = np.append(self.region_codes, np.int32(rc))
+        code = self.qual_sets.code(prepared.quals[0])
+        if code == len(self.qual_display):
+            self.qual_display.append(prepared.qual_names[0])
+        self.qual_codes = np.append(self.qual_codes, np.int32(code))
+        self.node_cols = np.vstack([self.node_cols, node_cols])
+        self.node_conf = np.vstack([self.node_conf, node_conf])
+        self._node_postings = None
+        return doc
+
+    def remove(self, record_id):
+        doc = self.row_of.pop(record_id, None)
+        if doc is None:
+            raise UnknownRecordError(record_id)
+        self.index.delete(doc)
+
+    def maybe_compact(self):
+        """Fold the delta segment in once it holds 5% of the postings (min 1,000)."""
+        if self.index.n_delta > max(1000, self.index.n_main // 20):
+            self.compact()
+
+    def compact(self):
+        """Merge the delta segment and drop removed postings."""
+        mapping = self.index.merge()
+        keep = np.flatnonzero(mapping >= 0)
+        self.ids = [self.ids[i] for i in keep]
+        self.texts = [self.texts[i] for i in keep]
+        self.region_codes = self.region_codes[keep]
+        self.qual_codes = self.qual_codes[keep]
+        self.node_cols = self.node_cols[keep]
+        self.node_conf = self.node_conf[keep]
+        self.row_of = {rid: i for i, rid in enumerate(self.ids)}
+        self._node_postings = None
+
+    def docs_on_nodes(self, nodes, limit):
+        """Live documents on any of ``nodes``, most confident first, at most ``limit``."""
+        if self._node_postings is None:
+            flat_nodes = self.node_cols.ravel()
+            flat_docs = np.repeat(np.arange(len(self.node_cols)), self.node_cols.shape[1])
+            keep = flat_nodes >= 0
+            flat_nodes, flat_docs = flat_nodes[keep], flat_docs[keep]
+            flat_conf = self.node_conf.ravel()[keep]
+            order = np.lexsort((-flat_conf, flat_nodes))
+            self._node_postings = (flat_nodes[order], flat_docs[order])
+        sorted_nodes, sorted_docs = self._node_postings
+        out = []
+        for node in np.unique(nodes):
+            lo, hi = np.searchsorted(sorted_nodes, [node, node + 1])
+            docs = sorted_docs[lo:hi]
+            docs = docs[self.index.alive[docs]]
+            out.append(docs[:limit])
+        return np.unique(np.concatenate(out)) if out else np.empty(0, dtype=np.int64)
+
+    def __len__(self):
+        return len(self.row_of)

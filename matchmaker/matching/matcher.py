@@ -1,0 +1,414 @@
+"""The ranking engine: SMEs' capabilities for enterprises' demands, and back.
+
+Score of a (demand, capability) pair, in [0, 1]::
+
+    score = text_weight   * text
+          + graph_weight  * graph
+          + region_weight * region
+
+* ``text`` -- cosine similarity of the two TF-IDF rows
+  (:mod:`~matchmaker.matching.features`): CJK bigrams, English words, numbers
+  with units, and glossary/chain *concepts*, which every language and
+  spelling of a term shares;
+* ``graph`` -- the best chain proximity (:class:`graph.ProximityIndex`: 1 same
+  node, 0.8 direct supplier/customer, decaying with distance) over the two
+  postings' chain nodes, each node weighted by its confidence (1 when given in
+  ``chain_nodes``, the :class:`graph.infer.NodeInferrer` confidence when
+  inferred from the text);
+* ``region`` -- 1 when both postings are in the same province-level region.
+
+The weights are normalised to sum to 1. A capability lacking any of a
+demand's ``required_qualifications`` (compared after
+:func:`~matchmaker.domain.qualifications.normalize_qualification`, with
+implications such as 小巨人 => 专精特新) is never ranked for it, in either
+direction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from matchmaker.domain.qualifications import display_name
+from matchmaker.domain.regions import short_name
+from matchmaker.matching.concepts import ConceptIndex
+from matchmaker.matching.corpus import CAPABILITY, DEMAND, Corpus, prepare
+from matchmaker.matching.errors import NotFittedError
+from matchmaker.matching.features import Featurizer
+from matchmaker.matching.explain import Explainer
+
+__all__ = ["Match", "Matcher"]
+
+_PARAMS = ("text_weight", "graph_weight", "region_weight", "concept_weight", "number_weight",
+           "title_weight", "n_candidates", "posting_budget", "max_nodes",
+           "min_node_confidence", "glossary")
+# Parameters used only when ranking: changing them needs no refit.
+_RANK_PARAMS = frozenset({"text_weight", "graph_weight", "region_weight", "n_candidates"})
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One ranked posting.
+
+    Attributes
+    ----------
+    id : str
+        Id of the ranked capability (or demand, for :meth:`Matcher.rank_demands`).
+    score : float
+        In [0, 1], higher is better.
+    reasons : tuple of str
+        Why it is ranked (``"text: ..."``, ``"chain: ..."``, ``"region: ..."``,
+        ``"qualification: ..."``).
+    kind : str
+        ``"capability"`` or ``"demand"``: what :attr:`id` identifies.
+    """
+
+    id: str
+    score: float
+    reasons: tuple
+    kind: str = CAPABILITY
+
+    @property
+    def capability_id(self) -> str:
+        if self.kind != CAPABILITY:
+            raise AttributeError("this match ranks a demand; use demand_id")
+        return self.id
+
+    @property
+    def demand_id(self) -> str:
+        if self.kind != DEMAND:
+            raise AttributeError("this match ranks a capability; use capability_id")
+        return self.id
+
+    def to_dict(self) -> dict:
+        """The ranked-entry object of formats.md."""
+        return {f"{self.kind}_id": self.id, "score": self.score, "reasons": list(self.reasons)}
+
+
+def _load_graph(graph):
+    import networkx as nx
+
+    if isinstance(graph, nx.DiGraph):
+        return graph
+    import graph as graph_pkg
+
+    return graph_pkg.load_chains(graph)
+
+
+class Matcher:
+    """Rank capabilities for demands (and demands for capabilities).
+
+    Parameters
+    ----------
+    text_weight, graph_weight, region_weight : float, default 0.6, 0.3, 0.1
+        Weights of the score components (normalised to sum to 1).
+    concept_weight : float, default 2.0
+        Weight of concept columns relative to CJK bigrams in the TF-IDF rows.
+    number_weight : float, default 0.5
+        Weight of number-with-unit columns.
+    title_weight : int, default 2
+        Title terms count this many times.
+    n_candidates : int, default 1000
+        Postings rescored per query (by text similarity, plus postings on the
+        query's chain nodes).
+    posting_budget : int, default 400_000
+        Postings scanned exhaustively per query (see
+        :class:`~matchmaker.matching.index.InvertedIndex`).
+    max_nodes : int, default 3
+        Chain nodes kept per posting.
+    min_node_confidence : float, default 0.3
+        Inferred chain nodes below this confidence are ignored.
+    glossary : Glossary, path, None or False
+        Domain glossary; ``None`` is the project glossary (``seeds/glossary``).
+
+    Attributes
+    ----------
+    graph_ : networkx.DiGraph
+    concepts_ : ConceptIndex
+    inferrer_ : graph.infer.NodeInferrer
+    capabilities_ : Corpus
+    demands_ : Corpus or None
+        Present when ``demands`` were given to :meth:`fit`.
+
+    Examples
+    --------
+    >>> m = Matcher().fit(capabilities, "chains.json", demands=demands)  # doctest: +SKIP
+    >>> m.rank([demand], top=5)[0][0].capability_id                      # doctest: +SKIP
+    'C7'
+    """
+
+    def __init__(self, *, text_weight=0.6, graph_weight=0.3, region_weight=0.1,
+                 concept_weight=2.0, number_weight=0.5, title_weight=2, n_candidates=1000,
+                 posting_budget=400_000, max_nodes=3, min_node_confidence=0.3, glossary=None):
+        self.text_weight = text_weight
+        self.graph_weight = graph_weight
+        self.region_weight = region_weight
+        self.concept_weight = concept_weight
+        self.number_weight = number_weight
+        self.title_weight = title_weight
+        self.n_candidates = n_candidates
+        self.posting_budget = posting_budget
+        self.max_nodes = max_nodes
+        self.min_node_confidence = min_node_confidence
+        self.glossary = glossary
+
+    # -- scikit-learn style parameters --------------------------------------
+    def get_params(self, deep=True) -> dict:
+        return {name: getattr(self, name) for name in _PARAMS}
+
+    def set_params(self, **params):
+        """Set parameters; weights and ``n_candidates`` apply without refitting."""
+        for name, value in params.items():
+            if name not in _PARAMS:
+                raise ValueError(f"unknown parameter {name!r}; expected one of {', '.join(_PARAMS)}")
+            setattr(self, name, value)
+        return self
+
+    def _weights(self):
+        w = np.array([self.text_weight, self.graph_weight, self.region_weight], dtype=float)
+        if (w < 0).any() or w.sum() <= 0:
+            raise ValueError("text_weight, graph_weight and region_weight must be >= 0 "
+                             "and not all 0")
+        return w / w.sum()
+
+    # -- fitting -------------------------------------------------------------
+    def fit(self, capabilities, graph, *, demands=None):
+        """Index capabilities (and optionally demands) over a chain graph.
+
+        Parameters
+        ----------
+        capabilities : iterable of dict
+            Capability records (formats.md fields); may be a generator.
+        graph : networkx.DiGraph, dict or path
+            The chain graph, or anything :func:`graph.load_chains` reads.
+        demands : iterable of dict, optional
+            Demand records, indexed too so that :meth:`rank_demands` can rank
+            them for capabilities.
+
+        Returns
+        -------
+        self
+        """
+        from graph import ProximityIndex
+        from graph.infer import NodeInferrer
+
+        self._weights()
+        G = _load_graph(graph)
+        self.graph_ = G
+        self.concepts_ = ConceptIndex(self.glossary, G).fit()
+        self.inferrer_ = NodeInferrer(G, concepts=self.concepts_,
+                                      min_confidence=self.min_node_confidence).fit()
+        nodes = self.inferrer_.nodes_
+        self.node_columns_ = {n: j for j, n in enumerate(nodes)}
+        self.proximity_index_ = ProximityIndex(G)
+        self.proximity_ = (self.proximity_index_.pairwise(nodes, nodes).astype(np.float32)
+                           if nodes else np.zeros((0, 0), dtype=np.float32))
+        self.capabilities_ = self._build(capabilities, CAPABILITY)
+        self.demands_ = self._build(demands, DEMAND) if demands is not None else None
+        self._explainer = Explainer(self)
+        return self
+
+    def _featurizer(self):
+        return Featurizer(self.concepts_.n_concepts, title_weight=self.title_weight,
+                          concept_weight=self.concept_weight, number_weight=self.number_weight)
+
+    def _build(self, records, kind) -> Corpus:
+        corpus = Corpus(kind, self._featurizer(), self.max_nodes)
+
+        def docs():
+            for batch in prepare(records, kind, self.concepts_, self.node_columns_):
+                corpus.absorb(batch, *self._nodes(batch))
+                yield from batch.docs
+
+        counts = corpus.featurizer.fit_counts(docs())
+        rows = corpus.featurizer.weigh(counts, copy=False)
+        del counts
+        corpus.finish(rows, self.posting_budget)
+        return corpus
+
+    def _nodes(self, batch):
+        """Chain node columns and confidences of a prepared batch."""
+        from scipy import sparse
+
+        k = self.max_nodes
+        n = len(batch.docs)
+        cols = np.full((n, k), -1, dtype=np.int32)
+        conf = np.zeros((n, k), dtype=np.float32)
+        todo = []
+        for i, given in enumerate(batch.nodes):
+            if given:
+                m = min(k, len(given))
+                cols[i, :m] = given[:m]
+                conf[i, :m] = 1.0
+            else:
+                todo.append(i)
+        if todo:
+            lists = [batch.docs[i].title_concepts + batch.docs[i].body_concepts for i in todo]
+            rows = np.repeat(np.arange(len(todo)), [len(c) for c in lists])
+            flat = np.fromiter((c for cs in lists for c in cs), dtype=np.int64, count=len(rows))
+            matrix = sparse.csr_array((np.ones(len(rows), dtype=np.float32), (rows, flat)),
+                                      shape=(len(todo), self.concepts_.n_concepts))
+            inferred, confidence = self.inferrer_.top_nodes(matrix, k)
+            cols[todo] = inferred
+            conf[todo] = confidence
+        return cols, conf
+
+    # -- ranking -------------------------------------------------------------
+    def rank(self, demands, top=10) -> list[list[Match]]:
+        """Best capabilities for each demand.
+
+        Parameters
+        ----------
+        demands : iterable of dict
+            Demand records (need not be indexed).
+        top : int, default 10
+
+        Returns
+        -------
+        list of list of Match
+            One list per demand, best first, at most ``top`` long; capabilities
+            lacking a required qualification are left out.
+        """
+        self._check_fitted(CAPABILITY)
+        return self._rank(demands, DEMAND, self.capabilities_, top)
+
+    def rank_demands(self, capabilities, top=10) -> list[list[Match]]:
+        """Best demands for each capability (the reverse direction of :meth:`rank`).
+
+        Needs ``demands`` to have been given to :meth:`fit` (or added with
+        :meth:`add`). Demands requiring a qualification the capability lacks
+        are left out.
+        """
+        self._check_fitted(DEMAND)
+        return self._rank(capabilities, CAPABILITY, self.demands_, top)
+
+    def _check_fitted(self, kind):
+        if not hasattr(self, "capabilities_"):
+            raise NotFittedError("this Matcher is not fitted yet; call fit(capabilities, graph) "
+                                 "first")
+        if kind == DEMAND and self.demands_ is None:
+            raise NotFittedError("no demands are indexed; pass demands=... to fit() to rank "
+                                 "demands for capabilities")
+
+    def _rank(self, records, source_kind, target: Corpus, top):
+        top = int(top)
+        if top < 1:
+            raise ValueError(f"top must be a positive integer, got {top!r}")
+        weights = self._weights()
+        out = []
+        for batch in prepare(records, source_kind, self.concepts_, self.node_columns_):
+            node_cols, node_conf = self._nodes(batch)
+            rows = target.featurizer.transform(batch.docs)
+            for i in range(len(batch.ids)):
+                lo, hi = rows.indptr[i], rows.indptr[i + 1]
+                out.append(self._rank_one(batch, i, rows.indices[lo:hi], rows.data[lo:hi],
+                                          node_cols[i], node_conf[i], target, top, weights))
+        return out
+
+    def _qualified(self, source_kind, quals, target: Corpus):
+        """Mask over the target's qualification-set codes: which pairs may match."""
+        sets = target.qual_sets.values
+        if source_kind == DEMAND:  # quals = required keys; target sets = held keys
+            if not quals:
+                return None
+            return np.fromiter((quals <= held for held in sets), dtype=bool, count=len(sets))
+        # quals = held keys; target sets = required keys of demands
+        return np.fromiter((req <= quals for req in sets), dtype=bool, count=len(sets))
+
+    def _rank_one(self, batch, i, q_cols, q_vals, q_nodes, q_conf, target, top, weights):
+        source_kind = DEMAND if target.kind == CAPABILITY else CAPABILITY
+        ok_sets = self._qualified(source_kind, batch.quals[i], target)
+        qual_codes = target.qual_codes
+        allowed = None if ok_sets is None else (lambda d: ok_sets[qual_codes[d]])
+        docs, text = target.index.search(q_cols, q_vals, max(int(self.n_candidates), top),
+                                         allowed)
+        docs, text = self._add_graph_candidates(docs, text, q_nodes, target, allowed)
+        if len(docs) == 0:
+            return []
+        graph = self._graph_scores(q_nodes, q_conf, target.node_cols[docs],
+                                   target.node_conf[docs])
+        region = batch.regions[i]
+        rcode = target.regions.get(region) if region is not None else None
+        same_region = (target.region_codes[docs] == rcode) if rcode is not None else \
+            np.zeros(len(docs), dtype=bool)
+        score = (weights[0] * np.minimum(text, 1.0) + weights[1] * graph
+                 + weights[2] * same_region)
+        k = min(top, len(docs))
+        best = np.argpartition(-score, k - 1)[:k] if k < len(docs) else np.arange(len(docs))
+        # Ties broken by id so that a ranking is reproducible.
+        best = sorted(best, key=lambda j: (-score[j], target.ids[docs[j]]))
+        kind = target.kind
+        return [Match(target.ids[docs[j]], round(float(min(max(score[j], 0.0), 1.0)), 4),
+                      self._explainer.reasons(batch, i, q_nodes, q_conf, target, int(docs[j]),
+                                              bool(same_region[j])),
+                      kind)
+                for j in best]
+
+    def _add_graph_candidates(self, docs, text, q_nodes, target, allowed):
+        """Postings on the query's own chain nodes, even with no shared text."""
+        q_nodes = q_nodes[q_nodes >= 0]
+        if len(q_nodes) == 0:
+            return docs, text
+        extra = target.docs_on_nodes(q_nodes, int(self.n_candidates) // 4)
+        if allowed is not None and len(extra):
+            extra = extra[allowed(extra)]
+        extra = np.setdiff1d(extra, docs, assume_unique=False)
+        if len(extra) == 0:
+            return docs, text
+        return (np.concatenate([docs, extra]),
+                np.concatenate([text, np.zeros(len(extra), dtype=np.float32)]))
+
+    def _graph_scores(self, q_nodes, q_conf, d_nodes, d_conf):
+        """Best confidence-weighted proximity per candidate, shape (n_docs,)."""
+        qm = q_nodes >= 0
+        if not qm.any() or len(d_nodes) == 0:
+            return np.zeros(len(d_nodes), dtype=np.float32)
+        qn, qc = q_nodes[qm], q_conf[qm]
+        valid = d_nodes >= 0
+        prox = self.proximity_[qn][:, np.where(valid, d_nodes, 0)]  # (q, docs, k)
+        prox = prox * qc[:, None, None] * np.where(valid, d_conf, 0.0)[None]
+        return prox.max(axis=(0, 2)).astype(np.float32)
+
+    # -- incremental updates -------------------------------------------------
+    def add(self, record, *, kind=CAPABILITY):
+        """Index one more posting; it is rankable at once.
+
+        Parameters
+        ----------
+        record : dict
+        kind : {"capability", "demand"}
+        """
+        corpus = self._corpus(kind)
+        batch = next(prepare([record], kind, self.concepts_, self.node_columns_))
+        cols, conf = self._nodes(batch)
+        row = corpus.featurizer.transform(batch.docs)
+        corpus.append(batch, cols, conf, row)
+        corpus.maybe_compact()
+        return self
+
+    def update(self, record, *, kind=CAPABILITY):
+        """Replace an indexed posting (same id) by a new version."""
+        corpus = self._corpus(kind)
+        corpus.remove(str(record.get("id")))
+        return self.add(record, kind=kind)
+
+    def remove(self, record_id, *, kind=CAPABILITY):
+        """Stop ranking a posting.
+
+        Raises
+        ------
+        UnknownRecordError
+            No posting with this id is indexed.
+        """
+        self._corpus(kind).remove(str(record_id))
+        return self
+
+    def _corpus(self, kind) -> Corpus:
+        if kind not in (CAPABILITY, DEMAND):
+            raise ValueError(f"kind must be 'capability' or 'demand', got {kind!r}")
+        self._check_fitted(kind)
+        return self.capabilities_ if kind == CAPABILITY else self.demands_
+
+    def __len__(self):
+        return len(self.capabilities_) if hasattr(self, "capabilities_") else 0

@@ -1,0 +1,160 @@
+"""The scheduler: relaxation, slot placement, exact MILP when small, report."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import numpy as np
+
+from .bounds import granularity, solve_relaxation
+from .exact import exact_size, solve_exact
+from .heuristic import build_schedule, reduce_gaps
+from .instance import Instance
+from .model import Meeting, Problem, ScheduleResult
+from .report import diff_previous, unscheduled_reasons
+from .state import State
+from .tables import assign_tables
+from .validate import validate
+
+__all__ = ["schedule", "EXACT_MAX_VARIABLES"]
+
+#: Events whose time-indexed model has at most this many variables are also
+#: solved exactly (events up to ~60 requests always are).
+EXACT_MAX_VARIABLES = 6000
+
+
+def check_random_state(seed):
+    """Return a ``random.Random`` from None, an int, or a generator."""
+    if isinstance(seed, random.Random):
+        return seed
+    if isinstance(seed, np.random.Generator):
+        return random.Random(int(seed.integers(2**63)))
+    if seed is None or isinstance(seed, (int, np.integer)):
+        return random.Random(None if seed is None else int(seed))
+    raise TypeError(f"random_state must be None, an int or a generator, not {seed!r}")
+
+
+def _better(a, b, tol):
+    """Is (coverage, priority) ``a`` lexicographically better than ``b``?"""
+    return a[0] > b[0] or (a[0] == b[0] and a[1] > b[1] + tol)
+
+
+def build_result(inst, slot_of, *, upper_bound, coverage_bound, optimal, stats):
+    """Turn ``{request: slot}`` into a ScheduleResult with tables, reasons, changes."""
+    problem = inst.problem
+    table_of = assign_tables(inst, slot_of)
+    meetings = [
+        Meeting(inst.requests[r].buyer, inst.requests[r].supplier, inst.slots[t],
+                table_of[r], inst.requests[r].priority, r in inst.locked)
+        for r, t in slot_of.items()
+    ]
+    meetings.sort(key=lambda m: (inst.sidx[m.slot], m.table))
+    reasons = unscheduled_reasons(inst, slot_of)
+    met = {p for r in slot_of for p in (inst.rb[r], inst.rs[r])}
+    total = float(sum(inst.rp[r] for r in slot_of))
+    return ScheduleResult(
+        meetings=meetings,
+        unscheduled=reasons,
+        total_priority=total,
+        upper_bound=float(max(upper_bound, total)),
+        participants_with_request=len(inst.with_request),
+        participants_met=len(met),
+        coverage_bound=int(max(coverage_bound, len(met))),
+        optimal=optimal,
+        changes=diff_previous(inst, meetings, reasons),
+        stats=stats,
+        warnings=list(problem.warnings),
+    )
+
+
+def schedule(problem: Problem, time_limit: float = 30.0, random_state=None) -> ScheduleResult:
+    """Build a 1:1 meeting schedule for a matchmaking fair.
+
+    The schedule meets as many participants (those named in a request) as
+    possible, then holds as much total request priority as possible, then
+    leaves as few idle gaps between a participant's meetings as it can.
+
+    Parameters
+    ----------
+    problem : Problem
+    time_limit : float
+        Seconds to spend; the best schedule found by then is returned.
+    random_state : None, int, random.Random or numpy Generator
+        Seeds the tie-breaking of the repair search.
+
+    Returns
+    -------
+    ScheduleResult
+        ``upper_bound`` bounds the total priority of any schedule meeting
+        as many participants; ``coverage_bound`` bounds the participants
+        any schedule meets; ``optimal`` is True when both are reached.
+
+    Raises
+    ------
+    InvalidEventError
+        When the problem is inconsistent (every fault is listed).
+
+    Notes
+    -----
+    A fixed table belongs to its buyer: no other meeting ever uses it, even
+    in slots where that buyer is away.
+
+    Bounds come from a slot-free relaxation (a min-cost flow solved as a
+    linear program with HiGHS). Slots are found by placing the requests
+    that relaxation holds, hardest first, with ejection chains and repair.
+    When the time-indexed model is small (``EXACT_MAX_VARIABLES``), it is
+    solved exactly by ``scipy.optimize.milp``.
+    """
+    start = time.perf_counter()
+    deadline = start + float(time_limit)
+    rng = check_random_state(random_state)
+    problem = validate(problem)
+    inst = Instance(problem)
+    tol = max(1e-6, 1e-9 * sum(inst.rp))
+    relax = solve_relaxation(inst, time_limit=max(1.0, 0.4 * time_limit))
+    relax_time = time.perf_counter() - start
+    size = exact_size(inst)
+    small = size <= EXACT_MAX_VARIABLES
+    # Keep time back for the exact model (small events), idle gaps and the report.
+    share = 0.3 if small else 0.8
+    target = (relax.coverage, inst.pin_priority + relax.priority + relax.slack)
+    st = build_schedule(inst, relax.selected,
+                        start + relax_time + share * (time_limit - relax_time), rng, target)
+    method = "relaxation+repair"
+    coverage, priority = st.covered, st.prio
+    cov_bound = relax.coverage
+    upper = inst.pin_priority + relax.priority_bound(
+        coverage, max(1.0, deadline - time.perf_counter()))
+    if small and not (coverage >= cov_bound and priority >= upper - tol):
+        known = coverage if coverage >= cov_bound else None
+        ex = solve_exact(inst, max(1.0, deadline - time.perf_counter()), coverage_known=known)
+        if ex is not None:
+            ex_value = (ex.coverage, inst.pin_priority + ex.priority)
+            if _better(ex_value, (coverage, priority), tol):
+                coverage, priority = ex_value
+                method = "exact MILP"
+                st = State(inst, rng)
+                for r, t in ex.slot_of.items():
+                    st.assign(r, t)
+                    if inst.hints.get(r, (-1,))[0] == t:
+                        st.soft.add(r)
+                st.commit()
+            cov_bound = min(cov_bound, ex.coverage_bound)
+            if coverage >= ex.bound_coverage:
+                upper = min(upper, inst.pin_priority + ex.priority_bound)
+    reduce_gaps(st, start + 0.92 * time_limit)
+    slot_of = {r: st.slot[r] for r in range(inst.R) if st.slot[r] >= 0}
+    if granularity(inst.rp) >= 1.0:
+        # Integer priorities: no total lies strictly between two integers.
+        upper = float(np.floor(upper + 1e-6))
+    proven = coverage >= cov_bound and priority >= upper - tol
+    stats = {
+        "time": time.perf_counter() - start,
+        "method": method,
+        "relaxation_time": relax_time,
+        "exact_variables": size,
+        "proven_coverage": coverage >= cov_bound,
+    }
+    return build_result(inst, slot_of, upper_bound=upper, coverage_bound=cov_bound,
+                        optimal=bool(proven), stats=stats)

@@ -1,0 +1,335 @@
+"""Accounts: sign-up, log-in, passwords, password reset and enterprise membership.
+
+Membership rule: a sign-up that registers a new enterprise makes the user its first
+member at once. A sign-up (or a later request) to join an enterprise that is already
+registered creates the account straight away but only *asks* to join: the user can
+sign in, yet acts for the enterprise only after an active member of that enterprise,
+or a platform admin, approves the request. Members and admins are notified of it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..domain import uscc as uscc_rules
+from ..i18n import tr
+from ..models import Enterprise, PasswordResetToken, User
+from ..security import hash_password, hash_token, new_token, verify_password
+from . import audit, notifications
+from .enterprises import EnterpriseDetails, bilingual, create_enterprise
+from .search import fuzzy_enterprises
+
+__all__ = ["AccountError", "DuplicateEnterpriseError", "SimilarEnterprisesError", "SignUp", "MIN_PASSWORD",
+           "RESET_TTL", "SIMILAR_CUTOFF", "password_problems", "normalise_uscc", "similar_enterprises",
+           "register", "create_user", "authenticate", "change_password", "start_password_reset",
+           "check_reset_token", "reset_password", "request_membership", "approve_membership",
+           "reject_membership", "can_manage_members"]
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 128
+RESET_TTL = dt.timedelta(hours=1)
+#: Names scoring at least this (RapidFuzz WRatio on normalised names) are shown as possible duplicates.
+SIMILAR_CUTOFF = 80
+_DUMMY_HASH: str | None = None
+
+
+class AccountError(Exception):
+    """A refused account action; ``field`` names the form field at fault, if any."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class DuplicateEnterpriseError(AccountError):
+    """The credit code is already registered: the user should ask to join instead."""
+
+    def __init__(self, enterprise: Enterprise):
+        super().__init__(tr("该统一社会信用代码已由“{name}”注册。如您是该企业员工，请选择“加入已注册企业”。",
+                            "This credit code is already registered by “{name}”. If you work there, "
+                            "choose “join a registered enterprise”.", name=enterprise.name), "uscc")
+        self.enterprise = enterprise
+
+
+class SimilarEnterprisesError(AccountError):
+    """Enterprises with similar names exist; the user must confirm this is another one."""
+
+    def __init__(self, candidates: list[tuple[Enterprise, float]]):
+        super().__init__(tr("已有名称相近的企业注册，请确认不是同一家企业。",
+                            "Enterprises with similar names are registered; confirm yours is a different one."),
+                         "name")
+        self.candidates = candidates
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def _email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+# --------------------------------------------------------------------------- checks
+
+def password_problems(password: str, email: str | None = None) -> list[str]:
+    """Why ``password`` is refused, in the user's language (empty when it is fine)."""
+    problems = []
+    password = password or ""
+    if len(password) < MIN_PASSWORD:
+        problems.append(tr("密码至少需要 {n} 个字符（当前 {k} 个）。", "The password needs at least {n} characters "
+                           "(it has {k}).", n=MIN_PASSWORD, k=len(password)))
+    if len(password) > MAX_PASSWORD:
+        problems.append(tr("密码不能超过 {n} 个字符。", "The password may have at most {n} characters.", n=MAX_PASSWORD))
+    if password and len(set(password)) < 3:
+        problems.append(tr("密码不能由同一两个字符重复组成。", "The password may not repeat one or two characters."))
+    if email and password.strip().lower() in (_email(email), _email(email).split("@")[0]):
+        problems.append(tr("密码不能与邮箱相同。", "The password may not be your e-mail address."))
+    return problems
+
+
+def _check_password(password: str, email: str | None, field_name: str = "password") -> None:
+    problems = password_problems(password, email)
+    if problems:
+        raise AccountError(" ".join(problems), field_name)
+
+
+def normalise_uscc(code: str) -> str:
+    """The normalised credit code, or an :class:`AccountError` saying what is wrong with it."""
+    result = uscc_rules.validate(code)
+    if not result.valid:
+        raise AccountError(tr("统一社会信用代码无效：{reason}", "Invalid unified social credit code: {reason}",
+                              reason=bilingual(result.reason)), "uscc")
+    return result.code
+
+
+def similar_enterprises(session: Session, name: str | None, uscc: str | None = None,
+                        cutoff: float = SIMILAR_CUTOFF) -> list[tuple[Enterprise, float]]:
+    """Registered enterprises that may be the same as ``name``/``uscc``: same code first (score 100)."""
+    found: list[tuple[Enterprise, float]] = []
+    same = None
+    if uscc:
+        result = uscc_rules.validate(uscc)
+        if result.valid:
+            same = session.scalar(select(Enterprise).where(Enterprise.uscc == result.code))
+            if same is not None:
+                found.append((same, 100.0))
+    if name and name.strip():
+        found += [(e, s) for e, s in fuzzy_enterprises(session, name, limit=8, score_cutoff=cutoff)
+                  if same is None or e.id != same.id]
+    return found
+
+
+# --------------------------------------------------------------------------- sign-up
+
+@dataclass
+class SignUp:
+    email: str
+    name: str
+    password: str
+    uscc: str
+    join: bool = False
+    confirm_new: bool = False
+    enterprise: EnterpriseDetails | None = None
+    locale: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def create_user(session: Session, email: str, name: str, password: str, role: str = "enterprise",
+                **values) -> User:
+    """A new active account; refuses a taken e-mail address or a weak password."""
+    email = _email(email)
+    if "@" not in email or email.startswith("@") or email.endswith("@"):
+        raise AccountError(tr("请填写有效的邮箱地址。", "Enter a valid e-mail address."), "email")
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountError(tr("该邮箱已注册，请直接登录或找回密码。",
+                              "This e-mail address is already registered; log in or reset the password."), "email")
+    if not (name or "").strip():
+        raise AccountError(tr("请填写姓名。", "Enter your name."), "name")
+    _check_password(password, email)
+    user = User(email=email, name=name.strip()[:80], password_hash=hash_password(password), role=role,
+                active=True, **values)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def register(session: Session, data: SignUp) -> User:
+    """Sign up an enterprise user, registering the enterprise or asking to join it.
+
+    Raises
+    ------
+    AccountError
+        Invalid e-mail, password or credit code, or nothing registered to join.
+    DuplicateEnterpriseError
+        Registering an enterprise whose credit code is taken.
+    SimilarEnterprisesError
+        Registering an enterprise with a name close to a registered one, unconfirmed.
+    """
+    code = normalise_uscc(data.uscc)
+    existing = session.scalar(select(Enterprise).where(Enterprise.uscc == code))
+    if data.join:
+        if existing is None:
+            raise AccountError(tr("尚无企业以该统一社会信用代码注册，请选择“注册新企业”。",
+                                  "No enterprise is registered with this credit code; choose “register a new "
+                                  "enterprise”."), "uscc")
+        user = create_user(session, data.email, data.name, data.password, locale=data.locale)
+        _ask_to_join(session, user, existing)
+        audit.record(session, user.id, "user.register", user, join_request=existing.id)
+        return user
+    if existing is not None:
+        raise DuplicateEnterpriseError(existing)
+    if data.enterprise is None:
+        raise AccountError(tr("请填写企业信息。", "Enter the enterprise's details."), "name")
+    if not data.confirm_new:
+        similar = similar_enterprises(session, data.enterprise.name)
+        if similar:
+            raise SimilarEnterprisesError(similar)
+    user = create_user(session, data.email, data.name, data.password, locale=data.locale)
+    ent = create_enterprise(session, code, data.enterprise)
+    user.enterprise_id = ent.id
+    audit.record(session, user.id, "enterprise.register", ent, uscc=ent.uscc, size=ent.size)
+    audit.record(session, user.id, "user.register", user, enterprise=ent.id)
+    return user
+
+
+# --------------------------------------------------------------------------- membership
+
+def can_manage_members(actor, enterprise_id: int) -> bool:
+    return bool(actor.is_authenticated and actor.active and
+                (actor.is_admin or (actor.role == "enterprise" and actor.enterprise_id == enterprise_id)))
+
+
+def _ask_to_join(session: Session, user: User, ent: Enterprise) -> None:
+    user.pending_enterprise_id = ent.id
+    approvers = session.scalars(select(User.id).where(User.enterprise_id == ent.id, User.active.is_(True))).all()
+    if not approvers:
+        approvers = session.scalars(select(User.id).where(User.role == "admin", User.active.is_(True))).all()
+    link = f"/enterprises/{ent.id}/members"
+    notifications.notify(session, approvers, tr("{user}（{email}）申请加入{ent}，请审核。",
+                                               "{user} ({email}) asks to join {ent}; please review.",
+                                               user=user.name, email=user.email, ent=ent.name), link)
+
+
+def request_membership(session: Session, user: User, code: str) -> Enterprise:
+    """An enterprise-less user asks to join the enterprise registered under ``code``."""
+    if user.role != "enterprise" or user.enterprise_id is not None:
+        raise AccountError(tr("您已属于一家企业。", "You already belong to an enterprise."))
+    ent = session.scalar(select(Enterprise).where(Enterprise.uscc == normalise_uscc(code)))
+    if ent is None:
+        raise AccountError(tr("尚无企业以该统一社会信用代码注册。", "No enterprise is registered with this credit code."),
+                           "uscc")
+    _ask_to_join(session, user, ent)
+    audit.record(session, user.id, "membership.request", ent)
+    return ent
+
+
+def _pending(session: Session, actor, enterprise_id: int, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or user.pending_enterprise_id != enterprise_id or not can_manage_members(actor, enterprise_id):
+        raise AccountError(tr("没有待审核的加入申请。", "There is no pending request to review."))
+    return user
+
+
+def approve_membership(session: Session, actor, enterprise_id: int, user_id: int) -> User:
+    """Let a user who asked to join ``enterprise_id`` act for it (members and admins decide)."""
+    user = _pending(session, actor, enterprise_id, user_id)
+    ent_id = user.pending_enterprise_id
+    user.enterprise_id, user.pending_enterprise_id = ent_id, None
+    audit.record(session, actor.id, "membership.approve", user, enterprise_id=ent_id)
+    notifications.notify(session, [user.id], tr("您加入企业的申请已通过。", "Your request to join the enterprise was approved."),
+                         f"/enterprises/{ent_id}")
+    return user
+
+
+def reject_membership(session: Session, actor, enterprise_id: int, user_id: int) -> User:
+    user = _pending(session, actor, enterprise_id, user_id)
+    ent_id = user.pending_enterprise_id
+    user.pending_enterprise_id = None
+    audit.record(session, actor.id, "membership.reject", user, enterprise_id=ent_id)
+    notifications.notify(session, [user.id], tr("您加入企业的申请未获通过。", "Your request to join the enterprise was declined."))
+    return user
+
+
+# --------------------------------------------------------------------------- log-in and passwords
+
+def authenticate(session: Session, email: str, password: str) -> User:
+    """The active user with these credentials, or an :class:`AccountError` that names neither half."""
+    global _DUMMY_HASH
+    user = session.scalar(select(User).where(User.email == _email(email)))
+    if user is None:
+        # Spend the same time as a real check so that timing does not reveal registered e-mails.
+        _DUMMY_HASH = _DUMMY_HASH or hash_password("not-a-real-password")
+        verify_password(_DUMMY_HASH, password or "")
+        raise AccountError(tr("邮箱或密码不正确。", "Wrong e-mail address or password."))
+    if not verify_password(user.password_hash, password or ""):
+        raise AccountError(tr("邮箱或密码不正确。", "Wrong e-mail address or password."))
+    if not user.active:
+        raise AccountError(tr("该账号已停用，请联系平台管理员。", "This account is deactivated; contact the platform admin."))
+    user.last_login_at = _utcnow()
+    return user
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current or ""):
+        raise AccountError(tr("当前密码不正确。", "The current password is wrong."), "current")
+    if current == new:
+        raise AccountError(tr("新密码不能与当前密码相同。", "The new password must differ from the current one."), "password")
+    _check_password(new, user.email)
+    user.password_hash = hash_password(new)
+    audit.record(session, user.id, "user.password_change", user)
+
+
+def start_password_reset(session: Session, email: str, link_for: Callable[[str], str]) -> bool:
+    """E-mail a one-hour, single-use reset link if ``email`` is an active account.
+
+    Returns whether a link was sent; callers show the same message either way so that
+    the form does not reveal which addresses are registered.
+    """
+    user = session.scalar(select(User).where(User.email == _email(email), User.active.is_(True)))
+    if user is None:
+        return False
+    token, digest = new_token()
+    session.add(PasswordResetToken(user_id=user.id, token_hash=digest, expires_at=_utcnow() + RESET_TTL))
+    notifications.send_mail(user.email, tr("重置 Matchmaker 密码", "Reset your Matchmaker password"), tr(
+        "您好，{name}：\n\n请在 1 小时内打开以下链接设置新密码（链接仅可使用一次）：\n{link}\n\n如果不是您本人操作，请忽略此邮件。",
+        "Hello {name},\n\nOpen this link within one hour to choose a new password (it works once):\n{link}\n\n"
+        "If you did not ask for this, ignore this message.", name=user.name, link=link_for(token)))
+    audit.record(session, user.id, "user.password_reset_request", user)
+    return True
+
+
+def check_reset_token(session: Session, token: str) -> PasswordResetToken:
+    """The stored reset token for ``token`` if it is unused and unexpired."""
+    row = session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == hash_token(token or "")))
+    if row is None or row.used_at is not None:
+        raise AccountError(tr("重置链接无效或已使用，请重新申请。",
+                              "The reset link is invalid or was already used; ask for a new one."))
+    if _aware(row.expires_at) <= _utcnow():
+        raise AccountError(tr("重置链接已过期（有效期 1 小时），请重新申请。",
+                              "The reset link has expired (links last one hour); ask for a new one."))
+    return row
+
+
+def reset_password(session: Session, token: str, new: str) -> User:
+    """Set a new password from a reset link; the link (and any other open link) then stops working."""
+    row = check_reset_token(session, token)
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise AccountError(tr("该账号已停用，请联系平台管理员。", "This account is deactivated; contact the platform admin."))
+    _check_password(new, user.email)
+    user.password_hash = hash_password(new)
+    now = _utcnow()
+    session.execute(update(PasswordResetToken).where(PasswordResetToken.user_id == user.id,
+                                                     PasswordResetToken.used_at.is_(None)).values(used_at=now))
+    audit.record(session, user.id, "user.password_reset", user)
+    return user

@@ -1,0 +1,176 @@
+"""Platform administration: verification, user management and the audit trail."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from ..i18n import tr
+from ..models import AuditLog, Capability, Demand, Enterprise, Qualification, User
+from ..models.user import ROLES
+from . import audit, notifications
+from .accounts import create_user
+
+__all__ = ["AdminError", "dashboard", "enterprises_query", "pending_qualifications_query", "verify_enterprise",
+           "verify_qualification", "users_query", "set_active", "set_role", "create_organiser", "audit_query",
+           "audit_actions"]
+
+
+class AdminError(Exception):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _count(session: Session, model, *where) -> int:
+    return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def dashboard(session: Session) -> dict:
+    """Figures and to-do lists of the admin home page."""
+    return {
+        "counts": {
+            "users": _count(session, User),
+            "active_users": _count(session, User, User.active.is_(True)),
+            "enterprises": _count(session, Enterprise),
+            "unverified": _count(session, Enterprise, Enterprise.verified.is_(False)),
+            "claims": _count(session, Qualification, Qualification.verified.is_(False)),
+            "pending_members": _count(session, User, User.pending_enterprise_id.is_not(None)),
+            "demands": _count(session, Demand, Demand.status == "published"),
+            "capabilities": _count(session, Capability, Capability.active.is_(True)),
+        },
+        "recent": session.execute(audit_query().limit(10)).all(),
+    }
+
+
+def enterprises_query(q: str | None = None, status: str | None = None):
+    """Enterprises for the verification list: ``status`` is 'unverified', 'verified' or None (all)."""
+    stmt = select(Enterprise).options(selectinload(Enterprise.qualifications))
+    if q:
+        q = q.strip()
+        stmt = stmt.where(or_(Enterprise.name.contains(q, autoescape=True),
+                              Enterprise.uscc.contains(q.upper(), autoescape=True)))
+    if status == "unverified":
+        stmt = stmt.where(Enterprise.verified.is_(False))
+    elif status == "verified":
+        stmt = stmt.where(Enterprise.verified.is_(True))
+    return stmt.order_by(Enterprise.verified, Enterprise.created_at.desc(), Enterprise.id.desc())
+
+
+def pending_qualifications_query():
+    return (select(Qualification).options(selectinload(Qualification.enterprise))
+            .where(Qualification.verified.is_(False)).order_by(Qualification.created_at, Qualification.id))
+
+
+def verify_enterprise(session: Session, admin: User, enterprise_id: int, verified: bool = True) -> Enterprise:
+    """Mark an enterprise's identity (name and credit code) as checked, or withdraw that."""
+    ent = session.get(Enterprise, enterprise_id)
+    if ent is None:
+        raise AdminError(tr("企业不存在。", "No such enterprise."))
+    if ent.verified == verified:
+        return ent
+    ent.verified = verified
+    ent.verified_at = _utcnow() if verified else None
+    audit.record(session, admin.id, "enterprise.verify" if verified else "enterprise.unverify", ent, name=ent.name)
+    text = (tr("贵企业“{name}”已通过平台认证。", "Your enterprise “{name}” is now verified.", name=ent.name) if verified
+            else tr("贵企业“{name}”的认证已撤销。", "The verification of “{name}” was withdrawn.", name=ent.name))
+    notifications.notify_enterprise(session, ent.id, text, f"/enterprises/{ent.id}")
+    return ent
+
+
+def verify_qualification(session: Session, admin: User, qualification_id: int, verified: bool = True) -> Qualification:
+    """Confirm a qualification claim after checking its certificate, or withdraw that."""
+    qual = session.get(Qualification, qualification_id)
+    if qual is None:
+        raise AdminError(tr("资质不存在。", "No such qualification."))
+    if qual.verified == verified:
+        return qual
+    qual.verified = verified
+    qual.verified_by_id = admin.id if verified else None
+    qual.verified_at = _utcnow() if verified else None
+    audit.record(session, admin.id, "qualification.verify" if verified else "qualification.unverify", qual,
+                 enterprise_id=qual.enterprise_id, name=qual.name)
+    if verified:
+        notifications.notify_enterprise(session, qual.enterprise_id, tr(
+            "资质“{name}”已通过平台核验。", "The qualification “{name}” was verified.", name=qual.name),
+            f"/enterprises/{qual.enterprise_id}")
+    return qual
+
+
+def users_query(q: str | None = None, role: str | None = None, active: bool | None = None,
+                pending: bool = False):
+    """Users for the admin list; ``pending`` keeps those waiting to join an enterprise."""
+    stmt = select(User).options(selectinload(User.enterprise), selectinload(User.pending_enterprise))
+    if q:
+        q = q.strip()
+        stmt = stmt.where(or_(func.lower(User.email).contains(q.lower(), autoescape=True),
+                              User.name.contains(q, autoescape=True),
+                              User.enterprise.has(Enterprise.name.contains(q, autoescape=True))))
+    if role in ROLES:
+        stmt = stmt.where(User.role == role)
+    if active is not None:
+        stmt = stmt.where(User.active.is_(active))
+    if pending:
+        stmt = stmt.where(User.pending_enterprise_id.is_not(None))
+    return stmt.order_by(User.created_at.desc(), User.id.desc())
+
+
+def _other_user(session: Session, admin: User, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise AdminError(tr("用户不存在。", "No such user."))
+    if user.id == admin.id:
+        # An admin locking themselves out could leave the platform with no admin at all.
+        raise AdminError(tr("不能修改自己的状态或角色。", "You cannot change your own status or role."))
+    return user
+
+
+def set_active(session: Session, admin: User, user_id: int, active: bool) -> User:
+    user = _other_user(session, admin, user_id)
+    if user.active != active:
+        user.active = active
+        audit.record(session, admin.id, "user.activate" if active else "user.deactivate", user, email=user.email)
+    return user
+
+
+def set_role(session: Session, admin: User, user_id: int, role: str) -> User:
+    if role not in ROLES:
+        raise AdminError(tr("未知角色。", "Unknown role."), "role")
+    user = _other_user(session, admin, user_id)
+    if role == "enterprise" and user.enterprise_id is None and user.pending_enterprise_id is None:
+        raise AdminError(tr("企业用户须属于一家企业。", "An enterprise user must belong to an enterprise."), "role")
+    if user.role != role:
+        audit.record(session, admin.id, "user.role", user, email=user.email, old=user.role, new=role)
+        user.role = role
+    return user
+
+
+def create_organiser(session: Session, admin: User, email: str, name: str, password: str,
+                     organisation: str | None = None) -> User:
+    """An organiser account (organisers run matchmaking fairs; only admins create them)."""
+    user = create_user(session, email, name, password, role="organiser",
+                       organisation=(organisation or "").strip() or None)
+    audit.record(session, admin.id, "user.create_organiser", user, email=user.email)
+    return user
+
+
+def audit_query(action: str | None = None, user: str | None = None):
+    """Audit entries newest first, as ``(entry, user e-mail)`` rows; ``user`` matches e-mail or id."""
+    stmt = select(AuditLog, User.email).outerjoin(User, User.id == AuditLog.user_id)
+    if action:
+        stmt = stmt.where(AuditLog.action.startswith(action.strip(), autoescape=True))
+    if user:
+        user = user.strip()
+        stmt = stmt.where(AuditLog.user_id == int(user)) if user.isdigit() else \
+            stmt.where(func.lower(User.email).contains(user.lower(), autoescape=True))
+    return stmt.order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
+
+
+def audit_actions(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)))

@@ -1,0 +1,184 @@
+"""Applications: an SME answers a published demand (报价 for procurement, 揭榜 for a challenge).
+
+One application per enterprise and demand. The demand's owner moves it along
+:data:`~matchmaker.models.posting.APPLICATION_TRANSITIONS` (shortlist, accept,
+reject) with a message; the applicant may withdraw it while it is open. Each
+move tells the other side. Only the applicant and the demand's owner ever see an
+application; everyone else gets :class:`~.errors.NotFound`.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from ..i18n import tr
+from ..models import Application, Capability, Demand, Enterprise
+from ..models.posting import APPLICATION_TRANSITIONS
+from . import audit
+from .attachments import Upload, store_upload
+from .errors import NotAllowed, NotFound, ServiceError
+from .posting_fields import clean_amount, clean_text, today
+from .posting_notices import tell_enterprise
+
+__all__ = ["apply", "add_attachments", "withdraw", "review", "visible_application", "applications_of",
+           "applications_received", "status_label", "action_label", "REVIEW_ACTIONS"]
+
+#: What the demand's owner may do to an application.
+REVIEW_ACTIONS = ("shortlisted", "accepted", "rejected")
+
+
+def status_label(status: str) -> str:
+    return {
+        "submitted": tr("已提交", "Submitted"), "shortlisted": tr("已入围", "Shortlisted"),
+        "accepted": tr("已接受", "Accepted"), "rejected": tr("未采纳", "Rejected"),
+        "withdrawn": tr("已撤回", "Withdrawn"),
+    }.get(status, status)
+
+
+def action_label(status: str) -> str:
+    return {"shortlisted": tr("入围", "Shortlist"), "accepted": tr("接受", "Accept"),
+            "rejected": tr("不予采纳", "Reject"), "withdrawn": tr("撤回", "Withdraw")}.get(status, status)
+
+
+def _answer_word(demand: Demand) -> str:
+    return tr("揭榜", "challenge answer") if demand.kind == "challenge" else tr("报价", "quote")
+
+
+def _store_files(session: Session, application: Application, uploads: list[Upload]) -> list[str]:
+    refused = []
+    for upload in uploads:
+        try:
+            with session.begin_nested():
+                store_upload(session, application, upload)
+        except ServiceError as exc:
+            refused.append(exc.message)
+    return refused
+
+
+def apply(session: Session, demand: Demand, enterprise: Enterprise, user_id: int | None, data: dict,
+          uploads: list[Upload] = (), link_for=None) -> tuple[Application, list[str]]:
+    """Submit ``enterprise``'s application to ``demand``.
+
+    ``link_for(application)`` gives the address the demand's owner is sent to.
+    Returns the application and the messages of the files that were refused: a
+    bad file does not lose the proposal or the good files sent with it.
+    """
+    if enterprise.is_large:
+        raise NotAllowed(tr("大型企业不能报价或揭榜；请使用中小企业账号。",
+                            "Large enterprises cannot apply; use an SME account."))
+    if demand.status != "published":
+        raise NotAllowed(tr("该需求目前不接受申请。", "This demand is not taking applications."))
+    if demand.deadline is not None and demand.deadline < today():
+        raise NotAllowed(tr("该需求已过截止日期。", "This demand's deadline has passed."))
+    existing = session.scalar(select(Application).where(Application.demand_id == demand.id,
+                                                        Application.enterprise_id == enterprise.id))
+    if existing is not None:
+        raise ServiceError(tr("贵企业已申请过该需求，可在“我的申请”中查看。",
+                              "Your enterprise has already applied; see “My applications”."))
+    proposal = clean_text(data.get("proposal"))
+    if not proposal:
+        raise ServiceError(tr("请填写方案说明。", "Describe your proposal."), field="proposal")
+    capability_id = data.get("capability_id") or None
+    if capability_id is not None:
+        capability = session.get(Capability, int(capability_id))
+        if capability is None or capability.enterprise_id != enterprise.id or not capability.active:
+            raise ServiceError(tr("请选择贵企业在展的能力。", "Choose one of your active capabilities."),
+                               field="capability_id")
+    application = Application(demand_id=demand.id, enterprise_id=enterprise.id, capability_id=capability_id,
+                              submitted_by_id=user_id, proposal=proposal,
+                              price=clean_amount(data.get("price"), "price"), status="submitted")
+    application.demand, application.enterprise = demand, enterprise
+    try:
+        with session.begin_nested():
+            session.add(application)
+    except IntegrityError:
+        raise ServiceError(tr("贵企业已申请过该需求。", "Your enterprise has already applied.")) from None
+    refused = _store_files(session, application, list(uploads))
+    audit.record(session, user_id, "application.submit", application, demand=demand.id)
+    tell_enterprise(session, demand.enterprise_id,
+                    tr("{e} 对需求《{t}》提交了{w}。", "{e} sent a {w} for “{t}”.",
+                       e=enterprise.name, t=demand.title, w=_answer_word(demand)),
+                    link_for(application) if link_for else None)
+    return application, refused
+
+
+def add_attachments(session: Session, application: Application, user_id: int | None,
+                    uploads: list[Upload]) -> tuple[int, list[str]]:
+    """Add files to an open application; returns (files stored, messages of refused files)."""
+    if application.status not in ("submitted", "shortlisted"):
+        raise NotAllowed(tr("申请已处理，不能再添加附件。", "The application is decided; no more files can be added."))
+    before = len(application.attachments)
+    refused = _store_files(session, application, list(uploads))
+    stored = len(application.attachments) - before
+    if stored:
+        audit.record(session, user_id, "application.attach", application, files=stored)
+    return stored, refused
+
+
+def _move(application: Application, status: str) -> None:
+    if status not in APPLICATION_TRANSITIONS.get(application.status, ()):
+        raise NotAllowed(tr("申请不能从“{a}”变为“{b}”。", "An application cannot go from “{a}” to “{b}”.",
+                            a=status_label(application.status), b=status_label(status)))
+    application.status = status
+
+
+def withdraw(session: Session, application: Application, user_id: int | None, link: str | None = None) -> Application:
+    _move(application, "withdrawn")
+    session.flush()
+    audit.record(session, user_id, "application.withdraw", application)
+    demand = application.demand
+    tell_enterprise(session, demand.enterprise_id,
+                    tr("{e} 撤回了对需求《{t}》的{w}。", "{e} withdrew its {w} for “{t}”.",
+                       e=application.enterprise.name, t=demand.title, w=_answer_word(demand)), link)
+    return application
+
+
+def review(session: Session, application: Application, user_id: int | None, status: str,
+           message: str | None = None, link: str | None = None) -> Application:
+    """The demand's owner shortlists, accepts or rejects an application, with an optional message."""
+    if status not in REVIEW_ACTIONS:
+        raise ServiceError(tr("无效的操作。", "Unknown action."))
+    if application.demand.status == "cancelled":
+        raise NotAllowed(tr("需求已取消，不能再处理申请。", "The demand is cancelled; applications can no longer change."))
+    _move(application, status)
+    application.message = clean_text(message, 2000) or None
+    session.flush()
+    audit.record(session, user_id, f"application.{status}", application)
+    demand = application.demand
+    text = tr("{o} 处理了贵企业对《{t}》的{w}：{s}。", "{o} marked your {w} for “{t}” as: {s}.",
+              o=demand.enterprise.name, t=demand.title, w=_answer_word(demand), s=status_label(status))
+    if application.message:
+        text += " " + tr("留言：{m}", "Message: {m}", m=application.message)
+    tell_enterprise(session, application.enterprise_id, text, link)
+    return application
+
+
+def visible_application(session: Session, application_id: int, enterprise_id: int | None) -> Application:
+    """The application if ``enterprise_id`` sent it or owns its demand; else :class:`NotFound`."""
+    application = session.get(Application, application_id,
+                              options=[joinedload(Application.demand), joinedload(Application.enterprise)])
+    if application is None or enterprise_id is None:
+        raise NotFound()
+    if enterprise_id not in (application.enterprise_id, application.demand.enterprise_id):
+        raise NotFound()
+    return application
+
+
+def applications_of(enterprise_id: int, status: str | None = None) -> Select:
+    """What an SME has sent, newest first."""
+    stmt = (select(Application).options(joinedload(Application.demand).joinedload(Demand.enterprise))
+            .where(Application.enterprise_id == enterprise_id)
+            .order_by(Application.created_at.desc(), Application.id.desc()))
+    return stmt.where(Application.status == status) if status else stmt
+
+
+def applications_received(enterprise_id: int, demand_id: int | None = None, status: str | None = None) -> Select:
+    """What a large enterprise has received on its demands, newest first."""
+    stmt = (select(Application).join(Application.demand)
+            .options(joinedload(Application.demand), joinedload(Application.enterprise))
+            .where(Demand.enterprise_id == enterprise_id)
+            .order_by(Application.created_at.desc(), Application.id.desc()))
+    if demand_id:
+        stmt = stmt.where(Application.demand_id == demand_id)
+    return stmt.where(Application.status == status) if status else stmt

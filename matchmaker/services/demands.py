@@ -1,0 +1,251 @@
+"""Demands: procurement needs and 揭榜挂帅 challenges posted by large enterprises.
+
+A demand is written as a draft, published, then closed, awarded or cancelled
+(:data:`~matchmaker.models.posting.DEMAND_TRANSITIONS`). Only drafts are edited;
+a published demand changes only by moving along its lifecycle, so suppliers who
+already applied answered the text they read. Payment terms are checked against
+《保障中小企业款项支付条例》 on every save and again on publishing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import networkx as nx
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from ..domain import payment
+from ..domain.errors import PaymentTermError
+from ..i18n import tr
+from ..models import Application, Demand, Enterprise
+from ..models.posting import DEMAND_KINDS
+from . import audit, matching
+from .errors import NotAllowed, NotFound, ServiceError
+from .posting_notices import tell_enterprise
+from .posting_fields import (clean_amount, clean_chain_nodes, clean_qualifications, clean_region, clean_text,
+                             json_list_contains_any, nodes_of_chain, today)
+
+__all__ = ["create_demand", "update_demand", "change_status", "visible_demand", "owned_demand",
+           "published_demands", "enterprise_demands", "check_payment_terms", "invite_supplier",
+           "status_label", "kind_label", "ACTIVE_APPLICATION_STATUSES"]
+
+ACTIVE_APPLICATION_STATUSES = ("submitted", "shortlisted", "accepted")
+
+
+def status_label(status: str) -> str:
+    return {
+        "draft": tr("草稿", "Draft"), "published": tr("已发布", "Published"), "closed": tr("已截止", "Closed"),
+        "awarded": tr("已授标", "Awarded"), "cancelled": tr("已取消", "Cancelled"),
+    }.get(status, status)
+
+
+def kind_label(kind: str) -> str:
+    return {"challenge": tr("揭榜挂帅", "Challenge"), "procurement": tr("采购", "Procurement")}.get(kind, kind)
+
+
+def _split_bilingual(text: str) -> tuple[str, str]:
+    zh, _, en = text.partition(" / ")
+    return zh, en or zh
+
+
+def check_payment_terms(enterprise: Enterprise, payment_days: int | None) -> None:
+    """Refuse a payment term that breaks 《保障中小企业款项支付条例》, naming the article.
+
+    A term that the regulation allows only under an explicit contract clause (a
+    ``warning``) is refused too: a public demand is an offer to every SME on the
+    platform, not a negotiated contract, so it must keep to the statutory term.
+    """
+    if payment_days is None:
+        return
+    try:
+        result = payment.check(payment_days, enterprise.size or "large")
+    except PaymentTermError as exc:
+        zh, en = _split_bilingual(str(exc))
+        raise ServiceError(tr(zh, en), field="payment_days") from None
+    if not result.ok:
+        zh, en = _split_bilingual(result.message)
+        raise ServiceError(tr("付款期限不符合{article}：{message}", "The payment term breaks {article}: {message}",
+                              article=result.article, message=tr(zh, en)), field="payment_days")
+
+
+def _apply_fields(demand: Demand, G: nx.DiGraph, data: dict) -> None:
+    kind = data.get("kind") or "procurement"
+    if kind not in DEMAND_KINDS:
+        raise ServiceError(tr("需求类型无效。", "Unknown demand type."), field="kind")
+    title = clean_text(data.get("title"), 200)
+    if not title:
+        raise ServiceError(tr("请填写标题。", "Enter a title."), field="title")
+    payment_days = data.get("payment_days")
+    if payment_days is not None and (not isinstance(payment_days, int) or payment_days < 0):
+        raise ServiceError(tr("付款期限应为非负整数天数。", "Payment days must be a whole number of days, 0 or more."),
+                           field="payment_days")
+    demand.kind = kind
+    demand.title = title
+    demand.description = clean_text(data.get("description"))
+    demand.chain_nodes = clean_chain_nodes(G, data.get("chain_nodes"))
+    demand.quantity = clean_amount(data.get("quantity"), "quantity")
+    demand.unit = clean_text(data.get("unit"), 20) or None
+    demand.budget = clean_amount(data.get("budget"), "budget")
+    demand.deadline = data.get("deadline")
+    demand.region = clean_region(data.get("region"))
+    demand.required_qualifications = clean_qualifications(data.get("required_qualifications"))
+    demand.payment_days = payment_days
+    demand.acceptance_criteria = clean_text(data.get("acceptance_criteria")) or None
+    demand.ip_terms = clean_text(data.get("ip_terms")) or None
+
+
+def create_demand(session: Session, enterprise: Enterprise, user_id: int | None, G: nx.DiGraph,
+                  data: dict) -> Demand:
+    """A new draft demand of ``enterprise`` (a large enterprise)."""
+    if not enterprise.is_large:
+        raise NotAllowed(tr("只有大型企业可以发布需求。", "Only large enterprises post demands."))
+    demand = Demand(enterprise_id=enterprise.id, status="draft", extra={})
+    demand.enterprise = enterprise
+    _apply_fields(demand, G, data)
+    check_payment_terms(enterprise, demand.payment_days)
+    session.add(demand)
+    session.flush()
+    audit.record(session, user_id, "demand.create", demand)
+    matching.demand_changed(session, demand)
+    return demand
+
+
+def update_demand(session: Session, demand: Demand, user_id: int | None, G: nx.DiGraph, data: dict) -> Demand:
+    if demand.status != "draft":
+        raise NotAllowed(tr("只有草稿可以修改；已发布的需求可以截止或取消后重新发布新需求。",
+                            "Only drafts can be edited; close or cancel a published demand and post a new one."))
+    _apply_fields(demand, G, data)
+    check_payment_terms(demand.enterprise, demand.payment_days)
+    session.flush()
+    audit.record(session, user_id, "demand.update", demand)
+    matching.demand_changed(session, demand)
+    return demand
+
+
+def _ready_to_publish(demand: Demand) -> None:
+    if demand.deadline is not None and demand.deadline < today():
+        raise ServiceError(tr("截止日期已过，请先修改截止日期。", "The deadline has passed; change it first."),
+                           field="deadline")
+    if demand.kind == "challenge":
+        if not demand.acceptance_criteria:
+            raise ServiceError(tr("揭榜挂帅榜单须写明验收标准。", "A challenge needs acceptance criteria."),
+                               field="acceptance_criteria")
+        if not demand.ip_terms:
+            raise ServiceError(tr("揭榜挂帅榜单须写明知识产权归属。", "A challenge needs its IP terms."),
+                               field="ip_terms")
+    check_payment_terms(demand.enterprise, demand.payment_days)
+
+
+def change_status(session: Session, demand: Demand, user_id: int | None, status: str,
+                  reason: str | None = None, link: str | None = None) -> Demand:
+    """Move ``demand`` along its lifecycle; illegal moves are refused with a message.
+
+    Cancelling needs a reason, which applicants are told. Applicants with an open
+    application hear about every move away from "published".
+    """
+    if not demand.can_move_to(status):
+        raise NotAllowed(tr("需求不能从“{a}”变为“{b}”。", "A demand cannot go from “{a}” to “{b}”.",
+                            a=status_label(demand.status), b=status_label(status)))
+    reason = clean_text(reason) or None
+    if status == "cancelled" and not reason:
+        raise ServiceError(tr("取消需求须说明原因。", "Give a reason for cancelling."), field="reason")
+    if status == "published":
+        _ready_to_publish(demand)
+        demand.published_at = dt.datetime.now(dt.timezone.utc)
+    previous = demand.status
+    demand.status = status
+    demand.status_reason = reason
+    session.flush()
+    audit.record(session, user_id, f"demand.{status}", demand, previous=previous, reason=reason)
+    if status != "published":
+        _tell_applicants(session, demand, link)
+    matching.demand_changed(session, demand)
+    return demand
+
+
+def _tell_applicants(session: Session, demand: Demand, link: str | None) -> None:
+    enterprise_ids = session.scalars(select(Application.enterprise_id).where(
+        Application.demand_id == demand.id, Application.status.in_(ACTIVE_APPLICATION_STATUSES))).all()
+    text = tr("您申请的需求《{t}》状态变为“{s}”。", "The demand “{t}” you applied to is now “{s}”.",
+              t=demand.title, s=status_label(demand.status))
+    if demand.status_reason:
+        text += " " + tr("原因：{r}", "Reason: {r}", r=demand.status_reason)
+    for enterprise_id in enterprise_ids:
+        tell_enterprise(session, enterprise_id, text, link)
+
+
+def visible_demand(session: Session, demand_id: int, enterprise_id: int | None, admin: bool = False) -> Demand:
+    """The demand if this viewer may see it: drafts only by their own enterprise (and admins)."""
+    demand = session.get(Demand, demand_id, options=[joinedload(Demand.enterprise)])
+    if demand is None or (demand.status == "draft" and demand.enterprise_id != enterprise_id and not admin):
+        raise NotFound()
+    return demand
+
+
+def owned_demand(session: Session, demand_id: int, enterprise_id: int | None) -> Demand:
+    demand = session.get(Demand, demand_id)
+    if demand is None or enterprise_id is None or demand.enterprise_id != enterprise_id:
+        raise NotFound()
+    return demand
+
+
+def published_demands(G: nx.DiGraph, kind: str | None = None, chain: str | None = None,
+                      region: str | None = None, deadline_before: dt.date | None = None,
+                      q: str | None = None, open_only: bool = False) -> Select:
+    """Published demands with the public filters, newest first."""
+    stmt = (select(Demand).options(joinedload(Demand.enterprise)).where(Demand.status == "published")
+            .order_by(Demand.published_at.desc().nulls_last(), Demand.id.desc()))
+    if kind in DEMAND_KINDS:
+        stmt = stmt.where(Demand.kind == kind)
+    if chain:
+        nodes = nodes_of_chain(G, chain)
+        stmt = stmt.where(json_list_contains_any(Demand.chain_nodes, nodes) if nodes else False)
+    if region:
+        try:
+            stmt = stmt.where(Demand.region == clean_region(region))
+        except ServiceError:
+            stmt = stmt.where(False)
+    if deadline_before:
+        stmt = stmt.where(Demand.deadline.is_not(None), Demand.deadline <= deadline_before)
+    if open_only:
+        stmt = stmt.where(or_(Demand.deadline.is_(None), Demand.deadline >= today()))
+    text = clean_text(q, 100)
+    if text:
+        stmt = stmt.join(Demand.enterprise).where(or_(
+            Demand.title.contains(text, autoescape=True), Demand.description.contains(text, autoescape=True),
+            Enterprise.name.contains(text, autoescape=True)))
+    return stmt
+
+
+def enterprise_demands(enterprise_id: int, status: str | None = None) -> Select:
+    stmt = select(Demand).where(Demand.enterprise_id == enterprise_id).order_by(Demand.updated_at.desc(),
+                                                                                 Demand.id.desc())
+    if status:
+        stmt = stmt.where(Demand.status == status)
+    return stmt
+
+
+def invite_supplier(session: Session, demand: Demand, supplier_id: int, user_id: int | None, purpose: str,
+                    link: str, note: str | None = None) -> Enterprise:
+    """Invite an SME to apply to ``demand`` (``purpose='apply'``) or to meet (``'meet'``)."""
+    if demand.status != "published":
+        raise NotAllowed(tr("只能就已发布的需求发出邀请。", "Invitations are for published demands."))
+    supplier = session.get(Enterprise, supplier_id)
+    if supplier is None or supplier.is_large:
+        raise NotFound()
+    owner = demand.enterprise.name
+    if purpose == "apply":
+        text = tr("{o} 邀请贵企业参与需求《{t}》的{k}。", "{o} invites you to answer “{t}” ({k}).",
+                  o=owner, t=demand.title, k=tr("揭榜", "challenge") if demand.kind == "challenge" else tr("报价", "quote"))
+    elif purpose == "meet":
+        text = tr("{o} 希望就需求《{t}》与贵企业洽谈，请通过链接查看需求并联系对方。",
+                  "{o} would like to meet you about “{t}”; follow the link to see the demand and get in touch.",
+                  o=owner, t=demand.title)
+    else:
+        raise ServiceError(tr("未知的邀请类型。", "Unknown invitation type."))
+    note = clean_text(note, 500)
+    if note:
+        text += " " + tr("留言：{n}", "Note: {n}", n=note)
+    tell_enterprise(session, supplier.id, text, link)
+    audit.record(session, user_id, f"demand.invite_{purpose}", demand, supplier=supplier.id)
+    return supplier

@@ -1,0 +1,240 @@
+"""Enterprise profiles: details, size class, qualification claims, public profile data."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from ..domain import errors as domain_errors
+from ..domain import size as size_rules
+from ..domain.qualifications import display_name, normalize_qualification
+from ..domain.regions import normalize_region
+from ..i18n import tr
+from ..models import Capability, Demand, Enterprise, Qualification, User
+from . import audit
+
+__all__ = ["EnterpriseError", "NotAllowedError", "EnterpriseDetails", "Profile", "bilingual", "size_label", "classify",
+           "apply_details", "create_enterprise", "profile", "update_profile", "add_qualification",
+           "remove_qualification", "get_enterprise", "is_member", "can_edit", "directory", "members"]
+
+SIZE_NAMES = {"micro": ("微型企业", "Micro enterprise"), "small": ("小型企业", "Small enterprise"),
+              "medium": ("中型企业", "Medium-sized enterprise"), "large": ("大型企业", "Large enterprise")}
+_MEASURE_FIELDS = {"employees": ("employees", "从业人员", "employees"),
+                   "revenue": ("revenue_wan", "营业收入（万元）", "revenue (10k CNY)"),
+                   "assets": ("assets_wan", "资产总额（万元）", "total assets (10k CNY)")}
+PROFILE_LIST_LIMIT = 50
+
+
+class EnterpriseError(Exception):
+    """A change to an enterprise was refused; ``field`` names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotAllowedError(EnterpriseError):
+    """The user may not change this enterprise (views answer 403)."""
+
+
+def bilingual(message: str) -> str:
+    """Pick the user's half of a domain message written as ``'中文 / English'``."""
+    zh, sep, en = str(message).partition(" / ")
+    return tr(zh, en) if sep else str(message)
+
+
+def size_label(size: str | None) -> str:
+    zh, en = SIZE_NAMES.get(size or "", ("未划型", "Not classified"))
+    return tr(zh, en)
+
+
+@dataclass
+class EnterpriseDetails:
+    """What an enterprise says about itself (everything but the credit code)."""
+
+    name: str
+    industry: str
+    employees: int | None = None
+    revenue_wan: float | None = None
+    assets_wan: float | None = None
+    region: str | None = None
+    city: str | None = None
+    description: str | None = None
+    contact: dict = field(default_factory=dict)
+
+
+def classify(details: EnterpriseDetails) -> size_rules.SizeResult:
+    """The size class of 工信部联企业〔2011〕300号 for ``details``, or an error naming the field."""
+    try:
+        row = size_rules.get_industry(details.industry)
+    except domain_errors.UnknownIndustryError:
+        raise EnterpriseError(tr("请选择所属行业。", "Choose the industry."), "industry") from None
+    for measure in row.measures:
+        name, zh, en = _MEASURE_FIELDS[measure]
+        if getattr(details, name) is None:
+            needed_zh = "、".join(_MEASURE_FIELDS[m][1] for m in row.measures)
+            needed_en = ", ".join(_MEASURE_FIELDS[m][2] for m in row.measures)
+            raise EnterpriseError(tr("{industry}按{needed}划型，请填写{zh}。",
+                                     "{industry} is classified by {needed}; enter the {en}.",
+                                     industry=tr(row.name, row.name_en), needed=tr(needed_zh, needed_en),
+                                     zh=zh, en=en), name)
+    try:
+        return size_rules.classify(row.name, details.employees, details.revenue_wan, details.assets_wan)
+    except domain_errors.SizeError as exc:
+        raise EnterpriseError(bilingual(str(exc))) from None
+
+
+def apply_details(ent: Enterprise, details: EnterpriseDetails) -> size_rules.SizeResult:
+    """Copy ``details`` onto ``ent`` and recompute its size class (stored with the rule used)."""
+    name = " ".join((details.name or "").split())
+    if len(name) < 2:
+        raise EnterpriseError(tr("请填写企业全称。", "Enter the enterprise's full registered name."), "name")
+    result = classify(details)
+    region = normalize_region(details.region) if details.region else None
+    if details.region and region is None:
+        raise EnterpriseError(tr("请选择省份。", "Choose a province."), "region")
+    ent.name = name
+    ent.industry = result.industry
+    ent.employees = details.employees
+    ent.revenue_wan = details.revenue_wan
+    ent.assets_wan = details.assets_wan
+    ent.region = region
+    ent.city = (details.city or "").strip() or None
+    ent.description = (details.description or "").strip() or None
+    ent.contact = {k: v.strip() for k, v in (details.contact or {}).items() if v and v.strip()}
+    ent.size = result.size
+    ent.size_rule = result.rule
+    return result
+
+
+def create_enterprise(session: Session, uscc: str, details: EnterpriseDetails) -> Enterprise:
+    """A new, unverified enterprise; ``uscc`` must already be validated and normalised."""
+    ent = Enterprise(uscc=uscc, contact={}, chains=[])
+    apply_details(ent, details)
+    session.add(ent)
+    session.flush()
+    return ent
+
+
+def get_enterprise(session: Session, enterprise_id: int) -> Enterprise | None:
+    return session.get(Enterprise, enterprise_id)
+
+
+def is_member(user, enterprise_id: int) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.enterprise_id == enterprise_id
+                and user.role == "enterprise")
+
+
+def can_edit(user, enterprise_id: int) -> bool:
+    """Members edit their enterprise; admins may correct any."""
+    return is_member(user, enterprise_id) or bool(getattr(user, "is_authenticated", False) and user.is_admin)
+
+
+def _editable(session: Session, actor, enterprise_id: int) -> Enterprise:
+    ent = session.get(Enterprise, enterprise_id)
+    if ent is None:
+        raise EnterpriseError(tr("企业不存在。", "No such enterprise."))
+    if not can_edit(actor, enterprise_id):
+        raise NotAllowedError(tr("只有本企业成员可以修改企业资料。", "Only members of the enterprise may change it."))
+    return ent
+
+
+@dataclass
+class Profile:
+    enterprise: Enterprise
+    qualifications: list[Qualification]
+    capabilities: list[Capability]
+    demands: list[Demand]
+    capability_count: int
+    demand_count: int
+    member_count: int
+
+
+def profile(session: Session, enterprise_id: int) -> Profile | None:
+    """Everything the public profile page shows, or None for an unknown id."""
+    ent = session.get(Enterprise, enterprise_id, options=[selectinload(Enterprise.qualifications)])
+    if ent is None:
+        return None
+    caps = select(Capability).where(Capability.enterprise_id == enterprise_id, Capability.active.is_(True))
+    dems = select(Demand).where(Demand.enterprise_id == enterprise_id, Demand.status == "published")
+    count = lambda stmt: session.scalar(select(func.count()).select_from(stmt.subquery())) or 0  # noqa: E731
+    return Profile(
+        enterprise=ent,
+        qualifications=sorted(ent.qualifications, key=lambda q: (not q.verified, q.canonical)),
+        capabilities=list(session.scalars(caps.order_by(Capability.updated_at.desc()).limit(PROFILE_LIST_LIMIT))),
+        demands=list(session.scalars(dems.order_by(Demand.published_at.desc().nulls_last(), Demand.id.desc())
+                                     .limit(PROFILE_LIST_LIMIT))),
+        capability_count=count(caps),
+        demand_count=count(dems),
+        member_count=session.scalar(select(func.count()).select_from(User).where(
+            User.enterprise_id == enterprise_id, User.active.is_(True))) or 0,
+    )
+
+
+def update_profile(session: Session, actor, enterprise_id: int, details: EnterpriseDetails) -> Enterprise:
+    """Change an enterprise's details; a new name needs verifying again."""
+    ent = _editable(session, actor, enterprise_id)
+    old_name, old_size = ent.name, ent.size
+    apply_details(ent, details)
+    renamed = ent.name != old_name
+    if renamed and ent.verified and not actor.is_admin:
+        ent.verified, ent.verified_at = False, None
+    audit.record(session, actor.id, "enterprise.update", ent, renamed_from=old_name if renamed else None,
+                 size=ent.size if ent.size != old_size else None)
+    return ent
+
+
+def add_qualification(session: Session, actor, enterprise_id: int, name: str,
+                      certificate_no: str | None = None, valid_until: dt.date | None = None) -> Qualification:
+    """Add a qualification claim; it stays a claim until an admin verifies it."""
+    ent = _editable(session, actor, enterprise_id)
+    canonical = normalize_qualification(name or "")
+    if not canonical:
+        raise EnterpriseError(tr("请填写资质名称。", "Enter the qualification's name."), "name")
+    if any(q.canonical == canonical for q in ent.qualifications):
+        raise EnterpriseError(tr("已登记该资质：{name}", "This qualification is already listed: {name}",
+                                 name=display_name(canonical)), "name")
+    if valid_until and valid_until < dt.date.today():
+        raise EnterpriseError(tr("有效期已过，请上传仍在有效期内的证书。",
+                                 "The certificate has expired; add one that is still valid."), "valid_until")
+    qual = Qualification(name=" ".join(name.split())[:80], canonical=canonical[:80],
+                         certificate_no=(certificate_no or "").strip() or None, valid_until=valid_until)
+    ent.qualifications.append(qual)
+    session.flush()
+    audit.record(session, actor.id, "qualification.claim", qual, enterprise_id=enterprise_id, name=qual.name)
+    return qual
+
+
+def remove_qualification(session: Session, actor, enterprise_id: int, qualification_id: int) -> None:
+    ent = _editable(session, actor, enterprise_id)
+    qual = session.get(Qualification, qualification_id)
+    if qual is None or qual.enterprise_id != ent.id:
+        raise EnterpriseError(tr("资质不存在。", "No such qualification."))
+    audit.record(session, actor.id, "qualification.remove", qual, enterprise_id=enterprise_id, name=qual.name,
+                 was_verified=qual.verified)
+    ent.qualifications.remove(qual)
+
+
+def members(session: Session, enterprise_id: int) -> dict:
+    """Active members and pending join requests of an enterprise."""
+    return {
+        "members": list(session.scalars(select(User).where(User.enterprise_id == enterprise_id)
+                                        .order_by(User.created_at))),
+        "pending": list(session.scalars(select(User).where(User.pending_enterprise_id == enterprise_id)
+                                        .order_by(User.created_at))),
+    }
+
+
+def directory(region: str | None = None, size: str | None = None, verified: bool | None = None):
+    """A select of enterprises for the directory page, newest first."""
+    stmt = select(Enterprise)
+    if region:
+        stmt = stmt.where(Enterprise.region == region)
+    if size in SIZE_NAMES:
+        stmt = stmt.where(Enterprise.size == size)
+    if verified is not None:
+        stmt = stmt.where(Enterprise.verified.is_(verified))
+    return stmt.order_by(Enterprise.verified.desc(), Enterprise.name)

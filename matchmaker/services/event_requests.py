@@ -1,0 +1,262 @@
+"""Meeting requests at a fair: ask, accept or decline, expire, and organiser-made meetings.
+
+A request joins one buyer and one supplier of the same event (one row per pair).
+Either side asks with a priority; the other side answers before the request
+expires (the event's ``request_expiry_hours``). Expiry is applied lazily by every
+read here and in bulk by ``matchmaker events expire``. Organisers may add a
+meeting directly (hosted-buyer mode): it is accepted at once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from ..i18n import tr
+from ..models import Event, EventParticipant, MeetingRequest
+from . import audit, notifications
+from .errors import NotAllowed, NotFound, ServiceError
+from .events import can_manage
+
+__all__ = ["PRIORITIES", "priority_label", "utcnow", "aware", "expire_pending", "open_request_count",
+           "request_meeting", "organiser_meeting", "respond", "cancel", "request_of", "requests_of",
+           "event_requests", "requests_allowed", "acts_for", "status_label"]
+
+PRIORITIES = (3, 2, 1)
+#: Event statuses in which participants may still ask for meetings.
+REQUEST_STATUSES = ("open", "closed", "provisional")
+
+
+def priority_label(priority: int) -> str:
+    return {3: tr("必须见面", "Must meet"), 2: tr("希望见面", "Would like to meet"),
+            1: tr("时间允许时见面", "If time allows")}.get(priority, str(priority))
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive UTC datetimes; make them comparable with aware ones."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value
+
+
+def _link(event_id: int) -> str:
+    return f"/events/{event_id}/requests"
+
+
+def acts_for(user, participant: EventParticipant) -> bool:
+    """Members of the participant's enterprise act for it; so do the event's organisers."""
+    member = getattr(user, "enterprise_id", None)
+    return (member is not None and member == participant.enterprise_id) or can_manage(user, participant.event)
+
+
+def requests_allowed(event: Event, organiser: bool = False) -> bool:
+    return event.status in REQUEST_STATUSES or (organiser and event.status == "final")
+
+
+def expire_pending(session: Session, event_id: int | None = None, now: dt.datetime | None = None) -> int:
+    """Mark pending requests past their expiry as ``expired`` and tell whoever asked."""
+    now = now or utcnow()
+    stmt = (select(MeetingRequest).options(joinedload(MeetingRequest.buyer), joinedload(MeetingRequest.supplier))
+            .where(MeetingRequest.status == "pending", MeetingRequest.expires_at.is_not(None),
+                   MeetingRequest.expires_at < now))
+    if event_id is not None:
+        stmt = stmt.where(MeetingRequest.event_id == event_id)
+    rows = session.scalars(stmt).unique().all()
+    for req in rows:
+        req.status = "expired"
+        asker = req.buyer if req.requested_by_id == req.buyer_id else req.supplier
+        other = req.supplier if asker is req.buyer else req.buyer
+        notifications.notify_enterprise(session, asker.enterprise_id, tr(
+            "您向 {n} 发出的会谈邀约已过期。", "Your meeting request to {n} expired.", n=other.enterprise.name),
+            link=_link(req.event_id))
+    session.flush()
+    return len(rows)
+
+
+def open_request_count(session: Session, participant: EventParticipant) -> int:
+    return session.scalar(select(func.count()).select_from(MeetingRequest).where(
+        MeetingRequest.requested_by_id == participant.id, MeetingRequest.status == "pending")) or 0
+
+
+def _pair(a: EventParticipant, b: EventParticipant) -> tuple[EventParticipant, EventParticipant]:
+    if a.event_id != b.event_id:
+        raise ServiceError(tr("双方不在同一场对接会。", "The two enterprises are not at the same fair."))
+    if {a.role, b.role} != {"buyer", "supplier"}:
+        raise ServiceError(tr("会谈须在一家采购方和一家供应方之间进行。",
+                              "A meeting joins one buyer and one supplier."))
+    for p in (a, b):
+        if p.status != "approved":
+            raise NotAllowed(tr("{n} 的报名尚未通过审核。", "{n} is not an approved participant.",
+                                n=p.enterprise.name))
+    return (a, b) if a.role == "buyer" else (b, a)
+
+
+def _existing(session: Session, buyer: EventParticipant, supplier: EventParticipant) -> MeetingRequest | None:
+    return session.scalar(select(MeetingRequest).where(
+        MeetingRequest.event_id == buyer.event_id, MeetingRequest.buyer_id == buyer.id,
+        MeetingRequest.supplier_id == supplier.id))
+
+
+def _check_priority(priority: int) -> int:
+    if priority not in PRIORITIES:
+        raise ServiceError(tr("优先级应为 1、2 或 3。", "Priority must be 1, 2 or 3."), field="priority")
+    return priority
+
+
+def request_meeting(session: Session, user, requester: EventParticipant, counterpart: EventParticipant,
+                    priority: int = 2, message: str | None = None, reasons=None,
+                    source: str = "participant") -> MeetingRequest:
+    """``requester`` asks ``counterpart`` for a meeting; returns the (pending or accepted) request.
+
+    When the counterpart has already asked for the same meeting, asking back accepts it.
+    """
+    event = requester.event
+    if not acts_for(user, requester):
+        raise NotFound(tr("参会企业不存在。", "No such participant."))
+    if not requests_allowed(event, can_manage(user, event)):
+        raise NotAllowed(tr("本场对接会当前不接受会谈邀约。", "This fair is not taking meeting requests now."))
+    buyer, supplier = _pair(requester, counterpart)
+    _check_priority(priority)
+    expire_pending(session, event.id)
+    req = _existing(session, buyer, supplier)
+    if req is not None and req.status == "pending" and req.requested_by_id == counterpart.id:
+        req.priority = max(req.priority, priority)
+        return _answer(session, user, req, True)
+    if req is not None and req.status in ("pending", "accepted"):
+        raise ServiceError(tr("与 {n} 的会谈邀约已存在。", "A request with {n} already exists.",
+                              n=counterpart.enterprise.name))
+    cap = event.max_open_requests
+    if cap is not None and open_request_count(session, requester) >= cap:
+        raise NotAllowed(tr("待回复的邀约已达上限（{n} 个），请等对方回复或撤回部分邀约。",
+                            "You have {n} requests awaiting an answer, the most allowed; wait for answers "
+                            "or withdraw some.", n=cap))
+    if req is None:
+        req = MeetingRequest(event_id=event.id, buyer_id=buyer.id, supplier_id=supplier.id)
+        session.add(req)
+    req.requested_by_id, req.source, req.priority = requester.id, source, priority
+    req.status, req.message, req.reasons = "pending", (message or "").strip() or None, list(reasons or [])
+    req.expires_at = utcnow() + dt.timedelta(hours=event.request_expiry_hours or 72)
+    req.responded_at = None
+    session.flush()
+    audit.record(session, user.id, "event.request", req, priority=priority, source=source)
+    notifications.notify_enterprise(session, counterpart.enterprise_id, tr(
+        "{n} 希望在 “{e}” 与您会谈（{p}），请在 {h} 小时内回复。",
+        "{n} asks to meet you at “{e}” ({p}); please answer within {h} hours.",
+        n=requester.enterprise.name, e=event.name, p=priority_label(priority), h=event.request_expiry_hours),
+        link=_link(event.id), email_subject=tr("新的会谈邀约", "New meeting request"))
+    return req
+
+
+def organiser_meeting(session: Session, user, buyer: EventParticipant, supplier: EventParticipant,
+                      priority: int = 2) -> MeetingRequest:
+    """An organiser adds a meeting directly; it counts as accepted by both sides."""
+    event = buyer.event
+    if not can_manage(user, event):
+        raise NotAllowed(tr("只有组织方可以直接安排会谈。", "Only organisers add meetings directly."))
+    if not requests_allowed(event, True):
+        raise NotAllowed(tr("本场对接会当前不接受会谈邀约。", "This fair is not taking meeting requests now."))
+    buyer, supplier = _pair(buyer, supplier)
+    _check_priority(priority)
+    req = _existing(session, buyer, supplier)
+    if req is None:
+        req = MeetingRequest(event_id=event.id, buyer_id=buyer.id, supplier_id=supplier.id)
+        session.add(req)
+    req.source, req.priority, req.status = "organiser", priority, "accepted"
+    req.requested_by_id, req.expires_at, req.responded_at = None, None, utcnow()
+    session.flush()
+    audit.record(session, user.id, "event.meeting.add", req, priority=priority)
+    for mine, other in ((buyer, supplier), (supplier, buyer)):
+        notifications.notify_enterprise(session, mine.enterprise_id, tr(
+            "组织方为您安排了与 {n} 的会谈（{e}）。", "The organisers arranged a meeting with {n} at “{e}”.",
+            n=other.enterprise.name, e=event.name), link=_link(event.id))
+    return req
+
+
+def _answer(session: Session, user, req: MeetingRequest, accept: bool) -> MeetingRequest:
+    req.status = "accepted" if accept else "declined"
+    req.responded_at = utcnow()
+    asker = req.buyer if req.requested_by_id == req.buyer_id else req.supplier
+    other = req.supplier if asker is req.buyer else req.buyer
+    audit.record(session, user.id, "event.request." + req.status, req)
+    text = (tr("{n} 接受了您的会谈邀约。", "{n} accepted your meeting request.", n=other.enterprise.name) if accept
+            else tr("{n} 婉拒了您的会谈邀约。", "{n} declined your meeting request.", n=other.enterprise.name))
+    notifications.notify_enterprise(session, asker.enterprise_id, text, link=_link(req.event_id))
+    session.flush()
+    return req
+
+
+def respond(session: Session, user, req: MeetingRequest, accept: bool) -> MeetingRequest:
+    """The asked side (or an organiser) accepts or declines a pending request."""
+    if req.status == "pending" and req.expires_at is not None and aware(req.expires_at) < utcnow():
+        expire_pending(session, req.event_id)
+    if req.status != "pending":
+        raise NotAllowed(tr("该邀约已不在待回复状态（{s}）。", "This request is no longer awaiting an answer ({s}).",
+                            s=status_label(req.status)))
+    answering = req.supplier if req.requested_by_id == req.buyer_id else req.buyer
+    if not acts_for(user, answering):
+        raise NotAllowed(tr("只有被邀约的一方可以回复。", "Only the side that was asked can answer."))
+    return _answer(session, user, req, accept)
+
+
+def cancel(session: Session, user, req: MeetingRequest) -> MeetingRequest:
+    """Either side (or an organiser) withdraws a pending or accepted request."""
+    if req.status not in ("pending", "accepted"):
+        raise NotAllowed(tr("该邀约无法撤回。", "This request cannot be withdrawn."))
+    if not (acts_for(user, req.buyer) or acts_for(user, req.supplier)):
+        raise NotFound(tr("邀约不存在。", "No such request."))
+    was = req.status
+    req.status, req.responded_at = "cancelled", utcnow()
+    audit.record(session, user.id, "event.request.cancelled", req, was=was)
+    for side in (req.buyer, req.supplier):
+        if getattr(user, "enterprise_id", None) != side.enterprise_id:
+            notifications.notify_enterprise(session, side.enterprise_id, tr(
+                "与 {a} 和 {b} 的会谈邀约已撤回。", "The meeting request between {a} and {b} was withdrawn.",
+                a=req.buyer.enterprise.name, b=req.supplier.enterprise.name), link=_link(req.event_id))
+    return req
+
+
+def status_label(status: str) -> str:
+    return {"pending": tr("待回复", "Awaiting answer"), "accepted": tr("已接受", "Accepted"),
+            "declined": tr("已婉拒", "Declined"), "expired": tr("已过期", "Expired"),
+            "cancelled": tr("已撤回", "Withdrawn")}.get(status, status)
+
+
+def request_of(session: Session, event: Event, request_id: int, user) -> MeetingRequest:
+    """A request of ``event`` visible to ``user`` (either side or an organiser), else NotFound."""
+    req = session.get(MeetingRequest, request_id)
+    if req is None or req.event_id != event.id or not (acts_for(user, req.buyer) or acts_for(user, req.supplier)):
+        raise NotFound(tr("邀约不存在。", "No such request."))
+    return req
+
+
+def requests_of(session: Session, participant: EventParticipant) -> dict[str, list[MeetingRequest]]:
+    """A participant's requests after lazy expiry: incoming, outgoing (both pending), agreed, closed."""
+    expire_pending(session, participant.event_id)
+    rows = session.scalars(
+        select(MeetingRequest).options(joinedload(MeetingRequest.buyer), joinedload(MeetingRequest.supplier))
+        .where(or_(MeetingRequest.buyer_id == participant.id, MeetingRequest.supplier_id == participant.id))
+        .order_by(MeetingRequest.priority.desc(), MeetingRequest.created_at.desc())).unique().all()
+    out: dict[str, list] = {"incoming": [], "outgoing": [], "accepted": [], "closed": []}
+    for req in rows:
+        if req.status == "pending":
+            out["outgoing" if req.requested_by_id == participant.id else "incoming"].append(req)
+        elif req.status == "accepted":
+            out["accepted"].append(req)
+        else:
+            out["closed"].append(req)
+    return out
+
+
+def event_requests(session: Session, event: Event, status: str | None = None):
+    """A select of the event's requests (for the organisers' paginated list), after lazy expiry."""
+    expire_pending(session, event.id)
+    stmt = (select(MeetingRequest).options(joinedload(MeetingRequest.buyer), joinedload(MeetingRequest.supplier))
+            .where(MeetingRequest.event_id == event.id))
+    if status:
+        stmt = stmt.where(MeetingRequest.status == status)
+    return stmt.order_by(MeetingRequest.status, MeetingRequest.priority.desc(), MeetingRequest.id)

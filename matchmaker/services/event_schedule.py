@@ -1,0 +1,259 @@
+"""Build, store and publish a fair's meeting schedule with the pure scheduler.
+
+One :class:`~matchmaker.models.Meeting` row exists per buyer-supplier pair of an
+event, with a UID derived from the event and the pair, so calendars see the same
+meeting across runs: a moved meeting keeps its UID and gets a higher
+``sequence``; a meeting that drops out is marked ``cancelled``, never deleted.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from .. import scheduling
+from ..i18n import tr
+from ..models import Event, EventParticipant, Meeting, MeetingRequest
+from . import audit, notifications
+from .errors import NotAllowed, NotFound, ServiceError
+from .event_requests import utcnow
+from .events import can_manage, manageable
+from .schedule_text import participant_id, participant_key, reason_text, with_names
+
+__all__ = ["SCHEDULE_STATUSES", "meeting_uid", "build_problem", "stored_meetings", "run_schedule",
+           "publish", "lock_meeting", "meeting_of", "schedule_overview", "participant_names"]
+
+#: Event statuses in which a schedule may be (re)built.
+SCHEDULE_STATUSES = ("open", "closed", "provisional", "final")
+PUBLISHED = ("provisional", "final")
+UID_NAMESPACE = uuid.UUID("6f1d3c2e-8d4b-5a7e-9c61-0b2f4e8a9d13")
+
+
+def meeting_uid(event_id: int, buyer_id: int, supplier_id: int) -> str:
+    """The calendar UID of a pair's meeting at an event: the same on every run."""
+    return f"{uuid.uuid5(UID_NAMESPACE, f'event/{event_id}/buyer/{buyer_id}/supplier/{supplier_id}')}@matchmaker"
+
+
+def _approved(session: Session, event: Event) -> list[EventParticipant]:
+    return session.scalars(select(EventParticipant).options(joinedload(EventParticipant.enterprise))
+                           .where(EventParticipant.event_id == event.id, EventParticipant.status == "approved")
+                           .order_by(EventParticipant.id)).all()
+
+
+def participant_names(session: Session, event: Event) -> dict[int, str]:
+    rows = session.scalars(select(EventParticipant).options(joinedload(EventParticipant.enterprise))
+                           .where(EventParticipant.event_id == event.id)).all()
+    return {p.id: p.enterprise.name for p in rows}
+
+
+def _as_meeting(m: Meeting, locked: bool | None = None) -> scheduling.Meeting:
+    return scheduling.Meeting(participant_key(m.buyer_id), participant_key(m.supplier_id), m.slot, m.table,
+                              m.priority, m.locked if locked is None else locked)
+
+
+def stored_meetings(session: Session, event: Event) -> list[Meeting]:
+    """The event's scheduled (not cancelled) meetings, in slot order then table."""
+    order = {s: i for i, s in enumerate(event.slots or [])}
+    rows = session.scalars(select(Meeting).options(joinedload(Meeting.buyer), joinedload(Meeting.supplier))
+                           .where(Meeting.event_id == event.id, Meeting.status == "scheduled")).unique().all()
+    return sorted(rows, key=lambda m: (order.get(m.slot, len(order)), m.table))
+
+
+def build_problem(session: Session, event: Event, allow_moves: bool = False) -> scheduling.Problem:
+    """The scheduling problem of an event as stored now.
+
+    Approved participants with their fixed tables, unavailable slots and meeting
+    limits; accepted requests between approved participants; locked meetings; and,
+    once the agenda is published, the published meetings as ``previous``.
+    """
+    people = _approved(session, event)
+    approved = {p.id for p in people}
+    slots = list(event.slots or [])
+    participants = [scheduling.Participant(
+        participant_key(p.id), p.role, table=p.table if p.role == "buyer" else None,
+        unavailable=frozenset(s for s in (p.unavailable or []) if s in slots),
+        max_meetings=p.max_meetings) for p in people]
+    requests = [scheduling.Request(participant_key(r.buyer_id), participant_key(r.supplier_id), r.priority)
+                for r in session.scalars(select(MeetingRequest).where(
+                    MeetingRequest.event_id == event.id, MeetingRequest.status == "accepted")
+                    .order_by(MeetingRequest.id))
+                if r.buyer_id in approved and r.supplier_id in approved]
+    current = [m for m in stored_meetings(session, event)
+               if m.buyer_id in approved and m.supplier_id in approved and m.slot in slots]
+    locked = [_as_meeting(m) for m in current if m.locked]
+    previous = [_as_meeting(m) for m in current] if event.status in PUBLISHED else []
+    return scheduling.Problem(slots=slots, tables=event.tables, participants=participants, requests=requests,
+                              locked=locked, previous=previous, allow_moves=allow_moves,
+                              max_meetings_default=event.max_meetings)
+
+
+def _request_ids(session: Session, event: Event) -> dict[tuple[int, int], int]:
+    return {(r.buyer_id, r.supplier_id): r.id for r in session.scalars(
+        select(MeetingRequest).where(MeetingRequest.event_id == event.id))}
+
+
+def _store(session: Session, event: Event, result: scheduling.ScheduleResult) -> list[dict]:
+    """Write ``result`` onto the event's meeting rows; return what changed since the last run."""
+    rows = {(m.buyer_id, m.supplier_id): m for m in session.scalars(
+        select(Meeting).where(Meeting.event_id == event.id))}
+    requests = _request_ids(session, event)
+    changes, kept = [], set()
+    for m in result.meetings:
+        pair = (participant_id(m.buyer), participant_id(m.supplier))
+        kept.add(pair)
+        row = rows.get(pair)
+        if row is None:
+            row = Meeting(event_id=event.id, buyer_id=pair[0], supplier_id=pair[1], slot=m.slot, table=m.table,
+                          uid=meeting_uid(event.id, *pair), sequence=0, status="scheduled", locked=False)
+            session.add(row)
+            changes.append({"kind": "added", "pair": pair, "before": None, "after": [m.slot, m.table]})
+        elif row.status != "scheduled":
+            row.status, row.sequence, row.slot, row.table = "scheduled", row.sequence + 1, m.slot, m.table
+            changes.append({"kind": "added", "pair": pair, "before": None, "after": [m.slot, m.table]})
+        elif (row.slot, row.table) != (m.slot, m.table):
+            changes.append({"kind": "moved", "pair": pair, "before": [row.slot, row.table],
+                            "after": [m.slot, m.table]})
+            row.slot, row.table, row.sequence = m.slot, m.table, row.sequence + 1
+        row.priority, row.request_id = int(m.priority), requests.get(pair)
+    for pair, row in rows.items():
+        if pair not in kept and row.status == "scheduled":
+            changes.append({"kind": "removed", "pair": pair, "before": [row.slot, row.table], "after": None})
+            row.status, row.sequence, row.locked = "cancelled", row.sequence + 1, False
+    session.flush()
+    return changes
+
+
+def _reasons(result: scheduling.ScheduleResult) -> dict[tuple[int, int], str]:
+    why = {(participant_id(r.buyer), participant_id(r.supplier)): text for r, text in result.unscheduled}
+    for c in result.changes:
+        if c.reason:
+            why[(participant_id(c.buyer), participant_id(c.supplier))] = c.reason
+    return why
+
+
+def run_schedule(session: Session, user, event: Event, allow_moves: bool = False, time_limit: float = 10.0,
+                 random_state=0) -> dict:
+    """Build the event's schedule, store it and return the run's figures (also kept on the event).
+
+    ``user`` None means the command line. With a published agenda, published
+    meetings stay where they are unless ``allow_moves``.
+    """
+    if user is not None:
+        manageable(user, event)
+    if event.status not in SCHEDULE_STATUSES:
+        raise NotAllowed(tr("对接会当前状态不能排程。", "The fair cannot be scheduled in its current status."))
+    problem = build_problem(session, event, allow_moves)
+    if not problem.requests and not problem.locked:
+        raise ServiceError(tr("还没有已接受的会谈邀约，无法排程。", "No accepted meeting requests to schedule yet."))
+    names = participant_names(session, event)
+    try:
+        result = scheduling.schedule(problem, time_limit=time_limit, random_state=random_state)
+    except scheduling.InvalidEventError as exc:
+        raise ServiceError(tr("排程数据有误：{p}", "The schedule cannot be built: {p}",
+                              p="; ".join(with_names(p, names) for p in exc.problems))) from None
+    changes = _store(session, event, result)
+    why = _reasons(result)
+    for c in changes:
+        c["reason"] = why.get(c["pair"], "")
+    event.schedule_version = (event.schedule_version or 0) + 1
+    stats = {
+        "version": event.schedule_version, "built_at": utcnow().isoformat(timespec="seconds"),
+        "built_by": getattr(user, "id", None), "allow_moves": bool(allow_moves), "published": event.status in PUBLISHED,
+        "meetings": len(result.meetings), "requests": len(problem.requests),
+        "total_priority": result.total_priority, "upper_bound": result.upper_bound,
+        "gap": round(100 * result.gap, 2), "participants_met": result.participants_met,
+        "participants_with_request": result.participants_with_request, "coverage_bound": result.coverage_bound,
+        "optimal": result.optimal, "seconds": round(float(result.stats.get("time", 0.0)), 2),
+        "method": result.stats.get("method"), "warnings": [with_names(w, names) for w in result.warnings],
+        "unscheduled": [{"pair": [participant_id(r.buyer), participant_id(r.supplier)], "priority": r.priority,
+                         "reason": text} for r, text in result.unscheduled],
+        "changes": [{**c, "pair": list(c["pair"])} for c in changes],
+        "state": "done",
+    }
+    event.schedule_stats = stats
+    audit.record(session, getattr(user, "id", None), "event.schedule", event, version=event.schedule_version,
+                 meetings=stats["meetings"], changes=len(changes))
+    if event.status in PUBLISHED and changes:
+        _tell_changed(session, event, changes)
+    session.flush()
+    return stats
+
+
+def _tell_changed(session: Session, event: Event, changes: list[dict]) -> None:
+    touched = {pid for c in changes for pid in c["pair"]}
+    for p in session.scalars(select(EventParticipant).where(EventParticipant.id.in_(touched))):
+        notifications.notify_enterprise(session, p.enterprise_id, tr(
+            "您在 “{e}” 的会谈日程有变动，请查看最新日程并更新日历。",
+            "Your agenda for “{e}” changed; check it and update your calendar.", e=event.name),
+            link=f"/events/{event.id}/agenda/{p.id}", email_subject=tr("会谈日程变动", "Agenda changed"))
+
+
+def publish(session: Session, user, event: Event, final: bool = False) -> Event:
+    """Publish the schedule as a provisional or final agenda and tell every participant."""
+    manageable(user, event)
+    if not event.schedule_version:
+        raise NotAllowed(tr("请先生成日程再发布。", "Build the schedule before publishing it."))
+    if event.status == "final" and not final:
+        raise NotAllowed(tr("日程已定稿。", "The agenda is already final."))
+    if event.status not in SCHEDULE_STATUSES:
+        raise NotAllowed(tr("对接会当前状态不能发布日程。", "The fair cannot publish an agenda in its status."))
+    event.status = "final" if final else "provisional"
+    stats = dict(event.schedule_stats or {})
+    stats["published"] = True
+    stats["published_version"] = event.schedule_version
+    event.schedule_stats = stats
+    audit.record(session, user.id, "event.publish", event, status=event.status)
+    text = (tr("“{e}” 的会谈日程已定稿，请查看您的日程。", "The agenda of “{e}” is final; see your meetings.",
+               e=event.name) if final else
+            tr("“{e}” 的会谈日程（暂定）已发布，请查看您的日程。", "A provisional agenda of “{e}” is out; see your meetings.",
+               e=event.name))
+    for p in _approved(session, event):
+        notifications.notify_enterprise(session, p.enterprise_id, text, link=f"/events/{event.id}/agenda/{p.id}",
+                                        email_subject=tr("会谈日程", "Meeting agenda"))
+    return event
+
+
+def meeting_of(session: Session, event: Event, meeting_id: int, user) -> Meeting:
+    """A meeting of ``event`` that the organisers manage, else NotFound."""
+    m = session.get(Meeting, meeting_id)
+    if m is None or m.event_id != event.id or not can_manage(user, event):
+        raise NotFound(tr("会谈不存在。", "No such meeting."))
+    return m
+
+
+def lock_meeting(session: Session, user, meeting: Meeting, locked: bool) -> Meeting:
+    manageable(user, meeting.buyer.event)
+    if meeting.status != "scheduled":
+        raise NotAllowed(tr("已取消的会谈不能锁定。", "A cancelled meeting cannot be locked."))
+    meeting.locked = locked
+    audit.record(session, user.id, "event.meeting.lock" if locked else "event.meeting.unlock", meeting)
+    return meeting
+
+
+def schedule_overview(session: Session, event: Event) -> dict:
+    """What the schedule page shows: the grid, the last run's figures with names, and the changes."""
+    meetings = stored_meetings(session, event)
+    names = participant_names(session, event)
+    stats = dict(event.schedule_stats or {})
+    grid = {slot: {} for slot in event.slots or []}
+    for m in meetings:
+        grid.setdefault(m.slot, {})[m.table] = m
+    label = {"added": tr("新增", "Added"), "moved": tr("调整", "Moved"), "removed": tr("取消", "Removed")}
+
+    def pair(p):
+        return names.get(p[0], "?"), names.get(p[1], "?")
+
+    changes = [{"kind": c["kind"], "label": label[c["kind"]], "buyer": pair(c["pair"])[0],
+                "supplier": pair(c["pair"])[1], "before": c.get("before"), "after": c.get("after"),
+                "reason": reason_text(c.get("reason", ""), names)} for c in stats.get("changes", [])]
+    unscheduled = [{"buyer": pair(u["pair"])[0], "supplier": pair(u["pair"])[1], "priority": u["priority"],
+                    "reason": reason_text(u["reason"], names)} for u in stats.get("unscheduled", [])]
+    return {"meetings": meetings, "grid": grid, "tables": list(range(1, event.tables + 1)), "stats": stats,
+            "changes": changes, "unscheduled": unscheduled, "built": bool(event.schedule_version)}
+
+
+def slot_end(event: Event, slot: str) -> str:
+    start = dt.datetime.strptime(slot, "%H:%M") + dt.timedelta(minutes=event.meeting_minutes)
+    return start.strftime("%H:%M")

@@ -1,0 +1,116 @@
+"""Cleaning the fields postings share: regions, chain nodes, qualification lists, amounts."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+import networkx as nx
+from sqlalchemy import String, cast, or_
+
+from ..domain.qualifications import normalize_qualification
+from ..domain.regions import normalize_region
+from ..i18n import tr
+from .errors import ServiceError
+
+__all__ = ["split_list", "clean_region", "clean_chain_nodes", "clean_qualifications", "clean_amount",
+           "clean_text", "nodes_of_chain", "json_list_contains_any", "node_label", "today"]
+
+_SEPARATORS = re.compile(r"[;；、,，\n]+")
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def split_list(value) -> list[str]:
+    """A list field typed as text (``ISO 9001；专精特新``) or given as a list, trimmed, no repeats."""
+    if value is None:
+        return []
+    items = value if isinstance(value, (list, tuple)) else _SEPARATORS.split(str(value))
+    out: list[str] = []
+    for item in items:
+        item = str(item).strip()
+        if item and item not in out:
+            out.append(item)
+    return out
+
+
+def clean_text(value, limit: int | None = None) -> str:
+    text = (value or "").strip()
+    return text[:limit] if limit else text
+
+
+def clean_region(value) -> str | None:
+    """The full province name, or None when blank; unknown names are refused."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    region = normalize_region(text)
+    if region is None:
+        raise ServiceError(tr("无法识别的省份：{v}", "Unknown province: {v}", v=text), field="region")
+    return region
+
+
+def clean_chain_nodes(G: nx.DiGraph, nodes) -> list[str]:
+    """Chain node ids that exist in the graph, in the order given; unknown ids are refused."""
+    out = []
+    for node in split_list(nodes):
+        if node not in G:
+            raise ServiceError(tr("产业链环节不存在：{n}", "No such chain node: {n}", n=node), field="chain_nodes")
+        if node not in out:
+            out.append(node)
+    return out
+
+
+def clean_qualifications(value) -> list[str]:
+    """Qualification names as typed, without two spellings of the same certificate."""
+    out, seen = [], set()
+    for name in split_list(value):
+        key = normalize_qualification(name) or name
+        if key not in seen:
+            seen.add(key)
+            out.append(name[:80])
+    return out
+
+
+def clean_amount(value, field: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ServiceError(tr("请输入数字。", "Enter a number."), field=field) from None
+    if amount < 0 or not amount.is_finite():
+        raise ServiceError(tr("数值不能为负。", "The amount cannot be negative."), field=field)
+    return amount
+
+
+def nodes_of_chain(G: nx.DiGraph, chain_or_node: str | None) -> list[str]:
+    """The node ids a chain filter stands for: a chain's nodes, or one node."""
+    if not chain_or_node:
+        return []
+    if chain_or_node in G.graph.get("chains", {}):
+        return [n for n, c in G.nodes(data="chain") if c == chain_or_node]
+    return [chain_or_node] if chain_or_node in G else []
+
+
+def json_list_contains_any(column, values):
+    """A portable (SQLite and PostgreSQL) test that a JSON list column holds one of ``values``.
+
+    JSON lists are stored as text such as ``["pv.cell", "pv.module"]``; each id is
+    searched with its quotes so ``pv.cell`` never matches ``pv.cells``.
+    """
+    text = cast(column, String)
+    return or_(*[text.contains(f'"{v}"', autoescape=True) for v in values])
+
+
+def node_label(G: nx.DiGraph, node: str) -> str:
+    """``链 · 环节`` in the user's language, or the id when the node is not in the graph."""
+    if node not in G:
+        return node
+    data = G.nodes[node]
+    chain = G.graph.get("chains", {}).get(data.get("chain"), {})
+    chain_name = tr(chain.get("name", ""), chain.get("name_en") or chain.get("name", ""))
+    node_name = tr(data.get("name", node), data.get("name_en") or data.get("name", node))
+    return f"{chain_name} · {node_name}" if chain_name else node_name

@@ -1,0 +1,204 @@
+"""Search: postings by text, enterprises by (fuzzy) name.
+
+Postings are matched on their normalised text (:func:`matchmaker.domain.text.normalize`:
+traditional -> simplified, full -> half width, case-folded) kept in ``search_entry``;
+the query goes through the same function, so ``傳感器``, ``传感器`` and ``ＰＬＣ``/``plc``
+meet. The index follows the postings by itself: :func:`sync_index` (run before every
+search) re-indexes the rows whose ``updated_at`` changed, however they were written.
+
+Enterprise names are compared with RapidFuzz on a key that is simplified (OpenCC
+``t2s``), half-width, lower-case and stripped of legal-form suffixes (有限公司 …), so
+that ``比亞迪``, ``比亚迪股份有限公司`` and the typo ``比亚笛`` find each other.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import and_, case, delete, exists, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from ..domain.text import normalize, normalize_many
+from ..models import Capability, Demand, Enterprise, SearchEntry
+
+__all__ = ["SearchResults", "sync_index", "reindex", "search_postings", "fuzzy_enterprises",
+           "name_key", "KINDS"]
+
+KINDS = ("demand", "capability")
+_MODELS = {"demand": Demand, "capability": Capability}
+#: Lowest RapidFuzz WRatio score that counts as a match in the enterprise search.
+FUZZY_CUTOFF = 60
+_BATCH = 500
+
+
+# --------------------------------------------------------------------------- names
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+    return opencc.OpenCC("t2s")
+
+
+# Longest first so that 股份有限公司 is removed whole, not as 有限公司 plus a stray 股份.
+_LEGAL_FORMS = ("股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司",
+                "集团公司", "总公司", "分公司", "公司", "集团", "co., ltd.", "co.,ltd.", "co. ltd.",
+                "co ltd", "limited", "ltd.", "ltd", "inc.", "inc", "corporation", "corp.", "corp",
+                "group", "company")
+_PUNCT = re.compile(r"[\s()（）\[\]【】「」『』\"'“”‘’.,，、·\-_/&]+")
+
+
+@functools.lru_cache(maxsize=65536)
+def name_key(name: str) -> str:
+    """Comparable form of an enterprise name (simplified, half-width, lower-case, no legal form)."""
+    text = unicodedata.normalize("NFKC", name or "").strip().lower()
+    if not text.isascii():
+        text = _t2s().convert(text)
+    stripped = text
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _LEGAL_FORMS:
+            if stripped.endswith(suffix) and len(stripped) > len(suffix):
+                stripped = stripped[: -len(suffix)].rstrip(" ,.")
+                changed = True
+    return _PUNCT.sub("", stripped) or _PUNCT.sub("", text)
+
+
+def fuzzy_enterprises(session: Session, query: str, limit: int | None = None,
+                      score_cutoff: float = FUZZY_CUTOFF, exclude_id: int | None = None
+                      ) -> list[tuple[Enterprise, float]]:
+    """Enterprises whose name resembles ``query``, best first, as ``(enterprise, score)``.
+
+    Scores are RapidFuzz ``WRatio`` (0-100) between :func:`name_key` forms; a query that
+    is part of a longer name scores through WRatio's partial matching.
+    """
+    key = name_key(query)
+    if not key:
+        return []
+    choices = {eid: name_key(name) for eid, name in session.execute(select(Enterprise.id, Enterprise.name))
+               if eid != exclude_id}
+    found = process.extract(key, choices, scorer=fuzz.WRatio, limit=None, score_cutoff=score_cutoff)
+    if not found:
+        return []
+    rows = {e.id: e for e in session.scalars(select(Enterprise).where(
+        Enterprise.id.in_([eid for _, _, eid in found])))}
+    ranked = sorted(((rows[eid], round(score, 1)) for _, score, eid in found if eid in rows),
+                    key=lambda pair: (-pair[1], pair[0].name))
+    return ranked[:limit] if limit else ranked
+
+
+# --------------------------------------------------------------------------- index
+
+def _upsert(session: Session, rows: list[dict]) -> None:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # other backends: replace row by row
+        for row in rows:
+            session.execute(delete(SearchEntry).where(SearchEntry.object_type == row["object_type"],
+                                                      SearchEntry.object_id == row["object_id"]))
+            session.execute(SearchEntry.__table__.insert().values(**row))
+        return
+    stmt = insert(SearchEntry.__table__).values(rows)
+    # Two searches may index the same posting at once; the later one simply wins.
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["object_type", "object_id"],
+        set_={"title": stmt.excluded.title, "body": stmt.excluded.body,
+              "source_updated_at": stmt.excluded.source_updated_at})
+    session.execute(stmt)
+
+
+def _index_rows(session: Session, kind: str, rows) -> int:
+    count = 0
+    rows = list(rows)
+    for start in range(0, len(rows), _BATCH):
+        batch = rows[start:start + _BATCH]
+        titles = normalize_many([r.title or "" for r in batch])
+        bodies = normalize_many([r.description or "" for r in batch])
+        _upsert(session, [{"object_type": kind, "object_id": r.id, "title": t, "body": b,
+                           "source_updated_at": r.updated_at}
+                          for r, t, b in zip(batch, titles, bodies)])
+        count += len(batch)
+    return count
+
+
+def sync_index(session: Session) -> int:
+    """Index postings that are new or changed since they were indexed; returns how many."""
+    total = 0
+    for kind, model in _MODELS.items():
+        stale = session.execute(
+            select(model.id, model.title, model.description, model.updated_at)
+            .outerjoin(SearchEntry, and_(SearchEntry.object_type == kind, SearchEntry.object_id == model.id))
+            .where(or_(SearchEntry.id.is_(None), SearchEntry.source_updated_at != model.updated_at))
+        ).all()
+        total += _index_rows(session, kind, stale)
+    return total
+
+
+def reindex(session: Session) -> int:
+    """Rebuild the whole index (also drops entries of deleted postings)."""
+    session.execute(delete(SearchEntry))
+    total = 0
+    for kind, model in _MODELS.items():
+        total += _index_rows(session, kind, session.execute(
+            select(model.id, model.title, model.description, model.updated_at)).all())
+    return total
+
+
+# --------------------------------------------------------------------------- postings
+
+@dataclass
+class SearchResults:
+    """One page of posting hits: ``items`` are ``(kind, posting)`` pairs."""
+
+    query: str
+    terms: list[str]
+    items: list[tuple[str, object]] = field(default_factory=list)
+    total: int = 0
+
+
+def _visible():
+    return or_(
+        and_(SearchEntry.object_type == "demand",
+             exists().where(Demand.id == SearchEntry.object_id, Demand.status == "published")),
+        and_(SearchEntry.object_type == "capability",
+             exists().where(Capability.id == SearchEntry.object_id, Capability.active.is_(True))),
+    )
+
+
+def search_postings(session: Session, query: str, kind: str | None = None, page: int = 1,
+                    per_page: int = 20) -> SearchResults:
+    """Published demands and active capabilities whose title or description holds every term.
+
+    Hits whose title holds every term come first, then the most recently changed.
+    """
+    terms = normalize(query).split()
+    results = SearchResults(query=query, terms=terms)
+    if not terms:
+        return results
+    sync_index(session)
+    conditions = [or_(SearchEntry.title.contains(t, autoescape=True), SearchEntry.body.contains(t, autoescape=True))
+                  for t in terms]
+    in_title = and_(*[SearchEntry.title.contains(t, autoescape=True) for t in terms])
+    where = [_visible(), *conditions]
+    if kind in KINDS:
+        where.append(SearchEntry.object_type == kind)
+    results.total = session.scalar(select(func.count()).select_from(SearchEntry).where(*where)) or 0
+    hits = session.execute(
+        select(SearchEntry.object_type, SearchEntry.object_id).where(*where)
+        .order_by(case((in_title, 0), else_=1), SearchEntry.source_updated_at.desc(), SearchEntry.id.desc())
+        .limit(per_page).offset((max(page, 1) - 1) * per_page)
+    ).all()
+    loaded = {}
+    for k, model in _MODELS.items():
+        ids = [oid for t, oid in hits if t == k]
+        if ids:
+            for obj in session.scalars(select(model).options(joinedload(model.enterprise)).where(model.id.in_(ids))):
+                loaded[(k, obj.id)] = obj
+    results.items = [(k, loaded[(k, oid)]) for k, oid in hits if (k, oid) in loaded]
+    return results

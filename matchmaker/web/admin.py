@@ -1,0 +1,149 @@
+"""Platform administration: dashboard, verification, users, audit log (admins only)."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..db import get_session
+from ..i18n import tr
+from ..services import admin as service
+from ..services.accounts import AccountError
+from ..services.admin import AdminError
+from ..services.enterprises import size_label
+from .access import admin_required
+from .forms.admin import OrganiserForm, RoleForm, role_choices
+from .forms.feedback import show_error
+from .pagination import paginate
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _back(default: str) -> str:
+    target = request.form.get("next") or ""
+    return target if target.startswith("/admin") and "//" not in target else url_for(default)
+
+
+def _flag() -> bool:
+    return request.form.get("value", "1") == "1"
+
+
+@bp.get("/")
+@admin_required
+def index():
+    return render_template("admin/index.html", **service.dashboard(get_session()))
+
+
+@bp.get("/enterprises")
+@admin_required
+def enterprises():
+    status = request.args.get("status", "unverified")
+    page = paginate(get_session(), service.enterprises_query(request.args.get("q"), status if status != "all" else None))
+    return render_template("admin/enterprises.html", page=page, status=status, size_label=size_label)
+
+
+@bp.post("/enterprises/<int:enterprise_id>/verify")
+@admin_required
+def verify_enterprise(enterprise_id: int):
+    session = get_session()
+    try:
+        ent = service.verify_enterprise(session, current_user, enterprise_id, _flag())
+    except AdminError as exc:
+        flash(exc.message, "error")
+    else:
+        session.commit()
+        flash(tr("已认证“{name}”。", "“{name}” is verified.", name=ent.name) if ent.verified
+              else tr("已撤销“{name}”的认证。", "Verification of “{name}” withdrawn.", name=ent.name), "success")
+    return redirect(_back("admin.enterprises"))
+
+
+@bp.get("/qualifications")
+@admin_required
+def qualifications():
+    page = paginate(get_session(), service.pending_qualifications_query())
+    return render_template("admin/qualifications.html", page=page)
+
+
+@bp.post("/qualifications/<int:qualification_id>/verify")
+@admin_required
+def verify_qualification(qualification_id: int):
+    session = get_session()
+    try:
+        qual = service.verify_qualification(session, current_user, qualification_id, _flag())
+    except AdminError as exc:
+        flash(exc.message, "error")
+    else:
+        session.commit()
+        flash(tr("资质“{name}”已核验。", "“{name}” verified.", name=qual.name) if qual.verified
+              else tr("已撤销资质“{name}”的核验。", "Verification of “{name}” withdrawn.", name=qual.name), "success")
+    return redirect(_back("admin.qualifications"))
+
+
+@bp.get("/users")
+@admin_required
+def users():
+    active = {"1": True, "0": False}.get(request.args.get("active", ""))
+    page = paginate(get_session(), service.users_query(request.args.get("q"), request.args.get("role"), active,
+                                                       pending=request.args.get("pending") == "1"))
+    return render_template("admin/users.html", page=page, roles=role_choices(), role_form=RoleForm())
+
+
+@bp.post("/users/<int:user_id>/active")
+@admin_required
+def set_active(user_id: int):
+    session = get_session()
+    try:
+        user = service.set_active(session, current_user, user_id, _flag())
+    except AdminError as exc:
+        flash(exc.message, "error")
+    else:
+        session.commit()
+        flash(tr("已启用 {email}。", "{email} activated.", email=user.email) if user.active
+              else tr("已停用 {email}。", "{email} deactivated.", email=user.email), "success")
+    return redirect(_back("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/role")
+@admin_required
+def set_role(user_id: int):
+    session = get_session()
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash(tr("请选择角色。", "Choose a role."), "error")
+        return redirect(_back("admin.users"))
+    try:
+        user = service.set_role(session, current_user, user_id, form.role.data)
+    except AdminError as exc:
+        flash(exc.message, "error")
+    else:
+        session.commit()
+        flash(tr("{email} 的角色已更新。", "{email}'s role changed.", email=user.email), "success")
+    return redirect(_back("admin.users"))
+
+
+@bp.route("/users/new-organiser", methods=["GET", "POST"])
+@admin_required
+def new_organiser():
+    form = OrganiserForm()
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            user = service.create_organiser(session, current_user, form.email.data, form.name.data,
+                                            form.password.data, form.organisation.data)
+        except (AccountError, AdminError) as exc:
+            session.rollback()
+            show_error(form, exc)
+        else:
+            session.commit()
+            flash(tr("已创建组织方账号 {email}，请将初始密码安全地告知对方并提醒其登录后修改。",
+                     "Organiser account {email} created; pass on the initial password safely and ask them to "
+                     "change it.", email=user.email), "success")
+            return redirect(url_for("admin.users", role="organiser"))
+    return render_template("admin/new_organiser.html", form=form)
+
+
+@bp.get("/audit")
+@admin_required
+def audit():
+    session = get_session()
+    page = paginate(session, service.audit_query(request.args.get("action"), request.args.get("user")), scalars=False)
+    return render_template("admin/audit.html", page=page, actions=service.audit_actions(session))

@@ -1,0 +1,191 @@
+"""Applications to demands (报价 / 揭榜), their review, and their attachments."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from ..db import get_session
+from ..i18n import tr
+from ..services import applications as service
+from ..services import attachments
+from ..services.demands import owned_demand, visible_demand
+from ..services.capabilities import enterprise_capabilities
+from ..services.errors import NotFound, ServiceError
+from .access import enterprise_required, large_required, sme_required
+from .forms.applications import ApplicationForm, AttachForm, ReviewForm, WithdrawForm
+from .pagination import paginate
+from .posting_helpers import arg, show_error, uploads_from_request
+
+bp = Blueprint("applications", __name__)
+
+
+def _link(application) -> str:
+    return url_for("applications.show", application_id=application.id)
+
+
+def _flash_refused(refused: list[str]) -> None:
+    for message in refused:
+        flash(message, "error")
+
+
+@bp.route("/demands/<int:demand_id>/apply", methods=["GET", "POST"])
+@sme_required
+def new(demand_id: int):
+    session = get_session()
+    try:
+        demand = visible_demand(session, demand_id, current_user.enterprise_id)
+    except NotFound:
+        abort(404)
+    form = ApplicationForm()
+    capabilities = session.scalars(enterprise_capabilities(current_user.enterprise_id, active_only=True)).all()
+    form.capability_id.choices = [("", tr("（不指定）", "(none)"))] + [(str(c.id), c.title) for c in capabilities]
+    if form.validate_on_submit():
+        data = {"proposal": form.proposal.data, "price": form.price.data, "capability_id": form.capability_id.data}
+        try:
+            application, refused = service.apply(session, demand, current_user.enterprise, current_user.id, data,
+                                                 uploads_from_request(), link_for=_link)
+        except ServiceError as exc:
+            session.rollback()
+            show_error(form, exc)
+        else:
+            session.commit()
+            _flash_refused(refused)
+            flash(tr("申请已提交，链主企业处理后您会收到通知。", "Application sent; you will be notified when it is reviewed."),
+                  "success")
+            return redirect(_link(application))
+    return render_template("applications/form.html", form=form, demand=demand)
+
+
+@bp.get("/applications/mine")
+@sme_required
+def mine():
+    page = paginate(get_session(), service.applications_of(current_user.enterprise_id, arg("status")))
+    return render_template("applications/mine.html", page=page, status=arg("status"))
+
+
+@bp.get("/applications/received")
+@large_required
+def received():
+    session = get_session()
+    demand = None
+    if arg("demand") and arg("demand").isdigit():
+        try:
+            demand = owned_demand(session, int(arg("demand")), current_user.enterprise_id)
+        except NotFound:
+            abort(404)
+    page = paginate(session, service.applications_received(current_user.enterprise_id,
+                                                           demand.id if demand else None, arg("status")))
+    return render_template("applications/received.html", page=page, demand=demand, status=arg("status"))
+
+
+def _visible(application_id: int):
+    try:
+        return service.visible_application(get_session(), application_id, current_user.enterprise_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/applications/<int:application_id>")
+@enterprise_required
+def show(application_id: int):
+    application = _visible(application_id)
+    is_owner = application.demand.enterprise_id == current_user.enterprise_id
+    return render_template("applications/show.html", application=application, is_owner=is_owner,
+                           review_form=ReviewForm(), attach_form=AttachForm(), withdraw_form=WithdrawForm(),
+                           actions=service.REVIEW_ACTIONS)
+
+
+@bp.post("/applications/<int:application_id>/review")
+@large_required
+def review(application_id: int):
+    application = _visible(application_id)
+    if application.demand.enterprise_id != current_user.enterprise_id:
+        abort(404)
+    form = ReviewForm()
+    session = get_session()
+    if form.validate_on_submit():
+        try:
+            service.review(session, application, current_user.id, form.status.data, form.message.data,
+                           link=_link(application))
+        except ServiceError as exc:
+            session.rollback()
+            flash(exc.message, "error")
+        else:
+            session.commit()
+            flash(tr("已更新申请状态并通知对方。", "The application is updated and the applicant notified."), "success")
+    return redirect(_link(application))
+
+
+@bp.post("/applications/<int:application_id>/withdraw")
+@sme_required
+def withdraw(application_id: int):
+    application = _visible(application_id)
+    if application.enterprise_id != current_user.enterprise_id:
+        abort(404)
+    session = get_session()
+    if WithdrawForm().validate_on_submit():
+        try:
+            service.withdraw(session, application, current_user.id, link=_link(application))
+        except ServiceError as exc:
+            session.rollback()
+            flash(exc.message, "error")
+        else:
+            session.commit()
+            flash(tr("申请已撤回。", "Application withdrawn."), "success")
+    return redirect(_link(application))
+
+
+@bp.post("/applications/<int:application_id>/attachments")
+@sme_required
+def attach(application_id: int):
+    application = _visible(application_id)
+    if application.enterprise_id != current_user.enterprise_id:
+        abort(404)
+    session = get_session()
+    if AttachForm().validate_on_submit():
+        try:
+            stored, refused = service.add_attachments(session, application, current_user.id, uploads_from_request())
+        except ServiceError as exc:
+            session.rollback()
+            flash(exc.message, "error")
+        else:
+            session.commit()
+            _flash_refused(refused)
+            if stored:
+                flash(tr("已添加 {n} 个附件。", "{n} file(s) added.", n=stored), "success")
+            elif not refused:
+                flash(tr("请选择要上传的文件。", "Choose a file to upload."), "error")
+    return redirect(_link(application))
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@enterprise_required
+def download(attachment_id: int):
+    try:
+        attachment = attachments.downloadable_attachment(get_session(), attachment_id, current_user.enterprise_id)
+    except NotFound:
+        abort(404)
+    response = send_file(attachments.attachment_path(attachment), mimetype=attachment.content_type,
+                         as_attachment=True, download_name=attachment.filename, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/attachments/<int:attachment_id>/delete")
+@sme_required
+def delete_attachment(attachment_id: int):
+    session = get_session()
+    try:
+        attachment = attachments.downloadable_attachment(session, attachment_id, current_user.enterprise_id)
+        application = attachment.application
+        if WithdrawForm().validate_on_submit():
+            attachments.remove_attachment(session, attachment, current_user.enterprise_id)
+            session.commit()
+            flash(tr("附件已删除。", "File removed."), "success")
+    except NotFound:
+        abort(404)
+    except ServiceError as exc:
+        session.rollback()
+        flash(exc.message, "error")
+    return redirect(_link(application))

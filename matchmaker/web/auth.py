@@ -1,0 +1,243 @@
+"""Accounts: sign-up, log-in/out, the account page (password, API tokens), password reset."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (Blueprint, current_app, flash, jsonify, make_response, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user, login_user, logout_user
+
+from ..db import get_session
+from ..extensions import limiter
+from ..i18n import current_language, tr
+from ..services import accounts, api_tokens
+from ..services.accounts import AccountError, SimilarEnterprisesError, SignUp
+from ..services.enterprises import EnterpriseError
+from .access import login_required
+from .forms.auth import (ApiTokenForm, JoinForm, LoginForm, PasswordChangeForm, ResetForm, ResetRequestForm,
+                         SignUpForm)
+from .forms.feedback import show_error
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config.get("LOGIN_RATE_LIMIT", "10 per minute")
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: an open redirect would let a phishing link borrow our log-in page."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    return target
+
+
+def _home_for(user) -> str:
+    if user.role == "admin" and "admin.index" in current_app.view_functions:
+        return url_for("admin.index")
+    if user.enterprise_id and "enterprises.show" in current_app.view_functions:
+        return url_for("enterprises.show", enterprise_id=user.enterprise_id)
+    return url_for("auth.account")
+
+
+# --------------------------------------------------------------------------- sign-up
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(_home_for(current_user))
+    form = SignUpForm()
+    candidates = []
+    if form.validate_on_submit():
+        session = get_session()
+        data = SignUp(email=form.email.data, name=form.full_name.data, password=form.password.data,
+                      uscc=form.uscc.data, join=form.mode.data == "join", confirm_new=bool(form.confirm_new.data),
+                      enterprise=None if form.mode.data == "join" else form.details(), locale=current_language())
+        try:
+            user = accounts.register(session, data)
+        except SimilarEnterprisesError as exc:
+            candidates = exc.candidates
+            flash(exc.message, "warning")
+        except (AccountError, EnterpriseError) as exc:
+            session.rollback()
+            mapping = dict(SignUpForm.FIELD_MAP, name="full_name") if isinstance(exc, AccountError) \
+                else SignUpForm.FIELD_MAP
+            show_error(form, exc, mapping)
+        else:
+            session.commit()
+            login_user(user)
+            if user.pending_enterprise_id:
+                flash(tr("注册成功。您的加入申请已发送给该企业的成员，审核通过后即可代表企业开展对接。",
+                         "Signed up. Your request to join was sent to the enterprise's members; once approved "
+                         "you can act for the enterprise."), "success")
+                return redirect(url_for("auth.account"))
+            flash(tr("注册成功，欢迎使用融通对接平台！", "Signed up. Welcome to Matchmaker!"), "success")
+            return redirect(_home_for(user))
+    return render_template("auth/register.html", form=form, candidates=candidates)
+
+
+@bp.get("/register/check")
+def register_check():
+    """Enterprises that may already be registered, for the sign-up form's live hint."""
+    found = accounts.similar_enterprises(get_session(), request.args.get("name", "")[:200],
+                                         request.args.get("uscc", "")[:40])
+    return jsonify([{"id": e.id, "name": e.name, "region": e.region, "score": score,
+                     "same_code": score == 100.0 and e.uscc == (request.args.get("uscc") or "").strip().upper()}
+                    for e, score in found])
+
+
+# --------------------------------------------------------------------------- log-in / log-out
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_home_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            user = accounts.authenticate(session, form.email.data, form.password.data)
+        except AccountError as exc:
+            flash(exc.message, "error")
+        else:
+            session.commit()
+            login_user(user, remember=bool(form.remember.data))
+            return redirect(_safe_next(request.args.get("next")) or _home_for(user))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(tr("您已退出登录。", "You are logged out."), "success")
+    return redirect(url_for("main.index"))
+
+
+# --------------------------------------------------------------------------- the account page
+
+def _account_page(password_form=None, token_form=None, join_form=None, new_token=None, status=200):
+    session = get_session()
+    return render_template(
+        "auth/account.html", password_form=password_form or PasswordChangeForm(prefix="pw"),
+        token_form=token_form or ApiTokenForm(prefix="tok"), join_form=join_form or JoinForm(prefix="join"),
+        tokens=api_tokens.user_tokens(session, current_user.id), new_token=new_token), status
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return _account_page()
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    form = PasswordChangeForm(prefix="pw")
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            accounts.change_password(session, current_user, form.current.data, form.password.data)
+        except AccountError as exc:
+            show_error(form, exc)
+        else:
+            session.commit()
+            flash(tr("密码已修改。", "Password changed."), "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(password_form=form, status=400)
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_token():
+    form = ApiTokenForm(prefix="tok")
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            token, raw = api_tokens.create_token(session, current_user, form.name.data)
+        except api_tokens.TokenError as exc:
+            show_error(form, exc)
+        else:
+            session.commit()
+            # Rendered, not flashed: a flashed token would sit in the session cookie.
+            response = make_response(_account_page(new_token=(token, raw)))
+            response.headers["Cache-Control"] = "no-store"
+            return response
+    return _account_page(token_form=form, status=400)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    session = get_session()
+    try:
+        token = api_tokens.revoke_token(session, current_user, token_id)
+    except api_tokens.TokenError as exc:
+        flash(exc.message, "error")
+    else:
+        session.commit()
+        flash(tr("令牌“{name}”已撤销。", "Token “{name}” revoked.", name=token.name), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/join")
+@login_required
+def join():
+    form = JoinForm(prefix="join")
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            ent = accounts.request_membership(session, current_user, form.uscc.data)
+        except AccountError as exc:
+            session.rollback()
+            show_error(form, exc)
+        else:
+            session.commit()
+            flash(tr("已向“{name}”发送加入申请。", "Your request to join “{name}” was sent.", name=ent.name), "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(join_form=form, status=400)
+
+
+# --------------------------------------------------------------------------- password reset
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        session = get_session()
+        accounts.start_password_reset(session, form.email.data,
+                                      lambda token: url_for("auth.reset_password", token=token, _external=True))
+        session.commit()
+        flash(tr("如果该邮箱已注册，我们已发送重置链接，请在 1 小时内使用。",
+                 "If the address is registered, a reset link is on its way; it works for one hour."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    session = get_session()
+    form = ResetForm()
+    error = None
+    try:
+        accounts.check_reset_token(session, token)
+    except AccountError as exc:
+        error = exc.message
+    if error is None and form.validate_on_submit():
+        try:
+            accounts.reset_password(session, token, form.password.data)
+        except AccountError as exc:
+            show_error(form, exc)
+        else:
+            session.commit()
+            logout_user()
+            flash(tr("密码已重置，请用新密码登录。", "Password reset; log in with the new password."), "success")
+            return redirect(url_for("auth.login"))
+    response = make_response(render_template("auth/reset.html", form=form, error=error), 400 if error else 200)
+    # The token is in the URL: keep it out of Referer headers sent to other sites.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

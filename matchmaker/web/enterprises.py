@@ -1,0 +1,153 @@
+"""Enterprise profiles: the public page, editing by members, qualification claims, members."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..db import get_session
+from ..domain.regions import REGIONS
+from ..i18n import tr
+from ..services import accounts
+from ..services import enterprises as service
+from ..services.accounts import AccountError
+from ..services.enterprises import EnterpriseError, NotAllowedError
+from .access import enterprise_required, login_required
+from .forms.choices import region_choices
+from .forms.enterprises import EnterpriseForm, QualificationForm
+from .forms.feedback import show_error
+from .pagination import paginate
+
+bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
+
+
+@bp.get("/")
+def index():
+    region = request.args.get("region") or None
+    size = request.args.get("size") or None
+    verified = {"1": True, "0": False}.get(request.args.get("verified", ""))
+    page = paginate(get_session(), service.directory(region if region in REGIONS else None, size, verified))
+    return render_template("enterprises/index.html", page=page, regions=region_choices(),
+                           sizes=service.SIZE_NAMES, size_label=service.size_label)
+
+
+@bp.get("/mine")
+@enterprise_required
+def mine():
+    return redirect(url_for("enterprises.show", enterprise_id=current_user.enterprise_id))
+
+
+@bp.get("/<int:enterprise_id>")
+def show(enterprise_id: int):
+    profile = service.profile(get_session(), enterprise_id)
+    if profile is None:
+        abort(404)
+    editable = service.can_edit(current_user, enterprise_id)
+    return render_template("enterprises/show.html", p=profile, ent=profile.enterprise, editable=editable,
+                           size_label=service.size_label, qual_form=QualificationForm() if editable else None,
+                           today=dt.date.today())
+
+
+@bp.route("/<int:enterprise_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(enterprise_id: int):
+    session = get_session()
+    profile = service.profile(session, enterprise_id)
+    if profile is None:
+        abort(404)
+    if not service.can_edit(current_user, enterprise_id):
+        abort(403)
+    form = EnterpriseForm()
+    if request.method == "GET":
+        form.fill_from(profile.enterprise)
+    elif form.validate_on_submit():
+        try:
+            service.update_profile(session, current_user, enterprise_id, form.details())
+        except NotAllowedError:
+            abort(403)
+        except EnterpriseError as exc:
+            session.rollback()
+            show_error(form, exc, EnterpriseForm.FIELD_MAP)
+        else:
+            session.commit()
+            flash(tr("企业资料已更新。", "Enterprise details saved."), "success")
+            return redirect(url_for("enterprises.show", enterprise_id=enterprise_id))
+    return render_template("enterprises/edit.html", form=form, ent=profile.enterprise)
+
+
+@bp.post("/<int:enterprise_id>/qualifications")
+@login_required
+def add_qualification(enterprise_id: int):
+    session = get_session()
+    if service.get_enterprise(session, enterprise_id) is None:
+        abort(404)
+    if not service.can_edit(current_user, enterprise_id):
+        abort(403)
+    form = QualificationForm()
+    if form.validate_on_submit():
+        try:
+            qual = service.add_qualification(session, current_user, enterprise_id, form.name.data,
+                                             form.certificate_no.data, form.valid_until.data)
+        except NotAllowedError:
+            abort(403)
+        except EnterpriseError as exc:
+            session.rollback()
+            flash(exc.message, "error")
+        else:
+            session.commit()
+            flash(tr("已添加资质“{name}”，平台核验后将标注为“已认证”。",
+                     "Added “{name}”; it is marked verified once the platform has checked it.", name=qual.name),
+                  "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+    return redirect(url_for("enterprises.show", enterprise_id=enterprise_id) + "#qualifications")
+
+
+@bp.post("/<int:enterprise_id>/qualifications/<int:qualification_id>/delete")
+@login_required
+def remove_qualification(enterprise_id: int, qualification_id: int):
+    session = get_session()
+    if not service.can_edit(current_user, enterprise_id):
+        abort(403)
+    try:
+        service.remove_qualification(session, current_user, enterprise_id, qualification_id)
+    except NotAllowedError:
+        abort(403)
+    except EnterpriseError:
+        abort(404)
+    session.commit()
+    flash(tr("资质已删除。", "Qualification removed."), "success")
+    return redirect(url_for("enterprises.show", enterprise_id=enterprise_id) + "#qualifications")
+
+
+@bp.get("/<int:enterprise_id>/members")
+@login_required
+def members(enterprise_id: int):
+    session = get_session()
+    ent = service.get_enterprise(session, enterprise_id)
+    if ent is None:
+        abort(404)
+    if not accounts.can_manage_members(current_user, enterprise_id):
+        abort(403)
+    return render_template("enterprises/members.html", ent=ent, **service.members(session, enterprise_id))
+
+
+@bp.post("/<int:enterprise_id>/members/<int:user_id>/<any(approve, reject):decision>")
+@login_required
+def decide_member(enterprise_id: int, user_id: int, decision: str):
+    session = get_session()
+    if not accounts.can_manage_members(current_user, enterprise_id):
+        abort(403)
+    action = accounts.approve_membership if decision == "approve" else accounts.reject_membership
+    try:
+        user = action(session, current_user, enterprise_id, user_id)
+    except AccountError as exc:
+        flash(exc.message, "error")
+    else:
+        session.commit()
+        flash(tr("已批准 {name} 加入。", "{name} may now act for the enterprise.", name=user.name) if decision == "approve"
+              else tr("已拒绝 {name} 的申请。", "{name}'s request was declined.", name=user.name), "success")
+    return redirect(url_for("enterprises.members", enterprise_id=enterprise_id))

@@ -1,0 +1,246 @@
+"""Organisers' side of a fair: the event itself, participants, requests on others' behalf."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..db import get_session
+from ..i18n import tr
+from ..models import EventParticipant
+from ..services import event_requests
+from ..services import events as event_service
+from ..services.errors import NotFound, ServiceError
+from .access import organiser_required
+from .event_helpers import load_participant, managed_event, show_error, slot_choices
+from .forms.choices import chain_choices, chain_node_choices
+from .forms.events import (EventForm, OnBehalfRequestForm, OrganiserMeetingForm, OrganiserRegisterForm,
+                           TableForm)
+from .pagination import paginate
+from .posting_helpers import current_graph
+
+bp = Blueprint("event_admin", __name__, url_prefix="/events")
+
+_EVENT_FIELDS = ("name", "description", "theme_chains", "theme_nodes", "venue", "city", "date", "start", "end",
+                 "meeting_minutes", "tables", "registration_opens", "registration_closes", "max_meetings",
+                 "max_open_requests", "request_expiry_hours")
+
+
+def _fill(form: EventForm) -> None:
+    G = current_graph()
+    form.theme_chains.choices = chain_choices(G)[1:]
+    form.theme_nodes.choices = chain_node_choices(G)
+
+
+def _event_data(form: EventForm) -> event_service.EventData:
+    values = {name: getattr(form, name).data for name in _EVENT_FIELDS}
+    values["breaks"] = event_service.parse_breaks(form.breaks.data)
+    return event_service.EventData(**values)
+
+
+def _save(form: EventForm, event=None):
+    session = get_session()
+    try:
+        data = _event_data(form)
+        if event is None:
+            event = event_service.create_event(session, current_user, data)
+        else:
+            event_service.update_event(session, current_user, event, data)
+    except ServiceError as exc:
+        session.rollback()
+        show_error(exc, form)
+        return None
+    session.commit()
+    return event
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@organiser_required
+def new():
+    form = EventForm()
+    _fill(form)
+    if form.validate_on_submit():
+        event = _save(form)
+        if event is not None:
+            flash(tr("对接会已创建（草稿），共 {n} 个会谈时段。", "Fair created as a draft with {n} meeting slots.",
+                     n=len(event.slots)), "success")
+            return redirect(url_for("events.show", event_id=event.id))
+    return render_template("events/form.html", form=form, event=None)
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit(event_id: int):
+    event = managed_event(event_id)
+    form = EventForm(obj=event)
+    if request.method == "GET":
+        form.breaks.data = "; ".join(f"{a}-{b}" for a, b in event.breaks or [])
+    _fill(form)
+    if form.validate_on_submit():
+        if _save(form, event) is not None:
+            flash(tr("已保存，共 {n} 个会谈时段。", "Saved: {n} meeting slots.", n=len(event.slots)), "success")
+            return redirect(url_for("events.show", event_id=event.id))
+    return render_template("events/form.html", form=form, event=event, slots=slot_choices(event))
+
+
+@bp.post("/<int:event_id>/status")
+@organiser_required
+def status(event_id: int):
+    event = managed_event(event_id)
+    session = get_session()
+    try:
+        event_service.set_status(session, current_user, event, request.form.get("status", ""))
+    except ServiceError as exc:
+        session.rollback()
+        show_error(exc)
+    else:
+        session.commit()
+        flash(tr("状态已更新。", "Status updated."), "success")
+    return redirect(url_for("events.show", event_id=event.id))
+
+
+@bp.get("/<int:event_id>/participants")
+@organiser_required
+def participants(event_id: int):
+    event = managed_event(event_id)
+    status_filter = request.args.get("status") or None
+    role = request.args.get("role") or None
+    page = paginate(get_session(), event_service.participants_overview(get_session(), event, status_filter, role))
+    return render_template("events/participants.html", event=event, page=page, status=status_filter, role=role,
+                           table_form=TableForm())
+
+
+def _participant_action(event_id: int, participant_id: int, action, message: str):
+    event = managed_event(event_id)
+    participant = load_participant(event, participant_id)
+    session = get_session()
+    try:
+        action(session, participant)
+    except ServiceError as exc:
+        session.rollback()
+        show_error(exc)
+    else:
+        session.commit()
+        flash(message, "success")
+    return redirect(url_for("event_admin.participants", event_id=event.id, **request.args))
+
+
+@bp.post("/<int:event_id>/participants/<int:participant_id>/review")
+@organiser_required
+def review(event_id: int, participant_id: int):
+    approve = request.form.get("approve") == "1"
+    return _participant_action(
+        event_id, participant_id,
+        lambda session, p: event_service.review_participant(session, current_user, p, approve),
+        tr("已通过。", "Approved.") if approve else tr("已拒绝。", "Declined."))
+
+
+@bp.post("/<int:event_id>/participants/<int:participant_id>/table")
+@organiser_required
+def table(event_id: int, participant_id: int):
+    form = TableForm()
+    if not form.validate():
+        for errors in form.errors.values():
+            for e in errors:
+                flash(str(e), "error")
+        return redirect(url_for("event_admin.participants", event_id=event_id))
+    return _participant_action(
+        event_id, participant_id,
+        lambda session, p: event_service.assign_table(session, current_user, p, form.table.data,
+                                                      form.max_meetings.data),
+        tr("已保存桌号与会谈上限。", "Table and meeting limit saved."))
+
+
+@bp.route("/<int:event_id>/participants/add", methods=["GET", "POST"])
+@organiser_required
+def add_participant(event_id: int):
+    event = managed_event(event_id)
+    form = OrganiserRegisterForm(role="supplier")
+    form.unavailable.choices = slot_choices(event)
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            enterprise = event_service.find_enterprise(session, form.enterprise.data)
+            event_service.register(session, current_user, event, form.role.data, form.unavailable.data,
+                                   enterprise=enterprise)
+        except ServiceError as exc:
+            session.rollback()
+            show_error(exc, form)
+        else:
+            session.commit()
+            flash(tr("已代 {n} 报名并通过审核。", "{n} registered and approved.", n=enterprise.name), "success")
+            return redirect(url_for("event_admin.participants", event_id=event.id))
+    return render_template("events/add_participant.html", event=event, form=form)
+
+
+def _pair_choices(event, form) -> None:
+    approved = sorted((p for p in event.participants if p.status == "approved"), key=lambda p: p.enterprise.name)
+    form.buyer.choices = [(p.id, p.enterprise.name) for p in approved if p.role == "buyer"]
+    form.supplier.choices = [(p.id, p.enterprise.name) for p in approved if p.role == "supplier"]
+
+
+@bp.get("/<int:event_id>/manage/requests")
+@organiser_required
+def requests(event_id: int):
+    event = managed_event(event_id)
+    session = get_session()
+    status_filter = request.args.get("status") or None
+    page = paginate(session, event_requests.event_requests(session, event, status_filter))
+    session.commit()  # lazy expiry
+    meeting_form, behalf_form = OrganiserMeetingForm(), OnBehalfRequestForm()
+    _pair_choices(event, meeting_form)
+    _pair_choices(event, behalf_form)
+    return render_template("events/manage_requests.html", event=event, page=page, status=status_filter,
+                           meeting_form=meeting_form, behalf_form=behalf_form)
+
+
+def _pair(event, form):
+    session = get_session()
+    buyer, supplier = session.get(EventParticipant, form.buyer.data), session.get(EventParticipant, form.supplier.data)
+    if buyer is None or supplier is None or buyer.event_id != event.id or supplier.event_id != event.id:
+        abort(404)
+    return buyer, supplier
+
+
+@bp.post("/<int:event_id>/manage/meetings/add")
+@organiser_required
+def add_meeting(event_id: int):
+    event = managed_event(event_id)
+    form = OrganiserMeetingForm()
+    _pair_choices(event, form)
+    if form.validate_on_submit():
+        buyer, supplier = _pair(event, form)
+        session = get_session()
+        try:
+            event_requests.organiser_meeting(session, current_user, buyer, supplier, form.priority.data)
+        except ServiceError as exc:
+            session.rollback()
+            show_error(exc)
+        else:
+            session.commit()
+            flash(tr("已安排 {a} 与 {b} 会谈。", "Meeting of {a} and {b} added.", a=buyer.enterprise.name,
+                     b=supplier.enterprise.name), "success")
+    return redirect(url_for("event_admin.requests", event_id=event.id))
+
+
+@bp.post("/<int:event_id>/manage/requests/on-behalf")
+@organiser_required
+def on_behalf(event_id: int):
+    event = managed_event(event_id)
+    form = OnBehalfRequestForm()
+    _pair_choices(event, form)
+    if form.validate_on_submit():
+        buyer, supplier = _pair(event, form)
+        asker, other = (buyer, supplier) if form.requester.data == "buyer" else (supplier, buyer)
+        session = get_session()
+        try:
+            event_requests.request_meeting(session, current_user, asker, other, form.priority.data)
+        except NotFound:
+            abort(404)
+        except ServiceError as exc:
+            session.rollback()
+            show_error(exc)
+        else:
+            session.commit()
+            flash(tr("已代 {a} 向 {b} 发出邀约。", "Request sent for {a} to {b}.", a=asker.enterprise.name,
+                     b=other.enterprise.name), "success")
+    return redirect(url_for("event_admin.requests", event_id=event.id))

@@ -1,0 +1,94 @@
+"""The day of a fair: check-in per meeting, outcomes, and the organisers' dashboard."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..db import get_session
+from ..i18n import tr
+from ..services import event_day
+from ..services.errors import NotFound, ServiceError
+from .access import login_required, organiser_required
+from .charts import bar_chart
+from .event_helpers import load_event, managed_event, show_error
+from .forms.events import OutcomeForm
+
+bp = Blueprint("event_day", __name__, url_prefix="/events")
+
+
+@bp.get("/<int:event_id>/checkin")
+@organiser_required
+def checkin_list(event_id: int):
+    event = managed_event(event_id)
+    meetings = event_day.meetings_for_checkin(get_session(), current_user, event)
+    slot = request.args.get("slot") or None
+    if slot:
+        meetings = [m for m in meetings if m.slot == slot]
+    return render_template("events/checkin.html", event=event, meetings=meetings, slot=slot, form=OutcomeForm())
+
+
+def _back(event_id: int):
+    target = request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("event_day.checkin_list", event_id=event_id)
+    return redirect(target)
+
+
+@bp.post("/<int:event_id>/meetings/<int:meeting_id>/checkin")
+@organiser_required
+def checkin(event_id: int, meeting_id: int):
+    event = managed_event(event_id)
+    session = get_session()
+    try:
+        meeting = event_day.meeting_for_outcome(session, event, meeting_id, current_user)
+        event_day.check_in(session, current_user, meeting, request.form.get("checkin", ""))
+    except NotFound:
+        abort(404)
+    except ServiceError as exc:
+        session.rollback()
+        show_error(exc)
+    else:
+        session.commit()
+    return _back(event.id)
+
+
+@bp.post("/<int:event_id>/meetings/<int:meeting_id>/outcome")
+@login_required
+def outcome(event_id: int, meeting_id: int):
+    event = load_event(event_id)
+    form = OutcomeForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for e in errors:
+                flash(str(e), "error")
+        return _back(event.id)
+    session = get_session()
+    try:
+        meeting = event_day.meeting_for_outcome(session, event, meeting_id, current_user)
+        event_day.record_outcome(session, current_user, meeting, form.intent_value(), form.amount.data,
+                                 form.notes.data)
+    except NotFound:
+        abort(404)
+    except ServiceError as exc:
+        session.rollback()
+        show_error(exc)
+    else:
+        session.commit()
+        flash(tr("洽谈成果已记录。", "Outcome recorded."), "success")
+    return _back(event.id)
+
+
+@bp.get("/<int:event_id>/dashboard")
+@organiser_required
+def dashboard(event_id: int):
+    event = managed_event(event_id)
+    data = event_day.dashboard(get_session(), current_user, event)
+    names = [label for _key, label in data["metrics"]]
+    totals = bar_chart([(tr("全场", "Whole fair"), [data["totals"][k] for k, _l in data["metrics"]])], names,
+                       title=tr("全场概况", "Whole fair"))
+    keys = ("scheduled", "held", "intents")
+    chosen = [label for key, label in data["metrics"] if key in keys]
+    by_node = bar_chart([(r["label"], [r[k] for k in keys]) for r in data["nodes"][:20]], chosen,
+                        title=tr("按产业链环节", "By chain node"))
+    return render_template("events/dashboard.html", event=event, data=data, totals_chart=totals,
+                           node_chart=by_node)

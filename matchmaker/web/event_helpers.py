@@ -1,0 +1,96 @@
+"""Pieces the fair blueprints share: loading an event for the viewer, errors, labels."""
+from __future__ import annotations
+
+from flask import abort, flash
+from flask_login import current_user
+
+from ..db import get_session
+from ..i18n import tr
+from ..services import events as event_service
+from ..services.errors import NotFound, ServiceError
+from ..services.event_requests import priority_label, status_label
+
+__all__ = ["load_event", "managed_event", "load_participant", "show_error", "template_helpers",
+           "slot_choices", "my_participant"]
+
+
+def _user():
+    return current_user if current_user.is_authenticated else None
+
+
+def load_event(event_id: int):
+    """The event if the viewer may see it, else 404."""
+    try:
+        return event_service.event_for(get_session(), event_id, _user())
+    except NotFound:
+        abort(404)
+
+
+def managed_event(event_id: int):
+    """The event if the viewer organises it: 404 when hidden, 403 when visible but not theirs."""
+    event = load_event(event_id)
+    if not event_service.can_manage(_user(), event):
+        abort(403)
+    return event
+
+
+def load_participant(event, participant_id: int):
+    """A participant the viewer acts for (member or organiser), else 404."""
+    try:
+        return event_service.participant_of(get_session(), event, participant_id, _user())
+    except NotFound:
+        abort(404)
+
+
+def my_participant(event):
+    user = _user()
+    if user is None or user.enterprise_id is None:
+        return None
+    return event_service.participant_for(get_session(), event, user.enterprise_id)
+
+
+def show_error(exc: ServiceError, form=None) -> None:
+    """Put a service's refusal next to its field when the form has it; always flash it."""
+    field = getattr(form, exc.field, None) if (form is not None and exc.field) else None
+    if field is not None:
+        field.errors = list(field.errors or []) + [exc.message]
+    flash(exc.message, "error")
+
+
+def slot_choices(event) -> list[tuple[str, str]]:
+    from ..services.event_schedule import slot_end
+    return [(s, f"{s}–{slot_end(event, s)}") for s in event.slots or []]
+
+
+def event_status_label(status: str) -> str:
+    return {"draft": tr("草稿", "Draft"), "open": tr("报名中", "Registration open"),
+            "closed": tr("报名截止", "Registration closed"), "provisional": tr("日程暂定", "Provisional agenda"),
+            "final": tr("日程定稿", "Final agenda"), "archived": tr("已结束", "Archived")}.get(status, status)
+
+
+def participant_status_label(status: str) -> str:
+    return {"pending": tr("待审核", "Awaiting approval"), "approved": tr("已通过", "Approved"),
+            "rejected": tr("未通过", "Declined"), "withdrawn": tr("已退出", "Withdrawn")}.get(status, status)
+
+
+def role_label(role: str) -> str:
+    return {"buyer": tr("采购方", "Buyer"), "supplier": tr("供应方", "Supplier")}.get(role, role)
+
+
+def checkin_label(status: str) -> str:
+    return {"pending": tr("未签到", "Not checked in"), "held": tr("已洽谈", "Held"),
+            "no_show": tr("缺席", "No-show")}.get(status, status)
+
+
+def local_time(value) -> str:
+    """A stored UTC time as the fair's local time (China Standard Time)."""
+    from ..services.event_requests import aware
+    if value is None:
+        return ""
+    return aware(value).astimezone(event_service.EVENT_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def template_helpers() -> dict:
+    return {"local_time": local_time, "event_status_label": event_status_label, "participant_status_label": participant_status_label,
+            "role_label": role_label, "request_status_label": status_label, "priority_label": priority_label,
+            "checkin_label": checkin_label, "can_manage_event": lambda e: event_service.can_manage(_user(), e)}

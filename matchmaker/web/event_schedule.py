@@ -1,0 +1,108 @@
+"""Organisers build, lock, publish and export a fair's meeting schedule."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..db import get_session
+from ..i18n import tr
+from ..services import event_exports, event_jobs, event_schedule
+from ..services.errors import NotFound, ServiceError
+from .access import organiser_required
+from .event_helpers import managed_event, show_error
+from .forms.events import ScheduleForm
+
+bp = Blueprint("event_schedule", __name__, url_prefix="/events")
+
+
+@bp.get("/<int:event_id>/schedule")
+@organiser_required
+def show(event_id: int):
+    event = managed_event(event_id)
+    overview = event_schedule.schedule_overview(get_session(), event)
+    form = ScheduleForm(time_limit=current_app.config.get("SCHEDULE_TIME_LIMIT", 10))
+    return render_template("events/schedule.html", event=event, form=form, **overview)
+
+
+@bp.post("/<int:event_id>/schedule/build")
+@organiser_required
+def build(event_id: int):
+    event = managed_event(event_id)
+    form = ScheduleForm()
+    back = redirect(url_for("event_schedule.show", event_id=event.id))
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for e in errors:
+                flash(str(e), "error")
+        return back
+    session = get_session()
+    limit = form.time_limit.data or current_app.config.get("SCHEDULE_TIME_LIMIT", 10)
+    redis_url = current_app.config.get("REDIS_URL")
+    try:
+        if redis_url:
+            event_jobs.queue_schedule(session, current_user, event, redis_url, form.allow_moves.data, limit)
+            message = tr("排程已在后台开始，完成后本页会显示结果。", "The schedule is being built; this page shows it when done.")
+        else:
+            stats = event_schedule.run_schedule(session, current_user, event, form.allow_moves.data, limit)
+            message = tr("日程已生成：{m} 场会谈，变动 {c} 处。", "Schedule built: {m} meetings, {c} changes.",
+                         m=stats["meetings"], c=len(stats["changes"]))
+    except ServiceError as exc:
+        session.rollback()
+        show_error(exc)
+        return back
+    session.commit()
+    flash(message, "success")
+    return back
+
+
+@bp.post("/<int:event_id>/schedule/publish")
+@organiser_required
+def publish(event_id: int):
+    event = managed_event(event_id)
+    session = get_session()
+    final = request.form.get("final") == "1"
+    try:
+        event_schedule.publish(session, current_user, event, final=final)
+    except ServiceError as exc:
+        session.rollback()
+        show_error(exc)
+    else:
+        session.commit()
+        flash(tr("日程已定稿并通知全部参会企业。", "Agenda final; every participant was told.") if final
+              else tr("暂定日程已发布并通知全部参会企业。", "Provisional agenda published; every participant was told."),
+              "success")
+    return redirect(url_for("event_schedule.show", event_id=event.id))
+
+
+@bp.post("/<int:event_id>/meetings/<int:meeting_id>/lock")
+@organiser_required
+def lock(event_id: int, meeting_id: int):
+    event = managed_event(event_id)
+    session = get_session()
+    try:
+        meeting = event_schedule.meeting_of(session, event, meeting_id, current_user)
+        event_schedule.lock_meeting(session, current_user, meeting, request.form.get("locked") == "1")
+    except NotFound:
+        abort(404)
+    except ServiceError as exc:
+        session.rollback()
+        show_error(exc)
+    else:
+        session.commit()
+    return redirect(url_for("event_schedule.show", event_id=event.id) + "#meetings")
+
+
+@bp.get("/<int:event_id>/export.xlsx")
+@organiser_required
+def export_xlsx(event_id: int):
+    event = managed_event(event_id)
+    body = event_exports.schedule_workbook(get_session(), event)
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=event-{event.id}-schedule.xlsx"})
+
+
+@bp.get("/<int:event_id>/signin")
+@organiser_required
+def signin(event_id: int):
+    event = managed_event(event_id)
+    return render_template("events/signin.html", event=event, rows=event_exports.signin_sheet(get_session(), event))

@@ -1,0 +1,91 @@
+"""Forms of enterprise profiles: details and qualification claims."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ...domain.size import INDUSTRIES
+from ...i18n import tr
+from ...services.enterprises import EnterpriseDetails
+from .choices import region_choices
+from .lazy import lazy_tr
+
+__all__ = ["EnterpriseForm", "QualificationForm", "industry_choices", "as_choices"]
+
+
+def as_choices(pairs) -> list[SelectChoice]:
+    """``(value, label)`` pairs as WTForms options."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def industry_choices() -> list[tuple[str, str]]:
+    return [("", tr("请选择行业", "Choose an industry"))] + [(i.name, tr(i.name, i.name_en.capitalize()))
+                                                           for i in INDUSTRIES]
+
+
+class EnterpriseForm(FlaskForm):
+    """An enterprise's own details (the credit code is fixed once registered)."""
+
+    ent_name = StringField(lazy_tr("企业全称", "Registered name"), validators=[
+        DataRequired(lazy_tr("请填写企业全称。", "Enter the enterprise's registered name.")), Length(max=200)],
+        description=lazy_tr("与营业执照一致", "As on the business licence"))
+    industry = SelectField(lazy_tr("所属行业", "Industry"), validators=[
+        DataRequired(lazy_tr("请选择所属行业。", "Choose the industry."))],
+        description=lazy_tr("按《中小企业划型标准规定》的行业划型", "Industries of the SME size standard"))
+    employees = IntegerField(lazy_tr("从业人员（人）", "Employees"), validators=[
+        Optional(), NumberRange(min=0, max=10_000_000, message=lazy_tr("请填写 0 以上的人数。", "Enter 0 or more."))])
+    revenue_wan = DecimalField(lazy_tr("营业收入（万元）", "Revenue (10k CNY)"), places=2, validators=[
+        Optional(), NumberRange(min=0, message=lazy_tr("请填写 0 以上的金额。", "Enter 0 or more."))])
+    assets_wan = DecimalField(lazy_tr("资产总额（万元）", "Total assets (10k CNY)"), places=2, validators=[
+        Optional(), NumberRange(min=0, message=lazy_tr("请填写 0 以上的金额。", "Enter 0 or more."))])
+    region = SelectField(lazy_tr("所在省份", "Province"), validators=[
+        DataRequired(lazy_tr("请选择省份。", "Choose a province."))])
+    city = StringField(lazy_tr("城市", "City"), validators=[Optional(), Length(max=40)])
+    description = TextAreaField(lazy_tr("企业简介", "About the enterprise"), validators=[Optional(), Length(max=4000)],
+                                description=lazy_tr("主营产品、核心技术、主要客户等", "Main products, core technology, key customers"))
+    contact_person = StringField(lazy_tr("联系人", "Contact person"), validators=[Optional(), Length(max=80)])
+    contact_phone = StringField(lazy_tr("联系电话", "Contact phone"), validators=[Optional(), Length(max=40)])
+    contact_email = StringField(lazy_tr("联系邮箱", "Contact e-mail"), validators=[Optional(), Length(max=254)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.industry.choices = as_choices(industry_choices())
+        self.region.choices = as_choices(region_choices(blank=tr("请选择省份", "Choose a province")))
+
+    def fill_from(self, ent) -> None:
+        self.ent_name.data = ent.name
+        self.industry.data = ent.industry
+        self.employees.data = ent.employees
+        self.revenue_wan.data = ent.revenue_wan
+        self.assets_wan.data = ent.assets_wan
+        self.region.data = ent.region
+        self.city.data = ent.city
+        self.description.data = ent.description
+        contact = ent.contact or {}
+        self.contact_person.data = contact.get("person")
+        self.contact_phone.data = contact.get("phone")
+        self.contact_email.data = contact.get("email")
+
+    def details(self) -> EnterpriseDetails:
+        num = lambda v: float(v) if v is not None else None  # noqa: E731
+        return EnterpriseDetails(
+            name=self.ent_name.data or "", industry=self.industry.data or "", employees=self.employees.data,
+            revenue_wan=num(self.revenue_wan.data), assets_wan=num(self.assets_wan.data),
+            region=self.region.data or None, city=self.city.data, description=self.description.data,
+            contact={"person": self.contact_person.data or "", "phone": self.contact_phone.data or "",
+                     "email": self.contact_email.data or ""})
+
+    #: Service field names -> form fields.
+    FIELD_MAP = {"name": "ent_name", "industry": "industry", "employees": "employees",
+                 "revenue_wan": "revenue_wan", "assets_wan": "assets_wan", "region": "region"}
+
+
+class QualificationForm(FlaskForm):
+    name = StringField(lazy_tr("资质名称", "Qualification"), validators=[
+        DataRequired(lazy_tr("请填写资质名称。", "Enter the qualification's name.")), Length(max=80)],
+        description=lazy_tr("如 ISO 9001、IATF 16949、专精特新“小巨人”、高新技术企业",
+                            "e.g. ISO 9001, IATF 16949, SRDI “little giant”, high-tech enterprise"))
+    certificate_no = StringField(lazy_tr("证书编号", "Certificate number"), validators=[Optional(), Length(max=80)])
+    valid_until = DateField(lazy_tr("有效期至", "Valid until"), validators=[Optional()])

@@ -1,0 +1,34 @@
+"""我的商机: demands ranked for an SME's capabilities, and open resources on its chain."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..db import get_session
+from ..services import matching
+from .access import enterprise_required
+from .pagination import paginate_list
+from .posting_helpers import arg, arg_date, current_graph
+
+bp = Blueprint("opportunities", __name__, url_prefix="/opportunities")
+
+
+@bp.get("/")
+@enterprise_required
+def index():
+    enterprise = current_user.enterprise
+    if enterprise.is_large:
+        return redirect(url_for("demands.mine"))
+    filters = {"chain": arg("chain"), "region": arg("region"), "kind": arg("kind"),
+               "deadline_before": arg_date("deadline"), "q": arg("q")}
+    session = get_session()
+    ranked = matching.opportunities_for(session, enterprise, **filters)
+    has_capabilities = bool(ranked) or any(c.active for c in _capabilities(session, enterprise.id))
+    resources = matching.resources_for(session, current_graph(), enterprise)
+    return render_template("opportunities/index.html", page=paginate_list(ranked), filters=filters,
+                           has_capabilities=has_capabilities, resources=resources)
+
+
+def _capabilities(session, enterprise_id):
+    from ..services.capabilities import enterprise_capabilities
+    return session.scalars(enterprise_capabilities(enterprise_id, active_only=True).limit(1)).all()

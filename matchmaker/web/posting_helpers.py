@@ -1,0 +1,106 @@
+"""Pieces the posting blueprints share: the chain graph, form choices, errors, uploads, labels."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app, flash, g, request
+from flask_login import current_user
+
+from ..db import get_session
+from ..i18n import tr
+from ..services import chains
+from ..services.attachments import Upload
+from ..services.errors import ServiceError
+from ..services.posting_fields import node_label
+from .forms.choices import chain_choices, chain_node_choices, region_choices
+
+__all__ = ["current_graph", "fill_chain_choices", "show_error", "uploads_from_request", "arg_date", "arg",
+           "viewer_enterprise_id", "viewer_enterprise", "is_admin", "template_helpers"]
+
+
+def current_graph():
+    """The chain graph for this request (read once per request)."""
+    if "chain_graph" not in g:
+        g.chain_graph = chains.current_graph(get_session())
+    return g.chain_graph
+
+
+def fill_chain_choices(form, node_field: str = "chain_nodes", region_field: str | None = "region") -> None:
+    getattr(form, node_field).choices = chain_node_choices(current_graph())
+    if region_field:
+        getattr(form, region_field).choices = region_choices(tr("（请选择）", "(choose)"))
+
+
+def show_error(form, exc: ServiceError) -> None:
+    """Put a service's refusal next to its field when the form has it, else flash it."""
+    field = getattr(form, exc.field, None) if (form is not None and exc.field) else None
+    if field is not None:
+        field.errors = list(field.errors or []) + [exc.message]
+    flash(exc.message, "error")
+
+
+def uploads_from_request(field: str = "attachments") -> list[Upload]:
+    """The files of a multipart field, each read up to one byte past the size limit."""
+    limit = int(current_app.config.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+    uploads = []
+    for storage in request.files.getlist(field):
+        if storage is None or not storage.filename:
+            continue
+        uploads.append(Upload(filename=storage.filename, data=storage.stream.read(limit + 1)))
+    return uploads
+
+
+def arg(name: str) -> str | None:
+    value = (request.args.get(name) or "").strip()
+    return value or None
+
+
+def arg_date(name: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(arg(name) or "")
+    except ValueError:
+        return None
+
+
+def viewer_enterprise_id() -> int | None:
+    return current_user.enterprise_id if current_user.is_authenticated else None
+
+
+def viewer_enterprise():
+    return current_user.enterprise if current_user.is_authenticated and current_user.enterprise_id else None
+
+
+def is_admin() -> bool:
+    return current_user.is_authenticated and current_user.role == "admin"
+
+
+def template_helpers() -> dict:
+    """Labels for chain nodes, statuses and kinds, for every posting template."""
+    from ..services import applications, demands, resources
+
+    return {
+        "node_label": lambda node: node_label(current_graph(), node),
+        "demand_status_label": demands.status_label,
+        "demand_kind_label": demands.kind_label,
+        "application_status_label": applications.status_label,
+        "application_action_label": applications.action_label,
+        "resource_kind_label": resources.kind_label,
+        "request_status_label": resources.request_status_label,
+        "chain_filter_choices": lambda: chain_choices(current_graph()),
+        "region_filter_choices": region_choices,
+        "money": _money,
+    }
+
+
+def _money(value) -> str:
+    """An amount the way each language reads it: 9000 万元 / CNY 90,000,000."""
+    if value is None:
+        return "—"
+    value = float(value)
+    if value >= 1e8:
+        zh = f"{value / 1e8:,.4g} 亿元"
+    elif value >= 1e4:
+        zh = f"{value / 1e4:,.6g} 万元"
+    else:
+        zh = f"{value:,.2f}".rstrip("0").rstrip(".") + " 元"
+    return tr(zh, f"CNY {value:,.0f}")

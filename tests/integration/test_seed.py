@@ -1,0 +1,67 @@
+"""Seeding loads the chains and the demo data once, however often it runs."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from matchmaker.cli import main
+from matchmaker.models import (Capability, ChainGraph, Demand, Enterprise, Event, EventParticipant,
+                               MeetingRequest, Qualification, User)
+from matchmaker.services import seeding
+
+MODELS = (ChainGraph, Enterprise, Qualification, User, Demand, Capability, Event, EventParticipant,
+          MeetingRequest)
+
+
+def _counts(db):
+    return {m.__name__: db.scalar(select(func.count()).select_from(m)) for m in MODELS}
+
+
+def test_seed_demo_twice_leaves_the_same_row_counts(db):
+    seeding.seed_chains(db)
+    seeding.seed_demo(db)
+    db.commit()
+    first = _counts(db)
+    seeding.seed_chains(db)
+    report = seeding.seed_demo(db)
+    db.commit()
+    assert _counts(db) == first
+    assert all(added == 0 for added, _total in report.values())
+    assert first["ChainGraph"] >= 7 and first["Demand"] >= 120 and first["Capability"] >= 400
+    assert first["Event"] == 2
+    large = db.scalar(select(func.count()).select_from(Enterprise).where(Enterprise.size == "large"))
+    assert large >= 30 and first["Enterprise"] - large >= 300
+
+
+def test_demo_accounts_can_sign_in(db):
+    from matchmaker.security import verify_password
+    seeding.seed_chains(db)
+    seeding.seed_demo(db)
+    db.commit()
+    for account in seeding.DEMO_ACCOUNTS:
+        user = db.scalar(select(User).where(User.email == account["email"]))
+        assert user is not None and user.role == account["role"]
+        assert verify_password(user.password_hash, seeding.DEMO_PASSWORD)
+    buyer = db.scalar(select(User).where(User.email == "buyer@demo.matchmaker.cn"))
+    sme = db.scalar(select(User).where(User.email == "sme@demo.matchmaker.cn"))
+    assert buyer.enterprise.size == "large" and sme.enterprise.size != "large"
+
+
+def test_seed_command_twice(app, monkeypatch):
+    monkeypatch.setattr("matchmaker.commands.site._app", lambda: app)
+    runner = CliRunner()
+    first = runner.invoke(main, ["seed", "--demo"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(main, ["seed", "--demo"])
+    assert second.exit_code == 0, second.output
+    assert "    0 added" in second.output
+    assert first.output.splitlines()[-1].split()[-4:] == second.output.splitlines()[-1].split()[-4:]
+
+
+def test_home_page_shows_demo_demands(client, db):
+    seeding.seed_chains(db)
+    seeding.seed_demo(db)
+    db.commit()
+    html = client.get("/").get_data(as_text=True)
+    published = db.scalars(select(Demand.title).where(Demand.status == "published")).all()
+    assert sum(title in html for title in published) >= 10
