@@ -7,10 +7,14 @@ TOPCon电池片" is about ``pv.cell``, "Pd-coated Cu bonding wire" about
 traditional or English form the domain glossary knows for them) and scores
 each node by the concepts it shares with the text:
 
-    score(node) = sum over distinct concepts c named by both text and node of 1 / n(c)
+    score(node) = sum over distinct concepts c named by both text and node of
+                  link(node, c) * evidence(text, c) / n(c)
 
 where ``n(c)`` is the number of nodes naming ``c`` (a term shared by three
-nodes says less about each). The confidence is ``1 - exp(-1.2 * score)``: one
+nodes says less about each), ``link`` is 1 when ``c`` is one of the node's
+terms and 0.5 when it is only named inside one, and ``evidence`` is 1 for a
+concept of the text (callers may weigh description concepts lower than title
+ones). The confidence is ``1 - exp(-1.2 * score)``: one
 specific keyword gives 0.70, two give 0.91, a keyword shared by two nodes
 0.45. Nodes below ``min_confidence`` are not reported, so a text about
 nothing in the graph gets an empty list.
@@ -50,7 +54,8 @@ class NodeInferrer:
     nodes_ : list
         Nodes in column order of :attr:`weights_`.
     weights_ : scipy.sparse.csr_array, shape (n_concepts, n_nodes)
-        ``1 / n(c)`` for every concept ``c`` a node names.
+        ``link / n(c)`` for every concept ``c`` a node names (``link`` is 1
+        for a whole node term, 0.5 for a concept named inside one).
     concepts_ : ConceptIndex
 
     Examples
@@ -84,19 +89,17 @@ class NodeInferrer:
         self.concepts_ = concepts
         self.nodes_ = list(self.G.nodes)
         column = {n: j for j, n in enumerate(self.nodes_)}
-        rows, cols = [], []
+        rows, cols, vals = [], [], []
         for node, linked in concepts.node_concepts_.items():
             if node in column:
                 rows.extend(linked)
                 cols.extend([column[node]] * len(linked))
+                vals.extend(linked.values())
         shape = (concepts.n_concepts, len(self.nodes_))
-        ones = np.ones(len(rows), dtype=np.float32)
-        incidence = sparse.csr_array((ones, (rows, cols)), shape=shape)
-        incidence.sum_duplicates()
-        incidence.data[:] = 1.0
-        per_concept = np.asarray(incidence.sum(axis=1)).ravel()
+        link = sparse.csr_array((np.asarray(vals, dtype=np.float32), (rows, cols)), shape=shape)
+        per_concept = np.diff(link.indptr).astype(np.float32)  # nodes naming each concept
         spread = np.divide(1.0, per_concept, out=np.zeros_like(per_concept), where=per_concept > 0)
-        self.weights_ = sparse.csr_array(sparse.diags_array(spread.astype(np.float32)) @ incidence)
+        self.weights_ = sparse.csr_array(sparse.diags_array(spread) @ link)
         return self
 
     # -- single texts --------------------------------------------------------
@@ -134,12 +137,15 @@ class NodeInferrer:
 
     # -- vectorised ----------------------------------------------------------
     def score_matrix(self, concept_matrix):
-        """Node scores of texts given as a (texts x concepts) matrix of counts.
+        """Node confidences of texts given as a (texts x concepts) evidence matrix.
 
-        Returns a dense float32 array (texts x nodes) of confidences.
+        Each entry is how strongly a text names a concept, capped at 1 (a
+        concept counts once however often it is repeated). Returns a dense
+        float32 array (texts x nodes).
         """
         present = sparse.csr_array(concept_matrix, dtype=np.float32, copy=True)
-        present.data[:] = 1.0
+        present.sum_duplicates()
+        np.minimum(present.data, 1.0, out=present.data)
         raw = (present @ self.weights_).toarray()
         return (1.0 - np.exp(-_STEEPNESS * raw)).astype(np.float32)
 

@@ -72,8 +72,9 @@ class ConceptIndex:
     written_ : dict
         Normalised term -> the term as first written in the glossary or graph.
     node_concepts_ : dict
-        Node id -> list of concept indices named by the node (name, name_en,
-        keywords).
+        Node id -> {concept index: weight}: 1 for concepts the node's name,
+        English name or keywords are a term of, 0.5 for concepts named inside
+        one of those (``逆变器`` in ``逆变器与电力电子``).
     matcher_ : TermMatcher
     """
 
@@ -120,24 +121,29 @@ class ConceptIndex:
                 node_terms[node] = (chain, [t for t in dict.fromkeys(map(normalize, raw)) if t])
             # Resolve the node's glossary terms in the context of its own terms,
             # so the pv node keyword "POE" links to the film, not to Ethernet.
+            # Concepts named inside a node term ("逆变器" in "逆变器与电力电子")
+            # link too, with half the weight of a whole term.
             for node, (chain, terms) in node_terms.items():
-                linked: list[int] = []
-                profile = " ; ".join(terms)
-                resolved = {h.term: h.concept for h in self.find(profile)}
+                linked: dict[int, float] = {}
+                hits = self.find(" ; ".join(terms))
+                exact = {}
+                for h in hits:
+                    exact.setdefault(h.term, []).append(h.concept)
+                    linked.setdefault(h.concept, 0.5)
                 for term in terms:
                     if term in senses:
-                        hits = [c for t, c in resolved.items() if t == term]
-                        linked.extend(hits or senses[term][:1])
+                        for c in exact.get(term) or senses[term][:1]:
+                            linked[c] = 1.0
                     else:
                         idx = len(self.ids_)
                         self.ids_.append(f"node:{node}/{term}")
                         self.labels_.append(term)
                         domains.append(set())
                         senses[term] = [idx]
-                        linked.append(idx)
-                self.node_concepts_[node] = list(dict.fromkeys(linked))
-                for idx in self.node_concepts_[node]:
-                    if chain:
+                        linked[idx] = 1.0
+                self.node_concepts_[node] = linked
+                if chain:
+                    for idx in linked:
                         domains[idx].add(chain)
             self.domains_ = [frozenset(d) for d in domains]
             self._set_senses(senses)
@@ -192,20 +198,62 @@ class ConceptIndex:
             out.extend(Hit(c, term, start, end) for c in kept)
         return out
 
-    def find_ids(self, text: str, split: int | None = None):
-        """Concept indices named in a normalised text (repeated per occurrence).
-
-        With ``split``, return two lists: concepts of terms starting before
-        that offset (e.g. in the title) and the others.
-        """
+    def find_ids(self, text: str) -> list[int]:
+        """Concept indices named in a normalised text (repeated per occurrence)."""
         found = self.matcher_.find(text)
         if not found:
-            return ([], []) if split is not None else []
+            return []
         plain = self._plain
         if all(t in plain for t, _, _ in found):
-            pairs = [(plain[t], s) for t, s, _ in found]
+            return [plain[t] for t, _, _ in found]
+        return [h.concept for h in self.find(text)]
+
+    def analyse(self, title: str, body: str):
+        """Concepts of a posting: those of its title, of its description, and its heads.
+
+        The *head* of a title is what the posting is about (a product, a
+        service), as opposed to what it is for or made of: the last concept of
+        a Chinese title (Chinese noun phrases end with their head: "TOPCon电池片
+        EL/IV检测分选机" is a sorter), or the last one before "for", "with"...
+        in an English title ("Probe cards for 300 mm wafer sort" are probe
+        cards). Concepts in parentheses are asides, not heads.
+
+        Returns
+        -------
+        title_ids, body_ids, head_ids : list of int
+        """
+        text = f"{title} {body}" if body else title
+        split = len(title) + 1
+        found = self.matcher_.find(text)
+        if not found:
+            return [], [], []
+        plain = self._plain
+        if all(t in plain for t, _, _ in found):
+            hits = [(plain[t], s, e) for t, s, e in found]
         else:
-            pairs = [(h.concept, h.start) for h in self.find(text)]
-        if split is None:
-            return [c for c, _ in pairs]
-        return [c for c, s in pairs if s < split], [c for c, s in pairs if s >= split]
+            hits = [(h.concept, h.start, h.end) for h in self.find(text)]
+        title_hits = [h for h in hits if h[1] < split]
+        body_ids = [c for c, s, _ in hits if s >= split]
+        return [c for c, _, _ in title_hits], body_ids, _heads(title, title_hits)
+
+
+_EN_CUT = re.compile(r" (?:for|with|of|in|on|from|by|using|via|to|at)\b| - |[,;:]")
+_ASIDE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
+
+
+def _heads(title, hits):
+    """Concepts of the title's head (see :meth:`ConceptIndex.analyse`)."""
+    if not hits:
+        return []
+    limit = len(title)
+    latin = sum(ch.isascii() and ch.isalpha() for ch in title)
+    if latin > len(title) / 2:
+        cut = _EN_CUT.search(title)
+        if cut and cut.start() > 0:
+            limit = cut.start()
+    asides = [(m.start(), m.end()) for m in _ASIDE.finditer(title)]
+    kept = [h for h in hits if h[2] <= limit and not any(a <= h[1] < b for a, b in asides)]
+    if not kept:
+        kept = [h for h in hits if not any(a <= h[1] < b for a, b in asides)] or hits
+    end = max(h[2] for h in kept)
+    return list(dict.fromkeys(c for c, _, e in kept if e == end))

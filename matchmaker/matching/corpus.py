@@ -74,7 +74,7 @@ def prepare(records, kind, concepts, node_columns, *, batch=4096):
     ``"demand"`` (qualifications required).
     """
     qual_field = "qualifications" if kind == CAPABILITY else "required_qualifications"
-    find = concepts.find_ids
+    analyse = concepts.analyse
     buf: list = []
 
     def flush(chunk):
@@ -82,8 +82,7 @@ def prepare(records, kind, concepts, node_columns, *, batch=4096):
         titles = normalize_many([_text(r.get("title")) for r in chunk])
         bodies = normalize_many([_text(r.get("description")) for r in chunk])
         for r, title, body in zip(chunk, titles, bodies):
-            split = find(f"{title} {body}" if body else title, split=len(title) + 1)
-            out.docs.append(Document(title, body, *split))
+            out.docs.append(Document(title, body, *analyse(title, body)))
             out.regions.append(normalize_region(r.get("region")) if r.get("region") else None)
             names = _names(r.get(qual_field))
             out.qual_names.append(names)
@@ -123,6 +122,17 @@ def _preview(record) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+HEADS = 2  # head concepts kept per posting
+
+
+def _head_array(heads_lists):
+    out = np.full((len(heads_lists), HEADS), -1, dtype=np.int32)
+    for i, heads in enumerate(heads_lists):
+        h = heads[:HEADS]
+        out[i, :len(h)] = h
+    return out
+
+
 class Corpus:
     """The indexed postings of one kind.
 
@@ -142,6 +152,8 @@ class Corpus:
         Codes into :attr:`regions` and :attr:`qual_sets` (-1: no region).
     node_cols : ndarray of int32, shape (n, k)
         Chain node columns (-1 = none); ``node_conf`` their confidences.
+    heads : ndarray of int32, shape (n, 2)
+        Head concepts of each title (-1 = none).
     """
 
     def __init__(self, kind, featurizer, max_nodes):
@@ -158,6 +170,7 @@ class Corpus:
         self._qual_codes: list = []
         self._node_cols: list = []
         self._node_conf: list = []
+        self._heads: list = []
         self.index = None
         self._node_postings = None
 
@@ -180,6 +193,7 @@ class Corpus:
             self._qual_codes.append(code)
         self._node_cols.append(node_cols)
         self._node_conf.append(node_conf)
+        self._heads.append(_head_array([d.heads for d in prepared.docs]))
 
     def finish(self, rows, posting_budget):
         """Freeze metadata into arrays and index the TF-IDF rows."""
@@ -190,8 +204,10 @@ class Corpus:
                           else np.empty((0, k), dtype=np.int32))
         self.node_conf = (np.concatenate(self._node_conf) if self._node_conf
                           else np.empty((0, k), dtype=np.float32))
+        self.heads = (np.concatenate(self._heads) if self._heads
+                      else np.empty((0, HEADS), dtype=np.int32))
         self._region_codes = self._qual_codes = None
-        self._node_cols, self._node_conf = [], []
+        self._node_cols, self._node_conf, self._heads = [], [], []
         self.index = InvertedIndex(rows, posting_budget=posting_budget)
 
     # -- incremental updates -------------------------------------------------
@@ -213,6 +229,7 @@ class Corpus:
         self.qual_codes = np.append(self.qual_codes, np.int32(code))
         self.node_cols = np.vstack([self.node_cols, node_cols])
         self.node_conf = np.vstack([self.node_conf, node_conf])
+        self.heads = np.vstack([self.heads, _head_array([prepared.docs[0].heads])])
         self._node_postings = None
         return doc
 
@@ -237,6 +254,7 @@ class Corpus:
         self.qual_codes = self.qual_codes[keep]
         self.node_cols = self.node_cols[keep]
         self.node_conf = self.node_conf[keep]
+        self.heads = self.heads[keep]
         self.row_of = {rid: i for i, rid in enumerate(self.ids)}
         self._node_postings = None
 

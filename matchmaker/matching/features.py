@@ -38,13 +38,17 @@ class Document:
         Concept indices found in the title and in the description (one per
         occurrence; found in ``title + " " + body`` so that the description
         gives context to abbreviations of the title).
+    heads : list of int
+        Concepts naming what the posting is about (see
+        :meth:`ConceptIndex.analyse`).
     """
 
-    __slots__ = ("title", "body", "title_concepts", "body_concepts")
+    __slots__ = ("title", "body", "title_concepts", "body_concepts", "heads")
 
-    def __init__(self, title, body, title_concepts, body_concepts):
+    def __init__(self, title, body, title_concepts, body_concepts, heads=()):
         self.title, self.body = title, body
         self.title_concepts, self.body_concepts = title_concepts, body_concepts
+        self.heads = list(heads)
 
     @property
     def text(self) -> str:

@@ -104,6 +104,24 @@ class InvertedIndex:
             self._delta = sparse.csr_array(sparse.vstack(self._delta_rows, format="csr"))
         return self._delta
 
+    def contains(self, col, docs) -> np.ndarray:
+        """Which of ``docs`` have a non-zero weight in column ``col``."""
+        docs = np.asarray(docs, dtype=np.int64)
+        out = np.zeros(len(docs), dtype=bool)
+        main = docs < self.n_main
+        if main.any():
+            lo, hi = self.indptr[col], self.indptr[col + 1]
+            if hi > lo:
+                posting = self.indices[lo:hi]
+                d = docs[main]
+                pos = np.minimum(np.searchsorted(posting, d), hi - lo - 1)
+                out[main] = posting[pos] == d
+        if (~main).any():
+            delta = self._delta_matrix()
+            column = delta[:, [col]].toarray().ravel() != 0
+            out[~main] = column[docs[~main] - self.n_main]
+        return out
+
     # -- search --------------------------------------------------------------
     def search(self, q_cols, q_vals, n_candidates, allowed=None):
         """Best documents for one query by cosine similarity.

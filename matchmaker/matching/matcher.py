@@ -40,11 +40,12 @@ from matchmaker.matching.explain import Explainer
 
 __all__ = ["Match", "Matcher"]
 
-_PARAMS = ("text_weight", "graph_weight", "region_weight", "concept_weight", "number_weight",
+_PARAMS = ("text_weight", "graph_weight", "head_weight", "region_weight", "concept_weight", "number_weight",
            "title_weight", "n_candidates", "posting_budget", "max_nodes",
            "min_node_confidence", "glossary")
 # Parameters used only when ranking: changing them needs no refit.
-_RANK_PARAMS = frozenset({"text_weight", "graph_weight", "region_weight", "n_candidates"})
+_RANK_PARAMS = frozenset({"text_weight", "graph_weight", "head_weight", "region_weight",
+                          "n_candidates"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,11 +139,13 @@ class Matcher:
     'C7'
     """
 
-    def __init__(self, *, text_weight=0.6, graph_weight=0.3, region_weight=0.1,
+    def __init__(self, *, text_weight=0.5, graph_weight=0.25, head_weight=0.15,
+                 region_weight=0.1,
                  concept_weight=2.0, number_weight=0.5, title_weight=2, n_candidates=1000,
                  posting_budget=400_000, max_nodes=3, min_node_confidence=0.3, glossary=None):
         self.text_weight = text_weight
         self.graph_weight = graph_weight
+        self.head_weight = head_weight
         self.region_weight = region_weight
         self.concept_weight = concept_weight
         self.number_weight = number_weight
@@ -166,10 +169,11 @@ class Matcher:
         return self
 
     def _weights(self):
-        w = np.array([self.text_weight, self.graph_weight, self.region_weight], dtype=float)
+        w = np.array([self.text_weight, self.graph_weight, self.head_weight,
+                      self.region_weight], dtype=float)
         if (w < 0).any() or w.sum() <= 0:
-            raise ValueError("text_weight, graph_weight and region_weight must be >= 0 "
-                             "and not all 0")
+            raise ValueError("text_weight, graph_weight, head_weight and region_weight must "
+                             "be >= 0 and not all 0")
         return w / w.sum()
 
     # -- fitting -------------------------------------------------------------
@@ -244,11 +248,18 @@ class Matcher:
             else:
                 todo.append(i)
         if todo:
-            lists = [batch.docs[i].title_concepts + batch.docs[i].body_concepts for i in todo]
-            rows = np.repeat(np.arange(len(todo)), [len(c) for c in lists])
-            flat = np.fromiter((c for cs in lists for c in cs), dtype=np.int64, count=len(rows))
-            matrix = sparse.csr_array((np.ones(len(rows), dtype=np.float32), (rows, flat)),
-                                      shape=(len(todo), self.concepts_.n_concepts))
+            # A concept of the title is full evidence, one of the description half:
+            # the title says what is offered, the description also names context.
+            rows, flat, vals = [], [], []
+            for r, i in enumerate(todo):
+                doc = batch.docs[i]
+                for cs, w in ((doc.body_concepts, 0.5), (doc.title_concepts, 1.0)):
+                    rows.extend([r] * len(cs))
+                    flat.extend(cs)
+                    vals.extend([w] * len(cs))
+            matrix = sparse.coo_array((np.asarray(vals, dtype=np.float32), (rows, flat)),
+                                      shape=(len(todo), self.concepts_.n_concepts)).tocsr()
+            matrix.data = np.minimum(matrix.data, 1.0)
             inferred, confidence = self.inferrer_.top_nodes(matrix, k)
             cols[todo] = inferred
             conf[todo] = confidence
@@ -332,8 +343,9 @@ class Matcher:
         rcode = target.regions.get(region) if region is not None else None
         same_region = (target.region_codes[docs] == rcode) if rcode is not None else \
             np.zeros(len(docs), dtype=bool)
+        head = self._head_scores(batch.docs[i], target, docs)
         score = (weights[0] * np.minimum(text, 1.0) + weights[1] * graph
-                 + weights[2] * same_region)
+                 + weights[2] * head + weights[3] * same_region)
         k = min(top, len(docs))
         best = np.argpartition(-score, k - 1)[:k] if k < len(docs) else np.arange(len(docs))
         # Ties broken by id so that a ranking is reproducible.
@@ -358,6 +370,17 @@ class Matcher:
             return docs, text
         return (np.concatenate([docs, extra]),
                 np.concatenate([text, np.zeros(len(extra), dtype=np.float32)]))
+
+    def _head_scores(self, q_doc, target, docs):
+        """Half for a posting whose head the query names, half for the converse."""
+        q_concepts = np.fromiter(set(q_doc.title_concepts) | set(q_doc.body_concepts),
+                                 dtype=np.int32)
+        d_heads = target.heads[docs]
+        named = (np.isin(d_heads, q_concepts) & (d_heads >= 0)).any(axis=1)
+        covered = np.zeros(len(docs), dtype=bool)
+        for c in q_doc.heads:
+            covered |= target.index.contains(c, docs)
+        return 0.5 * named + 0.5 * covered
 
     def _graph_scores(self, q_nodes, q_conf, d_nodes, d_conf):
         """Best confidence-weighted proximity per candidate, shape (n_docs,)."""

@@ -88,7 +88,6 @@ def apply(session: Session, demand: Demand, enterprise: Enterprise, user_id: int
     application = Application(demand_id=demand.id, enterprise_id=enterprise.id, capability_id=capability_id,
                               submitted_by_id=user_id, proposal=proposal,
                               price=clean_amount(data.get("price"), "price"), status="submitted")
-    application.demand, application.enterprise = demand, enterprise
     try:
         with session.begin_nested():
             session.add(application)

@@ -22,7 +22,8 @@ from .posting_fields import (clean_chain_nodes, clean_qualifications, clean_regi
                              json_list_contains_any, nodes_of_chain)
 
 __all__ = ["create_capability", "update_capability", "set_active", "suggest_chain_nodes", "owned_capability",
-           "visible_capability", "public_capabilities", "enterprise_capabilities", "claim_names"]
+           "visible_capability", "public_capabilities", "enterprise_capabilities", "claim_names",
+           "has_active_capability"]
 
 _inferrer: dict = {}
 
@@ -152,3 +153,8 @@ def enterprise_capabilities(enterprise_id: int, active_only: bool = False) -> Se
     if active_only:
         stmt = stmt.where(Capability.active)
     return stmt
+
+
+def has_active_capability(session: Session, enterprise_id: int) -> bool:
+    return session.scalar(select(Capability.id).where(Capability.enterprise_id == enterprise_id, Capability.active)
+                          .limit(1)) is not None

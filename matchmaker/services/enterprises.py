@@ -22,8 +22,8 @@ __all__ = ["EnterpriseError", "NotAllowedError", "EnterpriseDetails", "Profile",
 SIZE_NAMES = {"micro": ("微型企业", "Micro enterprise"), "small": ("小型企业", "Small enterprise"),
               "medium": ("中型企业", "Medium-sized enterprise"), "large": ("大型企业", "Large enterprise")}
 _MEASURE_FIELDS = {"employees": ("employees", "从业人员", "employees"),
-                   "revenue": ("revenue_wan", "营业收入（万元）", "revenue (10k CNY)"),
-                   "assets": ("assets_wan", "资产总额（万元）", "total assets (10k CNY)")}
+                   "revenue": ("revenue_wan", "营业收入", "revenue"),
+                   "assets": ("assets_wan", "资产总额", "total assets")}
 PROFILE_LIST_LIMIT = 50
 
 
@@ -73,14 +73,14 @@ def classify(details: EnterpriseDetails) -> size_rules.SizeResult:
     except domain_errors.UnknownIndustryError:
         raise EnterpriseError(tr("请选择所属行业。", "Choose the industry."), "industry") from None
     for measure in row.measures:
-        name, zh, en = _MEASURE_FIELDS[measure]
+        name, measure_zh, measure_en = _MEASURE_FIELDS[measure]
         if getattr(details, name) is None:
             needed_zh = "、".join(_MEASURE_FIELDS[m][1] for m in row.measures)
-            needed_en = ", ".join(_MEASURE_FIELDS[m][2] for m in row.measures)
-            raise EnterpriseError(tr("{industry}按{needed}划型，请填写{zh}。",
-                                     "{industry} is classified by {needed}; enter the {en}.",
+            needed_en = " and ".join(_MEASURE_FIELDS[m][2] for m in row.measures)
+            raise EnterpriseError(tr("{industry}按{needed}划型，请填写{measure}。",
+                                     "{industry} is classified by {needed}; enter the {measure}.",
                                      industry=tr(row.name, row.name_en), needed=tr(needed_zh, needed_en),
-                                     zh=zh, en=en), name)
+                                     measure=tr(measure_zh, measure_en)), name)
     try:
         return size_rules.classify(row.name, details.employees, details.revenue_wan, details.assets_wan)
     except domain_errors.SizeError as exc:

@@ -1,22 +1,23 @@
 """Meetings the platform suggests at a fair, ranked by the matching engine with reasons.
 
-Buyers' published demands are ranked against suppliers' active capabilities; a
-pair of participants scores as its best demand-capability pairing. The ranking
-comes from the platform's matching engine (:mod:`matchmaker.services.matching`)
-when it is installed; otherwise from the chain graph and the shared words of
-titles, so suggestions never disappear.
+Buyers' published demands are ranked against suppliers' active capabilities by
+the platform's matching engine (:class:`matchmaker.matching.Matcher`, with the
+records and reason wording of :mod:`.matching_engine` and :mod:`.matching`); a
+pair of participants scores as its best demand-capability pairing.
 """
 from __future__ import annotations
 
-import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from ..i18n import tr
-from ..models import Capability, Demand, EventParticipant, MeetingRequest
+from ..matching import Matcher, MatchingError
+from ..models import Capability, Demand, Enterprise, EventParticipant, MeetingRequest
 from . import chains as chain_service
+from .matching import localize_reason
+from .matching_engine import capability_record, demand_record
 
 __all__ = ["Suggestion", "suggest", "pair_scores"]
 
@@ -39,7 +40,8 @@ def _approved(session: Session, event_id: int, role: str) -> list[EventParticipa
 def _postings(session: Session, model, enterprise_ids: set[int]):
     if not enterprise_ids:
         return {}
-    stmt = select(model).where(model.enterprise_id.in_(enterprise_ids))
+    stmt = select(model).where(model.enterprise_id.in_(enterprise_ids)).order_by(model.id).options(
+        selectinload(model.enterprise).selectinload(Enterprise.qualifications))
     stmt = stmt.where(model.status == "published") if model is Demand else stmt.where(model.active)
     out: dict[int, list] = {}
     for row in session.scalars(stmt):
@@ -47,58 +49,34 @@ def _postings(session: Session, model, enterprise_ids: set[int]):
     return out
 
 
-def _engine_scores(session: Session, demands: list[Demand], capabilities: list[Capability]):
-    """Scores from the platform's matching service, or None when it is not available."""
+_cache: OrderedDict[tuple, dict] = OrderedDict()
+_CACHE_SIZE = 16
+
+
+def _engine_scores(session: Session, demands: list[Demand], capabilities: list[Capability]) -> dict:
+    """``{(demand id, capability id): (score, reasons)}`` from the matching engine.
+
+    The engine is fitted on the fair's own suppliers' capabilities, so every one of
+    them is ranked for every buyer demand (not only the platform-wide top few);
+    fits are cached until a posting of the fair changes.
+    """
+    G = chain_service.current_graph(session)
+    key = (session.get_bind().url.render_as_string(hide_password=True), id(G),
+           tuple((c.id, str(c.updated_at)) for c in capabilities), tuple((d.id, str(d.updated_at)) for d in demands))
+    if key in _cache:
+        _cache.move_to_end(key)
+        return _cache[key]
     try:
-        from . import matching
-    except ImportError:
-        return None
-    rank = getattr(matching, "score_pairs", None)
-    if rank is None:
-        return None
-    return rank(session, demands, capabilities)
-
-
-_WORD = re.compile(r"[A-Za-z0-9]{2,}|[\u4e00-\u9fff]")
-
-
-def _grams(text: str) -> set[str]:
-    tokens = _WORD.findall((text or "").lower())
-    han = [t for t in tokens if len(t) == 1]
-    return {t for t in tokens if len(t) > 1} | {a + b for a, b in zip(han, han[1:])}
-
-
-def _node_name(G, node: str) -> str:
-    data = G.nodes[node] if node in G else {}
-    return tr(data.get("name", node), data.get("name_en") or data.get("name", node))
-
-
-def _fallback(G, demand: Demand, cap: Capability) -> tuple[float, list[str]]:
-    score, reasons = 0.0, []
-    dn, cn = set(demand.chain_nodes or []), set(cap.chain_nodes or [])
-    same = dn & cn
-    if same:
-        score += 0.6
-        reasons.append(tr("同一产业链环节：{n}", "Same chain node: {n}", n="、".join(_node_name(G, n) for n in sorted(same))))
-    else:
-        feeds = [(c, d) for c in cn for d in dn if c in G and d in G and G.has_edge(c, d)]
-        if feeds:
-            score += 0.45
-            c, d = feeds[0]
-            reasons.append(tr("上下游：{a} → {b}", "Supplies: {a} → {b}", a=_node_name(G, c), b=_node_name(G, d)))
-        elif any(G.nodes[c].get("chain") == G.nodes[d].get("chain") for c in cn for d in dn if c in G and d in G):
-            score += 0.2
-            reasons.append(tr("同一产业链", "Same industrial chain"))
-    a, b = _grams(f"{demand.title} {demand.description}"), _grams(f"{cap.title} {cap.description}")
-    shared = a & b
-    if shared:
-        score += min(0.4, 0.4 * len(shared) / max(1, min(len(a), len(b))))
-        words = sorted(shared, key=len, reverse=True)[:4]
-        reasons.append(tr("共同关键词：{w}", "Shared terms: {w}", w="、".join(words)))
-    if demand.region and cap.region and demand.region == cap.region:
-        score += 0.05
-        reasons.append(tr("同一地区：{r}", "Same region: {r}", r=demand.region))
-    return min(1.0, score), reasons
+        matcher = Matcher().fit([capability_record(c) for c in capabilities], G)
+        ranked = matcher.rank([demand_record(d) for d in demands], top=len(capabilities))
+    except MatchingError:
+        ranked = [[] for _ in demands]
+    scores = {(d.id, int(m.capability_id)): (m.score, [localize_reason(G, r) for r in m.reasons])
+              for d, matches in zip(demands, ranked) for m in matches}
+    _cache[key] = scores
+    while len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return scores
 
 
 def pair_scores(session: Session, buyers: list[EventParticipant], suppliers: list[EventParticipant]):
@@ -107,16 +85,14 @@ def pair_scores(session: Session, buyers: list[EventParticipant], suppliers: lis
     caps = _postings(session, Capability, {p.enterprise_id for p in suppliers})
     all_d = [d for rows in demands.values() for d in rows]
     all_c = [c for rows in caps.values() for c in rows]
-    engine = _engine_scores(session, all_d, all_c) if all_d and all_c else None
-    G = chain_service.current_graph(session) if engine is None else None
+    engine = _engine_scores(session, all_d, all_c) if all_d and all_c else {}
     out = {}
     for b in buyers:
         for s in suppliers:
             best = None
             for d in demands.get(b.enterprise_id, []):
                 for c in caps.get(s.enterprise_id, []):
-                    score, reasons = engine[(d.id, c.id)] if engine is not None and (d.id, c.id) in engine \
-                        else ((0.0, []) if engine is not None else _fallback(G, d, c))
+                    score, reasons = engine.get((d.id, c.id), (0.0, []))
                     if score > 0 and (best is None or score > best[0]):
                         best = (score, list(reasons), d.title, c.title)
             if best is not None:

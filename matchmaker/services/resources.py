@@ -97,7 +97,6 @@ def request_access(session: Session, resource: OpenResource, enterprise: Enterpr
     if pending is not None:
         raise ServiceError(tr("贵企业已有一份待答复的申请。", "Your enterprise already has a pending request."))
     req = ResourceRequest(resource_id=resource.id, enterprise_id=enterprise.id, message=message, status="pending")
-    req.resource, req.enterprise = resource, enterprise
     session.add(req)
     session.flush()
     audit.record(session, user_id, "resource.request", req, resource=resource.id)

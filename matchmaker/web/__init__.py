@@ -16,6 +16,15 @@ BLUEPRINTS = (
     "admin",
     "notifications",
     "search",
+    "demands",
+    "capabilities",
+    "applications",
+    "resources",
+    "opportunities",
+    "events",
+    "event_admin",
+    "event_schedule",
+    "event_day",
 )
 
 #: Navigation: (endpoint, Chinese, English, who sees it). Entries whose endpoint does

@@ -12,6 +12,7 @@ from ..services.demands import owned_demand, visible_demand
 from ..services.capabilities import enterprise_capabilities
 from ..services.errors import NotFound, ServiceError
 from .access import enterprise_required, large_required, sme_required
+from .forms.choices import as_select
 from .forms.applications import ApplicationForm, AttachForm, ReviewForm, WithdrawForm
 from .pagination import paginate
 from .posting_helpers import arg, show_error, uploads_from_request
@@ -38,7 +39,7 @@ def new(demand_id: int):
         abort(404)
     form = ApplicationForm()
     capabilities = session.scalars(enterprise_capabilities(current_user.enterprise_id, active_only=True)).all()
-    form.capability_id.choices = [("", tr("（不指定）", "(none)"))] + [(str(c.id), c.title) for c in capabilities]
+    form.capability_id.choices = as_select([("", tr("（不指定）", "(none)"))] + [(str(c.id), c.title) for c in capabilities])
     if form.validate_on_submit():
         data = {"proposal": form.proposal.data, "price": form.price.data, "capability_id": form.capability_id.data}
         try:

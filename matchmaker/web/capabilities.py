@@ -10,6 +10,7 @@ from ..services import capabilities as service
 from ..services.errors import NotFound, ServiceError
 from .access import sme_required
 from .forms.capabilities import CapabilityForm
+from .forms.choices import as_select
 from .pagination import paginate
 from .posting_helpers import arg, current_graph, fill_chain_choices, is_admin, show_error, viewer_enterprise_id
 
@@ -35,8 +36,8 @@ def _form(capability=None) -> CapabilityForm:
     form.inferred = []
     fill_chain_choices(form)
     enterprise = current_user.enterprise
-    form.qualifications.choices = [
-        (q.name, q.name + (" ✓" if q.verified else "")) for q in enterprise.qualifications]
+    form.qualifications.choices = as_select(
+        (q.name, q.name + (" ✓" if q.verified else "")) for q in enterprise.qualifications)
     if request.method == "GET" and capability is None:
         form.region.data = enterprise.region or ""
     return form

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..db import get_session
 from ..services import matching
+from ..services.capabilities import has_active_capability
 from .access import enterprise_required
 from .pagination import paginate_list
 from .posting_helpers import arg, arg_date, current_graph
@@ -23,12 +24,8 @@ def index():
                "deadline_before": arg_date("deadline"), "q": arg("q")}
     session = get_session()
     ranked = matching.opportunities_for(session, enterprise, **filters)
-    has_capabilities = bool(ranked) or any(c.active for c in _capabilities(session, enterprise.id))
+    has_capabilities = bool(ranked) or has_active_capability(session, enterprise.id)
     resources = matching.resources_for(session, current_graph(), enterprise)
     return render_template("opportunities/index.html", page=paginate_list(ranked), filters=filters,
                            has_capabilities=has_capabilities, resources=resources)
 
-
-def _capabilities(session, enterprise_id):
-    from ..services.capabilities import enterprise_capabilities
-    return session.scalars(enterprise_capabilities(enterprise_id, active_only=True).limit(1)).all()

@@ -12,7 +12,7 @@ from ..services import chains
 from ..services.attachments import Upload
 from ..services.errors import ServiceError
 from ..services.posting_fields import node_label
-from .forms.choices import chain_choices, chain_node_choices, region_choices
+from .forms.choices import as_select, chain_choices, chain_node_choices, choice_groups, region_choices
 
 __all__ = ["current_graph", "fill_chain_choices", "show_error", "uploads_from_request", "arg_date", "arg",
            "viewer_enterprise_id", "viewer_enterprise", "is_admin", "template_helpers"]
@@ -28,7 +28,7 @@ def current_graph():
 def fill_chain_choices(form, node_field: str = "chain_nodes", region_field: str | None = "region") -> None:
     getattr(form, node_field).choices = chain_node_choices(current_graph())
     if region_field:
-        getattr(form, region_field).choices = region_choices(tr("（请选择）", "(choose)"))
+        getattr(form, region_field).choices = as_select(region_choices(tr("（请选择）", "(choose)")))
 
 
 def show_error(form, exc: ServiceError) -> None:
@@ -89,6 +89,7 @@ def template_helpers() -> dict:
         "chain_filter_choices": lambda: chain_choices(current_graph()),
         "region_filter_choices": region_choices,
         "money": _money,
+        "choice_groups": choice_groups,
     }
 
 

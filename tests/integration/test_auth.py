@@ -12,6 +12,7 @@ from matchmaker.db import Base, get_engine
 from matchmaker.models import AuditLog, Enterprise, Notification, PasswordResetToken, User
 from matchmaker.security import hash_token
 from tests.integration import helpers as h
+from tests.integration.account_helpers import act_as
 
 PASSWORD = "correct horse battery"
 
@@ -51,9 +52,14 @@ def test_sign_up_refuses_a_bad_credit_code_with_the_reason(client, db):
     wrong = code[:-1] + ("0" if code[-1] != "0" else "1")
     html = client.post("/register", data=signup_data(wrong)).get_data(as_text=True)
     assert "统一社会信用代码无效" in html and "校验位错误" in html
-    html = client.post("/register?lang=en", data=signup_data("12345")).get_data(as_text=True)
-    assert "must be 18 characters long, got 5" in html
+    html = client.post("/register", data=signup_data("12345")).get_data(as_text=True)
+    assert "长度应为18位，实际为5位" in html
     assert _user(db, "wang@example.cn") is None
+
+
+def test_credit_code_reasons_are_in_english_on_request(client):
+    html = client.post("/register?lang=en", data=signup_data("12345")).get_data(as_text=True)
+    assert "Invalid unified social credit code: must be 18 characters long, got 5" in html
 
 
 def test_sign_up_refuses_a_weak_password_with_a_clear_message(client, db):
@@ -90,11 +96,11 @@ def test_a_taken_credit_code_must_be_joined_and_joining_needs_approval(client, a
     assert client.get("/enterprises/mine").status_code == 403  # cannot act for it yet
 
     other = app.test_client()
-    h.login(other, outsider)
+    act_as(other, outsider)
     assert other.post(f"/enterprises/{ent.id}/members/{joiner.id}/approve").status_code == 403
     assert other.get(f"/enterprises/{ent.id}/members").status_code == 403
     approver = app.test_client()
-    h.login(approver, member)
+    act_as(approver, member)
     assert "wang@example.cn" in approver.get(f"/enterprises/{ent.id}/members").get_data(as_text=True)
     approver.post(f"/enterprises/{ent.id}/members/{joiner.id}/approve")
     joiner = _user(db, "wang@example.cn")

@@ -6,7 +6,7 @@ import re
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from ...services.accounts import MIN_PASSWORD, password_problems
 from .enterprises import EnterpriseForm
@@ -81,8 +81,7 @@ class SignUpForm(EnterpriseForm):
         if self.mode.data == "join":
             # Joining only needs the credit code; the enterprise's details are already on file.
             for name in self.ENTERPRISE_FIELDS:
-                getattr(self, name).validators = []
-                getattr(self, name).data = getattr(self, name).data or None
+                getattr(self, name).validators = [Optional()]
         return super().validate(extra_validators)
 
     FIELD_MAP = {**EnterpriseForm.FIELD_MAP, "email": "email", "password": "password", "uscc": "uscc"}

@@ -3,10 +3,25 @@ from __future__ import annotations
 
 import networkx as nx
 
+from wtforms.fields.choices import SelectChoice
+
 from ...domain.regions import REGIONS, english_name
 from ...i18n import tr
 
-__all__ = ["region_choices", "chain_choices", "chain_node_choices", "kind_label"]
+__all__ = ["region_choices", "chain_choices", "chain_node_choices", "as_select", "choice_groups"]
+
+
+def as_select(pairs) -> list[SelectChoice]:
+    """``(value, label)`` pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def choice_groups(choices) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Options of a field grouped by their optgroup, groups in first-seen order."""
+    groups: dict = {}
+    for choice in choices:
+        groups.setdefault(choice.optgroup or "", []).append((choice.value, choice.label))
+    return list(groups.items())
 
 
 def region_choices(blank: str | None = None) -> list[tuple[str, str]]:
@@ -20,16 +35,11 @@ def chain_choices(G: nx.DiGraph, blank: str | None = None) -> list[tuple[str, st
     return first + [(cid, tr(c["name"], c.get("name_en") or c["name"])) for cid, c in chains.items()]
 
 
-def chain_node_choices(G: nx.DiGraph) -> dict[str, list[tuple[str, str]]]:
-    """Nodes grouped by chain (rendered as ``<optgroup>``), in chain order."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    chains = G.graph.get("chains", {})
-    for cid, chain in chains.items():
-        label = tr(chain["name"], chain.get("name_en") or chain["name"])
-        groups[label] = [(n, tr(d["name"], d.get("name_en") or d["name"]))
-                         for n, d in G.nodes(data=True) if d.get("chain") == cid]
-    return {label: nodes for label, nodes in groups.items() if nodes}
-
-
-def kind_label(kind: str) -> str:
-    return {"challenge": tr("揭榜挂帅", "Challenge"), "procurement": tr("采购", "Procurement")}.get(kind, kind)
+def chain_node_choices(G: nx.DiGraph) -> list[SelectChoice]:
+    """Every chain node, its chain as the optgroup, in chain order."""
+    out = []
+    for cid, chain in G.graph.get("chains", {}).items():
+        group = tr(chain["name"], chain.get("name_en") or chain["name"])
+        out.extend(SelectChoice(n, tr(d["name"], d.get("name_en") or d["name"]), optgroup=group)
+                   for n, d in G.nodes(data=True) if d.get("chain") == cid)
+    return out

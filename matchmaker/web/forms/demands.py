@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (DateField, DecimalField, HiddenField, IntegerField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .lazy import lazy_tr
@@ -17,7 +18,8 @@ DEMAND_FIELDS = ("kind", "title", "description", "chain_nodes", "quantity", "uni
 
 class DemandForm(FlaskForm):
     kind = RadioField(lazy_tr("类型", "Type"), default="procurement", choices=[
-        ("procurement", lazy_tr("采购需求", "Procurement")), ("challenge", lazy_tr("揭榜挂帅", "Open challenge"))])
+        SelectChoice("procurement", lazy_tr("采购需求", "Procurement")),
+        SelectChoice("challenge", lazy_tr("揭榜挂帅", "Open challenge"))])
     title = StringField(lazy_tr("标题", "Title"), validators=[
         DataRequired(lazy_tr("请填写标题。", "Enter a title.")),
         Length(max=200, message=lazy_tr("标题最多 200 字。", "At most 200 characters."))])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from .lazy import lazy_tr
@@ -15,9 +16,9 @@ RESOURCE_FIELDS = ("kind", "title", "description", "chain_nodes", "conditions", 
 
 class ResourceForm(FlaskForm):
     kind = SelectField(lazy_tr("资源类型", "Kind"), choices=[
-        ("rnd", lazy_tr("研发能力", "R&D")), ("design", lazy_tr("设计能力", "Design")),
-        ("equipment", lazy_tr("仪器设备", "Instruments and equipment")),
-        ("test_site", lazy_tr("试验验证场景", "Test site")), ("capacity", lazy_tr("富余产能", "Spare capacity"))])
+        SelectChoice("rnd", lazy_tr("研发能力", "R&D")), SelectChoice("design", lazy_tr("设计能力", "Design")),
+        SelectChoice("equipment", lazy_tr("仪器设备", "Instruments and equipment")),
+        SelectChoice("test_site", lazy_tr("试验验证场景", "Test site")), SelectChoice("capacity", lazy_tr("富余产能", "Spare capacity"))])
     title = StringField(lazy_tr("资源名称", "Title"), validators=[
         DataRequired(lazy_tr("请填写资源名称。", "Enter a title.")), Length(max=200)])
     description = TextAreaField(lazy_tr("资源说明", "Description"), validators=[Length(max=20000)])

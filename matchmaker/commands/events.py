@@ -1,0 +1,73 @@
+"""``matchmaker events``: expire stale meeting requests, build a stored fair's schedule."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..db import session_scope
+
+
+def _app():
+    from .. import create_app
+    return create_app()
+
+
+@click.group()
+def events() -> None:
+    """Matchmaking fairs (供需对接会): request expiry and scheduling."""
+
+
+@events.command()
+@click.option("--event", "event_id", type=int, default=None, help="Only this event (default: every event).")
+def expire(event_id: int | None) -> None:
+    """Mark pending meeting requests past their expiry as expired and tell who asked."""
+    from ..services.event_requests import expire_pending
+    app = _app()
+    with app.app_context(), session_scope(app) as session:
+        count = expire_pending(session, event_id)
+    click.echo(f"expired {count} request(s)")
+
+
+@events.command()
+@click.argument("event_id", type=int)
+@click.option("--allow-moves", is_flag=True, help="Let published meetings move (default: they stay put).")
+@click.option("--time-limit", type=float, default=30.0, show_default=True, help="Seconds to spend.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
+def schedule(event_id: int, allow_moves: bool, time_limit: float, seed: int) -> None:
+    """Build EVENT_ID's schedule from the database and store it (as the web page does)."""
+    from ..models import Event
+    from ..services import event_schedule
+    from ..services.errors import ServiceError
+    from ..services.schedule_text import with_names
+    app = _app()
+    with app.app_context(), session_scope(app) as session:
+        event = session.get(Event, event_id)
+        if event is None:
+            click.echo(f"no event with id {event_id}", err=True)
+            sys.exit(1)
+        try:
+            stats = event_schedule.run_schedule(session, None, event, allow_moves=allow_moves,
+                                                time_limit=time_limit, random_state=seed)
+        except ServiceError as exc:
+            click.echo(f"{event.name}: {exc.message}", err=True)
+            sys.exit(1)
+        names = event_schedule.participant_names(session, event)
+        click.echo(f"{event.name} (schedule version {stats['version']})")
+        click.echo(f"meetings scheduled   {stats['meetings']} of {stats['requests']} accepted requests")
+        click.echo(f"total priority       {stats['total_priority']:g} (upper bound {stats['upper_bound']:g}, "
+                   f"gap {stats['gap']:g}%)")
+        click.echo(f"participants met     {stats['participants_met']} of {stats['participants_with_request']} "
+                   f"with a request (bound {stats['coverage_bound']})")
+        click.echo(f"optimal              {'yes' if stats['optimal'] else 'not proven'} "
+                   f"({stats['seconds']:g} s, {stats['method']})")
+        for change in stats["changes"]:
+            buyer, supplier = (names.get(p, str(p)) for p in change["pair"])
+            before = "{} table {}".format(*change["before"]) if change["before"] else "-"
+            after = "{} table {}".format(*change["after"]) if change["after"] else "-"
+            reason = with_names(change.get("reason") or "", names)
+            click.echo(f"  {change['kind']:<8} {buyer} / {supplier}: {before} -> {after}"
+                       + (f" ({reason})" if reason else ""))
+        for item in stats["unscheduled"]:
+            buyer, supplier = (names.get(p, str(p)) for p in item["pair"])
+            click.echo(f"  left out {buyer} / {supplier}: {with_names(item['reason'], names)}")

@@ -1,0 +1,256 @@
+"""Demands: posting, the payment rule, the lifecycle, the demand hall, and who sees what."""
+from __future__ import annotations
+
+import pytest
+from flask_babel import refresh
+from sqlalchemy import select
+
+from matchmaker import create_app
+from matchmaker.db import Base, get_engine
+from matchmaker.models import Demand
+from tests.integration import helpers
+from tests.integration.postings_support import in_days, load_chains, login, member, notifications_of, text
+
+
+@pytest.fixture
+def chains(db):
+    load_chains(db)
+
+
+def _form(**overrides) -> dict:
+    data = {"kind": "procurement", "title": "N型TOPCon电池片月度采购",
+            "description": "组件基地外购N型TOPCon电池片，月需求约200MW。", "chain_nodes": ["pv.cell"],
+            "quantity": "200", "unit": "MW", "budget": "90000000", "deadline": in_days(30).isoformat(),
+            "region": "江苏省", "required_qualifications": "ISO 9001；IATF 16949", "payment_days": "60",
+            "acceptance_criteria": "", "ip_terms": ""}
+    data.update(overrides)
+    return data
+
+
+def test_large_enterprise_posts_a_draft_and_publishes_it(client, db, chains):
+    ent, u = member(db, size="large")
+    login(client, u)
+    response = client.post("/demands/new", data=_form())
+    assert response.status_code == 302
+    demand = db.scalar(select(Demand))
+    assert (demand.status, demand.chain_nodes, demand.required_qualifications, demand.payment_days) == (
+        "draft", ["pv.cell"], ["ISO 9001", "IATF 16949"], 60)
+    assert "N型TOPCon电池片月度采购" not in text(client.get("/demands/"))
+
+    response = client.post(f"/demands/{demand.id}/status", data={"status": "published"}, follow_redirects=True)
+    assert "已发布" in text(response)
+    db.expire_all()
+    assert demand.status == "published" and demand.published_at is not None
+    assert "N型TOPCon电池片月度采购" in text(client.get("/demands/"))
+
+
+def test_sme_cannot_post_demands_and_anonymous_is_sent_to_log_in(client, db, chains):
+    _ent, u = member(db, size="small")
+    response = client.get("/demands/new")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    login(client, u)
+    assert client.get("/demands/new").status_code == 403
+    assert client.post("/demands/new", data=_form()).status_code == 403
+    assert db.scalar(select(Demand)) is None
+
+
+def test_a_draft_is_invisible_to_everyone_but_its_enterprise(client, db, chains):
+    owner_ent, owner = member(db, size="large")
+    _other_ent, other = member(db, size="large")
+    _sme_ent, sme = member(db, size="small")
+    draft = helpers.demand(db, owner_ent, title="保密的草稿需求", status="draft")
+    db.commit()
+    assert client.get(f"/demands/{draft.id}").status_code == 404
+    assert client.get(f"/api/v1/demands/{draft.id}").status_code == 404
+    for intruder in (other, sme):
+        login(client, intruder)
+        assert client.get(f"/demands/{draft.id}").status_code == 404
+        assert client.get(f"/api/v1/demands/{draft.id}").status_code == 404
+    login(client, other)
+    assert client.get(f"/demands/{draft.id}/edit").status_code == 404
+    assert client.post(f"/demands/{draft.id}/edit", data=_form(title="篡改")).status_code == 404
+    assert client.post(f"/demands/{draft.id}/status", data={"status": "published"}).status_code == 404
+    db.expire_all()
+    assert (draft.title, draft.status) == ("保密的草稿需求", "draft")
+    login(client, owner)
+    assert "保密的草稿需求" in text(client.get(f"/demands/{draft.id}"))
+
+
+def test_a_payment_term_beyond_60_days_is_refused_naming_the_article(client, db, chains):
+    _ent, u = member(db, size="large")
+    login(client, u)
+    response = client.post("/demands/new", data=_form(payment_days="90"))
+    assert response.status_code == 200
+    assert "《保障中小企业款项支付条例》第九条第二款" in text(response)
+    assert db.scalar(select(Demand)) is None
+    refresh()  # the db fixture's app context outlives requests; forget the cached locale
+    response = client.post("/demands/new?lang=en", data=_form(payment_days="120"))
+    assert "breaks 《保障中小企业款项支付条例》第九条第二款" in text(response)
+    assert client.post("/demands/new", data=_form(payment_days="60")).status_code == 302
+
+
+def test_illegal_lifecycle_moves_are_refused_with_a_message(client, db, chains):
+    ent, u = member(db, size="large")
+    d = helpers.demand(db, ent, title="年度采购", status="draft")
+    db.commit()
+    login(client, u)
+    response = client.post(f"/demands/{d.id}/status", data={"status": "awarded"}, follow_redirects=True)
+    assert "需求不能从“草稿”变为“已授标”" in text(response)
+    client.post(f"/demands/{d.id}/status", data={"status": "published"})
+    client.post(f"/demands/{d.id}/status", data={"status": "awarded"})
+    response = client.post(f"/demands/{d.id}/status", data={"status": "published"}, follow_redirects=True)
+    assert "需求不能从“已授标”变为“已发布”" in text(response)
+    db.expire_all()
+    assert d.status == "awarded"
+
+
+def test_cancelling_needs_a_reason_which_applicants_are_told(client, db, chains):
+    ent, u = member(db, size="large")
+    sme_ent, sme = member(db, size="small")
+    d = helpers.demand(db, ent, title="电池片采购", status="published")
+    db.commit()
+    login(client, sme)
+    client.post(f"/demands/{d.id}/apply", data={"proposal": "我们可按月供货。"})
+    login(client, u)
+    response = client.post(f"/demands/{d.id}/status", data={"status": "cancelled", "reason": ""},
+                           follow_redirects=True)
+    assert "取消需求须说明原因" in text(response)
+    client.post(f"/demands/{d.id}/status", data={"status": "cancelled", "reason": "项目预算取消"})
+    db.expire_all()
+    assert (d.status, d.status_reason) == ("cancelled", "项目预算取消")
+    assert any("已取消" in n and "项目预算取消" in n for n in notifications_of(db, sme))
+
+
+def test_only_drafts_are_edited(client, db, chains):
+    ent, u = member(db, size="large")
+    d = helpers.demand(db, ent, title="已发布需求", status="published")
+    db.commit()
+    login(client, u)
+    response = client.post(f"/demands/{d.id}/edit", data=_form(title="改过的标题"), follow_redirects=True)
+    assert "只有草稿可以修改" in text(response)
+    db.expire_all()
+    assert d.title == "已发布需求"
+
+
+def test_a_challenge_needs_acceptance_criteria_and_ip_terms_to_publish(client, db, chains):
+    ent, u = member(db, size="large")
+    login(client, u)
+    client.post("/demands/new", data=_form(kind="challenge", title="高效电池技术攻关"))
+    d = db.scalar(select(Demand))
+    response = client.post(f"/demands/{d.id}/status", data={"status": "published"}, follow_redirects=True)
+    assert "验收标准" in text(response)
+    client.post(f"/demands/{d.id}/edit", data=_form(kind="challenge", title="高效电池技术攻关",
+                                                       acceptance_criteria="转换效率≥26%", ip_terms="成果归双方共有"))
+    client.post(f"/demands/{d.id}/status", data={"status": "published"})
+    db.expire_all()
+    assert d.status == "published"
+
+
+def test_the_demand_hall_filters_and_paginates(app, client, db, chains):
+    app.config["PER_PAGE"] = 2
+    ent, _ = member(db, size="large", name="示范光伏集团有限公司")
+    helpers.demand(db, ent, title="硅片采购", kind="procurement", region="江苏省", chain_nodes=["pv.wafer"],
+                   deadline=in_days(10))
+    helpers.demand(db, ent, title="键合丝揭榜", kind="challenge", region="广东省", chain_nodes=["icpkg.bonding-wire"],
+                   deadline=in_days(60))
+    helpers.demand(db, ent, title="拖拉机导航采购", kind="procurement", region="黑龙江省", chain_nodes=["agri.navigation"])
+    helpers.demand(db, ent, title="未发布的草稿", status="draft")
+    db.commit()
+
+    def titles(query):
+        html = text(client.get("/demands/" + query))
+        return {t for t in ("硅片采购", "键合丝揭榜", "拖拉机导航采购", "未发布的草稿") if t in html}
+
+    assert titles("?kind=challenge") == {"键合丝揭榜"}
+    assert titles("?chain=pv") == {"硅片采购"}
+    assert titles("?chain=icpkg.bonding-wire") == {"键合丝揭榜"}
+    assert titles("?region=广东") == {"键合丝揭榜"}
+    assert titles(f"?deadline={in_days(20).isoformat()}") == {"硅片采购"}
+    assert titles("?q=导航") == {"拖拉机导航采购"}
+    assert titles("?q=示范光伏") == {"硅片采购", "键合丝揭榜", "拖拉机导航采购"}
+    first, second = titles("?page=1"), titles("?page=2")
+    assert len(first) == 2 and len(second) == 1 and not first & second
+    assert "没有符合条件的需求" in text(client.get("/demands/?q=不存在的关键词"))
+
+
+def test_the_owner_sees_suggested_suppliers_and_invites_one(client, db, chains):
+    ent, u = member(db, size="large")
+    sme_ent, sme = member(db, size="small", name="苏州晶片科技有限公司", quals=[("ISO 9001", True)])
+    helpers.capability(db, sme_ent, title="N型TOPCon电池片", description="高效N型TOPCon电池片，月产能300MW。",
+                       chain_nodes=["pv.cell"], region="江苏省", active=True)
+    d = helpers.demand(db, ent, title="N型TOPCon电池片采购", description="采购N型TOPCon电池片",
+                       chain_nodes=["pv.cell"], region="江苏省")
+    db.commit()
+    login(client, u)
+    html = text(client.get(f"/demands/{d.id}"))
+    assert "推荐供应商" in html and "苏州晶片科技有限公司" in html and "产业链关系" in html
+    assert "苏州晶片科技有限公司" not in text(client.get(f"/demands/{d.id}?size=medium"))
+    assert "苏州晶片科技有限公司" not in text(client.get(f"/demands/{d.id}?qualification=IATF 16949"))
+    assert "苏州晶片科技有限公司" in text(client.get(f"/demands/{d.id}?qualification=ISO9001"))
+
+    response = client.post(f"/demands/{d.id}/invite", data={"supplier_id": sme_ent.id, "purpose": "meet"},
+                           follow_redirects=True)
+    assert "已通知 苏州晶片科技有限公司" in text(response)
+    assert any("洽谈" in n for n in notifications_of(db, sme))
+
+    login(client, sme)
+    html = text(client.get(f"/demands/{d.id}"))
+    assert "推荐供应商" not in html and "我要报价" in html
+    assert client.post(f"/demands/{d.id}/invite", data={"supplier_id": sme_ent.id, "purpose": "apply"}).status_code == 403
+
+
+def test_a_supplier_lacking_a_required_qualification_is_not_suggested(client, db, chains):
+    ent, u = member(db, size="large")
+    sme_ent, _ = member(db, size="small", name="无资质电池片厂")
+    helpers.capability(db, sme_ent, title="TOPCon电池片", description="TOPCon电池片", chain_nodes=["pv.cell"],
+                       active=True)
+    d = helpers.demand(db, ent, title="TOPCon电池片采购", description="TOPCon电池片", chain_nodes=["pv.cell"],
+                       required_qualifications=["IATF 16949"])
+    db.commit()
+    login(client, u)
+    html = text(client.get(f"/demands/{d.id}"))
+    assert "无资质电池片厂" not in html and "暂无合适的供应商" in html
+
+
+def test_api_lists_published_demands_and_guards_suggestions(client, db, chains):
+    from matchmaker.services.api_tokens import create_token
+
+    ent, u = member(db, size="large")
+    _other_ent, other = member(db, size="large")
+    sme_ent, _ = member(db, size="small", name="键合丝供应商")
+    helpers.capability(db, sme_ent, title="镀钯铜键合丝", description="镀钯铜键合丝", chain_nodes=["icpkg.bonding-wire"],
+                       active=True)
+    d = helpers.demand(db, ent, title="键合丝采购", description="镀钯铜键合丝", chain_nodes=["icpkg.bonding-wire"])
+    helpers.demand(db, ent, title="草稿", status="draft")
+    _, owner_token = create_token(db, u, "ci")
+    _, other_token = create_token(db, other, "ci")
+    db.commit()
+    listing = client.get("/api/v1/demands?per_page=1").get_json()
+    assert listing["total"] == 1 and listing["items"][0]["title"] == "键合丝采购"
+    assert client.get(f"/api/v1/demands/{d.id}").get_json()["chain_nodes"] == ["icpkg.bonding-wire"]
+    url = f"/api/v1/demands/{d.id}/suggestions"
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers={"Authorization": f"Bearer {other_token}"}).status_code == 404
+    body = client.get(url, headers={"Authorization": f"Bearer {owner_token}"}).get_json()
+    assert body["demand_id"] == str(d.id)
+    assert body["ranked"][0]["enterprise"]["name"] == "键合丝供应商"
+    assert 0 < body["ranked"][0]["score"] <= 1 and body["ranked"][0]["reasons"]
+
+
+def test_posting_without_a_csrf_token_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("MATCHMAKER_INSTANCE", str(tmp_path))
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite'}"})
+    Base.metadata.create_all(get_engine(app))
+    from matchmaker.db import get_session
+    with app.app_context():
+        db = get_session()
+        _ent, u = member(db, size="large")
+        uid = u.id
+    client = app.test_client()
+    with client.session_transaction() as sess:
+        sess["_user_id"], sess["_fresh"] = str(uid), True
+    response = client.post("/demands/new", data=_form())
+    assert response.status_code == 400
+    with app.app_context():
+        assert get_session().scalar(select(Demand)) is None
+    get_engine(app).dispose()

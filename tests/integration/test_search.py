@@ -1,0 +1,87 @@
+"""Search: postings by normalised text (traditional/simplified, full/half width), enterprises by fuzzy name."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from matchmaker.models import SearchEntry
+from matchmaker.services import search
+from tests.integration import helpers as h
+
+
+def _titles(client, q, **args) -> str:
+    return client.get("/search/", query_string={"q": q, **args}).get_data(as_text=True)
+
+
+def test_traditional_queries_find_simplified_text_and_back(client, db):
+    ent = h.enterprise(db, name="宁波精密传感科技有限公司")
+    h.demand(db, ent, title="高精度压力传感器年度采购", description="量程 0-10MPa")
+    h.capability(db, ent, title="碳化矽功率模組封裝", description="車規級 SiC 模組")
+    h.demand(db, ent, title="ＰＬＣ控制柜集成", description="西门子 S7-1500")
+    db.commit()
+    assert "高精度压力传感器年度采购" in _titles(client, "壓力傳感器")
+    assert "碳化矽功率模組封裝" in _titles(client, "碳化硅 模组")
+    assert "碳化矽功率模組封裝" in _titles(client, "车规级")  # description, converted vocabulary
+    assert "ＰＬＣ控制柜集成" in _titles(client, "plc")
+    assert "ＰＬＣ控制柜集成" in _titles(client, "s7-1500")
+    assert "没有找到包含" in _titles(client, "液压缸")
+
+
+def test_only_published_demands_and_active_capabilities_are_found(client, db):
+    ent = h.enterprise(db)
+    h.demand(db, ent, title="伺服电机采购（已发布）", status="published")
+    h.demand(db, ent, title="伺服电机采购（草稿）", status="draft")
+    h.capability(db, ent, title="伺服电机维修（在用）")
+    h.capability(db, ent, title="伺服电机维修（停用）", active=False)
+    db.commit()
+    html = _titles(client, "伺服电机")
+    assert "（已发布）" in html and "（在用）" in html
+    assert "（草稿）" not in html and "（停用）" not in html
+    only = _titles(client, "伺服电机", kind="capability")
+    assert "（在用）" in only and "（已发布）" not in only
+
+
+def test_the_index_follows_edits(client, db):
+    d = h.demand(db, h.enterprise(db), title="铝合金压铸件采购")
+    db.commit()
+    assert "铝合金压铸件采购" in _titles(client, "压铸")
+    d.title = "镁合金挤压型材采购"
+    db.commit()
+    assert "镁合金挤压型材采购" not in _titles(client, "压铸")
+    assert "镁合金挤压型材采购" in _titles(client, "挤压")
+    assert len(db.scalars(select(SearchEntry)).all()) == 1
+
+
+def test_wildcards_in_the_query_are_literal(client, db):
+    h.demand(db, h.enterprise(db), title="不锈钢管材采购")
+    db.commit()
+    assert "不锈钢管材采购" not in _titles(client, "%")
+    assert "不锈钢管材采购" not in _titles(client, "_")
+
+
+def test_posting_results_paginate(client, db):
+    ent = h.enterprise(db)
+    for i in range(23):
+        h.demand(db, ent, title=f"紧固件采购 第{i:02d}批")
+    db.commit()
+    first, second = _titles(client, "紧固件"), _titles(client, "紧固件", page=2)
+    assert "1 / 2" in first
+    assert first.count("紧固件采购 第") == 20 and second.count("紧固件采购 第") == 3
+
+
+def test_enterprise_names_match_fuzzily(client, db):
+    h.enterprise(db, name="比亚迪股份有限公司", region="广东省")
+    h.enterprise(db, name="宁德时代新能源科技股份有限公司", region="福建省")
+    h.enterprise(db, name="杭州云帆软件有限公司", region="浙江省")
+    db.commit()
+    for query in ("比亞迪", "比亚笛", "比亚迪有限公司"):
+        html = _titles(client, query, tab="enterprises")
+        assert "比亚迪股份有限公司" in html, query
+        assert "杭州云帆软件有限公司" not in html
+    assert "宁德时代新能源科技股份有限公司" in _titles(client, "寧德時代", tab="enterprises")
+    ranked = search.fuzzy_enterprises(db, "宁德时代新能源")
+    assert ranked[0][0].name == "宁德时代新能源科技股份有限公司"
+    assert all(score >= search.FUZZY_CUTOFF for _, score in ranked)
+
+
+def test_an_empty_query_shows_the_prompt(client):
+    assert "输入关键词" in client.get("/search/").get_data(as_text=True)
