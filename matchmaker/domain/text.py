@@ -40,7 +40,7 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+
 _EXPONENT_RE = re.compile(r"(?<=\d)([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
 # Dashes and the minus sign all mean "-" in specs ("450–500g/m²", "−20℃").
 _DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-", "‒": "-",
-                         "〜": "~", "\n": " ", "\r": " ", "\t": " "})
+                         "〜": "~", "\r": " ", "\t": " "})
 _SPACE_RE = re.compile(r"[^\S\n]+")
 _THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # "182.2 × 183.75", "10 x 10", "2*2" -> "182.2×183.75"
@@ -74,19 +74,35 @@ def _converter():
     return opencc.OpenCC("tw2sp")
 
 
+@functools.lru_cache(maxsize=1)
+def _traditional():
+    """Regex finding a character that the conversion changes.
+
+    Most postings are already simplified; checking for such a character is
+    much cheaper than converting, so text without one skips OpenCC.
+    """
+    chars = [chr(c) for r in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+             for c in range(*r)]
+    converted = _converter().convert("\n".join(chars)).split("\n")
+    changed = [c for c, d in zip(chars, converted) if c != d]
+    return re.compile("[" + "".join(changed) + "]")
+
+
 def _finish(text: str) -> str:
+    text = text.translate(_DASHES)
+    if _HAS_EXPONENT.search(text):  # before NFKC, which turns "10¹⁵" into "1015"
+        text = _EXPONENT_RE.sub(_exponent, text)
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _SPACE_RE.sub(" ", text)
-    if any(ch.isdigit() for ch in text):
+    if _HAS_DIGIT.search(text):
         text = _THOUSANDS_RE.sub("", text)
         text = _TIMES_RE.sub("×", text)
         text = _NUM_SPACE_UNIT_RE.sub("", text)
     return text
 
 
-def _prepare(text: str) -> str:
-    text = text.translate(_DASHES)
-    return _EXPONENT_RE.sub(_exponent, text)
+_HAS_EXPONENT = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]")
+_HAS_DIGIT = re.compile(r"\d")
 
 
 def _exponent(m: re.Match) -> str:
@@ -119,27 +135,28 @@ def normalize(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = _converter().convert(_prepare(text))
-    return _finish(text).strip()
+    return normalize_many([text])[0]
 
 
 def normalize_many(texts) -> list[str]:
     """Normalise many texts at once; same result as ``[normalize(t) for t in texts]``.
 
-    The batch is converted with a single OpenCC call, which is several times
-    faster than one call per text.
+    Work is done on whole batches (one OpenCC call, one Unicode
+    normalisation per batch), which is several times faster than text by text.
     """
-    texts = [_prepare(t) if t else "" for t in texts]
-    if not texts:
-        return []
     out: list[str] = []
-    # Bounded chunks keep the joined string (and OpenCC's copy of it) small.
-    step = 4096
+    step = 4096  # bounded batches keep the joined strings small
+    texts = list(texts)
+    trad = _traditional().search
     convert = _converter().convert
     for start in range(0, len(texts), step):
-        chunk = "\n".join(texts[start:start + step])
-        chunk = _finish(convert(chunk))
-        out.extend(part.strip() for part in chunk.split("\n"))
+        chunk = [t.replace("\n", " ") if t else "" for t in texts[start:start + step]]
+        todo = [i for i, t in enumerate(chunk) if trad(t)]
+        if todo:
+            converted = convert("\n".join([chunk[i] for i in todo])).split("\n")
+            for i, t in zip(todo, converted):
+                chunk[i] = t
+        out.extend(part.strip() for part in _finish("\n".join(chunk)).split("\n"))
     return out
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from matchmaker.domain.text import normalize
 from matchmaker.matching.glossary import Glossary, load_glossary
-from matchmaker.matching.terms import TermMatcher, term_key
+from matchmaker.matching.terms import TermMatcher, canonical
 
 __all__ = ["ConceptIndex", "Hit", "is_abbreviation"]
 
@@ -33,7 +33,7 @@ def is_abbreviation(term: str) -> bool:
     ``poe``, ``fc-bga`` (5 letters, no), ``4g``, ``210`` are; ``topcon`` and
     any term holding a CJK character are not.
     """
-    return bool(_ABBREV_RE.fullmatch(term_key(term)))
+    return bool(_ABBREV_RE.fullmatch(canonical(term).replace(" ", "")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,45 +168,56 @@ class ConceptIndex:
         return raw
 
     # -- finding -------------------------------------------------------------
-    def find(self, text: str) -> list[Hit]:
-        """Concepts named in a normalised text, with the term and span of each.
+    def _hits(self, text):
+        """(concept, term, start, end) of the concepts named in a normalised text.
 
         Ambiguous terms resolve to the senses whose domain is supported by an
         unambiguous term of the same text; an abbreviation without such
-        support is dropped.
+        support is dropped. A hit nested in a longer hit of the same concept
+        (``平单轴`` in ``平单轴跟踪支架``) is not repeated.
         """
         found = self.matcher_.find(text)
         if not found:
             return []
         plain = self._plain
-        domains = self.domains_
-        support: set = set()
-        for term, _, _ in found:
-            c = plain.get(term)
-            if c is not None:
-                support |= domains[c]
-        out: list[Hit] = []
-        for term, start, end in found:
-            c = plain.get(term)
-            if c is not None:
-                out.append(Hit(c, term, start, end))
-                continue
-            options = self.senses_[term]
-            kept = [c for c in options if domains[c] & support]
-            if not kept and term not in self._abbrev:
-                kept = list(options)
-            out.extend(Hit(c, term, start, end) for c in kept)
-        return out
+        if all(t in plain for t, _, _ in found):
+            hits = [(plain[t], t, s, e) for t, s, e in found]
+        else:
+            domains = self.domains_
+            support: set = set()
+            for term, _, _ in found:
+                c = plain.get(term)
+                if c is not None:
+                    support |= domains[c]
+            hits = []
+            for term, start, end in found:
+                c = plain.get(term)
+                if c is not None:
+                    hits.append((c, term, start, end))
+                    continue
+                options = self.senses_[term]
+                kept = [c for c in options if domains[c] & support]
+                if not kept and term not in self._abbrev:
+                    kept = options
+                hits.extend((c, term, start, end) for c in kept)
+        if len(hits) > 1:
+            reach: dict[int, int] = {}  # concept -> end of its last kept hit
+            kept_hits = []
+            for h in hits:  # sorted by start, longest first
+                if reach.get(h[0], -1) >= h[3]:
+                    continue
+                reach[h[0]] = h[3]
+                kept_hits.append(h)
+            hits = kept_hits
+        return hits
+
+    def find(self, text: str) -> list[Hit]:
+        """Concepts named in a normalised text, with the term and span of each."""
+        return [Hit(c, t, s, e) for c, t, s, e in self._hits(text)]
 
     def find_ids(self, text: str) -> list[int]:
         """Concept indices named in a normalised text (repeated per occurrence)."""
-        found = self.matcher_.find(text)
-        if not found:
-            return []
-        plain = self._plain
-        if all(t in plain for t, _, _ in found):
-            return [plain[t] for t, _, _ in found]
-        return [h.concept for h in self.find(text)]
+        return [h[0] for h in self._hits(text)]
 
     def analyse(self, title: str, body: str):
         """Concepts of a posting: those of its title, of its description, and its heads.
@@ -222,18 +233,12 @@ class ConceptIndex:
         -------
         title_ids, body_ids, head_ids : list of int
         """
-        text = f"{title} {body}" if body else title
-        split = len(title) + 1
-        found = self.matcher_.find(text)
-        if not found:
+        hits = self._hits(f"{title} {body}" if body else title)
+        if not hits:
             return [], [], []
-        plain = self._plain
-        if all(t in plain for t, _, _ in found):
-            hits = [(plain[t], s, e) for t, s, e in found]
-        else:
-            hits = [(h.concept, h.start, h.end) for h in self.find(text)]
-        title_hits = [h for h in hits if h[1] < split]
-        body_ids = [c for c, s, _ in hits if s >= split]
+        split = len(title) + 1
+        title_hits = [(c, s, e) for c, _, s, e in hits if s < split]
+        body_ids = [c for c, _, s, _ in hits if s >= split]
         return [c for c, _, _ in title_hits], body_ids, _heads(title, title_hits)
 
 

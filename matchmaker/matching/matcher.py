@@ -182,8 +182,9 @@ class Matcher:
 
         Parameters
         ----------
-        capabilities : iterable of dict
-            Capability records (formats.md fields); may be a generator.
+        capabilities : iterable of dict or None
+            Capability records (formats.md fields); may be a generator. ``None``
+            when only demands are indexed (to rank demands for capabilities).
         graph : networkx.DiGraph, dict or path
             The chain graph, or anything :func:`graph.load_chains` reads.
         demands : iterable of dict, optional
@@ -208,7 +209,10 @@ class Matcher:
         self.proximity_index_ = ProximityIndex(G)
         self.proximity_ = (self.proximity_index_.pairwise(nodes, nodes).astype(np.float32)
                            if nodes else np.zeros((0, 0), dtype=np.float32))
-        self.capabilities_ = self._build(capabilities, CAPABILITY)
+        if capabilities is None and demands is None:
+            raise ValueError("fit() needs capabilities, demands, or both")
+        self.capabilities_ = (self._build(capabilities, CAPABILITY)
+                              if capabilities is not None else None)
         self.demands_ = self._build(demands, DEMAND) if demands is not None else None
         self._explainer = Explainer(self)
         return self
@@ -298,6 +302,9 @@ class Matcher:
         if not hasattr(self, "capabilities_"):
             raise NotFittedError("this Matcher is not fitted yet; call fit(capabilities, graph) "
                                  "first")
+        if kind == CAPABILITY and self.capabilities_ is None:
+            raise NotFittedError("no capabilities are indexed; pass capabilities to fit() to "
+                                 "rank capabilities for demands")
         if kind == DEMAND and self.demands_ is None:
             raise NotFittedError("no demands are indexed; pass demands=... to fit() to rank "
                                  "demands for capabilities")
@@ -434,4 +441,5 @@ class Matcher:
         return self.capabilities_ if kind == CAPABILITY else self.demands_
 
     def __len__(self):
-        return len(self.capabilities_) if hasattr(self, "capabilities_") else 0
+        """Number of indexed capabilities."""
+        return len(self.capabilities_) if getattr(self, "capabilities_", None) else 0

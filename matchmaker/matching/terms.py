@@ -1,62 +1,46 @@
 """Find dictionary terms in normalised text.
 
-:class:`TermMatcher` compiles thousands of terms into one regular expression
-shaped like a trie, so a text is scanned once whatever the dictionary size.
-At every position the longest term starting there is reported, so
-overlapping terms are all found (``镀钯铜键合丝`` gives ``镀钯铜`` and ``键合丝``).
+:class:`TermMatcher` reports every occurrence of every term, overlapping ones
+included (``镀钯铜键合丝`` gives ``镀钯铜``, ``镀钯铜键合丝`` and ``键合丝``), so
+a text is scanned once whatever the size of the dictionary. It uses an
+Aho-Corasick automaton (the ``pyahocorasick`` package) when it is installed and
+an equivalent pure-Python scan otherwise.
 
-Latin terms match whole words only (``emc`` is not found in ``emcs`` unless
-as a plural, ``tracker`` matches ``trackers``), and a space, hyphen, slash or
-underscore inside a term may be written any of those ways or left out
-(``fc-bga`` = ``fc bga`` = ``fcbga``).
+Latin terms match whole words only (``emc`` is not found in ``emcx``), a
+plural is accepted (``tracker`` matches ``trackers``, ``battery`` matches
+``batteries``), and a hyphen, slash or underscore counts as a space
+(``fc-bga`` = ``fc bga`` = ``fc/bga``).
 """
 
 from __future__ import annotations
 
-import re
+__all__ = ["TermMatcher", "canonical"]
 
-__all__ = ["TermMatcher", "term_key"]
-
-_SEPARATORS = " -_/"
-_SEP = object()  # trie unit standing for an optional separator
-_SEP_RE = "[ \\-_/]?"
+_SEPARATORS = str.maketrans({"-": " ", "_": " ", "/": " "})
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-_SEP_STRIP = str.maketrans("", "", _SEPARATORS)
+
+try:  # pragma: no cover - depends on the environment
+    import ahocorasick as _aho
+except ImportError:  # pragma: no cover
+    _aho = None
 
 
-def term_key(text: str) -> str:
-    """The lookup key of a term or of a matched span: separators removed."""
-    return text.translate(_SEP_STRIP)
+def canonical(text: str) -> str:
+    """The form terms are matched in: separators ``-``, ``_``, ``/`` become spaces.
+
+    The length is unchanged, so offsets in the canonical text are offsets in
+    ``text``.
+    """
+    return text.translate(_SEPARATORS)
 
 
-def _units(term: str):
-    units = []
-    for ch in term:
-        if ch in _SEPARATORS:
-            if units and units[-1] is not _SEP:
-                units.append(_SEP)
-        else:
-            units.append(ch)
-    while units and units[-1] is _SEP:
-        units.pop()
-    return units
-
-
-def _compile_node(node: dict) -> str:
-    end = node.get(None)
-    branches = []
-    for unit in sorted((u for u in node if u is not None), key=lambda u: (u is _SEP, str(u))):
-        child = _compile_node(node[unit])
-        head = _SEP_RE if unit is _SEP else re.escape(unit)
-        branches.append(head + child)
-    if end is not None:
-        # A Latin ending may take a plural and must end a word.
-        branches.append("(?:e?s)?(?![a-z0-9])" if end == "latin" else "")
-    if not branches:
-        return ""
-    if len(branches) == 1:
-        return branches[0] if end is None or not branches[0] else f"(?:{branches[0]})"
-    return "(?:" + "|".join(branches) + ")"
+def _variants(key: str):
+    yield key
+    if key[-1] in _ALNUM and key[-1].isalpha():
+        yield key + "s"
+        yield key + "es"
+        if len(key) > 3 and key[-1] == "y" and key[-2] not in "aeiou":
+            yield key[:-1] + "ies"
 
 
 class TermMatcher:
@@ -65,70 +49,74 @@ class TermMatcher:
     Parameters
     ----------
     terms : iterable of str
-        Normalised terms (see :func:`matchmaker.domain.text.normalize`).
-
-    Attributes
-    ----------
-    terms_ : dict
-        Lookup key (:func:`term_key`) -> the term as given.
+        Normalised terms (see :func:`matchmaker.domain.text.normalize`);
+        terms shorter than two characters are ignored.
+    backend : {"auto", "aho", "python"}, default "auto"
+        ``"aho"`` needs the ``pyahocorasick`` package; ``"auto"`` uses it when
+        installed. Both give the same results.
     """
 
-    def __init__(self, terms):
-        trie: dict = {}
-        self.terms_: dict[str, str] = {}
+    def __init__(self, terms, backend="auto"):
+        if backend not in ("auto", "aho", "python"):
+            raise ValueError(f"backend must be 'auto', 'aho' or 'python', got {backend!r}")
+        if backend == "aho" and _aho is None:
+            raise ImportError("backend='aho' needs the pyahocorasick package")
+        self.backend = "aho" if backend != "python" and _aho is not None else "python"
+        # key as matched -> (term, length of key, Latin start, Latin end)
+        entries: dict[str, tuple] = {}
         for term in terms:
-            units = _units(term)
-            if not units:
+            key = canonical(term)
+            if len(key.strip()) < 2:
                 continue
-            self.terms_.setdefault(term_key(term), term)
-            variants = [units]
-            if len(units) > 3 and units[-1] == "y" and units[-2] not in "aeiou":
-                variants.append(units[:-1] + list("ies"))  # battery -> batteries
-            for variant in variants:
-                node = trie
-                for unit in variant:
-                    node = node.setdefault(unit, {})
-                node[None] = "latin" if variant[-1] in _ALNUM else "other"
-        latin = {u: n for u, n in trie.items() if u in _ALNUM}
-        other = {u: n for u, n in trie.items() if u not in _ALNUM}
-        parts = []
-        if latin:
-            parts.append("(?<![a-z0-9])" + _compile_node(latin))
-        if other:
-            parts.append(_compile_node(other))
-        if not parts:
-            self.pattern_ = re.compile("(?!x)x")
-            return
-        # The leading character class lets the regex engine skip positions
-        # where no term can start; without it every position enters the trie.
-        first = "".join(sorted({u for u in trie if u is not _SEP}))
-        self.pattern_ = re.compile(
-            "(?=[" + re.escape(first) + "])(?=(" + "|".join(parts) + "))")
+            latin_start, latin_end = key[0] in _ALNUM, key[-1] in _ALNUM
+            for variant in _variants(key):
+                entries.setdefault(variant, (term, len(variant), latin_start, latin_end))
+        self._entries = entries
+        if self.backend == "aho":
+            automaton = _aho.Automaton()
+            for key, value in entries.items():
+                automaton.add_word(key, value)
+            if entries:
+                automaton.make_automaton()
+            self._automaton = automaton if entries else None
+        else:
+            first: dict[str, list] = {}
+            for key in sorted(entries, key=len, reverse=True):
+                first.setdefault(key[:2], []).append(key)
+            self._first = first
 
-    def lookup(self, span: str) -> str | None:
-        """The dictionary term a matched span stands for."""
-        key = term_key(span)
-        term = self.terms_.get(key)
-        if term is None and key.endswith("s"):
-            term = (self.terms_.get(key[:-1])
-                    or (self.terms_.get(key[:-2]) if key.endswith("es") else None)
-                    or (self.terms_.get(key[:-3] + "y") if key.endswith("ies") else None))
-        return term
+    def __len__(self):
+        return len(self._entries)
+
+    def _raw(self, text):
+        """(end, value) of every occurrence, unchecked for word boundaries."""
+        if self.backend == "aho":
+            return self._automaton.iter(text) if self._automaton is not None else ()
+        entries, first = self._entries, self._first
+        out = []
+        get = first.get
+        for i in range(len(text) - 1):
+            keys = get(text[i:i + 2])
+            if keys:
+                for key in keys:
+                    if text.startswith(key, i):
+                        out.append((i + len(key) - 1, entries[key]))
+        return out
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
-        """All terms in ``text`` as ``(term, start, end)``, by start position.
+        """All terms in a normalised text as ``(term, start, end)``, sorted by start.
 
-        At each start only the longest term is reported; a term lying inside a
-        longer one that starts earlier is still reported.
+        Terms of the same text may overlap or nest.
         """
+        text = canonical(text)
+        n = len(text)
         out = []
-        lookup = self.lookup
-        for m in self.pattern_.finditer(text):
-            span = m.group(1)
-            if not span:
+        for end, (term, length, latin_start, latin_end) in self._raw(text):
+            start = end - length + 1
+            if latin_start and start > 0 and text[start - 1] in _ALNUM:
                 continue
-            term = lookup(span)
-            if term is not None:
-                start = m.start()
-                out.append((term, start, start + len(span)))
+            if latin_end and end + 1 < n and text[end + 1] in _ALNUM:
+                continue
+            out.append((term, start, end + 1))
+        out.sort(key=lambda h: (h[1], -h[2]))
         return out

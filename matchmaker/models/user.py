@@ -43,6 +43,16 @@ class User(UserMixin, Base):
         return self.active
 
     @property
+    def is_authenticated(self) -> bool:
+        # A session opened before an admin deactivated the account must stop working too;
+        # flask-login only checks is_active when logging in.
+        return bool(self.active)
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not self.active
+
+    @property
     def is_admin(self) -> bool:
         return self.role == "admin"
 

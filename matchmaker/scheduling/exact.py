@@ -21,7 +21,7 @@ from scipy.sparse import coo_matrix
 from .bounds import granularity
 from .instance import bits
 
-__all__ = ["ExactResult", "solve_exact", "exact_size"]
+__all__ = ["ExactResult", "solve_exact", "solve_weighted", "exact_size"]
 
 
 @dataclass
@@ -174,3 +174,32 @@ def solve_exact(inst, time_limit, coverage_known=None):
         bound = -res.mip_dual_bound + slack
     return ExactResult(slot_of, coverage, priority, proven and stage2 and coverage == cov_bound,
                        max(cov_bound, coverage), bound, pin_cov + cover)
+
+
+def solve_weighted(inst, time_limit):
+    """One-stage MILP: participants met weigh more than all priority together.
+
+    Used on sub-problems of a large event, where one solve is cheaper than
+    two. Returns ``(slot_of, coverage, priority)`` or None without a
+    solution in time.
+    """
+    cols, ycol, A, ub = _model(inst)
+    n = A.shape[1]
+    if n == 0:
+        return None
+    base = [LinearConstraint(A, -np.inf, ub)] if A.shape[0] else []
+    gran = granularity(inst.rp)
+    bonus = 0.5 * gran / (len(inst.hints) + 1) if inst.hints else 0.0
+    c = np.zeros(n)
+    for j, (r, t) in enumerate(cols):
+        hint = inst.hints.get(r)
+        c[j] = -(inst.rp[r] + (bonus if hint is not None and hint[0] == t else 0.0))
+    weight = sum(inst.rp[r] for r in {r for r, _ in cols}) + bonus * len(inst.hints) + 1.0
+    c[np.array(sorted(ycol.values()), dtype=int)] = -weight
+    res = _run(c, base, n, time_limit)
+    if res.x is None:
+        return None
+    slot_of = {r: t for j, (r, t) in enumerate(cols) if res.x[j] > 0.5}
+    met = {p for r in slot_of for p in (inst.rb[r], inst.rs[r])} | inst.pin_covered
+    coverage = len(met & set(inst.with_request))
+    return slot_of, coverage, sum(inst.rp[r] for r in slot_of)

@@ -6,6 +6,7 @@ Slot sets are Python ints used as bitmasks (bit t = slot t), which keeps
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 
 from .model import BUYER, Request
@@ -181,6 +182,23 @@ class Instance:
             if not self.avail[self.pidx[pid]] >> t & 1:
                 return f"{pid} is now unavailable in {m.slot}"
         return None
+
+    def restricted(self, slot_of, window, buyers=None):
+        """The sub-problem where only meetings in ``window`` (a slot mask), of
+        ``buyers`` (a set, or all when None), may change.
+
+        Other meetings of ``slot_of`` are pinned to their slot; requests
+        inside the neighbourhood are all free again.
+        """
+        sub = copy.copy(self)
+        sub.pins = dict(self.pins)
+        inside = [buyers is None or b in buyers for b in self.rb]
+        for r, t in slot_of.items():
+            if r not in self.pins and not (window >> t & 1 and inside[r]):
+                sub.pins[r] = (t, None)
+        sub._pinned_state()
+        sub.A = [a & window if inside[r] else 0 for r, a in enumerate(sub.A)]
+        return sub
 
     # -- what pinned meetings leave free ------------------------------------
     def _pinned_state(self):

@@ -11,6 +11,7 @@ from .bounds import granularity, solve_relaxation
 from .exact import exact_size, solve_exact
 from .heuristic import build_schedule, reduce_gaps
 from .instance import Instance
+from .lns import improve_by_windows
 from .model import Meeting, Problem, ScheduleResult
 from .report import diff_previous, unscheduled_reasons
 from .state import State
@@ -21,7 +22,7 @@ __all__ = ["schedule", "EXACT_MAX_VARIABLES"]
 
 #: Events whose time-indexed model has at most this many variables are also
 #: solved exactly (events up to ~60 requests always are).
-EXACT_MAX_VARIABLES = 6000
+EXACT_MAX_VARIABLES = 12000
 
 
 def check_random_state(seed):
@@ -116,33 +117,36 @@ def schedule(problem: Problem, time_limit: float = 30.0, random_state=None) -> S
     relax_time = time.perf_counter() - start
     size = exact_size(inst)
     small = size <= EXACT_MAX_VARIABLES
-    # Keep time back for the exact model (small events), idle gaps and the report.
-    share = 0.3 if small else 0.8
     target = (relax.coverage, inst.pin_priority + relax.priority + relax.slack)
+    # Leave time for the exact model or the window search, idle gaps and the report.
     st = build_schedule(inst, relax.selected,
-                        start + relax_time + share * (time_limit - relax_time), rng, target)
+                        start + relax_time + 0.3 * (time_limit - relax_time), rng, target)
     method = "relaxation+repair"
-    coverage, priority = st.covered, st.prio
     cov_bound = relax.coverage
+    exact_bound = None  # (coverage it applies from, priority bound)
+    if not (st.covered >= cov_bound and st.prio >= target[1] - tol):
+        search_end = start + 0.85 * time_limit
+        if small:
+            ex = solve_exact(inst, max(1.0, search_end - time.perf_counter()),
+                             coverage_known=st.covered if st.covered >= cov_bound else None)
+            if ex is not None:
+                ex_value = (ex.coverage, inst.pin_priority + ex.priority)
+                if _better(ex_value, st.value(), tol):
+                    method = "exact MILP"
+                    st = State(inst, rng)
+                    for r, t in ex.slot_of.items():
+                        st.assign(r, t)
+                    st.soft = {r for r, (t, _) in inst.hints.items() if st.slot[r] == t}
+                    st.commit()
+                cov_bound = min(cov_bound, ex.coverage_bound)
+                exact_bound = (ex.bound_coverage, inst.pin_priority + ex.priority_bound)
+        elif improve_by_windows(inst, st, search_end, target):
+            method = "relaxation+repair+windows"
+    coverage, priority = st.covered, st.prio
     upper = inst.pin_priority + relax.priority_bound(
         coverage, max(1.0, deadline - time.perf_counter()))
-    if small and not (coverage >= cov_bound and priority >= upper - tol):
-        known = coverage if coverage >= cov_bound else None
-        ex = solve_exact(inst, max(1.0, deadline - time.perf_counter()), coverage_known=known)
-        if ex is not None:
-            ex_value = (ex.coverage, inst.pin_priority + ex.priority)
-            if _better(ex_value, (coverage, priority), tol):
-                coverage, priority = ex_value
-                method = "exact MILP"
-                st = State(inst, rng)
-                for r, t in ex.slot_of.items():
-                    st.assign(r, t)
-                    if inst.hints.get(r, (-1,))[0] == t:
-                        st.soft.add(r)
-                st.commit()
-            cov_bound = min(cov_bound, ex.coverage_bound)
-            if coverage >= ex.bound_coverage:
-                upper = min(upper, inst.pin_priority + ex.priority_bound)
+    if exact_bound is not None and coverage >= exact_bound[0]:
+        upper = min(upper, exact_bound[1])
     reduce_gaps(st, start + 0.92 * time_limit)
     slot_of = {r: st.slot[r] for r in range(inst.R) if st.slot[r] >= 0}
     if granularity(inst.rp) >= 1.0:

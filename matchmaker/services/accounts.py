@@ -24,7 +24,7 @@ from .enterprises import EnterpriseDetails, bilingual, create_enterprise
 from .search import fuzzy_enterprises
 
 __all__ = ["AccountError", "DuplicateEnterpriseError", "SimilarEnterprisesError", "SignUp", "MIN_PASSWORD",
-           "RESET_TTL", "SIMILAR_CUTOFF", "password_problems", "normalise_uscc", "similar_enterprises",
+           "RESET_TTL", "SIMILAR_CUTOFF", "password_problems", "normalise_uscc", "similar_enterprises", "duplicate_hints",
            "register", "create_user", "authenticate", "change_password", "start_password_reset",
            "check_reset_token", "reset_password", "request_membership", "approve_membership",
            "reject_membership", "can_manage_members"]
@@ -127,6 +127,13 @@ def similar_enterprises(session: Session, name: str | None, uscc: str | None = N
         found += [(e, s) for e, s in fuzzy_enterprises(session, name, limit=8, score_cutoff=cutoff)
                   if same is None or e.id != same.id]
     return found
+
+
+def duplicate_hints(session: Session, name: str | None, uscc: str | None) -> list[dict]:
+    """What the sign-up form shows while typing: same-code and similar-name enterprises."""
+    code = uscc_rules.validate(uscc).code if uscc else None
+    return [{"id": e.id, "name": e.name, "region": e.region, "score": score, "same_code": e.uscc == code}
+            for e, score in similar_enterprises(session, name, uscc)]
 
 
 # --------------------------------------------------------------------------- sign-up

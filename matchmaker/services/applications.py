@@ -21,8 +21,18 @@ from .errors import NotAllowed, NotFound, ServiceError
 from .posting_fields import clean_amount, clean_text, today
 from .posting_notices import tell_enterprise
 
-__all__ = ["apply", "add_attachments", "withdraw", "review", "visible_application", "applications_of",
-           "applications_received", "status_label", "action_label", "REVIEW_ACTIONS"]
+__all__ = [
+    "REVIEW_ACTIONS",
+    "action_label",
+    "add_attachments",
+    "applications_of",
+    "applications_received",
+    "apply",
+    "review",
+    "status_label",
+    "visible_application",
+    "withdraw",
+]
 
 #: What the demand's owner may do to an application.
 REVIEW_ACTIONS = ("shortlisted", "accepted", "rejected")

@@ -26,8 +26,15 @@ from ..i18n import tr
 from ..models import Application, Attachment
 from .errors import NotFound, ServiceError
 
-__all__ = ["Upload", "check_upload", "store_upload", "attachment_path", "downloadable_attachment",
-           "remove_attachment", "MAX_FILES_PER_APPLICATION"]
+__all__ = [
+    "MAX_FILES_PER_APPLICATION",
+    "Upload",
+    "attachment_path",
+    "check_upload",
+    "downloadable_attachment",
+    "remove_attachment",
+    "store_upload",
+]
 
 MAX_FILES_PER_APPLICATION = 10
 

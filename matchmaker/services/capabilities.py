@@ -18,12 +18,27 @@ from ..i18n import tr
 from ..models import Capability, Enterprise
 from . import audit, matching
 from .errors import NotAllowed, NotFound, ServiceError
-from .posting_fields import (clean_chain_nodes, clean_qualifications, clean_region, clean_text,
-                             json_list_contains_any, nodes_of_chain)
+from .posting_fields import (
+    clean_chain_nodes,
+    clean_qualifications,
+    clean_region,
+    clean_text,
+    json_list_contains_any,
+    nodes_of_chain,
+)
 
-__all__ = ["create_capability", "update_capability", "set_active", "suggest_chain_nodes", "owned_capability",
-           "visible_capability", "public_capabilities", "enterprise_capabilities", "claim_names",
-           "has_active_capability"]
+__all__ = [
+    "claim_names",
+    "create_capability",
+    "enterprise_capabilities",
+    "has_active_capability",
+    "owned_capability",
+    "public_capabilities",
+    "set_active",
+    "suggest_chain_nodes",
+    "update_capability",
+    "visible_capability",
+]
 
 _inferrer: dict = {}
 

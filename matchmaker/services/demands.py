@@ -21,13 +21,32 @@ from ..models import Application, Demand, Enterprise
 from ..models.posting import DEMAND_KINDS
 from . import audit, matching
 from .errors import NotAllowed, NotFound, ServiceError
+from .posting_fields import (
+    clean_amount,
+    clean_chain_nodes,
+    clean_qualifications,
+    clean_region,
+    clean_text,
+    json_list_contains_any,
+    nodes_of_chain,
+    today,
+)
 from .posting_notices import tell_enterprise
-from .posting_fields import (clean_amount, clean_chain_nodes, clean_qualifications, clean_region, clean_text,
-                             json_list_contains_any, nodes_of_chain, today)
 
-__all__ = ["create_demand", "update_demand", "change_status", "visible_demand", "owned_demand",
-           "published_demands", "enterprise_demands", "check_payment_terms", "invite_supplier",
-           "status_label", "kind_label", "ACTIVE_APPLICATION_STATUSES"]
+__all__ = [
+    "ACTIVE_APPLICATION_STATUSES",
+    "change_status",
+    "check_payment_terms",
+    "create_demand",
+    "enterprise_demands",
+    "invite_supplier",
+    "kind_label",
+    "owned_demand",
+    "published_demands",
+    "status_label",
+    "update_demand",
+    "visible_demand",
+]
 
 ACTIVE_APPLICATION_STATUSES = ("submitted", "shortlisted", "accepted")
 
@@ -151,7 +170,7 @@ def change_status(session: Session, demand: Demand, user_id: int | None, status:
         raise ServiceError(tr("取消需求须说明原因。", "Give a reason for cancelling."), field="reason")
     if status == "published":
         _ready_to_publish(demand)
-        demand.published_at = dt.datetime.now(dt.timezone.utc)
+        demand.published_at = dt.datetime.now(dt.UTC)
     previous = demand.status
     demand.status = status
     demand.status_reason = reason

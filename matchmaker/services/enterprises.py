@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session, selectinload
 from ..domain import errors as domain_errors
 from ..domain import size as size_rules
 from ..domain.qualifications import display_name, normalize_qualification
-from ..domain.regions import normalize_region
+from ..domain.regions import english_name, normalize_region
 from ..i18n import tr
 from ..models import Capability, Demand, Enterprise, Qualification, User
 from . import audit
 
-__all__ = ["EnterpriseError", "NotAllowedError", "EnterpriseDetails", "Profile", "bilingual", "size_label", "classify",
+__all__ = ["EnterpriseError", "NotAllowedError", "EnterpriseDetails", "Profile", "bilingual", "size_label", "industry_label", "region_label", "classify",
            "apply_details", "create_enterprise", "profile", "update_profile", "add_qualification",
            "remove_qualification", "get_enterprise", "is_member", "can_edit", "directory", "members"]
 
@@ -49,6 +49,24 @@ def bilingual(message: str) -> str:
 def size_label(size: str | None) -> str:
     zh, en = SIZE_NAMES.get(size or "", ("未划型", "Not classified"))
     return tr(zh, en)
+
+
+def region_label(region: str | None) -> str:
+    """A province name in the user's language ('' when unknown)."""
+    if not region:
+        return ""
+    return tr(region, english_name(region) or region)
+
+
+def industry_label(industry: str | None) -> str:
+    """The industry's name in the user's language (the stored name is the standard's Chinese one)."""
+    if not industry:
+        return "—"
+    try:
+        row = size_rules.get_industry(industry)
+    except domain_errors.SizeError:
+        return industry
+    return tr(row.name, row.name_en.capitalize())
 
 
 @dataclass

@@ -6,7 +6,7 @@ an object that does not exist and one the user may not see look the same.
 """
 from __future__ import annotations
 
-__all__ = ["ServiceError", "NotFound", "NotAllowed"]
+__all__ = ["NotAllowed", "NotFound", "ServiceError"]
 
 
 class ServiceError(Exception):

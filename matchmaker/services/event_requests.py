@@ -191,9 +191,14 @@ def _answer(session: Session, user, req: MeetingRequest, accept: bool) -> Meetin
 
 
 def respond(session: Session, user, req: MeetingRequest, accept: bool) -> MeetingRequest:
-    """The asked side (or an organiser) accepts or declines a pending request."""
+    """The asked side (or an organiser) accepts or declines a pending request.
+
+    A request found past its expiry is marked ``expired`` and returned as such
+    (not refused), so that the caller's commit keeps the expiry.
+    """
     if req.status == "pending" and req.expires_at is not None and aware(req.expires_at) < utcnow():
         expire_pending(session, req.event_id)
+        return req
     if req.status != "pending":
         raise NotAllowed(tr("该邀约已不在待回复状态（{s}）。", "This request is no longer awaiting an answer ({s}).",
                             s=status_label(req.status)))

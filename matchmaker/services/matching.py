@@ -17,15 +17,35 @@ from sqlalchemy.orm import Session, selectinload
 from ..domain.qualifications import normalize_qualification, qualification_set
 from ..i18n import tr
 from ..models import Capability, Demand, Enterprise, OpenResource
-from .matching_engine import capability_changed, capability_record, demand_changed, demand_record, engine_for
 from .errors import ServiceError
+from .matching_engine import (
+    capability_changed,
+    capability_record,
+    demand_changed,
+    demand_record,
+    engine_for,
+)
 from .posting_fields import clean_region, json_list_contains_any, node_label
 
-__all__ = ["Suggestion", "Opportunity", "ResourceMatch", "suggested_suppliers", "opportunities_for",
-           "resources_for", "localize_reason", "capability_changed", "demand_changed", "CANDIDATES"]
+__all__ = [
+    "CANDIDATES",
+    "MIN_SCORE",
+    "Opportunity",
+    "ResourceMatch",
+    "Suggestion",
+    "capability_changed",
+    "demand_changed",
+    "localize_reason",
+    "opportunities_for",
+    "resources_for",
+    "suggested_suppliers",
+]
 
 #: How many postings the engine is asked for before the page filters apply.
 CANDIDATES = 200
+#: Matches scoring less are not shown: at that level the only link is a long chain
+#: path or a common word, which sends a busy buyer or SME on a wasted visit.
+MIN_SCORE = 0.05
 
 
 @dataclass
@@ -61,7 +81,7 @@ def localize_reason(G: nx.DiGraph, reason: str) -> str:
         rest = " ".join(_node_name(G, token) for token in rest.split(" "))
     label = {"text": tr("共同关键词", "Shared terms"), "chain": tr("产业链关系", "Chain link"),
              "region": tr("同一地区", "Same region"), "qualification": tr("满足资质", "Meets qualifications")}.get(prefix)
-    return f"{label}：{rest}" if label else reason
+    return f"{label}{tr('：', ': ')}{rest}" if label else reason
 
 
 def _node_name(G: nx.DiGraph, token: str) -> str:
@@ -104,7 +124,7 @@ def suggested_suppliers(session: Session, demand: Demand, region: str | None = N
     out, seen = [], set()
     for match in matches:
         capability = rows.get(int(match.capability_id))
-        if capability is None:
+        if capability is None or match.score < MIN_SCORE:
             continue
         enterprise = capability.enterprise
         if enterprise.id in seen or enterprise.id == demand.enterprise_id or enterprise.is_large:
@@ -147,6 +167,8 @@ def opportunities_for(session: Session, enterprise: Enterprise, chain: str | Non
     best: dict[int, tuple] = {}
     for capability, matches in zip(capabilities, ranked):
         for match in matches:
+            if match.score < MIN_SCORE:
+                continue
             demand_id = int(match.demand_id)
             if demand_id not in best or match.score > best[demand_id][0]:
                 best[demand_id] = (match.score, match.reasons, capability)

@@ -39,14 +39,22 @@ from ..matching import Matcher, MatchingError
 from ..models import Capability, Demand, Enterprise
 from . import chains
 
-__all__ = ["Engine", "engine_for", "capability_record", "demand_record", "capability_changed", "demand_changed",
-           "INCREMENTAL_MIN_POSTINGS", "MAX_INCREMENTAL_SHARE"]
+__all__ = [
+    "INCREMENTAL_MIN_POSTINGS",
+    "MAX_INCREMENTAL_SHARE",
+    "Engine",
+    "capability_changed",
+    "capability_record",
+    "demand_changed",
+    "demand_record",
+    "engine_for",
+]
 
 INCREMENTAL_MIN_POSTINGS = 200
 MAX_INCREMENTAL_SHARE = 0.2
 _MAX_ENGINES = 4  # databases served by one process (tests use many)
 
-_engines: OrderedDict[str, "Engine"] = OrderedDict()
+_engines: OrderedDict[str, Engine] = OrderedDict()
 _engines_lock = threading.Lock()
 
 

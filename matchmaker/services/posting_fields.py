@@ -13,8 +13,18 @@ from ..domain.regions import normalize_region
 from ..i18n import tr
 from .errors import ServiceError
 
-__all__ = ["split_list", "clean_region", "clean_chain_nodes", "clean_qualifications", "clean_amount",
-           "clean_text", "nodes_of_chain", "json_list_contains_any", "node_label", "today"]
+__all__ = [
+    "clean_amount",
+    "clean_chain_nodes",
+    "clean_qualifications",
+    "clean_region",
+    "clean_text",
+    "json_list_contains_any",
+    "node_label",
+    "nodes_of_chain",
+    "split_list",
+    "today",
+]
 
 _SEPARATORS = re.compile(r"[;；、,，\n]+")
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from .notifications import notify_enterprise
 
-__all__ = ["tell_enterprise", "mail_configured"]
+__all__ = ["mail_configured", "tell_enterprise"]
 
 
 def mail_configured() -> bool:

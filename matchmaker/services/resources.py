@@ -16,12 +16,33 @@ from ..models import Enterprise, OpenResource, ResourceRequest
 from ..models.resource import RESOURCE_KINDS
 from . import audit
 from .errors import NotAllowed, NotFound, ServiceError
-from .posting_fields import clean_chain_nodes, clean_region, clean_text, json_list_contains_any, nodes_of_chain
+from .posting_fields import (
+    clean_chain_nodes,
+    clean_region,
+    clean_text,
+    json_list_contains_any,
+    nodes_of_chain,
+)
 from .posting_notices import tell_enterprise
 
-__all__ = ["create_resource", "update_resource", "set_active", "request_access", "decide", "withdraw_request",
-           "visible_resource", "owned_resource", "visible_request", "public_resources", "enterprise_resources",
-           "requests_received", "requests_sent", "kind_label", "request_status_label", "DECISIONS"]
+__all__ = [
+    "DECISIONS",
+    "create_resource",
+    "decide",
+    "enterprise_resources",
+    "kind_label",
+    "owned_resource",
+    "public_resources",
+    "request_access",
+    "request_status_label",
+    "requests_received",
+    "requests_sent",
+    "set_active",
+    "update_resource",
+    "visible_request",
+    "visible_resource",
+    "withdraw_request",
+]
 
 DECISIONS = ("approved", "declined")
 

@@ -1,9 +1,11 @@
 """Search: postings by text, enterprises by (fuzzy) name.
 
-Postings are matched on their normalised text (:func:`matchmaker.domain.text.normalize`:
-traditional -> simplified, full -> half width, case-folded) kept in ``search_entry``;
-the query goes through the same function, so ``傳感器``, ``传感器`` and ``ＰＬＣ``/``plc``
-meet. The index follows the postings by itself: :func:`sync_index` (run before every
+Postings are matched on their normalised text kept in ``search_entry``, and the query
+goes through the same functions, so ``傳感器``, ``传感器`` and ``ＰＬＣ``/``plc`` meet.
+Two foldings are stored side by side: :func:`matchmaker.domain.text.normalize` (OpenCC
+``tw2sp``: characters *and* Taiwan vocabulary, 碳化矽 -> 碳化硅) and a plain character
+fold (``t2s``, 模組 -> 模组, which ``tw2sp`` would turn into 模块); a query term matches
+when either of its foldings occurs. The index follows the postings by itself: :func:`sync_index` (run before every
 search) re-indexes the rows whose ``updated_at`` changed, however they were written.
 
 Enterprise names are compared with RapidFuzz on a key that is simplified (OpenCC
@@ -25,7 +27,7 @@ from ..domain.text import normalize, normalize_many
 from ..models import Capability, Demand, Enterprise, SearchEntry
 
 __all__ = ["SearchResults", "sync_index", "reindex", "search_postings", "fuzzy_enterprises",
-           "name_key", "KINDS"]
+           "name_key", "fold", "query_terms", "KINDS"]
 
 KINDS = ("demand", "capability")
 _MODELS = {"demand": Demand, "capability": Capability}
@@ -113,13 +115,39 @@ def _upsert(session: Session, rows: list[dict]) -> None:
     session.execute(stmt)
 
 
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Character-level folding: NFKC, traditional -> simplified (``t2s``), case-folded, single spaces."""
+    text = unicodedata.normalize("NFKC", text or "")
+    if not text.isascii():
+        text = _t2s().convert(text)
+    return _SPACES.sub(" ", text.casefold()).strip()
+
+
+def _both(texts: list[str]) -> list[str]:
+    """Each text in both foldings (once when they agree), one per line."""
+    return [a if a == b else f"{a}\n{b}" for a, b in zip(normalize_many(texts), (fold(t) for t in texts))]
+
+
+def query_terms(query: str) -> list[set[str]]:
+    """The query's terms, each as the set of its foldings."""
+    terms = []
+    for raw in unicodedata.normalize("NFKC", query or "").split():
+        forms = {f for f in (normalize(raw), fold(raw)) if f}
+        if forms:
+            terms.append(forms)
+    return terms
+
+
 def _index_rows(session: Session, kind: str, rows) -> int:
     count = 0
     rows = list(rows)
     for start in range(0, len(rows), _BATCH):
         batch = rows[start:start + _BATCH]
-        titles = normalize_many([r.title or "" for r in batch])
-        bodies = normalize_many([r.description or "" for r in batch])
+        titles = _both([r.title or "" for r in batch])
+        bodies = _both([r.description or "" for r in batch])
         _upsert(session, [{"object_type": kind, "object_id": r.id, "title": t, "body": b,
                            "source_updated_at": r.updated_at}
                           for r, t, b in zip(batch, titles, bodies)])
@@ -177,14 +205,16 @@ def search_postings(session: Session, query: str, kind: str | None = None, page:
 
     Hits whose title holds every term come first, then the most recently changed.
     """
-    terms = normalize(query).split()
-    results = SearchResults(query=query, terms=terms)
+    terms = query_terms(query)
+    results = SearchResults(query=query, terms=[sorted(t)[0] for t in terms])
     if not terms:
         return results
     sync_index(session)
-    conditions = [or_(SearchEntry.title.contains(t, autoescape=True), SearchEntry.body.contains(t, autoescape=True))
-                  for t in terms]
-    in_title = and_(*[SearchEntry.title.contains(t, autoescape=True) for t in terms])
+
+    def holds(column, forms):
+        return or_(*[column.contains(f, autoescape=True) for f in sorted(forms)])
+    conditions = [or_(holds(SearchEntry.title, t), holds(SearchEntry.body, t)) for t in terms]
+    in_title = and_(*[holds(SearchEntry.title, t) for t in terms])
     where = [_visible(), *conditions]
     if kind in KINDS:
         where.append(SearchEntry.object_type == kind)

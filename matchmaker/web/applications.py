@@ -1,19 +1,27 @@
 """Applications to demands (报价 / 揭榜), their review, and their attachments."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
 from ..db import get_session
 from ..i18n import tr
 from ..services import applications as service
 from ..services import attachments
-from ..services.demands import owned_demand, visible_demand
 from ..services.capabilities import enterprise_capabilities
+from ..services.demands import owned_demand, visible_demand
 from ..services.errors import NotFound, ServiceError
 from .access import enterprise_required, large_required, sme_required
-from .forms.choices import as_select
 from .forms.applications import ApplicationForm, AttachForm, ReviewForm, WithdrawForm
+from .forms.choices import as_select
 from .pagination import paginate
 from .posting_helpers import arg, show_error, uploads_from_request
 

@@ -46,6 +46,7 @@ def _home_for(user) -> str:
 # --------------------------------------------------------------------------- sign-up
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(_home_for(current_user))
@@ -82,11 +83,8 @@ def register():
 @bp.get("/register/check")
 def register_check():
     """Enterprises that may already be registered, for the sign-up form's live hint."""
-    found = accounts.similar_enterprises(get_session(), request.args.get("name", "")[:200],
-                                         request.args.get("uscc", "")[:40])
-    return jsonify([{"id": e.id, "name": e.name, "region": e.region, "score": score,
-                     "same_code": score == 100.0 and e.uscc == (request.args.get("uscc") or "").strip().upper()}
-                    for e, score in found])
+    return jsonify(accounts.duplicate_hints(get_session(), request.args.get("name", "")[:200],
+                                            request.args.get("uscc", "")[:40]))
 
 
 # --------------------------------------------------------------------------- log-in / log-out

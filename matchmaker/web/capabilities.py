@@ -12,7 +12,14 @@ from .access import sme_required
 from .forms.capabilities import CapabilityForm
 from .forms.choices import as_select
 from .pagination import paginate
-from .posting_helpers import arg, current_graph, fill_chain_choices, is_admin, show_error, viewer_enterprise_id
+from .posting_helpers import (
+    arg,
+    current_graph,
+    fill_chain_choices,
+    is_admin,
+    show_error,
+    viewer_enterprise_id,
+)
 
 bp = Blueprint("capabilities", __name__, url_prefix="/capabilities")
 

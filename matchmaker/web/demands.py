@@ -12,8 +12,16 @@ from ..services.errors import NotFound, ServiceError
 from .access import large_required
 from .forms.demands import DemandForm, InviteForm, StatusForm
 from .pagination import page_number, paginate
-from .posting_helpers import (arg, arg_date, current_graph, fill_chain_choices, is_admin, show_error,
-                              template_helpers, viewer_enterprise)
+from .posting_helpers import (
+    arg,
+    arg_date,
+    current_graph,
+    fill_chain_choices,
+    is_admin,
+    show_error,
+    template_helpers,
+    viewer_enterprise,
+)
 
 bp = Blueprint("demands", __name__, url_prefix="/demands")
 bp.app_context_processor(template_helpers)

@@ -22,6 +22,12 @@ from .pagination import paginate
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 
 
+@bp.app_context_processor
+def _labels():
+    return {"size_label": service.size_label, "industry_label": service.industry_label,
+            "region_label": service.region_label}
+
+
 @bp.get("/")
 def index():
     region = request.args.get("region") or None

@@ -12,7 +12,7 @@ from ..services import events as event_service
 from ..services.errors import NotFound, ServiceError
 from .access import organiser_required
 from .event_helpers import load_participant, managed_event, show_error, slot_choices
-from .forms.choices import chain_choices, chain_node_choices
+from .forms.choices import as_select, chain_choices, chain_node_choices
 from .forms.events import (EventForm, OnBehalfRequestForm, OrganiserMeetingForm, OrganiserRegisterForm,
                            TableForm)
 from .pagination import paginate
@@ -27,7 +27,7 @@ _EVENT_FIELDS = ("name", "description", "theme_chains", "theme_nodes", "venue", 
 
 def _fill(form: EventForm) -> None:
     G = current_graph()
-    form.theme_chains.choices = chain_choices(G)[1:]
+    form.theme_chains.choices = as_select(chain_choices(G)[1:])
     form.theme_nodes.choices = chain_node_choices(G)
 
 
@@ -174,8 +174,8 @@ def add_participant(event_id: int):
 
 def _pair_choices(event, form) -> None:
     approved = sorted((p for p in event.participants if p.status == "approved"), key=lambda p: p.enterprise.name)
-    form.buyer.choices = [(p.id, p.enterprise.name) for p in approved if p.role == "buyer"]
-    form.supplier.choices = [(p.id, p.enterprise.name) for p in approved if p.role == "supplier"]
+    form.buyer.choices = as_select((p.id, p.enterprise.name) for p in approved if p.role == "buyer")
+    form.supplier.choices = as_select((p.id, p.enterprise.name) for p in approved if p.role == "supplier")
 
 
 @bp.get("/<int:event_id>/manage/requests")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ..db import get_session
 from ..i18n import tr
@@ -57,9 +58,9 @@ def show_error(exc: ServiceError, form=None) -> None:
     flash(exc.message, "error")
 
 
-def slot_choices(event) -> list[tuple[str, str]]:
+def slot_choices(event) -> list[SelectChoice]:
     from ..services.event_schedule import slot_end
-    return [(s, f"{s}–{slot_end(event, s)}") for s in event.slots or []]
+    return [SelectChoice(s, f"{s}–{slot_end(event, s)}") for s in event.slots or []]
 
 
 def event_status_label(status: str) -> str:

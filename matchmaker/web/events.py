@@ -188,8 +188,11 @@ def respond(event_id: int, request_id: int):
     accept = request.form.get("accept") == "1"
 
     def act(session, req):
-        event_requests.respond(session, current_user, req, accept)
-        flash(tr("已接受会谈。", "Meeting accepted.") if accept else tr("已婉拒。", "Declined."), "success")
+        req = event_requests.respond(session, current_user, req, accept)
+        if req.status == "expired":
+            flash(tr("该邀约已过期。", "This request has expired."), "error")
+        else:
+            flash(tr("已接受会谈。", "Meeting accepted.") if accept else tr("已婉拒。", "Declined."), "success")
     return _request_action(event_id, request_id, act)
 
 

@@ -12,10 +12,26 @@ from ..services import chains
 from ..services.attachments import Upload
 from ..services.errors import ServiceError
 from ..services.posting_fields import node_label
-from .forms.choices import as_select, chain_choices, chain_node_choices, choice_groups, region_choices
+from .forms.choices import (
+    as_select,
+    chain_choices,
+    chain_node_choices,
+    choice_groups,
+    region_choices,
+)
 
-__all__ = ["current_graph", "fill_chain_choices", "show_error", "uploads_from_request", "arg_date", "arg",
-           "viewer_enterprise_id", "viewer_enterprise", "is_admin", "template_helpers"]
+__all__ = [
+    "arg",
+    "arg_date",
+    "current_graph",
+    "fill_chain_choices",
+    "is_admin",
+    "show_error",
+    "template_helpers",
+    "uploads_from_request",
+    "viewer_enterprise",
+    "viewer_enterprise_id",
+]
 
 
 def current_graph():

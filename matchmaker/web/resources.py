@@ -11,7 +11,14 @@ from ..services.errors import NotFound, ServiceError
 from .access import large_required, sme_required
 from .forms.resources import DecisionForm, RequestForm, ResourceForm
 from .pagination import paginate
-from .posting_helpers import arg, current_graph, fill_chain_choices, is_admin, show_error, viewer_enterprise_id
+from .posting_helpers import (
+    arg,
+    current_graph,
+    fill_chain_choices,
+    is_admin,
+    show_error,
+    viewer_enterprise_id,
+)
 
 bp = Blueprint("resources", __name__, url_prefix="/resources")
 

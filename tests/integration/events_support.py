@@ -14,14 +14,23 @@ def as_user(client, user) -> None:
     """Log ``client`` in as ``user`` (None: log out).
 
     The ``db`` fixture keeps one app context open, so requests share ``g``; forget the
-    user flask_login cached there by an earlier request.
+    user flask_login and the language flask_babel cached there by an earlier request.
     """
     if user is None:
         with client.session_transaction() as sess:
             sess.clear()
     else:
         h.login(client, user)
+    fresh(client)
+
+
+def fresh(client=None) -> None:
+    """Forget what earlier requests cached in the shared ``g`` (user, language)."""
     g.pop("_login_user", None)
+    g.pop("_flask_babel", None)
+    if client is not None:
+        with client.session_transaction() as sess:
+            sess.pop("lang", None)
 
 
 def organiser(db, organisation="示范市工业和信息化局"):

@@ -142,3 +142,32 @@ def test_audit_log_paginates_and_filters(client, db, admin):
     by_user = client.get("/admin/audit?user=clerk").get_data(as_text=True)
     assert "<code>user.password_change</code>" in by_user and "<code>enterprise.verify</code>" not in by_user
     assert "没有符合条件的记录" in client.get("/admin/audit?user=nobody@x").get_data(as_text=True)
+
+
+def test_cli_creates_the_first_admin(app, db, monkeypatch):
+    from click.testing import CliRunner
+
+    from matchmaker.commands import accounts as commands
+    monkeypatch.setattr(commands, "_app", lambda: app)
+    runner = CliRunner()
+    weak = runner.invoke(commands.users, ["create-admin", "root@example.cn", "--password", "short"])
+    assert weak.exit_code == 1 and "至少需要 10 个字符" in weak.output
+    done = runner.invoke(commands.users, ["create-admin", "Root@Example.cn", "--password", "a-strong-passphrase"])
+    assert done.exit_code == 0, done.output
+    db.expire_all()
+    root = db.scalar(select(User).where(User.email == "root@example.cn"))
+    assert root.role == "admin" and root.active
+    again = runner.invoke(commands.users, ["create-admin", "root@example.cn", "--password", "a-strong-passphrase"])
+    assert again.exit_code == 1 and "该邮箱已注册" in again.output
+
+
+def test_deactivation_ends_open_sessions(client, db, admin):
+    user = h.user(db, h.enterprise(db))
+    db.commit()
+    act_as(client, user)
+    assert client.get("/account").status_code == 200
+    user.active = False
+    db.commit()
+    act_as(client, user)  # same session cookie, fresh request
+    assert client.get("/account").status_code == 302
+    assert client.get("/enterprises/mine").status_code == 302

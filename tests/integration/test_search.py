@@ -85,3 +85,20 @@ def test_enterprise_names_match_fuzzily(client, db):
 
 def test_an_empty_query_shows_the_prompt(client):
     assert "输入关键词" in client.get("/search/").get_data(as_text=True)
+
+
+def test_reindex_command_rebuilds_and_drops_deleted_postings(app, db, monkeypatch):
+    from click.testing import CliRunner
+
+    from matchmaker.commands import search as commands
+    ent = h.enterprise(db)
+    kept, gone = h.demand(db, ent, title="保留的需求"), h.demand(db, ent, title="删除的需求")
+    db.commit()
+    search.sync_index(db)
+    db.delete(gone)
+    db.commit()
+    monkeypatch.setattr(commands, "_app", lambda: app)
+    result = CliRunner().invoke(commands.search, ["reindex"])
+    assert result.exit_code == 0 and "indexed 1 postings" in result.output
+    db.expire_all()
+    assert [e.object_id for e in db.scalars(select(SearchEntry))] == [kept.id]

@@ -2,7 +2,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, HiddenField, MultipleFileField, SelectField, TextAreaField
+from wtforms import (
+    DecimalField,
+    HiddenField,
+    MultipleFileField,
+    SelectField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .lazy import lazy_tr

@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from .lazy import lazy_tr
 
-__all__ = ["CapabilityForm", "CAPABILITY_FIELDS"]
+__all__ = ["CAPABILITY_FIELDS", "CapabilityForm"]
 
 CAPABILITY_FIELDS = ("title", "description", "chain_nodes", "inferred_nodes", "qualifications", "capacity", "region")
 

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import networkx as nx
-
 from wtforms.fields.choices import SelectChoice
 
 from ...domain.regions import REGIONS, english_name
 from ...i18n import tr
 
-__all__ = ["region_choices", "chain_choices", "chain_node_choices", "as_select", "choice_groups"]
+__all__ = ["as_select", "chain_choices", "chain_node_choices", "choice_groups", "region_choices"]
 
 
 def as_select(pairs) -> list[SelectChoice]:

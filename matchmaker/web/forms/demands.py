@@ -2,14 +2,23 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (DateField, DecimalField, HiddenField, IntegerField, RadioField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField)
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .lazy import lazy_tr
 
-__all__ = ["DemandForm", "StatusForm", "InviteForm", "DEMAND_FIELDS"]
+__all__ = ["DEMAND_FIELDS", "DemandForm", "InviteForm", "StatusForm"]
 
 #: The fields a demand form hands to the service, by name.
 DEMAND_FIELDS = ("kind", "title", "description", "chain_nodes", "quantity", "unit", "budget", "deadline",

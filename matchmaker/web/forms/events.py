@@ -6,6 +6,7 @@ import re
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -16,10 +17,11 @@ __all__ = ["EventForm", "RegisterForm", "OrganiserRegisterForm", "AvailabilityFo
            "PRIORITY_CHOICES", "ROLE_CHOICES"]
 
 _HHMM = Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message=lazy_tr("请按 HH:MM 填写，如 09:00。", "Use HH:MM, e.g. 09:00."))
-PRIORITY_CHOICES = [(3, lazy_tr("3 · 必须见面", "3 · Must meet")), (2, lazy_tr("2 · 希望见面", "2 · Would like to meet")),
-                    (1, lazy_tr("1 · 时间允许时见面", "1 · If time allows"))]
-ROLE_CHOICES = [("buyer", lazy_tr("采购方（通常为大型企业）", "Buyer (usually a large enterprise)")),
-                ("supplier", lazy_tr("供应方（通常为中小企业）", "Supplier (usually an SME)"))]
+PRIORITY_CHOICES = [SelectChoice(3, lazy_tr("3 · 必须见面", "3 · Must meet")),
+                    SelectChoice(2, lazy_tr("2 · 希望见面", "2 · Would like to meet")),
+                    SelectChoice(1, lazy_tr("1 · 时间允许时见面", "1 · If time allows"))]
+ROLE_CHOICES = [SelectChoice("buyer", lazy_tr("采购方（通常为大型企业）", "Buyer (usually a large enterprise)")),
+                SelectChoice("supplier", lazy_tr("供应方（通常为中小企业）", "Supplier (usually an SME)"))]
 
 
 def _required(zh: str, en: str):
@@ -112,7 +114,7 @@ class OrganiserMeetingForm(FlaskForm):
 
 class OnBehalfRequestForm(OrganiserMeetingForm):
     requester = RadioField(lazy_tr("代哪一方发出", "On behalf of"), default="buyer", choices=[
-        ("buyer", lazy_tr("采购方", "the buyer")), ("supplier", lazy_tr("供应方", "the supplier"))])
+        SelectChoice("buyer", lazy_tr("采购方", "the buyer")), SelectChoice("supplier", lazy_tr("供应方", "the supplier"))])
 
 
 class ScheduleForm(FlaskForm):
@@ -123,8 +125,8 @@ class ScheduleForm(FlaskForm):
 
 class OutcomeForm(FlaskForm):
     intent = SelectField(lazy_tr("合作意向", "Intent to cooperate"), choices=[
-        ("", lazy_tr("（未填写）", "(not given)")), ("yes", lazy_tr("有", "Yes")), ("no", lazy_tr("无", "No"))],
-        default="")
+        SelectChoice("", lazy_tr("（未填写）", "(not given)")), SelectChoice("yes", lazy_tr("有", "Yes")),
+        SelectChoice("no", lazy_tr("无", "No"))], default="")
     amount = StringField(lazy_tr("意向金额（万元）", "Amount (10k CNY)"), validators=[Optional(), Length(max=20)])
     notes = TextAreaField(lazy_tr("备注", "Notes"), validators=[Optional(), Length(max=2000)])
 

@@ -11,7 +11,7 @@ __all__ = ["LazyText", "lazy_tr"]
 
 
 class LazyText:
-    __slots__ = ("zh", "en")
+    __slots__ = ("en", "zh")
 
     def __init__(self, zh: str, en: str):
         self.zh, self.en = zh, en

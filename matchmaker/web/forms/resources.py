@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from .lazy import lazy_tr
 
-__all__ = ["ResourceForm", "RequestForm", "DecisionForm", "RESOURCE_FIELDS"]
+__all__ = ["RESOURCE_FIELDS", "DecisionForm", "RequestForm", "ResourceForm"]
 
 RESOURCE_FIELDS = ("kind", "title", "description", "chain_nodes", "conditions", "fee", "location", "availability",
                    "region")

@@ -1,0 +1,144 @@
+"""我的商机 and suggested suppliers: ranked with reasons, and kept current as postings change."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from matchmaker.models import Capability, Demand, Qualification
+from matchmaker.services import matching_engine
+from matchmaker.services.matching_engine import capability_record, engine_for
+from tests.integration import helpers
+from tests.integration.postings_support import (
+    in_days,
+    load_chains,
+    login,
+    logout,
+    member,
+    text,
+)
+
+
+@pytest.fixture
+def world(db):
+    load_chains(db)
+    buyer_ent, buyer = member(db, size="large", name="示范封测集团", region="江苏省")
+    sme_ent, sme = member(db, size="small", name="苏州键合丝有限公司", region="江苏省")
+    helpers.capability(db, sme_ent, title="镀钯铜键合丝", description="镀钯铜键合丝，线径18–25μm，用于QFN封装。",
+                       chain_nodes=["icpkg.bonding-wire"], region="江苏省", active=True)
+    helpers.demand(db, buyer_ent, title="键合丝年度采购", description="采购镀钯铜键合丝，线径20μm。",
+                   chain_nodes=["icpkg.bonding-wire"], region="江苏省", deadline=in_days(30))
+    helpers.demand(db, buyer_ent, title="拖拉机北斗导航终端", description="大马力拖拉机自动驾驶终端。",
+                   chain_nodes=["agri.navigation"], region="黑龙江省")
+    db.commit()
+    return {"buyer": buyer, "buyer_ent": buyer_ent, "sme": sme, "sme_ent": sme_ent}
+
+
+def test_an_sme_sees_matching_demands_with_reasons(client, db, world):
+    login(client, world["sme"])
+    html = text(client.get("/opportunities/"))
+    assert "键合丝年度采购" in html and "共同关键词" in html and "键合丝" in html
+    assert "拖拉机北斗导航终端" not in html
+
+
+def test_opportunities_follow_a_newly_published_demand(client, db, world):
+    login(client, world["sme"])
+    assert "键合丝进口替代攻关" not in text(client.get("/opportunities/"))
+    login(client, world["buyer"])
+    client.post("/demands/new", data={
+        "kind": "challenge", "title": "键合丝进口替代攻关", "description": "高可靠镀钯铜键合丝国产化。",
+        "chain_nodes": ["icpkg.bonding-wire"], "region": "江苏省", "payment_days": "30",
+        "acceptance_criteria": "通过AEC-Q006", "ip_terms": "成果归揭榜方所有"})
+    demand = db.scalar(select(Demand).where(Demand.title == "键合丝进口替代攻关"))
+    login(client, world["sme"])
+    assert "键合丝进口替代攻关" not in text(client.get("/opportunities/")), "drafts are not opportunities"
+    login(client, world["buyer"])
+    client.post(f"/demands/{demand.id}/status", data={"status": "published"})
+    login(client, world["sme"])
+    html = text(client.get("/opportunities/"))
+    assert "键合丝进口替代攻关" in html and "键合丝年度采购" in html
+    assert "键合丝进口替代攻关" in text(client.get("/opportunities/?kind=challenge"))
+    assert "键合丝年度采购" not in text(client.get("/opportunities/?kind=challenge"))
+    assert "键合丝年度采购" not in text(client.get("/opportunities/?region=广东"))
+    assert "键合丝年度采购" in text(client.get("/opportunities/?chain=icpkg&q=年度"))
+
+
+def test_suggestions_follow_capabilities_being_unlisted(client, db, world):
+    demand = db.scalar(select(Demand).where(Demand.title == "键合丝年度采购"))
+    capability = db.scalar(select(Capability))
+    login(client, world["buyer"])
+    assert "苏州键合丝有限公司" in text(client.get(f"/demands/{demand.id}"))
+    login(client, world["sme"])
+    client.post(f"/capabilities/{capability.id}/active", data={"active": "0"})
+    login(client, world["buyer"])
+    assert "苏州键合丝有限公司" not in text(client.get(f"/demands/{demand.id}"))
+    login(client, world["sme"])
+    assert "您还没有在展的能力" in text(client.get("/opportunities/"))
+
+
+def test_an_sme_without_capabilities_is_told_what_to_do(client, db, world):
+    _ent, newcomer = member(db, size="micro")
+    login(client, newcomer)
+    html = text(client.get("/opportunities/"))
+    assert "您还没有在展的能力" in html and "/capabilities/new" in html
+
+
+def test_who_may_open_the_opportunities_page(client, db, world):
+    response = client.get("/opportunities/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    login(client, world["buyer"])
+    response = client.get("/opportunities/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/demands/mine")
+    organiser = helpers.user(db, role="organiser")
+    db.commit()
+    login(client, organiser)
+    assert client.get("/opportunities/").status_code == 403
+    logout(client)
+
+
+def test_open_resources_on_the_smes_chain_nodes_are_listed(client, db, world):
+    login(client, world["buyer"])
+    client.post("/resources/new", data={"kind": "equipment", "title": "封装可靠性实验室",
+                                        "chain_nodes": ["icpkg.osat"], "region": "江苏省"})
+    client.post("/resources/new", data={"kind": "test_site", "title": "农机试验田", "chain_nodes": ["agri.tractor"]})
+    login(client, world["sme"])
+    html = text(client.get("/opportunities/"))
+    assert "封装可靠性实验室" in html and "上下游环节" in html
+    assert "农机试验田" not in html
+
+
+def test_small_indexes_are_refitted_and_large_ones_patched(app, db, world, monkeypatch):
+    first = engine_for(db)
+    assert engine_for(db) is first, "an unchanged database reuses the fitted engine"
+    helpers.capability(db, world["sme_ent"], title="引线框架", description="蚀刻引线框架", chain_nodes=["icpkg.leadframe"],
+                       active=True)
+    db.commit()
+    assert engine_for(db) is not first, "a change made without the hook is noticed by the stamp"
+
+    monkeypatch.setattr(matching_engine, "INCREMENTAL_MIN_POSTINGS", 0)
+    monkeypatch.setattr(matching_engine, "MAX_INCREMENTAL_SHARE", 100)
+    fitted = engine_for(db)
+    demand = helpers.demand(db, world["buyer_ent"], title="引线框架采购", description="采购蚀刻引线框架",
+                            chain_nodes=["icpkg.leadframe"])
+    matching_engine.demand_changed(db, demand)
+    db.rollback()
+    assert fitted.changes == 0, "a rolled-back change is never applied"
+    demand = helpers.demand(db, world["buyer_ent"], title="引线框架采购", description="采购蚀刻引线框架",
+                            chain_nodes=["icpkg.leadframe"])
+    matching_engine.demand_changed(db, demand)
+    db.commit()
+    assert fitted.changes == 1
+    patched = engine_for(db)
+    assert patched is fitted
+    ranked = patched.matcher.rank_demands([{"id": "q", "title": "蚀刻引线框架", "chain_nodes": ["icpkg.leadframe"]}])
+    assert str(demand.id) in [m.demand_id for m in ranked[0]]
+
+
+def test_a_capability_counts_verified_enterprise_qualifications_and_its_own(db, world):
+    ent = world["sme_ent"]
+    ent.qualifications.append(Qualification(name="ISO 9001", canonical="ISO 9001", verified=True))
+    ent.qualifications.append(Qualification(name="IATF 16949", canonical="IATF 16949", verified=False))
+    ent.qualifications.append(Qualification(name="专精特新", canonical="专精特新", verified=False))
+    cap = Capability(enterprise_id=ent.id, title="键合丝", qualifications=["专精特新"], active=True)
+    db.add(cap)
+    db.commit()
+    assert sorted(capability_record(cap)["qualifications"]) == ["ISO 9001", "专精特新"]
