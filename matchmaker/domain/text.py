@@ -30,6 +30,7 @@ __all__ = [
     "tokenize",
     "stem",
     "CJK_CLASS",
+    "LATIN_TOKEN_RE",
 ]
 
 #: Character class of the CJK ideographs that form bigrams.
@@ -39,12 +40,10 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+
 # "10¹⁵" means 10^15; NFKC alone would turn it into the number 1015.
 _EXPONENT_RE = re.compile(r"(?<=\d)([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
 # Dashes and the minus sign all mean "-" in specs ("450–500g/m²", "−20℃").
-_DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-", "‒": "-",
-                         "〜": "~", "\r": " ", "\t": " "})
+# str.replace is much faster than str.translate on non-ASCII text.
+_DASHES = (("–", "-"), ("—", "-"), ("−", "-"), ("‐", "-"), ("‑", "-"), ("‒", "-"), ("〜", "~"),
+           ("\r", " "), ("\t", " "))
 _SPACE_RE = re.compile(r"[^\S\n]+")
-_THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-# "182.2 × 183.75", "10 x 10", "2*2" -> "182.2×183.75"
-_TIMES_RE = re.compile(r"(?<=\d) ?[×x*] ?(?=\d)")
 _UNITS = (
     "%|‰|°c|°f|°|"
     "nm|μm|um|mm|cm|km|m|mil|inch|in|"
@@ -55,12 +54,7 @@ _UNITS = (
     "mpa|kpa|pa|bar|psi|"
     "ppm|ppb|"
     "ms|μs|ns|s|min|h|"
-    "ml|l|rpm|dbm|db|hp|ps|kn|n|lm|lx|ω|mω|kω|k|"
-    "万|亿|千|百"
-)
-# Unit spelled after a space ("25.9 %", "1500 V", "150 MW") is glued to its number.
-_NUM_SPACE_UNIT_RE = re.compile(
-    r"(?<=\d) (?=(?:" + _UNITS + r")(?![a-z0-9]))"
+    "ml|l|rpm|dbm|db|hp|ps|kn|n|lm|lx|ω|mω|kω|k"
 )
 
 
@@ -89,20 +83,42 @@ def _traditional():
 
 
 def _finish(text: str) -> str:
-    text = text.translate(_DASHES)
+    """Everything but the OpenCC conversion, on one text or a batch joined by newlines."""
+    for old, new in _DASHES:
+        if old in text:
+            text = text.replace(old, new)
     if _HAS_EXPONENT.search(text):  # before NFKC, which turns "10¹⁵" into "1015"
         text = _EXPONENT_RE.sub(_exponent, text)
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _SPACE_RE.sub(" ", text)
+    # Full NFKC is slow on CJK text; the full-width forms that make most of
+    # it are replaced directly, and only what is still not normalised goes
+    # through unicodedata.
+    for ch in set(_FULL_WIDTH.findall(text)):
+        text = text.replace(ch, _nfkc_char(ch))
+    if not unicodedata.is_normalized("NFKC", text):
+        text = "\n".join(p if unicodedata.is_normalized("NFKC", p)
+                         else unicodedata.normalize("NFKC", p) for p in text.split("\n"))
+    text = _SPACE_RE.sub(" ", text.casefold())
     if _HAS_DIGIT.search(text):
-        text = _THOUSANDS_RE.sub("", text)
-        text = _TIMES_RE.sub("×", text)
-        text = _NUM_SPACE_UNIT_RE.sub("", text)
+        text = _NUMBER_GLUE_RE.sub(_glue, text)
     return text
 
 
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 _HAS_EXPONENT = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]")
 _HAS_DIGIT = re.compile(r"\d")
+# After a digit: a thousands separator ("10,000"), a times sign ("182.2 × 183.75"),
+# or a space before a unit ("25.9 %", "1500 V").
+_NUMBER_GLUE_RE = re.compile(
+    r"(\d)(?:(,)(?=\d{3}(?!\d))|( ?[×x*] ?)(?=\d)|( )(?=(?:" + _UNITS + r")(?![a-z0-9])))")
+
+
+@functools.lru_cache(maxsize=None)
+def _nfkc_char(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
+
+
+def _glue(m: re.Match) -> str:
+    return m.group(1) + ("×" if m.group(3) is not None else "")
 
 
 def _exponent(m: re.Match) -> str:
@@ -162,14 +178,17 @@ def normalize_many(texts) -> list[str]:
 
 _FACTOR = r"\d+(?:\.\d+)?(?:\^-?\d+)?"
 _NUMBER = _FACTOR + r"(?:×" + _FACTOR + r")*"
-_TOKEN_RE = re.compile(
-    # CJK run, optionally led by one Latin letter or digit ("n型", "4g网络" keeps "4g")
-    r"(?P<cjk>(?:(?<![a-z0-9])[a-z](?=[" + CJK_CLASS + r"]))?[" + CJK_CLASS + r"]+)"
-    # number with optional unit (the unit may be compound: "w/m·k", "g/m2", "mg/w")
-    r"|(?P<num>" + _NUMBER + r"(?:(?:" + _UNITS + r")(?:[/·](?:" + _UNITS + r")\d?)*)?(?![a-z0-9]|\.\d))"
-    # Latin word (may hold digits: "ip66", "0bb", "q100")
-    r"|(?P<word>\d*(?:\.\d+)?[a-z][a-z0-9]*)"
-)
+_CJK_RUN = (r"(?P<cjk>(?:(?<![a-z0-9])[a-z](?=[" + CJK_CLASS + r"]))?[" + CJK_CLASS + r"]+)")
+# number with optional unit (the unit may be compound: "w/m·k", "g/m2", "mg/w")
+_NUM = (r"(?P<num>" + _NUMBER + r"(?:(?:" + _UNITS + r")(?:[/·](?:" + _UNITS
+        + r")\d?)*)?(?![a-z0-9]|\.\d))")
+# Latin word (may hold digits: "ip66", "0bb", "q100", "2.5d")
+_WORD = r"(?P<word>\d*(?:\.\d+)?[a-z][a-z0-9]*)"
+# A CJK run may be led by one Latin letter ("n型"); otherwise numbers, then words.
+_TOKEN_RE = re.compile(_CJK_RUN + "|" + _NUM + "|" + _WORD)
+#: Numbers with units and Latin words, the non-CJK tokens of :func:`tokenize`
+#: (groups ``num`` and ``word``).
+LATIN_TOKEN_RE = re.compile("(?=[0-9a-z.])(?:" + _NUM + "|" + _WORD + ")")
 _STEM_EXCEPT = frozenset({"ss", "us", "is", "os", "as", "ys"})
 
 

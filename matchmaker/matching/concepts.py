@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from matchmaker.domain.text import normalize
 from matchmaker.matching.glossary import Glossary, load_glossary
 from matchmaker.matching.terms import TermMatcher, canonical
@@ -76,6 +78,7 @@ class ConceptIndex:
         English name or keywords are a term of, 0.5 for concepts named inside
         one of those (``逆变器`` in ``逆变器与电力电子``).
     matcher_ : TermMatcher
+        Finds every term of :attr:`senses_` (in its order).
     """
 
     def __init__(self, glossary=None, graph=None):
@@ -151,10 +154,29 @@ class ConceptIndex:
 
     def _set_senses(self, senses):
         self.senses_ = {t: tuple(dict.fromkeys(c)) for t, c in senses.items()}
-        self._abbrev = {t for t in self.senses_ if is_abbreviation(t)}
-        self._plain = {t: c[0] for t, c in self.senses_.items()
-                       if len(c) == 1 and t not in self._abbrev}
-        self.matcher_ = TermMatcher(self.senses_)
+        terms = list(self.senses_)
+        self.matcher_ = TermMatcher(terms)
+        n_terms = len(terms)
+        abbrev = np.fromiter(map(is_abbreviation, terms), dtype=bool, count=n_terms)
+        single = np.fromiter((len(self.senses_[t]) == 1 for t in terms), dtype=bool,
+                             count=n_terms)
+        first = np.fromiter((self.senses_[t][0] for t in terms), dtype=np.int64, count=n_terms)
+        # Concept of a term that needs no context; -1 for ambiguous terms and abbreviations.
+        self._plain = np.where(single & ~abbrev, first, -1)
+        self._abbrev = abbrev
+        counts = np.fromiter((len(self.senses_[t]) for t in terms), dtype=np.int64,
+                             count=n_terms)
+        self._sense_count = counts
+        self._sense_start = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        self._senses_flat = np.fromiter((c for t in terms for c in self.senses_[t]),
+                                        dtype=np.int64, count=int(counts.sum()))
+        names = sorted({d for ds in self.domains_ for d in ds})
+        bit = {d: np.uint64(1) << np.uint64(i % 64) for i, d in enumerate(names)}
+        masks = np.zeros(len(self.domains_), dtype=np.uint64)
+        for c, ds in enumerate(self.domains_):
+            for d in ds:
+                masks[c] |= bit[d]
+        self._domain_mask = masks
 
     @property
     def n_concepts(self) -> int:
@@ -168,97 +190,164 @@ class ConceptIndex:
         return raw
 
     # -- finding -------------------------------------------------------------
-    def _hits(self, text):
-        """(concept, term, start, end) of the concepts named in a normalised text.
+    def scan(self, text, doc_of, n_docs, alnum=None):
+        """Concepts named in a text holding ``n_docs`` postings.
 
         Ambiguous terms resolve to the senses whose domain is supported by an
-        unambiguous term of the same text; an abbreviation without such
+        unambiguous term of the same posting; an abbreviation without such
         support is dropped. A hit nested in a longer hit of the same concept
         (``平单轴`` in ``平单轴跟踪支架``) is not repeated.
+
+        Parameters
+        ----------
+        text : str
+            Normalised postings joined by newlines.
+        doc_of : callable
+            ``doc_of(positions) -> posting numbers``.
+        n_docs : int
+        alnum : ndarray of bool, optional
+            See :meth:`TermMatcher.scan`.
+
+        Returns
+        -------
+        doc, start, end, concept, term : ndarray
+            One entry per hit, sorted by posting then start.
         """
-        found = self.matcher_.find(text)
-        if not found:
-            return []
-        plain = self._plain
-        if all(t in plain for t, _, _ in found):
-            hits = [(plain[t], t, s, e) for t, s, e in found]
-        else:
-            domains = self.domains_
-            support: set = set()
-            for term, _, _ in found:
-                c = plain.get(term)
-                if c is not None:
-                    support |= domains[c]
-            hits = []
-            for term, start, end in found:
-                c = plain.get(term)
-                if c is not None:
-                    hits.append((c, term, start, end))
-                    continue
-                options = self.senses_[term]
-                kept = [c for c in options if domains[c] & support]
-                if not kept and term not in self._abbrev:
-                    kept = options
-                hits.extend((c, term, start, end) for c in kept)
-        if len(hits) > 1:
-            reach: dict[int, int] = {}  # concept -> end of its last kept hit
-            kept_hits = []
-            for h in hits:  # sorted by start, longest first
-                if reach.get(h[0], -1) >= h[3]:
-                    continue
-                reach[h[0]] = h[3]
-                kept_hits.append(h)
-            hits = kept_hits
-        return hits
+        start, end, term = self.matcher_.scan(text, alnum)
+        doc = doc_of(start)
+        concept = self._plain[term]
+        ambiguous = np.flatnonzero(concept < 0)
+        if len(ambiguous):
+            masks = self._domain_mask
+            support = np.zeros(n_docs, dtype=np.uint64)
+            plain = concept >= 0
+            np.bitwise_or.at(support, doc[plain], masks[concept[plain]])
+            # Every sense of every ambiguous hit, kept when its domain is supported.
+            t = term[ambiguous]
+            n_senses = self._sense_count[t]
+            hit = np.repeat(ambiguous, n_senses)
+            first = np.repeat(self._sense_start[t] - np.cumsum(n_senses) + n_senses, n_senses)
+            sense = self._senses_flat[first + np.arange(len(hit))]
+            ok = (masks[sense] & support[doc[hit]]) != 0
+            # A full word with no supported sense keeps them all; an abbreviation none.
+            any_ok = np.zeros(len(concept), dtype=bool)
+            any_ok[hit[ok]] = True
+            ok |= ~any_ok[hit] & ~self._abbrev[term[hit]]
+            idx = np.concatenate([np.flatnonzero(plain), hit[ok]])
+            concept = np.concatenate([concept[plain], sense[ok]])
+            doc, start, end, term = doc[idx], start[idx], end[idx], term[idx]
+        # Drop hits nested in an earlier, longer hit of the same concept.
+        order = np.lexsort((-end, start, concept, doc))
+        doc, start, end, concept, term = (a[order] for a in (doc, start, end, concept, term))
+        if len(doc) > 1:
+            group = np.concatenate([[0], np.cumsum((doc[1:] != doc[:-1])
+                                                   | (concept[1:] != concept[:-1]))])
+            big = int(end.max()) + 1
+            reach = np.maximum.accumulate(end + group * big)
+            prior = np.concatenate([[-1], reach[:-1]])
+            keep = prior < end + group * big
+            doc, start, end, concept, term = (a[keep] for a in (doc, start, end, concept, term))
+        order = np.lexsort((-end, start, doc))
+        return tuple(a[order] for a in (doc, start, end, concept, term))
 
     def find(self, text: str) -> list[Hit]:
-        """Concepts named in a normalised text, with the term and span of each."""
-        return [Hit(c, t, s, e) for c, t, s, e in self._hits(text)]
+        """Concepts named in one normalised text, with the term and span of each."""
+        _, start, end, concept, term = self.scan(text, np.zeros_like, 1)
+        terms = self.matcher_.terms
+        return [Hit(int(c), terms[t], int(s), int(e))
+                for s, e, c, t in zip(start, end, concept, term)]
 
     def find_ids(self, text: str) -> list[int]:
-        """Concept indices named in a normalised text (repeated per occurrence)."""
-        return [h[0] for h in self._hits(text)]
+        """Concept indices named in one normalised text (repeated per occurrence)."""
+        return [int(c) for c in self.scan(text, np.zeros_like, 1)[3]]
 
     def analyse(self, title: str, body: str):
-        """Concepts of a posting: those of its title, of its description, and its heads.
+        """Concepts of one posting: those of its title, of its description, and its heads.
 
-        The *head* of a title is what the posting is about (a product, a
-        service), as opposed to what it is for or made of: the last concept of
-        a Chinese title (Chinese noun phrases end with their head: "TOPCon电池片
-        EL/IV检测分选机" is a sorter), or the last one before "for", "with"...
-        in an English title ("Probe cards for 300 mm wafer sort" are probe
-        cards). Concepts in parentheses are asides, not heads.
+        See :func:`heads` for what a head is.
 
         Returns
         -------
         title_ids, body_ids, head_ids : list of int
         """
-        hits = self._hits(f"{title} {body}" if body else title)
-        if not hits:
-            return [], [], []
-        split = len(title) + 1
-        title_hits = [(c, s, e) for c, _, s, e in hits if s < split]
-        body_ids = [c for c, _, s, _ in hits if s >= split]
-        return [c for c, _, _ in title_hits], body_ids, _heads(title, title_hits)
+        text = f"{title} {body}" if body else title
+        _, start, end, concept, _ = self.scan(text, np.zeros_like, 1)
+        in_title = start < len(title)
+        zero = np.zeros(len(start), dtype=np.int64)
+        h = heads([title], zero, start, end, concept, np.zeros(1, dtype=np.int64))[0]
+        return ([int(c) for c in concept[in_title]], [int(c) for c in concept[~in_title]],
+                [int(c) for c in h if c >= 0])
 
 
 _EN_CUT = re.compile(r" (?:for|with|of|in|on|from|by|using|via|to|at)\b| - |[,;:]")
 _ASIDE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
+_LATIN = re.compile(r"[a-z]")
+_OPENERS = re.compile(r"[(\[【]")
+
+#: Head concepts kept per posting.
+HEADS = 2
 
 
-def _heads(title, hits):
-    """Concepts of the title's head (see :meth:`ConceptIndex.analyse`)."""
-    if not hits:
-        return []
-    limit = len(title)
-    latin = sum(ch.isascii() and ch.isalpha() for ch in title)
-    if latin > len(title) / 2:
-        cut = _EN_CUT.search(title)
-        if cut and cut.start() > 0:
-            limit = cut.start()
-    asides = [(m.start(), m.end()) for m in _ASIDE.finditer(title)]
-    kept = [h for h in hits if h[2] <= limit and not any(a <= h[1] < b for a, b in asides)]
-    if not kept:
-        kept = [h for h in hits if not any(a <= h[1] < b for a, b in asides)] or hits
-    end = max(h[2] for h in kept)
-    return list(dict.fromkeys(c for c, _, e in kept if e == end))
+def heads(titles, doc, start, end, concept, doc_start):
+    """Head concepts of postings' titles.
+
+    The *head* of a title is what the posting is about (a product, a
+    service), as opposed to what it is for or made of: the last concept of a
+    Chinese title (Chinese noun phrases end with their head: "TOPCon电池片
+    EL/IV检测分选机" is a sorter), or the last one before "for", "with"... in an
+    English title ("Probe cards for 300 mm wafer sort" are probe cards).
+    Concepts in parentheses are asides, not heads.
+
+    Parameters
+    ----------
+    titles : list of str
+        Normalised titles; each posting's text starts with its title.
+    doc, start, end, concept : ndarray
+        Concept hits (see :meth:`ConceptIndex.scan`), offsets in the joined text.
+    doc_start : ndarray of int64
+        Offset of each posting in the joined text.
+
+    Returns
+    -------
+    ndarray of int32, shape (len(titles), HEADS)
+        Head concepts, -1 where there are fewer.
+    """
+    n = len(titles)
+    out = np.full((n, HEADS), -1, dtype=np.int32)
+    if len(doc) == 0:
+        return out
+    rel_start = start - doc_start[doc]
+    rel_end = end - doc_start[doc]
+    title_len = np.fromiter(map(len, titles), dtype=np.int64, count=n)
+    limit = title_len.copy()
+    aside = np.zeros(len(doc), dtype=bool)
+    for i, title in enumerate(titles):
+        if len(_LATIN.findall(title)) * 2 > len(title):
+            cut = _EN_CUT.search(title)
+            if cut and cut.start() > 0:
+                limit[i] = cut.start()
+        if _OPENERS.search(title):
+            spans = [(m.start(), m.end()) for m in _ASIDE.finditer(title)]
+            for j in np.flatnonzero(doc == i):
+                if any(a <= rel_start[j] < b for a, b in spans):
+                    aside[j] = True
+    in_title = rel_start < title_len[doc]
+    choices = (in_title & (rel_end <= limit[doc]) & ~aside, in_title & ~aside, in_title)
+    chosen = np.zeros(len(doc), dtype=bool)
+    settled = np.zeros(n, dtype=bool)
+    for candidate in choices:
+        has = np.bincount(doc[candidate], minlength=n) > 0
+        use = candidate & has[doc] & ~settled[doc]
+        chosen |= use
+        settled |= has
+    if not chosen.any():
+        return out
+    last = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(last, doc[chosen], rel_end[chosen])
+    is_head = chosen & (rel_end == last[doc])
+    hd, hc = doc[is_head], concept[is_head]
+    first = np.searchsorted(hd, hd)  # hits are sorted by posting
+    rank = np.arange(len(hd)) - first
+    ok = rank < HEADS
+    out[hd[ok], rank[ok]] = hc[ok]
+    return out

@@ -10,16 +10,17 @@ postings hold small integer codes.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from matchmaker.domain.qualifications import normalize_qualification, qualification_set
 from matchmaker.domain.regions import normalize_region
-from matchmaker.domain.text import normalize_many
 from matchmaker.matching.errors import DuplicateRecordError, InvalidRecordError, UnknownRecordError
-from matchmaker.matching.features import Document
+from matchmaker.matching.concepts import HEADS
 from matchmaker.matching.index import InvertedIndex
 
-__all__ = ["Corpus", "Interner", "prepare", "Prepared"]
+__all__ = ["Corpus", "Interner", "prepare", "Prepared", "CAPABILITY", "DEMAND"]
 
 CAPABILITY, DEMAND = "capability", "demand"
 
@@ -43,13 +44,26 @@ class Interner:
 
 
 class Prepared:
-    """Normalised postings, ready to index or to query with."""
+    """A batch of postings, analysed and ready to index or to query with.
 
-    __slots__ = ("ids", "docs", "regions", "quals", "qual_names", "nodes", "records")
+    Attributes
+    ----------
+    ids : list of str
+    analysed : Analysed
+        Normalised texts, count rows and head concepts.
+    regions : list of str or None
+        Canonical region names.
+    quals, qual_names : list
+        Qualification keys (held for capabilities, required for demands) and
+        the names as written.
+    nodes : list of list of int
+        Node columns given in ``chain_nodes``.
+    """
 
-    def __init__(self):
-        self.ids, self.docs, self.regions, self.quals = [], [], [], []
-        self.qual_names, self.nodes = [], []
+    __slots__ = ("ids", "analysed", "regions", "quals", "qual_names", "nodes")
+
+    def __len__(self):
+        return len(self.ids)
 
 
 def _text(value) -> str:
@@ -58,37 +72,53 @@ def _text(value) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _names(value) -> list:
+def _names(value) -> tuple:
     if not value:
-        return []
+        return ()
     if isinstance(value, str):
-        return [value]
-    return [v for v in value if isinstance(v, str) and v.strip()]
+        return (value,)
+    return tuple(v for v in value if isinstance(v, str) and v.strip())
 
 
-def prepare(records, kind, concepts, node_columns, *, batch=4096):
-    """Normalise records of one kind and find their concepts.
+@functools.lru_cache(maxsize=65536)
+def _region(value):
+    return normalize_region(value)
 
-    Yields :class:`Prepared` batches (a million records never sit in memory
-    twice). ``kind`` is ``"capability"`` (qualifications held) or
-    ``"demand"`` (qualifications required).
+
+@functools.lru_cache(maxsize=65536)
+def _held(names):
+    return qualification_set(names)
+
+
+@functools.lru_cache(maxsize=65536)
+def _required(names):
+    return frozenset(k for k in map(normalize_qualification, names) if k)
+
+
+def prepare(records, kind, featurizer, node_columns, *, grow=False, batch=4096):
+    """Analyse records of one kind, in batches.
+
+    Yields :class:`Prepared` batches, so that a million records never sit in
+    memory twice. ``kind`` is ``"capability"`` (qualifications held) or
+    ``"demand"`` (qualifications required); ``grow`` extends the featurizer's
+    vocabulary (when fitting).
     """
     qual_field = "qualifications" if kind == CAPABILITY else "required_qualifications"
-    analyse = concepts.analyse
+    quals_of = _held if kind == CAPABILITY else _required
     buf: list = []
 
     def flush(chunk):
         out = Prepared()
-        titles = normalize_many([_text(r.get("title")) for r in chunk])
-        bodies = normalize_many([_text(r.get("description")) for r in chunk])
-        for r, title, body in zip(chunk, titles, bodies):
-            out.docs.append(Document(title, body, *analyse(title, body)))
-            out.regions.append(normalize_region(r.get("region")) if r.get("region") else None)
-            names = _names(r.get(qual_field))
-            out.qual_names.append(names)
-            out.quals.append(_quals(kind, names))
-            given = [node_columns[n] for n in _names(r.get("chain_nodes")) if n in node_columns]
-            out.nodes.append(list(dict.fromkeys(given)))
+        out.ids = [str(r["id"]) for r in chunk]
+        out.analysed = featurizer.analyse([_text(r.get("title")) for r in chunk],
+                                          [_text(r.get("description")) for r in chunk],
+                                          grow=grow)
+        out.regions = [_region(r["region"]) if isinstance(r.get("region"), str) else None
+                       for r in chunk]
+        out.qual_names = [_names(r.get(qual_field)) for r in chunk]
+        out.quals = [quals_of(names) for names in out.qual_names]
+        out.nodes = [[node_columns[n] for n in _names(r.get("chain_nodes")) if n in node_columns]
+                     if r.get("chain_nodes") else [] for r in chunk]
         return out
 
     for r in records:
@@ -101,36 +131,15 @@ def prepare(records, kind, concepts, node_columns, *, batch=4096):
             raise InvalidRecordError(f"{kind} {rid!r} has neither title nor description")
         buf.append(r)
         if len(buf) >= batch:
-            p = flush(buf)
-            p.ids = [str(x.get("id")) for x in buf]
-            yield p
+            yield flush(buf)
             buf = []
     if buf:
-        p = flush(buf)
-        p.ids = [str(x.get("id")) for x in buf]
-        yield p
-
-
-def _quals(kind, names):
-    if kind == CAPABILITY:
-        return qualification_set(names)
-    return frozenset(k for k in map(normalize_qualification, names) if k)
+        yield flush(buf)
 
 
 def _preview(record) -> str:
     text = repr(record)
     return text if len(text) <= 80 else text[:77] + "..."
-
-
-HEADS = 2  # head concepts kept per posting
-
-
-def _head_array(heads_lists):
-    out = np.full((len(heads_lists), HEADS), -1, dtype=np.int32)
-    for i, heads in enumerate(heads_lists):
-        h = heads[:HEADS]
-        out[i, :len(h)] = h
-    return out
 
 
 class Corpus:
@@ -183,7 +192,7 @@ class Corpus:
                 raise DuplicateRecordError(rid)
             self.row_of[rid] = start + i
         self.ids.extend(prepared.ids)
-        self.texts.extend(d.text for d in prepared.docs)
+        self.texts.extend(prepared.analysed.texts)
         for region in prepared.regions:
             self._region_codes.append(-1 if region is None else self.regions.code(region))
         for qs, names in zip(prepared.quals, prepared.qual_names):
@@ -193,7 +202,7 @@ class Corpus:
             self._qual_codes.append(code)
         self._node_cols.append(node_cols)
         self._node_conf.append(node_conf)
-        self._heads.append(_head_array([d.heads for d in prepared.docs]))
+        self._heads.append(prepared.analysed.heads)
 
     def finish(self, rows, posting_budget):
         """Freeze metadata into arrays and index the TF-IDF rows."""
@@ -219,7 +228,7 @@ class Corpus:
         doc = self.index.append(row)
         self.row_of[rid] = doc
         self.ids.append(rid)
-        self.texts.append(prepared.docs[0].text)
+        self.texts.append(prepared.analysed.texts[0])
         region = prepared.regions[0]
         rc = -1 if region is None else self.regions.code(region)
         self.region_codes = np.append(self.region_codes, np.int32(rc))
@@ -229,7 +238,7 @@ class Corpus:
         self.qual_codes = np.append(self.qual_codes, np.int32(code))
         self.node_cols = np.vstack([self.node_cols, node_cols])
         self.node_conf = np.vstack([self.node_conf, node_conf])
-        self.heads = np.vstack([self.heads, _head_array([prepared.docs[0].heads])])
+        self.heads = np.vstack([self.heads, prepared.analysed.heads[:1]])
         self._node_postings = None
         return doc
 

@@ -21,26 +21,16 @@ class Explainer:
         self._query_key = None
         self._query_hits = None
 
-    def _weight(self, featurizer):
-        vocab = featurizer.vocabulary_
-        idf = featurizer.transformer_.idf_
-        base = featurizer.n_concepts
-
-        def weight(token):
-            j = vocab.get(token)
-            return float(idf[base + j]) if j is not None else 0.0
-        return weight
-
     def reasons(self, batch, i, q_nodes, q_conf, target, doc, same_region) -> tuple:
         m = self.m
         out = []
-        q_text = batch.docs[i].text
+        q_text = batch.analysed.texts[i]
         key = (id(batch), i)
         if self._query_key != key:
             self._query_key, self._query_hits = key, m.concepts_.find(q_text)
         d_text = target.texts[doc]
         terms = shared_terms(q_text, d_text, self._query_hits, m.concepts_.find(d_text),
-                             weight=self._weight(target.featurizer),
+                             weight=target.featurizer.idf_of,
                              display=m.concepts_.display)
         reason = text_reason(terms)
         if reason:

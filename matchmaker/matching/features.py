@@ -7,10 +7,12 @@ A posting becomes a sparse row over two kinds of columns:
 * one column per token of :func:`matchmaker.domain.text.tokenize` seen when
   fitting (CJK bigrams, Latin words, numbers with units).
 
-Counts are weighted with scikit-learn's :class:`~sklearn.feature_extraction.text.TfidfTransformer`
-(sublinear tf, smoothed idf), then each column group is scaled (concepts
-``concept_weight``, numbers ``number_weight``) and rows are L2-normalised, so
-the dot product of two rows is their cosine similarity.
+Counts (:mod:`~matchmaker.matching.batch`) are weighted with scikit-learn's
+:class:`~sklearn.feature_extraction.text.TfidfTransformer` (sublinear tf,
+smoothed idf), then each column group is scaled (concepts ``concept_weight``,
+Latin words ``word_weight``, numbers ``number_weight``, CJK bigrams 1) and
+rows are L2-normalised, so the dot product of two rows is their cosine
+similarity.
 """
 
 from __future__ import annotations
@@ -20,48 +22,9 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import normalize as l2_normalize
 
-from matchmaker.domain.text import tokenize
+from matchmaker.matching.batch import GROUP_CONCEPT, TokenVocabulary, analyse
 
-__all__ = ["Featurizer", "Document"]
-
-GROUP_CONCEPT, GROUP_CJK, GROUP_WORD, GROUP_NUMBER = 0, 1, 2, 3
-
-
-class Document:
-    """A normalised posting ready for featurizing.
-
-    Attributes
-    ----------
-    title, body : str
-        Normalised title and description.
-    title_concepts, body_concepts : list of int
-        Concept indices found in the title and in the description (one per
-        occurrence; found in ``title + " " + body`` so that the description
-        gives context to abbreviations of the title).
-    heads : list of int
-        Concepts naming what the posting is about (see
-        :meth:`ConceptIndex.analyse`).
-    """
-
-    __slots__ = ("title", "body", "title_concepts", "body_concepts", "heads")
-
-    def __init__(self, title, body, title_concepts, body_concepts, heads=()):
-        self.title, self.body = title, body
-        self.title_concepts, self.body_concepts = title_concepts, body_concepts
-        self.heads = list(heads)
-
-    @property
-    def text(self) -> str:
-        return f"{self.title} {self.body}" if self.body else self.title
-
-
-def _group(token: str) -> int:
-    c = token[0]
-    if c.isdigit():
-        return GROUP_NUMBER
-    if "\u3400" <= c or (len(token) > 1 and "\u3400" <= token[1]):
-        return GROUP_CJK
-    return GROUP_WORD
+__all__ = ["Featurizer"]
 
 
 class Featurizer:
@@ -69,107 +32,69 @@ class Featurizer:
 
     Parameters
     ----------
-    n_concepts : int
-        Number of concept columns (they come first).
+    concepts : ConceptIndex
+        Fitted concept index; its concepts are the first columns.
     title_weight : int, default 2
-        Title tokens and concepts are counted this many times.
+        Title terms count this many times.
     concept_weight, number_weight, word_weight : float
         Scale of the concept, number and Latin-word columns relative to CJK bigrams.
+
+    Attributes
+    ----------
+    vocabulary_ : TokenVocabulary
+    transformer_ : TfidfTransformer
+    column_scale_ : ndarray of float32
     """
 
-    def __init__(self, n_concepts, *, title_weight=2, concept_weight=2.0, number_weight=0.5,
+    def __init__(self, concepts, *, title_weight=2, concept_weight=2.0, number_weight=0.5,
                  word_weight=1.0):
-        self.n_concepts = n_concepts
+        self.concepts = concepts
         self.title_weight = title_weight
         self.concept_weight = concept_weight
         self.number_weight = number_weight
         self.word_weight = word_weight
-        self.vocabulary_: dict[str, int] = {}
+        self.vocabulary_ = TokenVocabulary()
 
-    # -- counting ------------------------------------------------------------
-    def _count(self, docs, grow: bool):
-        vocab = self.vocabulary_
-        base = self.n_concepts
-        tw = int(self.title_weight)
-        cols: list[int] = []
-        indptr = [0]
-        extend = cols.extend
-        if grow:
-            def ids(tokens):
-                return [vocab.setdefault(t, len(vocab)) + base for t in tokens]
-        else:
-            get = vocab.get
+    @property
+    def n_concepts(self) -> int:
+        return self.concepts.n_concepts
 
-            def ids(tokens):
-                return [i + base for i in map(get, tokens) if i is not None]
-        for doc in docs:
-            title_ids = ids(tokenize(doc.title, normalized=True))
-            title_ids.extend(doc.title_concepts)
-            for _ in range(tw):
-                extend(title_ids)
-            extend(ids(tokenize(doc.body, normalized=True)))
-            extend(doc.body_concepts)
-            indptr.append(len(cols))
-        n_cols = base + len(vocab)
-        data = np.ones(len(cols), dtype=np.float32)
-        matrix = sparse.csr_array(
-            (data, np.asarray(cols, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-            shape=(len(indptr) - 1, n_cols))
-        matrix.sum_duplicates()
-        return matrix
+    def analyse(self, titles, bodies, *, grow=False):
+        """Analyse raw postings (see :func:`matchmaker.matching.batch.analyse`)."""
+        return analyse(titles, bodies, self.concepts, self.vocabulary_, grow=grow,
+                       title_weight=int(self.title_weight))
 
-    # -- fitting -------------------------------------------------------------
-    def fit_counts(self, docs, *, chunk=20000):
-        """Learn vocabulary and idf from documents; return their count matrix (CSR)."""
-        chunks = []
-        batch = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= chunk:
-                chunks.append(self._count(batch, grow=True))
-                batch = []
-        if batch or not chunks:
-            chunks.append(self._count(batch, grow=True))
+    def fit(self, counts):
+        """Learn idf from the count matrices of all fitted batches; return the stacked counts."""
         n_cols = self.n_concepts + len(self.vocabulary_)
-        for m in chunks:
+        for m in counts:
             m.resize((m.shape[0], n_cols))
-        counts = sparse.csr_array(sparse.vstack(chunks, format="csr"), dtype=np.float32)
-        del chunks
+        stacked = (sparse.csr_array(sparse.vstack(counts, format="csr"), dtype=np.float32)
+                   if counts else sparse.csr_array((0, n_cols), dtype=np.float32))
         self.transformer_ = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm=None)
-        self.transformer_.fit(counts)
-        groups = np.full(n_cols, GROUP_CJK, dtype=np.int8)
+        self.transformer_.fit(stacked)
+        groups = np.empty(n_cols, dtype=np.int8)
         groups[: self.n_concepts] = GROUP_CONCEPT
-        tokens = sorted(self.vocabulary_, key=self.vocabulary_.__getitem__)
-        groups[self.n_concepts:] = np.fromiter(map(_group, tokens), dtype=np.int8,
-                                               count=len(tokens))
+        groups[self.n_concepts:] = self.vocabulary_.groups
         scale = np.array([self.concept_weight, 1.0, self.word_weight, self.number_weight],
                          dtype=np.float32)
-        self.groups_ = groups
         self.column_scale_ = scale[groups]
-        self.tokens_ = tokens
-        return counts
+        return stacked
 
     def weigh(self, counts, *, copy=True):
-        """Sublinear tf x idf (scikit-learn), x column scale, L2-normalised rows."""
+        """Sublinear tf x idf (scikit-learn), x column scale, L2-normalised rows (float32)."""
         counts = sparse.csr_array(counts, dtype=np.float32)
-        if counts.shape[1] < len(self.column_scale_):
-            counts.resize((counts.shape[0], len(self.column_scale_)))
+        n_cols = len(self.column_scale_)
+        if counts.shape[1] != n_cols:
+            counts = counts[:, :n_cols] if counts.shape[1] > n_cols else counts
+            counts.resize((counts.shape[0], n_cols))
         out = sparse.csr_array(self.transformer_.transform(counts, copy=copy))
         out.data *= self.column_scale_[out.indices]
         out = sparse.csr_array(l2_normalize(out, norm="l2", copy=False))
         out.data = out.data.astype(np.float32, copy=False)
         return out
 
-    def transform(self, docs):
-        """TF-IDF rows of new documents with the fitted vocabulary."""
-        return self.weigh(self._count(list(docs), grow=False))
-
-    # -- introspection -------------------------------------------------------
-    def token(self, column: int) -> str | None:
-        """The token behind a token column (``None`` for concept columns)."""
-        if column < self.n_concepts:
-            return None
-        return self.tokens_[column - self.n_concepts]
-
-    def idf(self, column: int) -> float:
-        return float(self.transformer_.idf_[column])
+    def idf_of(self, token: str) -> float:
+        """Idf of a token string; 0 when the token was never seen."""
+        j = self.vocabulary_.id_of(token)
+        return float(self.transformer_.idf_[self.n_concepts + j]) if j is not None else 0.0

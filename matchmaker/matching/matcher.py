@@ -218,29 +218,32 @@ class Matcher:
         return self
 
     def _featurizer(self):
-        return Featurizer(self.concepts_.n_concepts, title_weight=self.title_weight,
+        return Featurizer(self.concepts_, title_weight=self.title_weight,
                           concept_weight=self.concept_weight, number_weight=self.number_weight)
 
     def _build(self, records, kind) -> Corpus:
         corpus = Corpus(kind, self._featurizer(), self.max_nodes)
-
-        def docs():
-            for batch in prepare(records, kind, self.concepts_, self.node_columns_):
-                corpus.absorb(batch, *self._nodes(batch))
-                yield from batch.docs
-
-        counts = corpus.featurizer.fit_counts(docs())
-        rows = corpus.featurizer.weigh(counts, copy=False)
-        del counts
+        counts = []
+        for batch in prepare(records, kind, corpus.featurizer, self.node_columns_, grow=True):
+            corpus.absorb(batch, *self._nodes(batch))
+            counts.append(batch.analysed.counts)
+        stacked = corpus.featurizer.fit(counts)
+        counts.clear()
+        rows = corpus.featurizer.weigh(stacked, copy=False)
+        del stacked
         corpus.finish(rows, self.posting_budget)
         return corpus
 
     def _nodes(self, batch):
-        """Chain node columns and confidences of a prepared batch."""
-        from scipy import sparse
+        """Chain node columns and confidences of a prepared batch.
 
+        Nodes given in ``chain_nodes`` have confidence 1; the others are
+        inferred from the posting's concepts, a concept of the title being
+        full evidence and one of the description half (the title says what is
+        offered, the description also names context).
+        """
         k = self.max_nodes
-        n = len(batch.docs)
+        n = len(batch)
         cols = np.full((n, k), -1, dtype=np.int32)
         conf = np.zeros((n, k), dtype=np.float32)
         todo = []
@@ -252,19 +255,9 @@ class Matcher:
             else:
                 todo.append(i)
         if todo:
-            # A concept of the title is full evidence, one of the description half:
-            # the title says what is offered, the description also names context.
-            rows, flat, vals = [], [], []
-            for r, i in enumerate(todo):
-                doc = batch.docs[i]
-                for cs, w in ((doc.body_concepts, 0.5), (doc.title_concepts, 1.0)):
-                    rows.extend([r] * len(cs))
-                    flat.extend(cs)
-                    vals.extend([w] * len(cs))
-            matrix = sparse.coo_array((np.asarray(vals, dtype=np.float32), (rows, flat)),
-                                      shape=(len(todo), self.concepts_.n_concepts)).tocsr()
-            matrix.data = np.minimum(matrix.data, 1.0)
-            inferred, confidence = self.inferrer_.top_nodes(matrix, k)
+            evidence = batch.analysed.counts[todo][:, :self.concepts_.n_concepts]
+            evidence = evidence / float(self.title_weight)
+            inferred, confidence = self.inferrer_.top_nodes(evidence, k)
             cols[todo] = inferred
             conf[todo] = confidence
         return cols, conf
@@ -315,10 +308,10 @@ class Matcher:
             raise ValueError(f"top must be a positive integer, got {top!r}")
         weights = self._weights()
         out = []
-        for batch in prepare(records, source_kind, self.concepts_, self.node_columns_):
+        for batch in prepare(records, source_kind, target.featurizer, self.node_columns_):
             node_cols, node_conf = self._nodes(batch)
-            rows = target.featurizer.transform(batch.docs)
-            for i in range(len(batch.ids)):
+            rows = target.featurizer.weigh(batch.analysed.counts)
+            for i in range(len(batch)):
                 lo, hi = rows.indptr[i], rows.indptr[i + 1]
                 out.append(self._rank_one(batch, i, rows.indices[lo:hi], rows.data[lo:hi],
                                           node_cols[i], node_conf[i], target, top, weights))
@@ -350,7 +343,7 @@ class Matcher:
         rcode = target.regions.get(region) if region is not None else None
         same_region = (target.region_codes[docs] == rcode) if rcode is not None else \
             np.zeros(len(docs), dtype=bool)
-        head = self._head_scores(batch.docs[i], target, docs)
+        head = self._head_scores(batch, i, target, docs)
         score = (weights[0] * np.minimum(text, 1.0) + weights[1] * graph
                  + weights[2] * head + weights[3] * same_region)
         k = min(top, len(docs))
@@ -378,15 +371,15 @@ class Matcher:
         return (np.concatenate([docs, extra]),
                 np.concatenate([text, np.zeros(len(extra), dtype=np.float32)]))
 
-    def _head_scores(self, q_doc, target, docs):
+    def _head_scores(self, batch, i, target, docs):
         """Half for a posting whose head the query names, half for the converse."""
-        q_concepts = np.fromiter(set(q_doc.title_concepts) | set(q_doc.body_concepts),
-                                 dtype=np.int32)
+        q_concepts = batch.analysed.concepts(i, self.concepts_.n_concepts)
         d_heads = target.heads[docs]
         named = (np.isin(d_heads, q_concepts) & (d_heads >= 0)).any(axis=1)
         covered = np.zeros(len(docs), dtype=bool)
-        for c in q_doc.heads:
-            covered |= target.index.contains(c, docs)
+        for c in batch.analysed.heads[i]:
+            if c >= 0:
+                covered |= target.index.contains(int(c), docs)
         return 0.5 * named + 0.5 * covered
 
     def _graph_scores(self, q_nodes, q_conf, d_nodes, d_conf):
@@ -410,9 +403,9 @@ class Matcher:
         kind : {"capability", "demand"}
         """
         corpus = self._corpus(kind)
-        batch = next(prepare([record], kind, self.concepts_, self.node_columns_))
+        batch = next(prepare([record], kind, corpus.featurizer, self.node_columns_))
         cols, conf = self._nodes(batch)
-        row = corpus.featurizer.transform(batch.docs)
+        row = corpus.featurizer.weigh(batch.analysed.counts)
         corpus.append(batch, cols, conf, row)
         corpus.maybe_compact()
         return self

@@ -1,10 +1,10 @@
 """Find dictionary terms in normalised text.
 
 :class:`TermMatcher` reports every occurrence of every term, overlapping ones
-included (``镀钯铜键合丝`` gives ``镀钯铜``, ``镀钯铜键合丝`` and ``键合丝``), so
-a text is scanned once whatever the size of the dictionary. It uses an
+included (``镀钯铜键合丝`` gives ``镀钯铜``, ``镀钯铜键合丝`` and ``键合丝``), in
+one pass over the text whatever the size of the dictionary. It uses an
 Aho-Corasick automaton (the ``pyahocorasick`` package) when it is installed and
-an equivalent pure-Python scan otherwise.
+an equivalent, slower, pure-Python scan otherwise.
 
 Latin terms match whole words only (``emc`` is not found in ``emcx``), a
 plural is accepted (``tracker`` matches ``trackers``, ``battery`` matches
@@ -14,15 +14,40 @@ plural is accepted (``tracker`` matches ``trackers``, ``battery`` matches
 
 from __future__ import annotations
 
-__all__ = ["TermMatcher", "canonical"]
+import numpy as np
 
-_SEPARATORS = str.maketrans({"-": " ", "_": " ", "/": " "})
+__all__ = ["TermMatcher", "canonical", "alnum_mask"]
+
+
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
-try:  # pragma: no cover - depends on the environment
-    import ahocorasick as _aho
-except ImportError:  # pragma: no cover
-    _aho = None
+_BASE = 0x100000001B3  # odd multiplier of the polynomial hash (mod 2**64)
+_BASE_INV = pow(_BASE, -1, 1 << 64)
+_MASK = (1 << 64) - 1
+_LENGTH_SALT = 0x9E3779B97F4A7C15  # mixed into a key's hash so lengths never collide
+
+
+_MIX = 0xFF51AFD7ED558CCD  # multiplier of the multiply-shift table hash
+_PREFIX_BITS = 18
+
+
+def _prefix(key: str, n: int) -> int:
+    """The first ``n`` (2 or 3) characters of a key as one integer, as hashed when scanning."""
+    if n == 2:
+        return ord(key[0]) << 21 | ord(key[1])
+    return ((ord(key[0]) << 21 | ord(key[1])) << 21 ^ ord(key[2])) & _MASK
+
+
+def _slot(value: int, bits: int) -> int:
+    return ((value * _MIX) & _MASK) >> (64 - bits)
+
+
+def _digest(key: str) -> int:
+    """Polynomial hash of a key, plus its salted length (mod 2**64)."""
+    h = 0
+    for ch in key:
+        h = (h * _BASE + ord(ch)) & _MASK
+    return (h + len(key) * _LENGTH_SALT) & _MASK
 
 
 def canonical(text: str) -> str:
@@ -31,12 +56,18 @@ def canonical(text: str) -> str:
     The length is unchanged, so offsets in the canonical text are offsets in
     ``text``.
     """
-    return text.translate(_SEPARATORS)
+    return text.replace("-", " ").replace("_", " ").replace("/", " ")
+
+
+def alnum_mask(codepoints: np.ndarray) -> np.ndarray:
+    """Which code points are ``a-z`` or ``0-9`` (text is case-folded)."""
+    return ((codepoints >= 0x61) & (codepoints <= 0x7A)) | ((codepoints >= 0x30)
+                                                             & (codepoints <= 0x39))
 
 
 def _variants(key: str):
     yield key
-    if key[-1] in _ALNUM and key[-1].isalpha():
+    if key[-1].isalpha() and key[-1] in _ALNUM:
         yield key + "s"
         yield key + "es"
         if len(key) > 3 and key[-1] == "y" and key[-2] not in "aeiou":
@@ -44,79 +75,194 @@ def _variants(key: str):
 
 
 class TermMatcher:
-    """Scan normalised text for a fixed set of terms.
+    """Scan normalised text for a fixed list of terms.
 
     Parameters
     ----------
-    terms : iterable of str
-        Normalised terms (see :func:`matchmaker.domain.text.normalize`);
-        terms shorter than two characters are ignored.
-    backend : {"auto", "aho", "python"}, default "auto"
-        ``"aho"`` needs the ``pyahocorasick`` package; ``"auto"`` uses it when
-        installed. Both give the same results.
+    terms : sequence of str
+        Normalised terms (see :func:`matchmaker.domain.text.normalize`); a
+        term is reported by its position in this sequence. Terms shorter than
+        two characters are never found.
+    backend : {"numpy", "python"}, default "numpy"
+        ``"python"`` is a plain loop over the text, kept as a reference; both
+        give the same results.
     """
 
-    def __init__(self, terms, backend="auto"):
-        if backend not in ("auto", "aho", "python"):
-            raise ValueError(f"backend must be 'auto', 'aho' or 'python', got {backend!r}")
-        if backend == "aho" and _aho is None:
-            raise ImportError("backend='aho' needs the pyahocorasick package")
-        self.backend = "aho" if backend != "python" and _aho is not None else "python"
-        # key as matched -> (term, length of key, Latin start, Latin end)
-        entries: dict[str, tuple] = {}
-        for term in terms:
+    def __init__(self, terms, backend="numpy"):
+        if backend not in ("numpy", "python"):
+            raise ValueError(f"backend must be 'numpy' or 'python', got {backend!r}")
+        self.backend = backend
+        self.terms = list(terms)
+        keys: dict[str, int] = {}
+        key_term, latin_start, latin_end = [], [], []
+        for t, term in enumerate(self.terms):
             key = canonical(term)
             if len(key.strip()) < 2:
                 continue
-            latin_start, latin_end = key[0] in _ALNUM, key[-1] in _ALNUM
             for variant in _variants(key):
-                entries.setdefault(variant, (term, len(variant), latin_start, latin_end))
-        self._entries = entries
-        if self.backend == "aho":
-            automaton = _aho.Automaton()
-            for key, value in entries.items():
-                automaton.add_word(key, value)
-            if entries:
-                automaton.make_automaton()
-            self._automaton = automaton if entries else None
-        else:
-            first: dict[str, list] = {}
-            for key in sorted(entries, key=len, reverse=True):
-                first.setdefault(key[:2], []).append(key)
-            self._first = first
+                if variant in keys:
+                    continue
+                keys[variant] = len(key_term)
+                key_term.append(t)
+                latin_start.append(key[0] in _ALNUM)
+                latin_end.append(key[-1] in _ALNUM)
+        self._keys = keys
+        self._key_term = np.asarray(key_term, dtype=np.int32)
+        self._latin_start = np.asarray(latin_start, dtype=bool)
+        self._latin_end = np.asarray(latin_end, dtype=bool)
+        length = np.zeros(len(key_term), dtype=np.int64)
+        digests = [0] * len(key_term)
+        for k, i in keys.items():
+            length[i] = len(k)
+            digests[i] = _digest(k)
+        self._key_len = length
+        # Open-addressing table: digest -> key (linear probing).
+        bits = max(8, (4 * len(digests)).bit_length())
+        self._bits = bits
+        table = [0] * (1 << bits)
+        owner = [-1] * (1 << bits)
+        probes = 1
+        for i, d in enumerate(digests):
+            slot, tries = _slot(d, bits), 1
+            while table[slot] not in (0, d):
+                slot, tries = (slot + 1) & ((1 << bits) - 1), tries + 1
+            table[slot], owner[slot] = d, i
+            probes = max(probes, tries)
+        self._table = np.asarray(table, dtype=np.uint64)
+        self._owner = np.asarray(owner, dtype=np.int64)
+        self._probes = probes
+        # Lengths of the keys starting with each three characters (each two for
+        # two-character keys), as bit masks in tables indexed by a hash of the
+        # prefix: collisions only add candidates, which the digest check drops.
+        pair_has = np.zeros(1 << _PREFIX_BITS, dtype=bool)
+        masks = np.zeros(1 << _PREFIX_BITS, dtype=np.uint64)
+        longest = 0
+        for k in keys:
+            if len(k) == 2:
+                pair_has[_slot(_prefix(k, 2), _PREFIX_BITS)] = True
+            elif len(k) < 64:
+                masks[_slot(_prefix(k, 3), _PREFIX_BITS)] |= np.uint64(1 << len(k))
+                longest = max(longest, len(k))
+        self._pair_has = pair_has
+        self._triple_masks = masks
+        self._longest = longest
+        self._powers = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
 
     def __len__(self):
-        return len(self._entries)
+        return len(self._key_term)
 
-    def _raw(self, text):
-        """(end, value) of every occurrence, unchecked for word boundaries."""
-        if self.backend == "aho":
-            return self._automaton.iter(text) if self._automaton is not None else ()
-        entries, first = self._entries, self._first
-        out = []
-        get = first.get
-        for i in range(len(text) - 1):
-            keys = get(text[i:i + 2])
-            if keys:
-                for key in keys:
-                    if text.startswith(key, i):
-                        out.append((i + len(key) - 1, entries[key]))
+    def _pow(self, n):
+        """Powers of the base and of its inverse, at least ``n`` of each."""
+        up, down = self._powers
+        if len(up) < n:
+            size = max(n, 2 * len(up))
+            with np.errstate(over="ignore"):
+                up = np.ones(size, dtype=np.uint64)
+                down = np.ones(size, dtype=np.uint64)
+                np.cumprod(np.full(size - 1, _BASE, dtype=np.uint64), out=up[1:])
+                np.cumprod(np.full(size - 1, _BASE_INV, dtype=np.uint64), out=down[1:])
+            self._powers = up, down
+        return up, down
+
+    def _lookup(self, digest):
+        """Key of each digest, -1 when it is no key's."""
+        mask = np.uint64((1 << self._bits) - 1)
+        slot = (digest * np.uint64(_MIX)) >> np.uint64(64 - self._bits)
+        out = np.full(len(digest), -1, dtype=np.int64)
+        todo = np.arange(len(digest))
+        for _ in range(self._probes):
+            stored = self._table[slot]
+            hit = stored == digest
+            out[todo[hit]] = self._owner[slot[hit]]
+            more = ~hit & (stored != 0)
+            todo, slot, digest = todo[more], (slot[more] + np.uint64(1)) & mask, digest[more]
+            if len(todo) == 0:
+                break
         return out
 
-    def find(self, text: str) -> list[tuple[str, int, int]]:
-        """All terms in a normalised text as ``(term, start, end)``, sorted by start.
+    def _raw_numpy(self, cp):
+        """(start, key) of every occurrence, word boundaries unchecked."""
+        n = len(cp)
+        empty = np.empty(0, dtype=np.int64)
+        if n < 2 or len(self._key_len) == 0:
+            return empty, empty
+        cp64 = cp.astype(np.uint64)
+        shift = np.uint64(64 - _PREFIX_BITS)
+        mix = np.uint64(_MIX)
+        with np.errstate(over="ignore"):
+            pair = (cp64[:-1] << np.uint64(21)) | cp64[1:]
+            pos2 = np.flatnonzero(self._pair_has[(pair * mix) >> shift])
+            triple = (pair[:-1] << np.uint64(21)) ^ cp64[2:]
+            masks = self._triple_masks[(triple * mix) >> shift]
+            pos3 = np.flatnonzero(masks)
+            # Expand each position's mask into (position, length) candidates.
+            bits = np.unpackbits(masks[pos3].view(np.uint8), bitorder="little").reshape(-1, 64)
+            row, length = np.nonzero(bits)
+            pos = np.concatenate([pos2, pos3[row]])
+            length = np.concatenate([np.full(len(pos2), 2, dtype=np.int64), length])
+            fits = pos + length <= n
+            pos, length = pos[fits], length[fits]
+            if len(pos) == 0:
+                return empty, empty
+            up, down = self._pow(n + 1)
+            # prefix[k] = sum of cp[j] * base**-j for j < k (mod 2**64)
+            prefix = np.zeros(n + 1, dtype=np.uint64)
+            np.cumsum(cp64 * down[:n], out=prefix[1:])
+            end = pos + length
+            digest = ((prefix[end] - prefix[pos]) * up[end - 1]
+                      + length.astype(np.uint64) * np.uint64(_LENGTH_SALT))
+        key = self._lookup(digest)
+        ok = key >= 0
+        return pos[ok], key[ok]
 
-        Terms of the same text may overlap or nest.
+    def _raw_python(self, text):
+        keys = self._keys
+        first: dict[str, list] = {}
+        for key in sorted(keys, key=len, reverse=True):
+            first.setdefault(key[:2], []).append(key)
+        starts, found = [], []
+        for i in range(len(text) - 1):
+            for key in first.get(text[i:i + 2], ()):
+                if text.startswith(key, i):
+                    starts.append(i)
+                    found.append(keys[key])
+        return np.asarray(starts, dtype=np.int64), np.asarray(found, dtype=np.int64)
+
+    def scan(self, text: str, alnum=None):
+        """All occurrences in a normalised text (possibly many postings joined by newlines).
+
+        Parameters
+        ----------
+        text : str
+        alnum : ndarray of bool, optional
+            :func:`alnum_mask` of the text's code points, if already computed.
+
+        Returns
+        -------
+        start, end : ndarray of int64
+            Span of each occurrence (end exclusive), sorted by start then
+            longest first.
+        term : ndarray of int32
+            Position of the term in :attr:`terms`.
         """
         text = canonical(text)
-        n = len(text)
-        out = []
-        for end, (term, length, latin_start, latin_end) in self._raw(text):
-            start = end - length + 1
-            if latin_start and start > 0 and text[start - 1] in _ALNUM:
-                continue
-            if latin_end and end + 1 < n and text[end + 1] in _ALNUM:
-                continue
-            out.append((term, start, end + 1))
-        out.sort(key=lambda h: (h[1], -h[2]))
-        return out
+        cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        if self.backend == "numpy":
+            start, key = self._raw_numpy(cp)
+        else:
+            start, key = self._raw_python(text)
+        if alnum is None:
+            alnum = alnum_mask(cp)
+        end = start + self._key_len[key]
+        padded = np.concatenate([[False], alnum, [False]])  # padded[i + 1] = alnum[i]
+        bad = (self._latin_start[key] & padded[start]) | (self._latin_end[key] & padded[end + 1])
+        keep = ~bad
+        start, end, term = start[keep], end[keep], self._key_term[key[keep]]
+        order = np.lexsort((-end, start))
+        return start[order], end[order], term[order]
+
+    def find(self, text: str) -> list[tuple[str, int, int]]:
+        """All terms in a normalised text as ``(term, start, end)``, sorted by start."""
+        start, end, term = self.scan(text)
+        terms = self.terms
+        return [(terms[t], int(s), int(e)) for s, e, t in zip(start, end, term)]

@@ -1,13 +1,15 @@
 """Place requests into slots: relaxation first, then repair and improve.
 
-1. Published meetings go back to their slot when free.
-2. The requests the slot-free relaxation holds are placed hardest first
+1. Published meetings (when moves are allowed) take back their slot; then
+   the requests the slot-free relaxation holds are placed hardest first
    (those whose endpoint has no other chosen request, then fewest common
    free slots), moving earlier meetings along ejection chains when needed.
-3. Participants still without a meeting get one of their requests, even if
+2. Participants still without a meeting get one of their requests, even if
    that drops meetings, as long as nobody else loses their only meeting.
-4. Every request still out is tried, the most valuable first.
-5. Requests worth more than a meeting blocking them replace it.
+3. Every request still out is tried, the most valuable first.
+4. Requests worth more than a meeting blocking them replace it.
+5. Published meetings that moved go back to their slot wherever that is
+   free or can be freed by a swap.
 6. Idle gaps between a participant's meetings are closed by moving single
    meetings and by swapping two meetings of the same buyer.
 """
@@ -56,11 +58,12 @@ def _requests_of(inst):
 
 def _place_selected(st, selected, clock):
     inst = st.inst
+    # Published meetings first take back their slot; they may still be
+    # moved by later ejection chains.
     for r in selected:
         hint = inst.hints.get(r)
         if hint is not None and st.free_mask(r) >> hint[0] & 1:
             st.assign(r, hint[0])
-            st.soft.add(r)
     st.commit()
     deg = Counter()
     for r in selected:
@@ -178,7 +181,38 @@ def build_schedule(inst, selected, deadline, rng, target=None) -> State:
         _fill(st, 1, clock)
     if not done():
         _fill(st, 0, clock)
+    restore_published(st)
     return st
+
+
+def restore_published(st):
+    """Move published meetings back to their published slot where that is
+    free, or where the meeting holding it can take their place instead."""
+    inst = st.inst
+    for r, (hint, _table) in inst.hints.items():
+        t = st.slot[r]
+        if t < 0 or t == hint or not st.movable[r]:
+            continue
+        b, s = inst.rb[r], inst.rs[r]
+        mark = len(st.log)
+        st.unassign(r)
+        if st.free_mask(r) >> hint & 1:
+            st.assign(r, hint)
+            continue
+        others = {st.occ[p].get(hint) for p in (b, s)} - {None}
+        if len(others) == 1:
+            o = others.pop()
+            if st.movable[o] and inst.hints.get(o, (-1,))[0] != hint:
+                st.unassign(o)
+                fits = st.free_mask(r) >> hint & 1
+                if fits:
+                    st.assign(r, hint)
+                    if st.free_mask(o) >> t & 1:
+                        st.assign(o, t)
+                        continue
+        st.rollback(mark)
+    st.commit()
+    st.soft = {r for r, (t, _) in inst.hints.items() if st.slot[r] == t}
 
 
 def _move_gain(st, r, t2):

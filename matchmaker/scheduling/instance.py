@@ -79,8 +79,19 @@ class Instance:
             self.fixed.append(p.table if p.role == BUYER else None)
         owned = {t for t in self.fixed if t is not None}
         self.owned = owned
-        self.floating = [t for t in range(1, problem.tables + 1) if t not in owned] \
-            if problem.tables < 10**8 else []
+        # A slot never holds more floating meetings than there are buyers
+        # without a fixed table, so more tables than that are never needed;
+        # tables named by locked or published meetings are kept in the list.
+        wanted = sum(1 for b, k in zip(self.is_buyer, self.fixed) if b and k is None)
+        named = {m.table for m in (*problem.locked, *problem.previous)
+                 if isinstance(m.table, int) and 1 <= m.table <= problem.tables}
+        floating = set(named - owned)
+        t = 1
+        while t <= problem.tables and len(floating) < wanted + len(named):
+            if t not in owned:
+                floating.add(t)
+            t += 1
+        self.floating = sorted(floating)
         self.requests: list[Request] = list(problem.requests)
         self.rindex = {r.key: i for i, r in enumerate(self.requests)}
         for m in problem.locked:
@@ -123,12 +134,13 @@ class Instance:
             table_used.add((t, table))
             if self.fixed[self.rb[r]] is None:
                 floating_used[t] += 1
-        order = sorted(self.problem.previous, key=lambda m: -float(m.priority))
+        # A pair published twice is read once (its first line), as the
+        # change report does.
+        first = list({m.key: m for m in reversed(self.problem.previous)}.values())[::-1]
+        order = sorted(first, key=lambda m: -self._current_priority(m))
         seen = set()
         for m in order:
             reason = self._previous_problem(m)
-            if reason is None and m.key in seen:
-                reason = "listed twice in the published schedule"
             if reason is None:
                 r = self.rindex[m.key]
                 t = self.sidx[m.slot]
@@ -168,6 +180,10 @@ class Instance:
                 self.pins[r] = (t, table)
             else:
                 self.hints[r] = (t, table)
+
+    def _current_priority(self, m):
+        r = self.rindex.get(m.key)
+        return self.rp[r] if r is not None else float(m.priority)
 
     def _previous_problem(self, m):
         for pid in (m.buyer, m.supplier):

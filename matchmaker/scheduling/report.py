@@ -21,6 +21,10 @@ def _reason(inst, r, slot_of, busy, count, tables_left):
     if not inst.avail[b] & inst.avail[s]:
         return "buyer and supplier share no free slot"
     if not inst.A[r]:
+        if inst.free[b] & inst.free[s]:
+            if not inst.floating and inst.fixed[b] is None:
+                return "no table for this buyer: every table is another buyer's fixed table"
+            return "no table free in common slots (locked or kept meetings hold them)"
         return "the slots they share are taken by locked or kept meetings"
     if count[b] >= inst.limit[b]:
         return _limit_reason(inst, b, "buyer")
@@ -45,6 +49,8 @@ def _reason(inst, r, slot_of, busy, count, tables_left):
     blocking = [inst.rp[o] for o, t in slot_of.items() if common >> t & 1]
     if blocking and inst.rp[r] <= min(blocking):
         text += "; lower priority than the meetings kept"
+    elif blocking:
+        text += "; those slots hold meetings that let more participants meet"
     return text
 
 

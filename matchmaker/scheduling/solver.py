@@ -9,7 +9,7 @@ import numpy as np
 
 from .bounds import granularity, solve_relaxation
 from .exact import exact_size, solve_exact
-from .heuristic import build_schedule, reduce_gaps
+from .heuristic import build_schedule, idle_gaps, reduce_gaps
 from .instance import Instance
 from .lns import improve_by_windows
 from .model import Meeting, Problem, ScheduleResult
@@ -41,6 +41,13 @@ def _better(a, b, tol):
     return a[0] > b[0] or (a[0] == b[0] and a[1] > b[1] + tol)
 
 
+def _floor_if_integral(inst, bound):
+    # With integer priorities no total lies strictly between two integers.
+    if granularity(inst.rp) >= 1.0:
+        return float(np.floor(bound + 1e-6))
+    return bound
+
+
 def build_result(inst, slot_of, *, upper_bound, coverage_bound, optimal, stats):
     """Turn ``{request: slot}`` into a ScheduleResult with tables, reasons, changes."""
     problem = inst.problem
@@ -52,7 +59,12 @@ def build_result(inst, slot_of, *, upper_bound, coverage_bound, optimal, stats):
     ]
     meetings.sort(key=lambda m: (inst.sidx[m.slot], m.table))
     reasons = unscheduled_reasons(inst, slot_of)
-    met = {p for r in slot_of for p in (inst.rb[r], inst.rs[r])}
+    busy = {}
+    for r, t in slot_of.items():
+        for p in (inst.rb[r], inst.rs[r]):
+            busy[p] = busy.get(p, 0) | 1 << t
+    met = set(busy)
+    stats = {**stats, "idle_gaps": sum(idle_gaps(m, inst.avail[p]) for p, m in busy.items())}
     total = float(sum(inst.rp[r] for r in slot_of))
     return ScheduleResult(
         meetings=meetings,
@@ -117,7 +129,8 @@ def schedule(problem: Problem, time_limit: float = 30.0, random_state=None) -> S
     relax_time = time.perf_counter() - start
     size = exact_size(inst)
     small = size <= EXACT_MAX_VARIABLES
-    target = (relax.coverage, inst.pin_priority + relax.priority + relax.slack)
+    target = (relax.coverage, _floor_if_integral(inst, inst.pin_priority + relax.priority
+                                                 + relax.slack))
     # Leave time for the exact model or the window search, idle gaps and the report.
     st = build_schedule(inst, relax.selected,
                         start + relax_time + 0.3 * (time_limit - relax_time), rng, target)
@@ -149,9 +162,7 @@ def schedule(problem: Problem, time_limit: float = 30.0, random_state=None) -> S
         upper = min(upper, exact_bound[1])
     reduce_gaps(st, start + 0.92 * time_limit)
     slot_of = {r: st.slot[r] for r in range(inst.R) if st.slot[r] >= 0}
-    if granularity(inst.rp) >= 1.0:
-        # Integer priorities: no total lies strictly between two integers.
-        upper = float(np.floor(upper + 1e-6))
+    upper = _floor_if_integral(inst, upper)
     proven = coverage >= cov_bound and priority >= upper - tol
     stats = {
         "time": time.perf_counter() - start,

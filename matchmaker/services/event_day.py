@@ -16,7 +16,7 @@ from .event_requests import acts_for
 from .event_schedule import stored_meetings
 from .events import manageable
 
-__all__ = ["CHECKINS", "meeting_for_outcome", "check_in", "record_outcome", "dashboard", "METRICS"]
+__all__ = ["CHECKINS", "METRICS", "check_in", "dashboard", "meeting_for_outcome", "record_outcome"]
 
 CHECKINS = ("pending", "held", "no_show")
 #: Dashboard figures in display order: (key, Chinese, English).
@@ -109,7 +109,7 @@ def _node_labels(session: Session, event: Event, seen: set[str]) -> dict[str, st
 
 
 def _empty() -> dict:
-    return {key: 0 for key, _zh, _en in METRICS} | {"amount": Decimal("0")}
+    return {key: 0 for key, _zh, _en in METRICS} | {"amount": Decimal(0)}
 
 
 def dashboard(session: Session, user, event: Event) -> dict:

@@ -17,7 +17,7 @@ from .event_requests import priority_label, utcnow
 from .event_schedule import PUBLISHED, slot_end, stored_meetings
 from .events import EVENT_TZ, can_manage
 
-__all__ = ["AgendaItem", "agenda_visible", "agenda", "agenda_ics", "schedule_workbook", "signin_sheet"]
+__all__ = ["AgendaItem", "agenda", "agenda_ics", "agenda_visible", "schedule_workbook", "signin_sheet"]
 
 
 @dataclass

@@ -19,9 +19,24 @@ from . import audit, notifications
 from .errors import NotAllowed, NotFound, ServiceError
 from .events import can_manage
 
-__all__ = ["PRIORITIES", "priority_label", "utcnow", "aware", "expire_pending", "open_request_count",
-           "request_meeting", "organiser_meeting", "respond", "cancel", "request_of", "requests_of",
-           "event_requests", "requests_allowed", "acts_for", "status_label"]
+__all__ = [
+    "PRIORITIES",
+    "acts_for",
+    "aware",
+    "cancel",
+    "event_requests",
+    "expire_pending",
+    "open_request_count",
+    "organiser_meeting",
+    "priority_label",
+    "request_meeting",
+    "request_of",
+    "requests_allowed",
+    "requests_of",
+    "respond",
+    "status_label",
+    "utcnow",
+]
 
 PRIORITIES = (3, 2, 1)
 #: Event statuses in which participants may still ask for meetings.
@@ -34,13 +49,13 @@ def priority_label(priority: int) -> str:
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def aware(value: dt.datetime | None) -> dt.datetime | None:
     """SQLite hands back naive UTC datetimes; make them comparable with aware ones."""
     if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.timezone.utc)
+        return value.replace(tzinfo=dt.UTC)
     return value
 
 

@@ -22,8 +22,18 @@ from .event_requests import utcnow
 from .events import can_manage, manageable
 from .schedule_text import participant_id, participant_key, reason_text, with_names
 
-__all__ = ["SCHEDULE_STATUSES", "meeting_uid", "build_problem", "stored_meetings", "run_schedule",
-           "publish", "lock_meeting", "meeting_of", "schedule_overview", "participant_names"]
+__all__ = [
+    "SCHEDULE_STATUSES",
+    "build_problem",
+    "lock_meeting",
+    "meeting_of",
+    "meeting_uid",
+    "participant_names",
+    "publish",
+    "run_schedule",
+    "schedule_overview",
+    "stored_meetings",
+]
 
 #: Event statuses in which a schedule may be (re)built.
 SCHEDULE_STATUSES = ("open", "closed", "provisional", "final")

@@ -13,13 +13,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from ..matching import Matcher, MatchingError
 from ..models import Capability, Demand, Enterprise, EventParticipant, MeetingRequest
 from . import chains as chain_service
-from .matching import localize_reason
-from .matching_engine import capability_record, demand_record
 
-__all__ = ["Suggestion", "suggest", "pair_scores"]
+__all__ = ["Suggestion", "pair_scores", "suggest"]
 
 
 @dataclass
@@ -60,6 +57,10 @@ def _engine_scores(session: Session, demands: list[Demand], capabilities: list[C
     them is ranked for every buyer demand (not only the platform-wide top few);
     fits are cached until a posting of the fair changes.
     """
+    # Imported here so that the fair pages load even while no engine can be built.
+    from ..matching import Matcher, MatchingError
+    from .matching import localize_reason
+    from .matching_engine import capability_record, demand_record
     G = chain_service.current_graph(session)
     key = (session.get_bind().url.render_as_string(hide_password=True), id(G),
            tuple((c.id, str(c.updated_at)) for c in capabilities), tuple((d.id, str(d.updated_at)) for d in demands))

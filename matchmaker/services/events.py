@@ -18,10 +18,30 @@ from ..models import Enterprise, Event, EventParticipant, Meeting, MeetingReques
 from . import audit, notifications
 from .errors import NotAllowed, NotFound, ServiceError
 
-__all__ = ["EVENT_TZ", "EventData", "today", "can_manage", "manageable", "event_for", "list_events",
-           "create_event", "update_event", "set_status", "parse_breaks", "participant_for",
-           "participant_of", "register", "set_availability", "review_participant", "assign_table",
-           "withdraw", "participants_overview", "registration_open", "find_enterprise", "event_counts"]
+__all__ = [
+    "EVENT_TZ",
+    "EventData",
+    "assign_table",
+    "can_manage",
+    "create_event",
+    "event_counts",
+    "event_for",
+    "find_enterprise",
+    "list_events",
+    "manageable",
+    "parse_breaks",
+    "participant_for",
+    "participant_of",
+    "participants_overview",
+    "register",
+    "registration_open",
+    "review_participant",
+    "set_availability",
+    "set_status",
+    "today",
+    "update_event",
+    "withdraw",
+]
 
 EVENT_TZ = ZoneInfo("Asia/Shanghai")
 #: Statuses an organiser may move an event to by hand (publishing has its own service).

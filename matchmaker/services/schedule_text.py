@@ -10,7 +10,7 @@ import re
 
 from ..i18n import current_language, tr
 
-__all__ = ["participant_key", "participant_id", "with_names", "reason_text"]
+__all__ = ["participant_id", "participant_key", "reason_text", "with_names"]
 
 _ID = re.compile(r"'?\bP(\d+)\b'?")
 

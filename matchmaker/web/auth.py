@@ -120,8 +120,9 @@ def logout():
 def _account_page(password_form=None, token_form=None, join_form=None, new_token=None, status=200):
     session = get_session()
     return render_template(
-        "auth/account.html", password_form=password_form or PasswordChangeForm(prefix="pw"),
-        token_form=token_form or ApiTokenForm(prefix="tok"), join_form=join_form or JoinForm(prefix="join"),
+        "auth/account.html", password_form=password_form or PasswordChangeForm(prefix="pw", formdata=None),
+        token_form=token_form or ApiTokenForm(prefix="tok", formdata=None),
+        join_form=join_form or JoinForm(prefix="join", formdata=None),
         tokens=api_tokens.user_tokens(session, current_user.id), new_token=new_token), status
 
 

@@ -13,8 +13,13 @@ from ..services.errors import NotFound, ServiceError
 from .access import organiser_required
 from .event_helpers import load_participant, managed_event, show_error, slot_choices
 from .forms.choices import as_select, chain_choices, chain_node_choices
-from .forms.events import (EventForm, OnBehalfRequestForm, OrganiserMeetingForm, OrganiserRegisterForm,
-                           TableForm)
+from .forms.events import (
+    EventForm,
+    OnBehalfRequestForm,
+    OrganiserMeetingForm,
+    OrganiserRegisterForm,
+    TableForm,
+)
 from .pagination import paginate
 from .posting_helpers import current_graph
 
@@ -75,10 +80,9 @@ def edit(event_id: int):
     if request.method == "GET":
         form.breaks.data = "; ".join(f"{a}-{b}" for a, b in event.breaks or [])
     _fill(form)
-    if form.validate_on_submit():
-        if _save(form, event) is not None:
-            flash(tr("已保存，共 {n} 个会谈时段。", "Saved: {n} meeting slots.", n=len(event.slots)), "success")
-            return redirect(url_for("events.show", event_id=event.id))
+    if form.validate_on_submit() and _save(form, event) is not None:
+        flash(tr("已保存，共 {n} 个会谈时段。", "Saved: {n} meeting slots.", n=len(event.slots)), "success")
+        return redirect(url_for("events.show", event_id=event.id))
     return render_template("events/form.html", form=form, event=event, slots=slot_choices(event))
 
 

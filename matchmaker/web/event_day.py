@@ -9,7 +9,7 @@ from ..i18n import tr
 from ..services import event_day
 from ..services.errors import NotFound, ServiceError
 from .access import login_required, organiser_required
-from .charts import bar_chart
+from .charts import PALETTE, bar_chart
 from .event_helpers import load_event, managed_event, show_error
 from .forms.events import OutcomeForm
 
@@ -83,12 +83,15 @@ def outcome(event_id: int, meeting_id: int):
 def dashboard(event_id: int):
     event = managed_event(event_id)
     data = event_day.dashboard(get_session(), current_user, event)
-    names = [label for _key, label in data["metrics"]]
-    totals = bar_chart([(tr("全场", "Whole fair"), [data["totals"][k] for k, _l in data["metrics"]])], names,
-                       title=tr("全场概况", "Whole fair"))
+    metrics = data["metrics"]
+    colour = {key: PALETTE[i % len(PALETTE)] for i, (key, _label) in enumerate(metrics)}
+    totals = bar_chart([(tr("全场", "Whole fair"), [data["totals"][k] for k, _l in metrics])],
+                       [label for _k, label in metrics], title=tr("全场概况", "Whole fair"),
+                       colours=[colour[k] for k, _l in metrics])
     keys = ("scheduled", "held", "intents")
-    chosen = [label for key, label in data["metrics"] if key in keys]
-    by_node = bar_chart([(r["label"], [r[k] for k in keys]) for r in data["nodes"][:20]], chosen,
-                        title=tr("按产业链环节", "By chain node"))
+    busy = [r for r in data["nodes"] if any(r[k] for k in keys)][:20]
+    by_node = bar_chart([(r["label"], [r[k] for k in keys]) for r in busy],
+                        [label for key, label in metrics if key in keys], title=tr("按产业链环节", "By chain node"),
+                        colours=[colour[k] for k in keys]) if busy else None
     return render_template("events/dashboard.html", event=event, data=data, totals_chart=totals,
                            node_chart=by_node)

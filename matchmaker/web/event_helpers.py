@@ -11,8 +11,15 @@ from ..services import events as event_service
 from ..services.errors import NotFound, ServiceError
 from ..services.event_requests import priority_label, status_label
 
-__all__ = ["load_event", "managed_event", "load_participant", "show_error", "template_helpers",
-           "slot_choices", "my_participant"]
+__all__ = [
+    "load_event",
+    "load_participant",
+    "managed_event",
+    "my_participant",
+    "show_error",
+    "slot_choices",
+    "template_helpers",
+]
 
 
 def _user():
@@ -86,8 +93,11 @@ def checkin_label(status: str) -> str:
 def local_time(value) -> str:
     """A stored UTC time as the fair's local time (China Standard Time)."""
     from ..services.event_requests import aware
-    if value is None:
+    if not value:
         return ""
+    if isinstance(value, str):
+        import datetime as dt
+        value = dt.datetime.fromisoformat(value)
     return aware(value).astimezone(event_service.EVENT_TZ).strftime("%Y-%m-%d %H:%M")
 
 

@@ -1,7 +1,16 @@
 """Matchmaking fairs for everyone: the list, an event's page, registration, requests and agendas."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from ..db import get_session
@@ -10,8 +19,14 @@ from ..services import event_exports, event_requests, event_suggestions
 from ..services import events as event_service
 from ..services.errors import NotFound, ServiceError
 from .access import enterprise_required, login_required
-from .event_helpers import (load_event, load_participant, my_participant, show_error, slot_choices,
-                            template_helpers)
+from .event_helpers import (
+    load_event,
+    load_participant,
+    my_participant,
+    show_error,
+    slot_choices,
+    template_helpers,
+)
 from .forms.events import AvailabilityForm, RegisterForm, RequestForm
 from .pagination import paginate
 
@@ -120,12 +135,15 @@ def requests(event_id: int, participant_id: int | None = None):
     form = RequestForm()
     return render_template("events/requests.html", event=event, participant=participant, lists=lists,
                            suggestions=suggestions, form=form,
-                           open_count=len(lists["outgoing"]), counterparts=_counterparts(event, participant))
+                           open_count=len(lists["outgoing"]), counterparts=_counterparts(event, participant, lists))
 
 
-def _counterparts(event, participant):
+def _counterparts(event, participant, lists):
+    """Approved participants of the other role that have no open or agreed request with this one yet."""
     role = "supplier" if participant.role == "buyer" else "buyer"
-    return sorted((p for p in event.participants if p.role == role and p.status == "approved"),
+    taken = {r.buyer_id if role == "buyer" else r.supplier_id
+             for key in ("incoming", "outgoing", "accepted") for r in lists[key]}
+    return sorted((p for p in event.participants if p.role == role and p.status == "approved" and p.id not in taken),
                   key=lambda p: p.enterprise.name)
 
 

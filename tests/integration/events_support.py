@@ -39,9 +39,10 @@ def organiser(db, organisation="示范市工业和信息化局"):
 
 def make_event(db, owner, status="open", **kw):
     today = event_service.today()
-    values = dict(name="新能源汽车产业链供需对接会", date=today + dt.timedelta(days=10), start="09:00",
-                  end="10:40", meeting_minutes=20, tables=3, venue="国际博览中心 A 馆", city="苏州",
-                  registration_opens=today - dt.timedelta(days=1), registration_closes=today + dt.timedelta(days=5))
+    values = {"name": "新能源汽车产业链供需对接会", "date": today + dt.timedelta(days=10), "start": "09:00",
+              "end": "10:40", "meeting_minutes": 20, "tables": 3, "venue": "国际博览中心 A 馆", "city": "苏州",
+              "registration_opens": today - dt.timedelta(days=1),
+              "registration_closes": today + dt.timedelta(days=5)}
     values.update(kw)
     event = event_service.create_event(db, owner, event_service.EventData(**values))
     event.status = status

@@ -126,3 +126,11 @@ def test_directory_filters_by_region_and_size(client, db):
     html = client.get("/enterprises/?size=large").get_data(as_text=True)
     assert "南京钢联重工集团" in html and "杭州云帆软件有限公司" not in html
     assert "没有符合条件的企业" in client.get("/enterprises/?region=西藏自治区").get_data(as_text=True)
+
+
+def test_the_edit_form_offers_imported_values_in_canonical_form(client, db):
+    ent = h.enterprise(db, industry="制造业", region="广东")
+    act_as(client, h.user(db, ent))
+    db.commit()
+    html = client.get(f"/enterprises/{ent.id}/edit").get_data(as_text=True)
+    assert '<option selected value="工业">' in html and '<option selected value="广东省">' in html

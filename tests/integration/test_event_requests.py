@@ -31,7 +31,7 @@ def test_supplier_asks_and_buyer_accepts_with_notifications_both_ways(client, db
     req = db.query(MeetingRequest).one()
     assert (req.buyer_id, req.supplier_id, req.requested_by_id, req.priority, req.status) == \
         (buyer.id, supplier.id, supplier.id, 3, "pending")
-    left = es_aware(req.expires_at) - dt.datetime.now(dt.timezone.utc)
+    left = es_aware(req.expires_at) - dt.datetime.now(dt.UTC)
     assert dt.timedelta(hours=23) < left <= dt.timedelta(hours=24)
     assert any("供应商1有限公司" in t and "24" in t for t in _notes(db, buyer_user))
     # the asking side cannot answer its own request
@@ -128,7 +128,7 @@ def test_pending_requests_expire_lazily_and_by_command(client, db, app, monkeypa
     es.as_user(client, b1_user)
     _ask(client, event, b1, supplier)
     req = db.query(MeetingRequest).one()
-    req.expires_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)
+    req.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
     db.commit()
     es.as_user(client, supplier_user)
     client.post(f"/events/{event.id}/requests/{req.id}/respond", data={"accept": "1"})
@@ -137,7 +137,7 @@ def test_pending_requests_expire_lazily_and_by_command(client, db, app, monkeypa
     es.as_user(client, b2_user)
     _ask(client, event, b2, supplier)
     later = db.query(MeetingRequest).filter_by(buyer_id=b2.id).one()
-    later.expires_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+    later.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
     db.commit()
     monkeypatch.setattr("matchmaker.commands.events._app", lambda: app)
     result = CliRunner().invoke(events_cli, ["expire"])

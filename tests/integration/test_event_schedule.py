@@ -137,8 +137,8 @@ def _calendar(client, event, participant):
 
 
 def test_ics_keeps_uids_bumps_sequence_and_cancels(client, db, fair):
-    event, owner, s = fair["event"], fair["organiser"], fair["s"]
-    (b1, b1_user), (b2, _) = fair["buyers"]
+    event, owner = fair["event"], fair["organiser"]
+    (b1, _), (b2, _) = fair["buyers"]
     supplier, supplier_user = fair["suppliers"][0]
     es.as_user(client, owner)
     _build(client, event)
@@ -180,7 +180,7 @@ def test_ics_keeps_uids_bumps_sequence_and_cancels(client, db, fair):
 
 def test_agenda_page_and_privacy(client, db, fair):
     event, owner = fair["event"], fair["organiser"]
-    (b1, b1_user), (b2, b2_user) = fair["buyers"]
+    (b1, b1_user), (b2, _) = fair["buyers"]
     es.as_user(client, owner)
     _build(client, event)
     es.as_user(client, b1_user)
@@ -252,3 +252,35 @@ def test_build_without_accepted_requests_says_so(client, db):
     html = client.get(f"/events/{event.id}/schedule").get_data(as_text=True)
     assert "还没有已接受的会谈邀约" in html
     assert db.get(Event, event.id).schedule_version == 0
+
+
+@pytest.mark.redis
+def test_build_runs_as_an_rq_job_when_redis_is_configured(client, db, app, fair, monkeypatch):
+    redis = pytest.importorskip("redis")
+    from rq import Queue, SimpleWorker
+
+    from matchmaker.services.event_jobs import QUEUE
+    from tests.conftest import need_service
+    url = "redis://127.0.0.1:6379/13"
+    connection = redis.Redis.from_url(url)
+    try:
+        connection.ping()
+    except redis.RedisError as exc:
+        need_service(f"Redis at {url}: {exc}")
+    queue = Queue(QUEUE, connection=connection)
+    queue.empty()
+    event, owner = fair["event"], fair["organiser"]
+    app.config["REDIS_URL"] = url
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    es.as_user(client, owner)
+    _build(client, event)
+    assert db.get(Event, event.id).schedule_stats["state"] == "queued"
+    assert "本页每 5 秒刷新" in client.get(f"/events/{event.id}/schedule").get_data(as_text=True)
+    assert not _meetings(db, event)
+    db.commit()
+    SimpleWorker([queue], connection=connection).work(burst=True)
+    db.expire_all()
+    stored = db.get(Event, event.id)
+    assert stored.schedule_stats["state"] == "done" and stored.schedule_version == 1
+    assert len(_meetings(db, event)) == 5
+    connection.close()

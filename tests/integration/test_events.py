@@ -60,7 +60,7 @@ def test_drafts_are_hidden_and_organiser_actions_refused_to_others(client, db):
     owner = es.organiser(db, organisation="甲市工信局")
     other_org = es.organiser(db, organisation="乙市商务局")
     event = es.make_event(db, owner, status="draft")
-    ent, member = es.member(db)
+    _, member = es.member(db)
     db.commit()
     assert client.get(f"/events/{event.id}").status_code == 404
     assert "新能源汽车产业链" not in client.get("/events/").get_data(as_text=True)
@@ -124,7 +124,7 @@ def test_registration_window_is_enforced(client, db):
 def test_enterprise_registers_with_availability_and_organiser_approves(client, db):
     owner = es.organiser(db)
     event = es.make_event(db, owner)
-    ent, member = es.member(db, size="large")
+    _ent, member = es.member(db, size="large")
     db.commit()
     es.as_user(client, member)
     response = client.post(f"/events/{event.id}/register", data={"role": "buyer", "unavailable": ["09:20", "10:00"]})
@@ -167,7 +167,7 @@ def test_another_enterprise_cannot_touch_a_participant(client, db):
     people = es.fair(db, buyers=1, suppliers=1)
     event = people["event"]
     buyer = people["buyers"][0][0]
-    outsider_ent, outsider = es.member(db)
+    _, outsider = es.member(db)
     db.commit()
     es.as_user(client, outsider)
     for url in (f"/events/{event.id}/participants/{buyer.id}/availability",

@@ -6,7 +6,8 @@ from wtforms import DateField, DecimalField, IntegerField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ...domain.size import INDUSTRIES
+from ...domain.regions import normalize_region
+from ...domain.size import INDUSTRIES, normalize_industry
 from ...i18n import tr
 from ...services.enterprises import EnterpriseDetails
 from .choices import region_choices
@@ -56,11 +57,12 @@ class EnterpriseForm(FlaskForm):
 
     def fill_from(self, ent) -> None:
         self.ent_name.data = ent.name
-        self.industry.data = ent.industry
+        # Imported rows may say 制造业 or 广东; the selects offer the canonical names.
+        self.industry.data = normalize_industry(ent.industry) or ent.industry
         self.employees.data = ent.employees
         self.revenue_wan.data = ent.revenue_wan
         self.assets_wan.data = ent.assets_wan
-        self.region.data = ent.region
+        self.region.data = normalize_region(ent.region) or ent.region
         self.city.data = ent.city
         self.description.data = ent.description
         contact = ent.contact or {}

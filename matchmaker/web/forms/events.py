@@ -4,17 +4,43 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .lazy import lazy_tr
 
-__all__ = ["EventForm", "RegisterForm", "OrganiserRegisterForm", "AvailabilityForm", "TableForm",
-           "RequestForm", "OrganiserMeetingForm", "OnBehalfRequestForm", "ScheduleForm", "OutcomeForm",
-           "PRIORITY_CHOICES", "ROLE_CHOICES"]
+__all__ = [
+    "PRIORITY_CHOICES",
+    "ROLE_CHOICES",
+    "AvailabilityForm",
+    "EventForm",
+    "OnBehalfRequestForm",
+    "OrganiserMeetingForm",
+    "OrganiserRegisterForm",
+    "OutcomeForm",
+    "RegisterForm",
+    "RequestForm",
+    "ScheduleForm",
+    "TableForm",
+]
 
 _HHMM = Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message=lazy_tr("请按 HH:MM 填写，如 09:00。", "Use HH:MM, e.g. 09:00."))
 PRIORITY_CHOICES = [SelectChoice(3, lazy_tr("3 · 必须见面", "3 · Must meet")),

@@ -9,7 +9,7 @@ from matchmaker.scheduling import Participant, Problem, Request, check, greedy_s
 
 from .reference import events
 
-SETTINGS = settings(max_examples=60, deadline=None,
+SETTINGS = settings(max_examples=100, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -6,7 +6,7 @@ from matchmaker.scheduling import Participant, Problem, Request, check, greedy_s
 
 from .reference import brute_force_coverage, events, reference_optimum
 
-SETTINGS = settings(max_examples=60, deadline=None,
+SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -1,6 +1,8 @@
 """Reading the event JSON, and the errors a user gets for a bad one."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matchmaker.scheduling import InvalidEventError, Problem, ScheduleError, schedule
 
@@ -139,3 +141,26 @@ def test_a_problem_built_in_code_is_validated_too():
     bad = replace(problem, requests=[Request("B1", "S1", -2)])
     with pytest.raises(InvalidEventError, match="must be a number above 0"):
         schedule(bad)
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 50) | st.floats(allow_nan=True)
+    | st.sampled_from(["", "B1", "S1", "09:00", "buyer", "supplier", "x"]),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.sampled_from(["id", "role", "table", "unavailable", "max_meetings",
+                                       "buyer", "supplier", "priority", "slot"]), inner,
+                      max_size=5),
+    max_leaves=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.fixed_dictionaries({}, optional={
+    "slots": _json, "tables": _json, "participants": _json, "requests": _json,
+    "locked": _json, "previous": _json}))
+def test_any_json_gives_a_problem_or_a_readable_error(data):
+    try:
+        problem = Problem.from_dict(data)
+    except InvalidEventError as exc:
+        assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
+    else:
+        schedule(problem, time_limit=2)

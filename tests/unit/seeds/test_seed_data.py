@@ -180,7 +180,7 @@ def test_capabilities_come_from_smes_at_known_nodes(capabilities, enterprises, G
         assert {normalize_qualification(q) for q in c["qualifications"]} <= held, c["id"]
 
 
-def test_published_demands_meet_the_payment_term_for_large_buyers(demands):
+def test_posted_demands_meet_the_payment_term_for_large_buyers(demands):
     for d in demands:
         if d["status"] != "draft":
             assert payment.check(d["payment_days"], "large").ok, d["id"]

@@ -1,0 +1,220 @@
+"""Analysing postings in batches: normalised text, token and concept counts, heads.
+
+The engine analyses up to a million postings, so the work is done on whole
+batches rather than text by text: the batch is normalised in one call, joined
+into one string, CJK bigrams are cut with numpy over its code points, Latin
+words and numbers come from one regular-expression pass, and concepts from
+one Aho-Corasick pass. The tokens are exactly those of
+:func:`matchmaker.domain.text.tokenize` (a unit test holds the two together).
+
+Each posting becomes a row of counts over ``[concepts | tokens]`` columns;
+terms of the title count ``title_weight`` times.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from matchmaker.domain.text import LATIN_TOKEN_RE, normalize_many, stem
+from matchmaker.matching.concepts import heads
+from matchmaker.matching.terms import alnum_mask
+
+__all__ = ["TokenVocabulary", "Analysed", "analyse", "GROUP_CONCEPT", "GROUP_CJK",
+           "GROUP_WORD", "GROUP_NUMBER"]
+
+GROUP_CONCEPT, GROUP_CJK, GROUP_WORD, GROUP_NUMBER = 0, 1, 2, 3
+_SHIFT = np.int64(21)  # a code point fits in 21 bits: bigram key = first << 21 | second
+
+
+def _key_token(key: int) -> str:
+    return chr(key >> 21) + chr(key & 0x1FFFFF) if key >> 21 else chr(key)
+
+
+def _cjk_mask(cp):
+    return (((cp >= 0x3400) & (cp <= 0x4DBF)) | ((cp >= 0x4E00) & (cp <= 0x9FFF))
+            | ((cp >= 0xF900) & (cp <= 0xFAFF)))
+
+
+class TokenVocabulary:
+    """Token -> column of the token part of a row (concept columns come first).
+
+    CJK bigrams and single characters are keyed by their code points, Latin
+    words and numbers by their string.
+    """
+
+    def __init__(self):
+        self.keys: dict[int, int] = {}
+        self.words: dict[str, int] = {}
+        self.tokens: list[str] = []
+        self.groups: list[int] = []
+
+    def __len__(self):
+        return len(self.tokens)
+
+    def _new(self, token, group) -> int:
+        self.tokens.append(token)
+        self.groups.append(group)
+        return len(self.tokens) - 1
+
+    def key_ids(self, keys: np.ndarray, grow: bool) -> np.ndarray:
+        """Token ids of CJK keys (-1 for unknown ones when not growing)."""
+        if len(keys) == 0:
+            return np.empty(0, dtype=np.int64)
+        uniq, inverse = np.unique(keys, return_inverse=True)
+        get = self.keys.get
+        ids = np.fromiter((get(k, -1) for k in uniq.tolist()), dtype=np.int64, count=len(uniq))
+        if grow and (ids < 0).any():
+            for j in np.flatnonzero(ids < 0):
+                k = int(uniq[j])
+                ids[j] = self.keys[k] = self._new(_key_token(k), GROUP_CJK)
+        return ids[inverse]
+
+    def word_ids(self, words, groups, grow: bool) -> np.ndarray:
+        """Token ids of Latin words and numbers."""
+        table = self.words
+        if grow:
+            out = []
+            for w, g in zip(words, groups):
+                i = table.get(w)
+                if i is None:
+                    i = table[w] = self._new(w, g)
+                out.append(i)
+            return np.asarray(out, dtype=np.int64)
+        get = table.get
+        return np.fromiter((get(w, -1) for w in words), dtype=np.int64, count=len(words))
+
+    def id_of(self, token: str):
+        """Token id of a token string, or None."""
+        if token and "\u3400" <= token[-1] and len(token) <= 2:
+            cps = [ord(c) for c in token]
+            key = cps[0] << 21 | cps[1] if len(cps) == 2 else cps[0]
+            return self.keys.get(key)
+        return self.words.get(token)
+
+
+class Analysed:
+    """A batch of analysed postings.
+
+    Attributes
+    ----------
+    texts : list of str
+        Normalised ``title + " " + description``.
+    title_lens : ndarray of int64
+    counts : scipy.sparse.csr_array
+        Title-weighted counts over ``[concepts | tokens]`` columns.
+    heads : ndarray of int32, shape (n, HEADS)
+    """
+
+    __slots__ = ("texts", "title_lens", "counts", "heads")
+
+    def __init__(self, texts, title_lens, counts, heads_):
+        self.texts, self.title_lens, self.counts, self.heads = texts, title_lens, counts, heads_
+
+    def __len__(self):
+        return len(self.texts)
+
+    def concepts(self, i, n_concepts) -> np.ndarray:
+        """Concept columns present in posting ``i``."""
+        lo, hi = self.counts.indptr[i], self.counts.indptr[i + 1]
+        cols = self.counts.indices[lo:hi]
+        return cols[cols < n_concepts]
+
+
+def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_weight=2):
+    """Analyse a batch of postings (see module docstring).
+
+    Parameters
+    ----------
+    titles, bodies : list of str
+        Raw titles and descriptions.
+    concepts : ConceptIndex
+    vocab : TokenVocabulary
+        Extended with new tokens when ``grow`` (fitting), else unknown tokens
+        are ignored.
+    title_weight : int
+        How many times title terms count.
+
+    Returns
+    -------
+    Analysed
+    """
+    n = len(titles)
+    norm = normalize_many(list(titles) + list(bodies))
+    n_titles, n_bodies = norm[:n], norm[n:]
+    texts = [f"{t} {b}" if b else t for t, b in zip(n_titles, n_bodies)]
+    lens = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    title_lens = np.fromiter(map(len, n_titles), dtype=np.int64, count=n)
+    doc_start = np.zeros(n, dtype=np.int64)
+    if n > 1:
+        doc_start[1:] = np.cumsum(lens + 1)[:-1]
+    chunk = "\n".join(texts)
+    cp = np.frombuffer(chunk.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+
+    def doc_of(pos):
+        return np.searchsorted(doc_start, pos, side="right") - 1
+
+    def weight_of(pos, doc):
+        return np.where(pos - doc_start[doc] < title_lens[doc], title_weight, 1)
+
+    rows, cols, vals = [], [], []
+    n_concepts = concepts.n_concepts
+    # Latin words and numbers with units.
+    wpos, wend, words, groups = [], [], [], []
+    for m in LATIN_TOKEN_RE.finditer(chunk):
+        tok = m.group()
+        if m.lastgroup == "word":
+            if len(tok) < 2:
+                continue
+            words.append(stem(tok))
+            groups.append(GROUP_WORD)
+        else:
+            words.append(tok)
+            groups.append(GROUP_NUMBER)
+        wpos.append(m.start())
+        wend.append(m.end())
+    wpos = np.asarray(wpos, dtype=np.int64)
+    wend = np.asarray(wend, dtype=np.int64)
+    if words:
+        ids = vocab.word_ids(words, groups, grow)
+        ok = ids >= 0
+        d = doc_of(wpos[ok])
+        rows.append(d)
+        cols.append(ids[ok] + n_concepts)
+        vals.append(weight_of(wpos[ok], d))
+    # CJK bigrams (a Latin letter may lead a run: "n型"), single-character runs.
+    cjk = _cjk_mask(cp)
+    alnum = alnum_mask(cp)
+    nxt = np.concatenate([cjk[1:], [False]])
+    prev_alnum = np.concatenate([[False], alnum[:-1]])
+    lead = np.flatnonzero((cp >= 0x61) & (cp <= 0x7A) & nxt & ~prev_alnum)
+    if len(lead) and len(wpos):
+        # A letter ending a number's unit ("175°c高温") belongs to the number.
+        j = np.searchsorted(wpos, lead, side="left") - 1
+        inside = (j >= 0) & (wend[np.maximum(j, 0)] > lead)
+        lead = lead[~inside]
+    in_run = cjk.copy()
+    in_run[lead] = True
+    prev_run = np.concatenate([[False], in_run[:-1]])
+    bigram = np.flatnonzero(in_run & nxt)
+    single = np.flatnonzero(cjk & ~prev_run & ~nxt)
+    pos = np.concatenate([bigram, single])
+    keys = np.concatenate([(cp[bigram] << _SHIFT) | cp[bigram + 1], cp[single]])
+    ids = vocab.key_ids(keys, grow)
+    ok = ids >= 0
+    d = doc_of(pos[ok])
+    rows.append(d)
+    cols.append(ids[ok] + n_concepts)
+    vals.append(weight_of(pos[ok], d))
+    # Concepts.
+    c_doc, c_start, c_end, c_concept, _ = concepts.scan(chunk, doc_of, n, alnum)
+    rows.append(c_doc)
+    cols.append(c_concept)
+    vals.append(weight_of(c_start, c_doc))
+    head = heads(n_titles, c_doc, c_start, c_end, c_concept, doc_start)
+    counts = sparse.coo_array(
+        (np.concatenate(vals).astype(np.float32),
+         (np.concatenate(rows), np.concatenate(cols))),
+        shape=(n, n_concepts + len(vocab))).tocsr()
+    counts.sum_duplicates()
+    return Analysed(texts, title_lens, counts, head)
