@@ -12,6 +12,10 @@ from . import __version__
 COMMANDS = (
     ("site", ("init", "seed", "serve", "demo")),
     ("chains", ("chains",)),
+    ("accounts", ("users",)),
+    ("search", ("search",)),
+    ("events", ("events",)),
+    ("schedule", ("schedule_command",)),
 )
 
 

@@ -23,6 +23,8 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    # A global, so macros imported without context can translate too.
+    app.jinja_env.globals["tr"] = tr
 
     @app.context_processor
     def _inject_langs():

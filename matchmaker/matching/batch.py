@@ -36,18 +36,25 @@ def _cjk_mask(cp):
             | ((cp >= 0xF900) & (cp <= 0xFAFF)))
 
 
+_MIX = np.uint64(0xFF51AFD7ED558CCD)
+
+
 class TokenVocabulary:
     """Token -> column of the token part of a row (concept columns come first).
 
-    CJK bigrams and single characters are keyed by their code points, Latin
-    words and numbers by their string.
+    CJK bigrams and single characters are keyed by their code points and
+    looked up in an open-addressing hash table (vectorised), Latin words and
+    numbers by their string.
     """
 
     def __init__(self):
-        self.keys: dict[int, int] = {}
         self.words: dict[str, int] = {}
         self.tokens: list[str] = []
         self.groups: list[int] = []
+        self._n_keys = 0
+        self._bits = 10
+        self._slots = np.zeros(1 << self._bits, dtype=np.uint64)  # 0 = empty
+        self._ids = np.full(1 << self._bits, -1, dtype=np.int64)
 
     def __len__(self):
         return len(self.tokens)
@@ -57,18 +64,60 @@ class TokenVocabulary:
         self.groups.append(group)
         return len(self.tokens) - 1
 
+    def _home(self, keys):
+        return ((keys * _MIX) >> np.uint64(64 - self._bits)).astype(np.int64)
+
+    def _find(self, keys):
+        """Slot holding each key, or the empty slot where it would go; and whether found."""
+        mask = (1 << self._bits) - 1
+        slot = self._home(keys)
+        found = np.zeros(len(keys), dtype=bool)
+        todo = np.arange(len(keys))
+        while len(todo):
+            stored = self._slots[slot[todo]]
+            hit = stored == keys[todo]
+            found[todo[hit]] = True
+            more = ~hit & (stored != 0)
+            todo = todo[more]
+            slot[todo] = (slot[todo] + 1) & mask
+        return slot, found
+
+    def _insert(self, keys, ids):
+        mask = (1 << self._bits) - 1
+        slots, table_ids = self._slots, self._ids
+        for k, i in zip(keys.tolist(), ids.tolist()):
+            s = int((np.uint64(k) * _MIX) >> np.uint64(64 - self._bits))
+            while slots[s] != 0:
+                s = (s + 1) & mask
+            slots[s] = k
+            table_ids[s] = i
+
+    def _grow_table(self):
+        live = self._slots != 0
+        keys, ids = self._slots[live], self._ids[live]
+        self._bits += 1
+        self._slots = np.zeros(1 << self._bits, dtype=np.uint64)
+        self._ids = np.full(1 << self._bits, -1, dtype=np.int64)
+        self._insert(keys, ids)
+
     def key_ids(self, keys: np.ndarray, grow: bool) -> np.ndarray:
         """Token ids of CJK keys (-1 for unknown ones when not growing)."""
         if len(keys) == 0:
             return np.empty(0, dtype=np.int64)
-        uniq, inverse = np.unique(keys, return_inverse=True)
-        get = self.keys.get
-        ids = np.fromiter((get(k, -1) for k in uniq.tolist()), dtype=np.int64, count=len(uniq))
-        if grow and (ids < 0).any():
-            for j in np.flatnonzero(ids < 0):
-                k = int(uniq[j])
-                ids[j] = self.keys[k] = self._new(_key_token(k), GROUP_CJK)
-        return ids[inverse]
+        keys = keys.astype(np.uint64)
+        with np.errstate(over="ignore"):
+            slot, found = self._find(keys)
+            if grow and not found.all():
+                new = np.unique(keys[~found])
+                while 2 * (self._n_keys + len(new)) > len(self._slots):
+                    self._grow_table()
+                ids = np.arange(len(self.tokens), len(self.tokens) + len(new))
+                for k in new.tolist():
+                    self._new(_key_token(k), GROUP_CJK)
+                self._insert(new, ids)
+                self._n_keys += len(new)
+                slot, found = self._find(keys)
+        return np.where(found, self._ids[slot], -1)
 
     def word_ids(self, words, groups, grow: bool) -> np.ndarray:
         """Token ids of Latin words and numbers."""
@@ -89,7 +138,8 @@ class TokenVocabulary:
         if token and "\u3400" <= token[-1] and len(token) <= 2:
             cps = [ord(c) for c in token]
             key = cps[0] << 21 | cps[1] if len(cps) == 2 else cps[0]
-            return self.keys.get(key)
+            i = int(self.key_ids(np.asarray([key], dtype=np.uint64), False)[0])
+            return i if i >= 0 else None
         return self.words.get(token)
 
 

@@ -13,6 +13,12 @@ relaxation: the most participants met, then the most priority. Every real
 schedule is such a flow, so its value bounds every schedule; the network
 matrix is totally unimodular, so the simplex solution is integral and also
 names a good set of requests to place in slots.
+
+Two kinds of Hall inequalities make the relaxation aware of slots: the
+requests of one participant whose common free slots lie within a set S of
+one or two slots hold at most |S| meetings. They break total unimodularity,
+so the strengthened model is solved as a MILP (usually at the root); if
+that does not finish in time, the plain network LP is used.
 """
 
 from __future__ import annotations
@@ -20,8 +26,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import coo_matrix
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse import coo_matrix, vstack
+
+from .instance import bits
 
 __all__ = ["Relaxation", "solve_relaxation", "granularity"]
 
@@ -51,6 +59,31 @@ class Relaxation:
         if coverage >= self.coverage:
             return self.priority + self.slack
         return _bound_for_coverage(self.model, coverage - self.model["pin_cov"], time_limit)
+
+
+def _hall_cuts(inst, free, first_row):
+    """Rows "requests of p confined to slots S hold at most |S|", |S| <= 2."""
+    confined = {}
+    for j, r in enumerate(free):
+        a = inst.A[r]
+        if a.bit_count() <= 2:
+            for p in (inst.rb[r], inst.rs[r]):
+                confined.setdefault(p, {}).setdefault(a, []).append(j)
+    rows, cols, ub = [], [], []
+    for masks in confined.values():
+        singles = [a for a in masks if a.bit_count() == 1]
+        sets = {a for a in masks} | {a | b for i, a in enumerate(singles) for b in singles[i + 1:]}
+        for S in sets:
+            js = list(masks.get(S, ()))
+            if S.bit_count() == 2:
+                for t in bits(S):
+                    js += masks.get(1 << t, ())
+            if len(js) > S.bit_count():
+                row = first_row + len(ub)
+                rows += [row] * len(js)
+                cols += js
+                ub.append(float(S.bit_count()))
+    return rows, cols, ub
 
 
 def _build(inst, bonus):
@@ -115,19 +148,27 @@ def _build(inst, bonus):
         ub_cols += g
     n = len(cost)
     A_eq = coo_matrix((vals, (rows, cols)), shape=(len(parts), n)).tocsr()
-    A_ub = coo_matrix(([1.0] * len(ub_rows), (ub_rows, ub_cols)), shape=(len(groups), n)).tocsr()
+    cut_rows, cut_cols, cut_ub = _hall_cuts(inst, free, len(groups))
+    ub_rows += cut_rows
+    ub_cols += cut_cols
+    gcap += cut_ub
+    A_ub = coo_matrix(([1.0] * len(ub_rows), (ub_rows, ub_cols)),
+                      shape=(len(gcap), n)).tocsr()
     pmax = max((inst.rp[r] for r in free), default=1.0)
-    flow_max = min(sum(gcap), len(free))
+    flow_max = min(sum(gcap[: len(groups)]), len(free))
     return dict(free=free, n_x=n_x, cost=np.array(cost), upper=np.array(upper),
                 A_eq=A_eq, A_ub=A_ub, b_ub=np.array(gcap), cover=np.array(cover_cols, dtype=int),
+                network_rows=len(groups),
                 weight=pmax * (flow_max + 1) + 1.0, pin_cov=len(inst.pin_covered),
                 rp=np.array([inst.rp[r] for r in free]))
 
 
-def _solve(model, cost, extra=None, time_limit=None):
+def _solve(model, cost, extra=None, time_limit=None, cuts=True):
     A_ub, b_ub = model["A_ub"], model["b_ub"]
+    if not cuts:
+        k = model["network_rows"]
+        A_ub, b_ub = A_ub[:k], b_ub[:k]
     if extra is not None:
-        from scipy.sparse import vstack
         A_ub = vstack([A_ub, extra[0]]).tocsr()
         b_ub = np.concatenate([b_ub, extra[1]])
     options = {"presolve": True}
@@ -141,6 +182,19 @@ def _solve(model, cost, extra=None, time_limit=None):
     if res.x is None:
         return None
     return res
+
+
+def _solve_integral(model, cost, time_limit):
+    n = len(cost)
+    constraints = [LinearConstraint(model["A_eq"], 0.0, 0.0)]
+    if model["A_ub"].shape[0]:
+        constraints.append(LinearConstraint(model["A_ub"], -np.inf, model["b_ub"]))
+    options = {"presolve": True, "mip_rel_gap": 1e-12}
+    if time_limit is not None:
+        options["time_limit"] = max(1.0, float(time_limit))
+    res = milp(cost, constraints=constraints, integrality=np.ones(n),
+               bounds=Bounds(np.zeros(n), model["upper"]), options=options)
+    return res if res.status == 0 and res.x is not None else None
 
 
 def _bound_for_coverage(model, coverage, time_limit):
@@ -179,7 +233,11 @@ def solve_relaxation(inst, time_limit=None) -> Relaxation:
         return Relaxation([], pin_cov, 0.0, 0.0, model)
     cost = model["cost"].copy()
     cost[model["cover"]] = -model["weight"]
-    res = _solve(model, cost, time_limit=time_limit)
+    res = None
+    if model["A_ub"].shape[0] > model["network_rows"]:
+        res = _solve_integral(model, cost, time_limit)
+    if res is None:
+        res = _solve(model, cost, time_limit=time_limit, cuts=False)
     if res is None or res.status != 0:
         # No proof in time: fall back to trivially valid bounds.
         cover = len(model["cover"])

@@ -17,8 +17,6 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
-
 from .instance import bits
 from .state import State
 
@@ -65,21 +63,40 @@ def _place_selected(st, selected, clock):
         if hint is not None and st.free_mask(r) >> hint[0] & 1:
             st.assign(r, hint[0])
     st.commit()
-    deg = Counter()
-    for r in selected:
-        deg[inst.rb[r]] += 1
-        deg[inst.rs[r]] += 1
+    cover = _edge_cover(st, selected)
 
     def key(r):
-        b, s = inst.rb[r], inst.rs[r]
-        critical = (deg[b] == 1 and st.cnt[b] == 0) or (deg[s] == 1 and st.cnt[s] == 0)
-        return (not critical, inst.A[r].bit_count(), -inst.rp[r])
+        return (r not in cover, inst.A[r].bit_count(), -inst.rp[r])
 
     for r in sorted((r for r in selected if st.slot[r] < 0), key=key):
         st.insert(r, 2)
         st.commit()
         if clock.out():
             return
+
+
+def _edge_cover(st, selected):
+    """One selected request per participant still without a meeting,
+    sharing requests between two such participants where possible: these
+    are placed first, so that slots go to meeting everyone before they go
+    to priority."""
+    inst = st.inst
+    by_part = {}
+    for r in selected:
+        for p in (inst.rb[r], inst.rs[r]):
+            by_part.setdefault(p, []).append(r)
+    cover, done = set(), set()
+    for p in sorted(by_part, key=lambda p: len(by_part[p])):
+        if st.cnt[p] or p in done:
+            continue
+        options = by_part[p]
+        both = [r for r in options
+                if not ({inst.rb[r], inst.rs[r]} - {p}) & done
+                and not st.cnt[inst.rs[r] if inst.rb[r] == p else inst.rb[r]]]
+        r = min(both or options, key=lambda r: inst.A[r].bit_count())
+        cover.add(r)
+        done.update((inst.rb[r], inst.rs[r]))
+    return cover
 
 
 def _cover_missing(st, reqs, clock):

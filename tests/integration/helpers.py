@@ -46,6 +46,10 @@ def login(client, u: User) -> None:
     with client.session_transaction() as sess:
         sess["_user_id"] = str(u.id)
         sess["_fresh"] = True
+    # The db fixture keeps one app context open; drop Flask-Login's cached user.
+    from flask import g, has_app_context
+    if has_app_context():
+        g.pop("_login_user", None)
 
 
 def demand(db, ent, title="需求", status="published", **kw) -> Demand:
