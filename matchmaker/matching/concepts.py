@@ -102,7 +102,10 @@ class ConceptIndex:
         self.written_: dict[str, str] = {}
         for concept in glossary:
             for term, raw in zip(concept.terms, concept.written):
-                self.written_.setdefault(term, raw)
+                # Prefer the all-capitals spelling of an abbreviation (POE over PoE).
+                if term not in self.written_ or (raw.isupper() and
+                                                 not self.written_[term].isupper()):
+                    self.written_[term] = raw
             idx = len(self.ids_)
             self.ids_.append(concept.id)
             self.labels_.append(concept.zh)

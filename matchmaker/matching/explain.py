@@ -2,51 +2,75 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from matchmaker.domain.qualifications import display_name, normalize_qualification
 from matchmaker.domain.regions import short_name
-from matchmaker.matching.reasons import shared_terms, text_reason
+from matchmaker.matching.reasons import text_terms
 
 __all__ = ["Explainer"]
+
+_MAX_QUERY_COLUMNS = 64  # the strongest query terms are enough to explain a match
 
 
 class Explainer:
     """Builds the ``reasons`` of ranked entries for a fitted matcher.
 
-    Only the few entries that are returned get explained, so this work does
-    not grow with the corpus.
+    Only the few entries returned are explained, from data the ranking
+    already has (the shared columns of the two TF-IDF rows), so explaining
+    costs little whatever the corpus size.
     """
 
     def __init__(self, matcher):
         self.m = matcher
-        self._query_key = None
-        self._query_hits = None
+        concepts = matcher.concepts_
+        by_concept: dict[int, list] = {}
+        for term, senses in concepts.senses_.items():
+            for c in senses:
+                by_concept.setdefault(c, []).append(term)
+        self._concept_terms = {c: sorted(ts, key=len, reverse=True) for c, ts in by_concept.items()}
+        self._chains: dict = {}
 
-    def reasons(self, batch, i, q_nodes, q_conf, target, doc, same_region) -> tuple:
+    def _terms_of(self, concept):
+        return self._concept_terms.get(concept, ())
+
+    def explain(self, batch, i, q_cols, q_vals, q_nodes, q_conf, target, docs, same_region):
+        """Reasons for each of ``docs`` (document numbers of ``target``)."""
         m = self.m
-        out = []
         q_text = batch.analysed.texts[i]
-        key = (id(batch), i)
-        if self._query_key != key:
-            self._query_key, self._query_hits = key, m.concepts_.find(q_text)
-        d_text = target.texts[doc]
-        terms = shared_terms(q_text, d_text, self._query_hits, m.concepts_.find(d_text),
-                             weight=target.featurizer.idf_of,
-                             display=m.concepts_.display)
-        reason = text_reason(terms)
-        if reason:
-            out.append(reason)
-        chain = self._chain(q_nodes, q_conf, target, doc)
-        if chain:
-            out.append(chain)
-        if same_region:
-            out.append(f"region: {short_name(batch.regions[i]) or batch.regions[i]}")
-        required = (batch.qual_names[i] if target.kind == "capability"
-                    else target.qual_display[target.qual_codes[doc]])
-        shown = [display_name(k) for k in dict.fromkeys(map(normalize_qualification, required))
-                 if k]
-        if shown:
-            out.append("qualification: " + ", ".join(shown))
-        return tuple(out)
+        query_terms = {}
+        for h in m.concepts_.find(q_text):
+            query_terms.setdefault(h.concept, h.term)
+        if len(q_cols) > _MAX_QUERY_COLUMNS:
+            strongest = np.argpartition(-q_vals, _MAX_QUERY_COLUMNS - 1)[:_MAX_QUERY_COLUMNS]
+            q_cols, q_vals = q_cols[strongest], q_vals[strongest]
+        d_vals = target.index.values(q_cols, docs)
+        required = (batch.qual_names[i] if target.kind == "capability" else None)
+        out = []
+        for j, doc in enumerate(docs):
+            reasons = []
+            contrib = q_vals * d_vals[:, j]
+            nz = np.flatnonzero(contrib)
+            terms = text_terms(q_text, target.texts[doc], q_cols[nz], contrib[nz],
+                               n_concepts=m.concepts_.n_concepts,
+                               vocabulary=target.featurizer.vocabulary_,
+                               query_terms=query_terms, concept_terms=self._terms_of,
+                               display=m.concepts_.display)
+            if terms:
+                reasons.append("text: " + ", ".join(terms))
+            chain = self._chain(q_nodes, q_conf, target, doc)
+            if chain:
+                reasons.append(chain)
+            if same_region[j]:
+                reasons.append(f"region: {short_name(batch.regions[i]) or batch.regions[i]}")
+            names = required if required is not None else \
+                target.qual_display[target.qual_codes[doc]]
+            shown = [display_name(k) for k in dict.fromkeys(map(normalize_qualification, names))
+                     if k]
+            if shown:
+                reasons.append("qualification: " + ", ".join(shown))
+            out.append(tuple(reasons))
+        return out
 
     def _chain(self, q_nodes, q_conf, target, doc):
         m = self.m
@@ -60,17 +84,25 @@ class Explainer:
                     continue
                 s = float(m.proximity_[qn, dn]) * float(qc) * float(dc)
                 if s > best:
-                    best, pair = s, (qn, dn)
+                    best, pair = s, (int(qn), int(dn))
         if pair is None:
             return None
+        key = (pair, target.kind)
+        shown = self._chains.get(key)
+        if shown is None:
+            shown = self._chains[key] = self._path(pair, target.kind)
+        return shown
+
+    def _path(self, pair, kind):
+        from graph import format_path
+
+        m = self.m
         nodes = m.inferrer_.nodes_
         q_node, d_node = nodes[pair[0]], nodes[pair[1]]
-        supplier, customer = (d_node, q_node) if target.kind == "capability" else (q_node, d_node)
+        supplier, customer = (d_node, q_node) if kind == "capability" else (q_node, d_node)
         path = m.proximity_index_.path(supplier, customer)
         G = m.graph_
         if len(path) > 1 and not all(G.has_edge(u, v) for u, v in zip(path, path[1:])) \
                 and all(G.has_edge(v, u) for u, v in zip(path, path[1:])):
             path = path[::-1]  # written in supply direction
-        from graph import format_path
-
         return "chain: " + format_path(G, path)

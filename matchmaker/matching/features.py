@@ -79,20 +79,33 @@ class Featurizer:
         scale = np.array([self.concept_weight, 1.0, self.word_weight, self.number_weight],
                          dtype=np.float32)
         self.column_scale_ = scale[groups]
+        self._weight = (self.transformer_.idf_ * self.column_scale_).astype(np.float32)
         return stacked
 
     def weigh(self, counts, *, copy=True):
-        """Sublinear tf x idf (scikit-learn), x column scale, L2-normalised rows (float32)."""
-        counts = sparse.csr_array(counts, dtype=np.float32)
+        """Sublinear tf x idf x column scale, L2-normalised rows (float32 CSR).
+
+        The same formula as scikit-learn's ``TfidfTransformer.transform`` with
+        the fitted idf, written out so that weighing one query costs
+        microseconds rather than scikit-learn's input validation.
+        """
+        counts = sparse.csr_array(counts, dtype=np.float32, copy=copy)
         n_cols = len(self.column_scale_)
         if counts.shape[1] != n_cols:
-            counts = counts[:, :n_cols] if counts.shape[1] > n_cols else counts
+            if counts.shape[1] > n_cols:
+                counts = counts[:, :n_cols]
             counts.resize((counts.shape[0], n_cols))
-        out = sparse.csr_array(self.transformer_.transform(counts, copy=copy))
-        out.data *= self.column_scale_[out.indices]
-        out = sparse.csr_array(l2_normalize(out, norm="l2", copy=False))
-        out.data = out.data.astype(np.float32, copy=False)
-        return out
+        data = counts.data
+        np.log(data, out=data)
+        data += 1.0
+        data *= self._weight[counts.indices]
+        norms = np.sqrt(np.add.reduceat(data * data, counts.indptr[:-1])
+                        if len(data) else np.zeros(counts.shape[0], dtype=np.float32))
+        lengths = np.diff(counts.indptr)
+        norms = np.where(lengths > 0, norms, 1.0).astype(np.float32)
+        norms[norms == 0] = 1.0
+        data /= np.repeat(norms, lengths)
+        return counts
 
     def idf_of(self, token: str) -> float:
         """Idf of a token string; 0 when the token was never seen."""

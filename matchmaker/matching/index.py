@@ -122,6 +122,30 @@ class InvertedIndex:
             out[~main] = column[docs[~main] - self.n_main]
         return out
 
+    def values(self, cols, docs) -> np.ndarray:
+        """Stored weights of ``docs`` in columns ``cols``, shape (len(cols), len(docs))."""
+        cols = np.asarray(cols, dtype=np.int64)
+        docs = np.asarray(docs, dtype=np.int64)
+        out = np.zeros((len(cols), len(docs)), dtype=np.float32)
+        main = np.flatnonzero(docs < self.n_main)
+        if len(main):
+            order = main[np.argsort(docs[main])]
+            sorted_docs = docs[order]
+            indptr, indices, data = self.indptr, self.indices, self.data
+            for r, c in enumerate(cols):
+                lo, hi = indptr[c], indptr[c + 1]
+                if hi == lo:
+                    continue
+                pos = np.searchsorted(indices[lo:hi], sorted_docs)
+                pos[pos >= hi - lo] = hi - lo - 1
+                hit = indices[lo + pos] == sorted_docs
+                out[r, order[hit]] = data[lo + pos[hit]]
+        extra = np.flatnonzero(docs >= self.n_main)
+        if len(extra):
+            rows = self._delta_matrix()[docs[extra] - self.n_main][:, cols].toarray()
+            out[:, extra] = rows.T
+        return out
+
     # -- search --------------------------------------------------------------
     def search(self, q_cols, q_vals, n_candidates, allowed=None):
         """Best documents for one query by cosine similarity.
@@ -184,15 +208,14 @@ class InvertedIndex:
         head, tail = order[head_mask], order[~head_mask]
         buf = self._buffer
         indptr, indices, data = self.indptr, self.indices, self.data
-        touched = []
         for t in head:
             c = q_cols[t]
             lo, hi = indptr[c], indptr[c + 1]
-            idx = indices[lo:hi]
-            buf[idx] += q_vals[t] * data[lo:hi]
-            touched.append(idx)
-        docs = np.unique(np.concatenate(touched)) if len(touched) > 1 else touched[0]
-        scores = buf[docs].copy()
+            buf[indices[lo:hi]] += q_vals[t] * data[lo:hi]
+        # Touched documents: a scan of the score buffer is cheaper than
+        # de-duplicating the concatenated postings.
+        docs = np.flatnonzero(buf)
+        scores = buf[docs]
         buf[docs] = 0.0
         ok = self.alive[docs]
         if allowed is not None:

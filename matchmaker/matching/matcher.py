@@ -350,12 +350,12 @@ class Matcher:
         best = np.argpartition(-score, k - 1)[:k] if k < len(docs) else np.arange(len(docs))
         # Ties broken by id so that a ranking is reproducible.
         best = sorted(best, key=lambda j: (-score[j], target.ids[docs[j]]))
+        best_docs = docs[best]
+        reasons = self._explainer.explain(batch, i, q_cols, q_vals, q_nodes, q_conf, target,
+                                          best_docs, same_region[best])
         kind = target.kind
-        return [Match(target.ids[docs[j]], round(float(min(max(score[j], 0.0), 1.0)), 4),
-                      self._explainer.reasons(batch, i, q_nodes, q_conf, target, int(docs[j]),
-                                              bool(same_region[j])),
-                      kind)
-                for j in best]
+        return [Match(target.ids[d], round(float(min(max(score[j], 0.0), 1.0)), 4), r, kind)
+                for j, d, r in zip(best, best_docs, reasons)]
 
     def _add_graph_candidates(self, docs, text, q_nodes, target, allowed):
         """Postings on the query's own chain nodes, even with no shared text."""

@@ -1,112 +1,119 @@
-"""Readable reasons for a ranked pair.
+"""The text reason of a ranked pair: the terms that made the two postings similar.
 
-Every ranked entry says why it is there, in the style of formats.md::
+The terms are the columns the two TF-IDF rows share, ordered by their
+contribution to the cosine similarity (query weight x posting weight), so the
+reason is exactly what scored. Columns are turned back into readable terms:
 
-    ["text: 磷酸铁锂, 正极", "chain: nev-battery.cathode → nev-battery.cell",
-     "region: 江苏", "qualification: IATF 16949"]
-
-The text reason lists real terms found in both postings, most specific first:
-glossary/chain concepts (written ``demand term/capability term`` when the two
-postings name the concept differently, e.g. ``topcon/隧穿氧化硅钝化接触``),
-then the longest Chinese strings and the English words and numbers with
-units the two texts share.
+* a concept shows the term each posting uses for it, ``demand/capability``
+  when they differ (``TOPCon/隧穿氧化硅钝化接触``);
+* consecutive shared CJK bigrams are joined into the longest string found in
+  both texts (``磷酸铁锂`` rather than ``磷酸``, ``酸铁``, ``铁锂``);
+* Latin words and numbers with units show as they are (bare numbers and
+  common English words are left out).
 """
 
 from __future__ import annotations
 
-import re
+from matchmaker.matching.batch import GROUP_CJK, GROUP_NUMBER
 
-from matchmaker.domain.text import CJK_CLASS, tokenize
+__all__ = ["text_terms", "STOPWORDS"]
 
-__all__ = ["shared_terms", "text_reason"]
-
-_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
-_STOPWORDS = frozenset(
+#: English words too common to explain anything.
+STOPWORDS = frozenset(
     "a an and are as at be by for from in into is it of on or per the to up with without "
     "our we us you your can will all any than that this these those other such more most "
     "over under via both each only also based using use used new high low".split()
 )
 
 
-def _shared_cjk(doc_text: str, query_text: str, query_bigrams: set) -> list[str]:
-    """Longest CJK strings of the document that also occur in the query."""
-    out = []
-    for run in _CJK_RUN.finditer(doc_text):
-        s = run.group()
-        i, n = 0, len(s)
-        while i < n - 1:
-            if s[i:i + 2] not in query_bigrams:
-                i += 1
-                continue
-            j = i + 2
-            while j < n and s[j - 1:j + 1] in query_bigrams and s[i:j + 1] in query_text:
-                j += 1
-            if s[i:j] in query_text:
-                out.append(s[i:j])
-            i = j
+def _runs(doc_text, query_text, bigrams):
+    """Longest strings of ``doc_text`` made of shared bigrams and found in ``query_text``.
+
+    ``bigrams`` maps a shared CJK token to its contribution; returns
+    ``{string: contribution}``.
+    """
+    at = {}
+    for b, w in bigrams.items():
+        i = doc_text.find(b)
+        while i >= 0:
+            at[i] = (b, w)
+            i = doc_text.find(b, i + 1)
+    out: dict[str, float] = {}
+    positions = sorted(at)
+    k = 0
+    while k < len(positions):
+        start = positions[k]
+        end, weight = start + len(at[start][0]), at[start][1]
+        k += 1
+        while k < len(positions) and positions[k] == end - 1 and len(at[positions[k]][0]) == 2 \
+                and doc_text[start:end + 1] in query_text:
+            end += 1
+            weight += at[positions[k]][1]
+            k += 1
+        piece = doc_text[start:end]
+        out[piece] = max(out.get(piece, 0.0), weight)
     return out
 
 
-def shared_terms(query_text, doc_text, query_hits, doc_hits, *, weight, display,
-                 max_terms=4):
-    """Terms two normalised texts share, best first.
+def text_terms(query_text, doc_text, columns, contributions, *, n_concepts, vocabulary,
+               query_terms, concept_terms, display, max_terms=4):
+    """Readable shared terms of two postings, most contributing first.
 
     Parameters
     ----------
     query_text, doc_text : str
         Normalised texts.
-    query_hits, doc_hits : list of Hit
-        Concepts found in each (see :meth:`ConceptIndex.find`).
-    weight : callable
-        ``weight(token) -> float``: how specific a token is (its idf), 0 if unknown.
+    columns, contributions : sequence
+        Shared columns and their contribution to the cosine similarity.
+    n_concepts : int
+        Columns below this are concepts.
+    vocabulary : TokenVocabulary
+        Token of each token column.
+    query_terms : dict
+        Concept -> the term the query uses for it.
+    concept_terms : callable
+        ``concept_terms(c)`` -> the concept's normalised terms, longest first.
     display : callable
-        ``display(term) -> str``: how to show a normalised glossary term.
-    max_terms : int
-        At most this many terms.
+        ``display(term)`` -> how to show a normalised term.
     """
-    scored: dict[str, float] = {}
+    items: dict[str, float] = {}
     covered: list[str] = []
-    by_concept = {}
-    for h in query_hits:
-        by_concept.setdefault(h.concept, h.term)
-    seen_concepts = set()
-    for h in doc_hits:
-        q_term = by_concept.get(h.concept)
-        if q_term is None or h.concept in seen_concepts:
+    bigrams: dict[str, float] = {}
+    words: dict[str, float] = {}
+    for col, w in zip(columns, contributions):
+        col = int(col)
+        if col < n_concepts:
+            q_term = query_terms.get(col)
+            d_term = next((t for t in concept_terms(col) if t in doc_text), None)
+            q_term = q_term or d_term
+            if q_term is None:
+                continue
+            d_term = d_term or q_term
+            shown = (display(q_term) if q_term == d_term
+                     else f"{display(q_term)}/{display(d_term)}")
+            items[shown] = items.get(shown, 0.0) + float(w)
+            covered.extend((q_term, d_term))
             continue
-        seen_concepts.add(h.concept)
-        shown = display(q_term) if q_term == h.term else f"{display(q_term)}/{display(h.term)}"
-        scored[shown] = 10.0 + len(h.term)
-        covered.extend((q_term, h.term))
-    q_tokens = tokenize(query_text, normalized=True)
-    q_set = set(q_tokens)
-    bigrams = {t for t in q_set if len(t) == 2 and "\u3400" <= t[0] and "\u3400" <= t[1]}
-    for s in _shared_cjk(doc_text, query_text, bigrams):
-        if any(s in c for c in covered):
-            continue
-        spec = max(weight(s[k:k + 2]) for k in range(len(s) - 1)) if len(s) > 1 else 0.0
-        if len(s) == 2 and spec < 2.0:
-            continue  # common two-character words ("提供", "支持") explain nothing
-        scored[s] = max(scored.get(s, 0.0), spec + len(s) / 2)
-    for tok in set(tokenize(doc_text, normalized=True)) & q_set:
-        if "\u3400" <= tok[0] or tok in _STOPWORDS or any(tok in c for c in covered):
-            continue
-        if tok[0].isdigit() and tok.replace(".", "").isdigit():
-            continue  # bare numbers are coincidences more often than not
-        spec = weight(tok)
-        if spec >= 2.0:
-            scored[display(tok)] = max(scored.get(tok, 0.0), spec)
-    best = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))
-    out = []
-    for term, _ in best:
-        if any(term in kept for kept in out):
+        token = vocabulary.tokens[col - n_concepts]
+        group = vocabulary.groups[col - n_concepts]
+        if group == GROUP_CJK:
+            bigrams[token] = float(w)
+        elif token not in STOPWORDS and not (group == GROUP_NUMBER and
+                                             token.replace(".", "").isdigit()):
+            words[token] = float(w)
+    for token, w in words.items():
+        if not any(token in c for c in covered):
+            items[display(token)] = items.get(display(token), 0.0) + w
+    if bigrams:
+        for piece, w in _runs(doc_text, query_text, bigrams).items():
+            if len(piece) > 1 and not any(piece in c for c in covered):
+                items[piece] = max(items.get(piece, 0.0), w)
+    out: list[str] = []
+    for term, _ in sorted(items.items(), key=lambda kv: (-kv[1], kv[0])):
+        folded = term.casefold()
+        if any(folded in kept.casefold() for kept in out):
             continue
         out.append(term)
         if len(out) == max_terms:
             break
     return out
-
-
-def text_reason(terms) -> str | None:
-    """``"text: a, b"`` or ``None`` when no term is shared."""
-    return "text: " + ", ".join(terms) if terms else None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-__all__ = ["bar_chart", "PALETTE"]
+__all__ = ["PALETTE", "bar_chart"]
 
 PALETTE = ("#2b6cb0", "#38a169", "#c8102e", "#d69e2e", "#805ad5", "#718096")
 
