@@ -22,11 +22,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from matchmaker.scheduling import (  # noqa: E402
-    Participant, Problem, Request, check, greedy_schedule, schedule,
+from matchmaker.scheduling import (
+    Participant,
+    Problem,
+    Request,
+    check,
+    greedy_schedule,
+    schedule,
 )
-from matchmaker.scheduling.exact import solve_exact  # noqa: E402
-from matchmaker.scheduling.instance import Instance  # noqa: E402
+from matchmaker.scheduling.exact import solve_exact
+from matchmaker.scheduling.instance import Instance
 
 
 def _zipf_weights(n, exponent, rng):

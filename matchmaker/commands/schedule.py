@@ -9,7 +9,13 @@ from pathlib import Path
 
 import click
 
-from matchmaker.scheduling import InvalidEventError, Meeting, Problem, ScheduleError, schedule
+from matchmaker.scheduling import (
+    InvalidEventError,
+    Meeting,
+    Problem,
+    ScheduleError,
+    schedule,
+)
 
 __all__ = ["schedule_command"]
 

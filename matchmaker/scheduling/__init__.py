@@ -22,16 +22,16 @@ from .solver import schedule
 from .validate import validate
 
 __all__ = [
-    "Participant",
-    "Request",
-    "Meeting",
-    "Problem",
     "Change",
-    "ScheduleResult",
-    "ScheduleError",
     "InvalidEventError",
-    "schedule",
-    "greedy_schedule",
+    "Meeting",
+    "Participant",
+    "Problem",
+    "Request",
+    "ScheduleError",
+    "ScheduleResult",
     "check",
+    "greedy_schedule",
+    "schedule",
     "validate",
 ]

@@ -31,7 +31,7 @@ from scipy.sparse import coo_matrix, vstack
 
 from .instance import bits
 
-__all__ = ["Relaxation", "solve_relaxation", "granularity"]
+__all__ = ["Relaxation", "granularity", "solve_relaxation"]
 
 _TOL = 1e-6
 
@@ -156,11 +156,13 @@ def _build(inst, bonus):
                       shape=(len(gcap), n)).tocsr()
     pmax = max((inst.rp[r] for r in free), default=1.0)
     flow_max = min(sum(gcap[: len(groups)]), len(free))
-    return dict(free=free, n_x=n_x, cost=np.array(cost), upper=np.array(upper),
-                A_eq=A_eq, A_ub=A_ub, b_ub=np.array(gcap), cover=np.array(cover_cols, dtype=int),
-                network_rows=len(groups),
-                weight=pmax * (flow_max + 1) + 1.0, pin_cov=len(inst.pin_covered),
-                rp=np.array([inst.rp[r] for r in free]))
+    return {
+        "free": free, "n_x": n_x, "cost": np.array(cost), "upper": np.array(upper),
+        "A_eq": A_eq, "A_ub": A_ub, "b_ub": np.array(gcap),
+        "cover": np.array(cover_cols, dtype=int), "network_rows": len(groups),
+        "weight": pmax * (flow_max + 1) + 1.0, "pin_cov": len(inst.pin_covered),
+        "rp": np.array([inst.rp[r] for r in free]),
+    }
 
 
 def _solve(model, cost, extra=None, time_limit=None, cuts=True):
@@ -246,7 +248,7 @@ def solve_relaxation(inst, time_limit=None) -> Relaxation:
     n_x = model["n_x"]
     selected = [model["free"][j] for j in range(n_x) if x[j] > 0.5]
     frac = np.abs(x - np.round(x)).max() if n else 0.0
-    coverage = int(round(x[model["cover"]].sum()))
+    coverage = int(np.rint(x[model["cover"]].sum()))
     priority = float(np.dot(model["rp"], np.round(x[:n_x])))
     slack = bonus * len(inst.hints)
     if frac > _TOL:

@@ -1,6 +1,6 @@
 """Errors raised by the meeting scheduler."""
 
-__all__ = ["ScheduleError", "InvalidEventError"]
+__all__ = ["InvalidEventError", "ScheduleError"]
 
 
 class ScheduleError(ValueError):

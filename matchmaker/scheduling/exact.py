@@ -21,7 +21,7 @@ from scipy.sparse import coo_matrix
 from .bounds import granularity
 from .instance import bits
 
-__all__ = ["ExactResult", "solve_exact", "solve_weighted", "exact_size"]
+__all__ = ["ExactResult", "exact_size", "solve_exact", "solve_weighted"]
 
 
 @dataclass
@@ -142,7 +142,7 @@ def solve_exact(inst, time_limit, coverage_known=None):
         res = _run(c, base, n, time_limit)
         if res.x is None:
             return None
-        cover = int(round(-res.fun))
+        cover = int(np.rint(-res.fun))
         proven = res.status == 0
         cov_bound = pin_cov + (cover if proven else int(np.floor(-res.mip_dual_bound + 1e-6)))
     else:

@@ -17,10 +17,11 @@
 from __future__ import annotations
 
 import time
+
 from .instance import bits
 from .state import State
 
-__all__ = ["build_schedule", "reduce_gaps", "idle_gaps"]
+__all__ = ["build_schedule", "idle_gaps", "reduce_gaps"]
 
 
 def idle_gaps(busy, avail):

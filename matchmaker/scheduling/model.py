@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = [
-    "Participant",
-    "Request",
-    "Meeting",
-    "Problem",
-    "Change",
-    "ScheduleResult",
     "BUYER",
     "SUPPLIER",
+    "Change",
+    "Meeting",
+    "Participant",
+    "Problem",
+    "Request",
+    "ScheduleResult",
 ]
 
 BUYER = "buyer"

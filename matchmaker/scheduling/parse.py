@@ -9,7 +9,7 @@ from .errors import InvalidEventError
 from .model import BUYER, SUPPLIER, Meeting, Participant, Problem, Request
 from .validate import validate
 
-__all__ = ["problem_from_dict", "meeting_from_dict"]
+__all__ = ["meeting_from_dict", "problem_from_dict"]
 
 _ROLES = {"buyer": BUYER, "supplier": SUPPLIER}
 
@@ -148,8 +148,8 @@ def problem_from_dict(data) -> Problem:
         Listing every problem found (shape and meaning).
     """
     if not isinstance(data, Mapping):
-        raise InvalidEventError(["the event must be a JSON object with slots, tables, "
-                                 "participants and requests"])
+        raise InvalidEventError([
+            "the event must be a JSON object with slots, tables, participants and requests"])
     errors: list[str] = []
     slots = []
     for i, slot in enumerate(_list(data, "slots", errors, required=True)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .instance import bits
 from .model import Change
 
-__all__ = ["unscheduled_reasons", "diff_previous"]
+__all__ = ["diff_previous", "unscheduled_reasons"]
 
 
 def _limit_reason(inst, p, role):
@@ -58,7 +58,7 @@ def unscheduled_reasons(inst, slot_of):
     """Return ``[(Request, reason)]`` for requests not in ``slot_of``."""
     busy = [0] * len(inst.pid)
     count = [0] * len(inst.pid)
-    tables_left = list(len(inst.floating) for _ in range(inst.T))
+    tables_left = [len(inst.floating)] * inst.T
     near = {}
     for r, t in slot_of.items():
         for p in (inst.rb[r], inst.rs[r]):

@@ -18,7 +18,7 @@ from .state import State
 from .tables import assign_tables
 from .validate import validate
 
-__all__ = ["schedule", "EXACT_MAX_VARIABLES"]
+__all__ = ["EXACT_MAX_VARIABLES", "schedule"]
 
 #: Events whose time-indexed model has at most this many variables are also
 #: solved exactly (events up to ~60 requests always are).

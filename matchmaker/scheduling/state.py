@@ -25,7 +25,7 @@ class State:
         self.rng = rng
         n = len(inst.pid)
         self.busy = [0] * n
-        self.occ = [dict() for _ in range(n)]
+        self.occ = [{} for _ in range(n)]
         self.cnt = [0] * n
         self.slot = [-1] * inst.R
         self.fl_left = [len(inst.floating)] * inst.T

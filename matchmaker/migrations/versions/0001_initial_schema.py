@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 15:17:13.852239
+Create Date: 2026-11-23 15:20:10.900599
 """
 from alembic import op
 import sqlalchemy as sa

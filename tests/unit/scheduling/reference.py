@@ -28,7 +28,7 @@ def reference_optimum(problem):
     for m in problem.locked:
         requests.setdefault(m.key, m.priority)
     cols = []
-    for (b, s), _prio in requests.items():
+    for b, s in requests:
         buyer, supplier = pmap[b], pmap[s]
         for slot in problem.slots:
             if slot in buyer.unavailable or slot in supplier.unavailable:
@@ -88,7 +88,7 @@ def reference_optimum(problem):
     options = {"mip_rel_gap": 0}
     first = milp(c, constraints=cons, integrality=np.ones(n), bounds=bounds, options=options)
     assert first.status == 0, first.message
-    coverage = int(round(-first.fun))
+    coverage = int(np.rint(-first.fun))
     row = np.zeros((1, n))
     row[0, list(ycol.values())] = 1
     cons.append(LinearConstraint(row, coverage - 0.5, np.inf))

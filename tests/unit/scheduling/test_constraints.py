@@ -5,7 +5,14 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matchmaker.scheduling import Participant, Problem, Request, check, greedy_schedule, schedule
+from matchmaker.scheduling import (
+    Participant,
+    Problem,
+    Request,
+    check,
+    greedy_schedule,
+    schedule,
+)
 
 from .reference import events
 

@@ -2,7 +2,14 @@
 
 from hypothesis import HealthCheck, given, settings
 
-from matchmaker.scheduling import Participant, Problem, Request, check, greedy_schedule, schedule
+from matchmaker.scheduling import (
+    Participant,
+    Problem,
+    Request,
+    check,
+    greedy_schedule,
+    schedule,
+)
 
 from .reference import brute_force_coverage, events, reference_optimum
 

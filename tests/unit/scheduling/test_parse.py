@@ -137,6 +137,7 @@ def test_previous_and_locked_meetings_are_read():
 def test_a_problem_built_in_code_is_validated_too():
     problem = Problem.from_dict(EVENT)
     from dataclasses import replace
+
     from matchmaker.scheduling import Request
     bad = replace(problem, requests=[Request("B1", "S1", -2)])
     with pytest.raises(InvalidEventError, match="must be a number above 0"):
