@@ -127,7 +127,8 @@ def run_small(count, seed, time_limit):
                              float(rng.uniform(0, 0.5)), int(rng.integers(1 << 30)))
         ours = schedule(problem, time_limit=time_limit, random_state=i)
         ex = solve_exact(Instance(problem), 60.0)
-        same = ours.participants_met == ex.coverage and abs(ours.total_priority - ex.priority) < 1e-6
+        same = (ours.participants_met == ex.coverage
+                and abs(ours.total_priority - ex.priority) < 1e-6)
         equal += same and ex.proven
         proven += ours.optimal
         worst = max(worst, ours.stats["time"])

@@ -1,30 +1,21 @@
 """API: who am I, public enterprise profiles, search."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify
 from flask_login import current_user
 
 from ..db import get_session
 from ..services import enterprises as enterprise_service
 from ..services import search as search_service
 from .auth import token_optional, token_required
+from .params import ID, bad_parameter, choice_arg, error_response, page_args, text_arg
 
 bp = Blueprint("api_accounts", __name__)
-MAX_PER_PAGE = 100
 
 
 def _enterprise_summary(ent) -> dict:
     return {"id": ent.id, "name": ent.name, "region": ent.region, "city": ent.city, "industry": ent.industry,
             "size": ent.size, "verified": bool(ent.verified)}
-
-
-def _page_args() -> tuple[int, int]:
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-        per_page = min(MAX_PER_PAGE, max(1, int(request.args.get("per_page", current_app.config.get("PER_PAGE", 20)))))
-    except ValueError:
-        page, per_page = 1, current_app.config.get("PER_PAGE", 20)
-    return page, per_page
 
 
 @bp.get("/me")
@@ -39,12 +30,12 @@ def me():
     })
 
 
-@bp.get("/enterprises/<int:enterprise_id>")
+@bp.get(f"/enterprises/<{ID}:enterprise_id>")
 @token_optional
 def enterprise(enterprise_id: int):
     profile = enterprise_service.profile(get_session(), enterprise_id)
     if profile is None:
-        return jsonify({"error": {"code": 404, "message": "No such enterprise."}}), 404
+        return error_response(404, "No such enterprise.")
     ent = profile.enterprise
     return jsonify({
         **_enterprise_summary(ent),
@@ -62,17 +53,18 @@ def enterprise(enterprise_id: int):
 @bp.get("/search")
 @token_optional
 def search():
-    query = (request.args.get("q") or "").strip()[:100]
+    query = text_arg("q")
     if not query:
-        return jsonify({"error": {"code": 400, "message": "Give the search terms in ?q=."}}), 400
-    kind = request.args.get("kind") if request.args.get("kind") in search_service.KINDS else None
-    page, per_page = _page_args()
+        bad_parameter("q", "Give the search terms in ?q=.")
+    kind = choice_arg("kind", search_service.KINDS)
+    page, per_page = page_args()
     session = get_session()
     found = search_service.search_postings(session, query, kind, page=page, per_page=per_page)
     matches = search_service.fuzzy_enterprises(session, query, limit=per_page)
     session.commit()  # the search index may have been brought up to date
     return jsonify({
         "query": query, "page": page, "per_page": per_page, "total": found.total,
+        "pages": max(1, -(-found.total // per_page)),
         "results": [{"type": k, "id": obj.id, "title": obj.title, "enterprise": {"id": obj.enterprise_id,
                      "name": obj.enterprise.name}, "region": obj.region} for k, obj in found.items],
         "enterprises": [{**_enterprise_summary(e), "score": score} for e, score in matches],

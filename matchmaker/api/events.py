@@ -6,7 +6,7 @@ caller's own enterprise's (organisers may name a participant with
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, abort, jsonify
 from flask_login import current_user
 
 from ..db import get_session
@@ -16,22 +16,13 @@ from ..services.errors import NotFound
 from ..services.event_schedule import slot_end
 from ..web.pagination import paginate
 from .auth import token_optional, token_required
+from .params import ID, MAX_ID, bool_arg, int_arg, page_args
 
 bp = Blueprint("api_events", __name__)
-MAX_PER_PAGE = 100
 
 
 def _user():
     return current_user if current_user.is_authenticated else None
-
-
-def _int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
-    try:
-        value = int(request.args.get(name, default))
-    except ValueError:
-        value = default
-    value = max(low, value)
-    return min(high, value) if high else value
 
 
 def event_json(e, full: bool = False) -> dict:
@@ -59,15 +50,15 @@ def _event(event_id: int):
 @bp.get("/events")
 @token_optional
 def list_events():
-    per_page = _int_arg("per_page", current_app.config.get("PER_PAGE", 20), 1, MAX_PER_PAGE)
-    upcoming = request.args.get("upcoming") in ("1", "true", "yes")
+    number, per_page = page_args()
+    upcoming = bool_arg("upcoming")
     page = paginate(get_session(), event_service.list_events(_user(), upcoming_only=upcoming),
-                    per_page=per_page, page=_int_arg("page", 1, 1))
+                    per_page=per_page, page=number)
     return jsonify({"items": [event_json(e) for e in page.items], "page": page.page, "per_page": page.per_page,
-                    "total": page.total})
+                    "total": page.total, "pages": page.pages})
 
 
-@bp.get("/events/<int:event_id>")
+@bp.get(f"/events/<{ID}:event_id>")
 @token_optional
 def get_event(event_id: int):
     event = _event(event_id)
@@ -76,12 +67,12 @@ def get_event(event_id: int):
     return jsonify(data)
 
 
-@bp.get("/events/<int:event_id>/agenda")
+@bp.get(f"/events/<{ID}:event_id>/agenda")
 @token_required
 def agenda(event_id: int):
     session = get_session()
     event = _event(event_id)
-    wanted = request.args.get("participant", type=int)
+    wanted = int_arg("participant", None, 1, MAX_ID)
     if wanted is not None:
         try:
             participant = event_service.participant_of(session, event, wanted, current_user)

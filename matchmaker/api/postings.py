@@ -6,10 +6,12 @@ web pages. A draft demand exists only for its own enterprise: anyone else gets
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify
 from flask_login import current_user
 
 from ..db import get_session
+from ..models.enterprise import SIZES
+from ..models.posting import DEMAND_KINDS
 from ..services import capabilities as capability_service
 from ..services import demands as demand_service
 from ..services import matching
@@ -17,34 +19,9 @@ from ..services.chains import current_graph
 from ..services.errors import NotFound
 from ..web.pagination import paginate
 from .auth import token_optional, token_required
+from .params import ID, choice_arg, date_arg, error_response, page_args, text_arg, timestamp
 
 bp = Blueprint("api_postings", __name__)
-MAX_PER_PAGE = 100
-
-
-def _arg(name: str) -> str | None:
-    return (request.args.get(name) or "").strip() or None
-
-
-def _int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
-    try:
-        value = int(request.args.get(name, default))
-    except ValueError:
-        value = default
-    value = max(low, value)
-    return min(high, value) if high else value
-
-
-def _page_args() -> tuple[int, int]:
-    return _int_arg("page", 1, 1), _int_arg("per_page", current_app.config.get("PER_PAGE", 20), 1, MAX_PER_PAGE)
-
-
-def _date_arg(name: str):
-    import datetime as dt
-    try:
-        return dt.date.fromisoformat(_arg(name) or "")
-    except ValueError:
-        return None
 
 
 def _number(value):
@@ -60,7 +37,7 @@ def demand_json(d, full: bool = False) -> dict:
         "id": d.id, "kind": d.kind, "title": d.title, "enterprise": _enterprise(d.enterprise),
         "chain_nodes": list(d.chain_nodes or []), "region": d.region, "budget": _number(d.budget),
         "deadline": d.deadline.isoformat() if d.deadline else None, "status": d.status,
-        "published_at": d.published_at.isoformat() if d.published_at else None,
+        "published_at": timestamp(d.published_at),
     }
     if full:
         data.update({
@@ -90,14 +67,14 @@ def _viewer_enterprise_id():
 @token_optional
 def demands():
     session = get_session()
-    page, per_page = _page_args()
-    stmt = demand_service.published_demands(current_graph(session), kind=_arg("kind"), chain=_arg("chain"),
-                                            region=_arg("region"), deadline_before=_date_arg("deadline_before"),
-                                            q=_arg("q"))
+    page, per_page = page_args()
+    stmt = demand_service.published_demands(current_graph(session), kind=choice_arg("kind", DEMAND_KINDS),
+                                            chain=text_arg("chain"), region=text_arg("region"),
+                                            deadline_before=date_arg("deadline_before"), q=text_arg("q"))
     return jsonify(_listing(paginate(session, stmt, per_page=per_page, page=page), demand_json))
 
 
-@bp.get("/demands/<int:demand_id>")
+@bp.get(f"/demands/<{ID}:demand_id>")
 @token_optional
 def demand(demand_id: int):
     try:
@@ -107,7 +84,7 @@ def demand(demand_id: int):
     return jsonify(demand_json(d, full=True))
 
 
-@bp.get("/demands/<int:demand_id>/suggestions")
+@bp.get(f"/demands/<{ID}:demand_id>/suggestions")
 @token_required
 def suggestions(demand_id: int):
     """Suppliers suggested for one's own demand, in the ranking format of formats.md plus names."""
@@ -116,9 +93,10 @@ def suggestions(demand_id: int):
         d = demand_service.owned_demand(session, demand_id, _viewer_enterprise_id())
     except NotFound:
         return _not_found()
-    page, per_page = _page_args()
-    result = matching.suggested_suppliers(session, d, region=_arg("region"), qualification=_arg("qualification"),
-                                          size=_arg("size"), page=page, per_page=per_page)
+    page, per_page = page_args()
+    result = matching.suggested_suppliers(session, d, region=text_arg("region"),
+                                          qualification=text_arg("qualification"), size=choice_arg("size", SIZES),
+                                          page=page, per_page=per_page)
     ranked = [{"capability_id": str(s.capability.id), "score": s.score, "reasons": s.raw_reasons,
                "title": s.capability.title, "enterprise": _enterprise(s.enterprise)} for s in result.items]
     return jsonify({"demand_id": str(d.id), "ranked": ranked, "page": result.page, "per_page": result.per_page,
@@ -129,13 +107,14 @@ def suggestions(demand_id: int):
 @token_optional
 def capabilities():
     session = get_session()
-    page, per_page = _page_args()
-    stmt = capability_service.public_capabilities(current_graph(session), chain=_arg("chain"), region=_arg("region"),
-                                                  q=_arg("q"), size=_arg("size"))
+    page, per_page = page_args()
+    stmt = capability_service.public_capabilities(current_graph(session), chain=text_arg("chain"),
+                                                  region=text_arg("region"), q=text_arg("q"),
+                                                  size=choice_arg("size", SIZES))
     return jsonify(_listing(paginate(session, stmt, per_page=per_page, page=page), capability_json))
 
 
-@bp.get("/capabilities/<int:capability_id>")
+@bp.get(f"/capabilities/<{ID}:capability_id>")
 @token_optional
 def capability(capability_id: int):
     try:
@@ -146,6 +125,4 @@ def capability(capability_id: int):
 
 
 def _not_found():
-    response = jsonify({"error": {"code": 404, "message": "Not found."}})
-    response.status_code = 404
-    return response
+    return error_response(404, "Not found.")

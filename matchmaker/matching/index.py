@@ -1,13 +1,14 @@
-"""Term-major inverted index over L2-normalised TF-IDF rows.
+"""Inverted index over L2-normalised TF-IDF rows, with bounded work per query.
 
-Scoring a query against a million postings touches only the postings of the
-query's terms. Terms are taken in decreasing query weight until a budget of
-postings is spent (the *head*); the head's exact partial dot products pick the
-best ``n_candidates`` documents, and the remaining *tail* terms -- frequent,
-low-weight tokens such as common bigrams -- are then added for those
-candidates only, by binary search in their sorted posting lists. Candidates
-thus carry their exact cosine similarity while the work per query stays
-bounded whatever the corpus size.
+The rows are stored twice: term-major (CSC, the inverted index) to find
+candidates, and document-major (CSR) to score them exactly.
+
+A query's terms are taken in decreasing weight while their postings fit in
+``posting_budget`` (the *head*: rare, specific terms come first); the head's
+partial dot products pick the best ``n_candidates`` documents, whose exact
+cosine similarity is then computed from their rows. The frequent low-weight
+terms (common bigrams) thus never have their long postings scanned, and the
+work per query stays bounded whatever the corpus size.
 
 New documents go to a small *delta* segment scored directly; deleted
 documents are masked. :meth:`InvertedIndex.merge` folds the delta into the
@@ -22,6 +23,17 @@ from scipy import sparse
 __all__ = ["InvertedIndex"]
 
 
+def _gather(indptr, docs):
+    """Positions of the stored entries of ``docs`` (rows of a CSR), and row offsets."""
+    starts, ends = indptr[docs], indptr[docs + 1]
+    lengths = ends - starts
+    total = int(lengths.sum())
+    offsets = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    pos = np.repeat(starts - offsets[:-1], lengths) + np.arange(total)
+    return pos, offsets
+
+
 class InvertedIndex:
     """Searchable store of TF-IDF rows.
 
@@ -29,12 +41,11 @@ class InvertedIndex:
     ----------
     rows : scipy sparse matrix, shape (n_docs, n_terms)
         L2-normalised float rows (CSR or anything convertible).
-    posting_budget : int, default 400_000
-        Postings accumulated exhaustively per query before switching to
-        candidate-only scoring.
+    posting_budget : int, default 150_000
+        Postings accumulated per query to choose candidates.
     """
 
-    def __init__(self, rows, *, posting_budget=400_000):
+    def __init__(self, rows, *, posting_budget=150_000):
         self.posting_budget = int(posting_budget)
         rows = sparse.csr_array(rows, dtype=np.float32)
         self.n_terms = rows.shape[1]
@@ -42,21 +53,28 @@ class InvertedIndex:
         self._delta_rows: list = []
         self._delta = None
         self.alive = np.ones(self.n_main, dtype=bool)
+        self._query = np.zeros(self.n_terms, dtype=np.float32)
 
     def _set_main(self, rows):
-        csc = sparse.csc_array(rows, dtype=np.float32)
-        csc.sort_indices()
+        rows.sort_indices()
         self.n_main = rows.shape[0]
+        self.row_ptr = rows.indptr.astype(np.int64, copy=False)
+        self.row_cols = rows.indices.astype(np.int32, copy=False)
+        self.row_vals = rows.data.astype(np.float32, copy=False)
+        csc = sparse.csc_array(rows)
+        csc.sort_indices()
         self.indptr = csc.indptr.astype(np.int64, copy=False)
         self.indices = csc.indices.astype(np.int32, copy=False)
         self.data = csc.data.astype(np.float32, copy=False)
+        del csc
         self.df = np.diff(self.indptr)
         self._buffer = np.zeros(self.n_main, dtype=np.float32)
+        self._mark = np.zeros(self.n_main, dtype=bool)
 
     # -- updates -------------------------------------------------------------
     @property
     def n_docs(self) -> int:
-        """Documents stored, deleted ones included (row numbers never move until merge)."""
+        """Documents stored, deleted ones included (numbers only change on merge)."""
         return self.n_main + len(self._delta_rows)
 
     @property
@@ -81,69 +99,94 @@ class InvertedIndex:
 
         Returns the mapping old document number -> new one (-1 for dropped).
         """
-        main = self._main_rows()
+        main = sparse.csr_array((self.row_vals, self.row_cols, self.row_ptr),
+                                shape=(self.n_main, self.n_terms))
         parts = [main] + self._delta_rows
         rows = sparse.csr_array(sparse.vstack(parts, format="csr")) if len(parts) > 1 else main
         keep = np.flatnonzero(self.alive)
         mapping = np.full(len(self.alive), -1, dtype=np.int64)
         mapping[keep] = np.arange(len(keep))
-        rows = rows[keep]
-        self._set_main(rows)
+        self._set_main(sparse.csr_array(rows[keep]))
         self._delta_rows = []
         self._delta = None
         self.alive = np.ones(self.n_main, dtype=bool)
         return mapping
-
-    def _main_rows(self):
-        csc = sparse.csc_array((self.data, self.indices, self.indptr),
-                               shape=(self.n_main, self.n_terms))
-        return sparse.csr_array(csc)
 
     def _delta_matrix(self):
         if self._delta is None and self._delta_rows:
             self._delta = sparse.csr_array(sparse.vstack(self._delta_rows, format="csr"))
         return self._delta
 
-    def contains(self, col, docs) -> np.ndarray:
-        """Which of ``docs`` have a non-zero weight in column ``col``."""
+    # -- reading rows --------------------------------------------------------
+    def _rows_of(self, docs):
+        """(columns, values, offsets) of the stored rows of ``docs``, main and delta."""
         docs = np.asarray(docs, dtype=np.int64)
-        out = np.zeros(len(docs), dtype=bool)
-        main = docs < self.n_main
-        if main.any():
-            lo, hi = self.indptr[col], self.indptr[col + 1]
-            if hi > lo:
-                posting = self.indices[lo:hi]
-                d = docs[main]
-                pos = np.minimum(np.searchsorted(posting, d), hi - lo - 1)
-                out[main] = posting[pos] == d
-        if (~main).any():
-            delta = self._delta_matrix()
-            column = delta[:, [col]].toarray().ravel() != 0
-            out[~main] = column[docs[~main] - self.n_main]
+        if (docs < self.n_main).all():
+            pos, offsets = _gather(self.row_ptr, docs)
+            return self.row_cols[pos], self.row_vals[pos], offsets
+        delta = self._delta_matrix()
+        cols, vals, lengths = [], [], []
+        for d in docs.tolist():
+            if d < self.n_main:
+                lo, hi = self.row_ptr[d], self.row_ptr[d + 1]
+                cols.append(self.row_cols[lo:hi])
+                vals.append(self.row_vals[lo:hi])
+            else:
+                lo, hi = delta.indptr[d - self.n_main], delta.indptr[d - self.n_main + 1]
+                cols.append(delta.indices[lo:hi].astype(np.int32))
+                vals.append(delta.data[lo:hi])
+            lengths.append(hi - lo)
+        offsets = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        return np.concatenate(cols), np.concatenate(vals), offsets
+
+    def dot(self, docs, q_cols, q_vals) -> np.ndarray:
+        """Exact cosine similarity of ``docs`` with a query (float32)."""
+        if len(docs) == 0:
+            return np.zeros(0, dtype=np.float32)
+        cols, vals, offsets = self._rows_of(docs)
+        q = self._query
+        q[q_cols] = q_vals
+        prod = vals * q[cols]
+        q[q_cols] = 0.0
+        out = np.zeros(len(docs), dtype=np.float32)
+        nonempty = offsets[1:] > offsets[:-1]
+        if prod.size:
+            out[nonempty] = np.add.reduceat(prod, offsets[:-1][nonempty])
         return out
 
     def values(self, cols, docs) -> np.ndarray:
         """Stored weights of ``docs`` in columns ``cols``, shape (len(cols), len(docs))."""
         cols = np.asarray(cols, dtype=np.int64)
-        docs = np.asarray(docs, dtype=np.int64)
         out = np.zeros((len(cols), len(docs)), dtype=np.float32)
-        main = np.flatnonzero(docs < self.n_main)
-        if len(main):
-            order = main[np.argsort(docs[main])]
-            sorted_docs = docs[order]
-            indptr, indices, data = self.indptr, self.indices, self.data
-            for r, c in enumerate(cols):
-                lo, hi = indptr[c], indptr[c + 1]
-                if hi == lo:
-                    continue
-                pos = np.searchsorted(indices[lo:hi], sorted_docs)
-                pos[pos >= hi - lo] = hi - lo - 1
-                hit = indices[lo + pos] == sorted_docs
-                out[r, order[hit]] = data[lo + pos[hit]]
-        extra = np.flatnonzero(docs >= self.n_main)
-        if len(extra):
-            rows = self._delta_matrix()[docs[extra] - self.n_main][:, cols].toarray()
-            out[:, extra] = rows.T
+        if len(cols) == 0 or len(docs) == 0:
+            return out
+        r_cols, r_vals, offsets = self._rows_of(docs)
+        slot = np.full(self.n_terms, -1, dtype=np.int32) if len(cols) > 512 else None
+        if slot is None:
+            order = np.argsort(cols)
+            where = np.searchsorted(cols[order], r_cols)
+            where[where >= len(cols)] = 0
+            hit = cols[order][where] == r_cols
+            which = order[where]
+        else:
+            slot[cols] = np.arange(len(cols))
+            which = slot[r_cols]
+            hit = which >= 0
+        doc_of = np.repeat(np.arange(len(docs)), np.diff(offsets))
+        out[which[hit], doc_of[hit]] = r_vals[hit]
+        return out
+
+    def contains(self, cols, docs) -> np.ndarray:
+        """Which of ``docs`` have a non-zero weight in any of columns ``cols``."""
+        out = np.zeros(len(docs), dtype=bool)
+        cols = np.asarray(cols, dtype=np.int64)
+        if len(cols) == 0 or len(docs) == 0:
+            return out
+        r_cols, _, offsets = self._rows_of(docs)
+        hit = np.isin(r_cols, cols)
+        doc_of = np.repeat(np.arange(len(docs)), np.diff(offsets))
+        out[doc_of[hit]] = True
         return out
 
     # -- search --------------------------------------------------------------
@@ -166,32 +209,30 @@ class InvertedIndex:
         -------
         docs : ndarray of int64
         scores : ndarray of float32
-            Exact cosine similarities, unordered; documents sharing no term
-            with the query are not returned.
+            Exact cosine similarities, unordered; documents sharing no
+            head term with the query are not returned.
         """
         q_cols = np.asarray(q_cols, dtype=np.int64)
         q_vals = np.asarray(q_vals, dtype=np.float32)
-        docs, scores = self._search_main(q_cols, q_vals, n_candidates, allowed)
+        docs = self._candidates(q_cols, q_vals, n_candidates, allowed)
         delta = self._delta_matrix()
         if delta is not None:
             dense = np.zeros(self.n_terms, dtype=np.float32)
             dense[q_cols] = q_vals
-            d_scores = delta @ dense
-            d_docs = np.flatnonzero(d_scores > 0)
-            d_scores = d_scores[d_docs]
-            d_docs = d_docs + self.n_main
+            d_docs = np.flatnonzero(delta @ dense > 0) + self.n_main
             ok = self.alive[d_docs]
-            if allowed is not None:
+            if allowed is not None and len(d_docs):
                 ok &= allowed(d_docs)
             docs = np.concatenate([docs, d_docs[ok]])
-            scores = np.concatenate([scores, d_scores[ok].astype(np.float32)])
-            if len(docs) > n_candidates:
-                top = np.argpartition(-scores, n_candidates - 1)[:n_candidates]
-                docs, scores = docs[top], scores[top]
+        scores = self.dot(docs, q_cols, q_vals)
+        if len(docs) > n_candidates:
+            top = np.argpartition(-scores, n_candidates - 1)[:n_candidates]
+            docs, scores = docs[top], scores[top]
         return docs, scores
 
-    def _search_main(self, q_cols, q_vals, n_candidates, allowed):
-        empty = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+    def _candidates(self, q_cols, q_vals, n_candidates, allowed):
+        """Main-segment documents with the best partial scores over the head terms."""
+        empty = np.empty(0, dtype=np.int64)
         if self.n_main == 0 or len(q_cols) == 0:
             return empty
         df = self.df[q_cols]
@@ -200,40 +241,33 @@ class InvertedIndex:
         if len(q_cols) == 0:
             return empty
         order = np.argsort(-q_vals, kind="stable")
-        # Head: highest-weight terms whose postings fit in the budget.
-        budget = self.posting_budget
-        spent = np.cumsum(df[order])
-        head_mask = spent <= budget
-        head_mask[0] = True  # always score the strongest term
-        head, tail = order[head_mask], order[~head_mask]
-        buf = self._buffer
+        budget, spent = self.posting_budget, 0
+        head = []
+        for rank, t in enumerate(order.tolist()):
+            if rank == 0 or spent + df[t] <= budget:
+                head.append(t)
+                spent += int(df[t])
+        buf, mark = self._buffer, self._mark
         indptr, indices, data = self.indptr, self.indices, self.data
+        touched = []
         for t in head:
             c = q_cols[t]
             lo, hi = indptr[c], indptr[c + 1]
-            buf[indices[lo:hi]] += q_vals[t] * data[lo:hi]
-        # Touched documents: a scan of the score buffer is cheaper than
-        # de-duplicating the concatenated postings.
-        docs = np.flatnonzero(buf)
+            idx = indices[lo:hi]
+            buf[idx] += q_vals[t] * data[lo:hi]
+            # Documents met for the first time; tracked so that nothing scans
+            # all n_docs entries of the buffer.
+            new = idx[~mark[idx]]
+            mark[new] = True
+            touched.append(new)
+        docs = np.concatenate(touched) if len(touched) > 1 else touched[0]
         scores = buf[docs]
         buf[docs] = 0.0
+        mark[docs] = False
         ok = self.alive[docs]
         if allowed is not None:
             ok &= allowed(docs)
         docs, scores = docs[ok].astype(np.int64), scores[ok]
         if len(docs) > n_candidates:
-            top = np.argpartition(-scores, n_candidates - 1)[:n_candidates]
-            docs, scores = docs[top], scores[top]
-        if len(tail) and len(docs):
-            sort = np.argsort(docs)
-            docs, scores = docs[sort], scores[sort]
-            for t in tail:
-                c = q_cols[t]
-                lo, hi = indptr[c], indptr[c + 1]
-                posting = indices[lo:hi]
-                pos = np.searchsorted(posting, docs)
-                pos[pos >= len(posting)] = len(posting) - 1
-                hit = posting[pos] == docs
-                if hit.any():
-                    scores[hit] += q_vals[t] * data[lo:hi][pos[hit]]
-        return docs, scores
+            docs = docs[np.argpartition(-scores, n_candidates - 1)[:n_candidates]]
+        return docs

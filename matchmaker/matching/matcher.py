@@ -110,10 +110,10 @@ class Matcher:
         Weight of number-with-unit columns.
     title_weight : int, default 2
         Title terms count this many times.
-    n_candidates : int, default 1000
+    n_candidates : int, default 500
         Postings rescored per query (by text similarity, plus postings on the
         query's chain nodes).
-    posting_budget : int, default 400_000
+    posting_budget : int, default 150_000
         Postings scanned exhaustively per query (see
         :class:`~matchmaker.matching.index.InvertedIndex`).
     max_nodes : int, default 3
@@ -141,8 +141,8 @@ class Matcher:
 
     def __init__(self, *, text_weight=0.5, graph_weight=0.25, head_weight=0.15,
                  region_weight=0.1,
-                 concept_weight=2.0, number_weight=0.5, title_weight=2, n_candidates=1000,
-                 posting_budget=400_000, max_nodes=3, min_node_confidence=0.3, glossary=None):
+                 concept_weight=2.0, number_weight=0.5, title_weight=2, n_candidates=500,
+                 posting_budget=150_000, max_nodes=3, min_node_confidence=0.3, glossary=None):
         self.text_weight = text_weight
         self.graph_weight = graph_weight
         self.head_weight = head_weight
@@ -376,10 +376,8 @@ class Matcher:
         q_concepts = batch.analysed.concepts(i, self.concepts_.n_concepts)
         d_heads = target.heads[docs]
         named = (np.isin(d_heads, q_concepts) & (d_heads >= 0)).any(axis=1)
-        covered = np.zeros(len(docs), dtype=bool)
-        for c in batch.analysed.heads[i]:
-            if c >= 0:
-                covered |= target.index.contains(int(c), docs)
+        q_heads = batch.analysed.heads[i]
+        covered = target.index.contains(q_heads[q_heads >= 0], docs)
         return 0.5 * named + 0.5 * covered
 
     def _graph_scores(self, q_nodes, q_conf, d_nodes, d_conf):

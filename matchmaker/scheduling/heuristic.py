@@ -5,7 +5,7 @@
    (those whose endpoint has no other chosen request, then fewest common
    free slots), moving earlier meetings along ejection chains when needed.
 2. Participants still without a meeting get one of their requests, even if
-   that drops meetings, as long as nobody else loses their only meeting.
+   that drops other meetings, whenever more participants end up met.
 3. Every request still out is tried, the most valuable first.
 4. Requests worth more than a meeting blocking them replace it.
 5. Published meetings that moved go back to their slot wherever that is
@@ -112,12 +112,10 @@ def _cover_missing(st, reqs, clock):
                 improved = True
                 break
         else:
-            st.soft_ok = True
             for r in options:
                 if st.swap_in(r):
                     improved = True
                     break
-            st.soft_ok = False
         st.commit()
         if clock.out():
             break
@@ -230,7 +228,6 @@ def restore_published(st):
                         continue
         st.rollback(mark)
     st.commit()
-    st.soft = {r for r, (t, _) in inst.hints.items() if st.slot[r] == t}
 
 
 def _move_gain(st, r, t2):
@@ -296,7 +293,7 @@ def reduce_gaps(st, deadline, passes=3):
     for _ in range(passes):
         changed = False
         placed = [r for r in range(inst.R) if st.slot[r] >= 0 and st.movable[r]
-                  and not (r in st.soft and inst.hints.get(r, (-1,))[0] == st.slot[r])]
+                  and inst.hints.get(r, (-1,))[0] != st.slot[r]]
         for r in placed:
             b, s = inst.rb[r], inst.rs[r]
             if idle_gaps(st.busy[b], inst.avail[b]) or idle_gaps(st.busy[s], inst.avail[s]):

@@ -81,7 +81,6 @@ def improve_by_windows(inst, st, deadline, target, *, max_vars=25000, solve_time
                 for r, t in new_slots.items():
                     st.assign(r, t)
                 st.commit()
-                st.soft = {r for r, (t, _) in inst.hints.items() if st.slot[r] == t}
                 improved += 1
                 stale = 0
                 continue

@@ -113,11 +113,18 @@ def schedule(problem: Problem, time_limit: float = 30.0, random_state=None) -> S
     A fixed table belongs to its buyer: no other meeting ever uses it, even
     in slots where that buyer is away.
 
-    Bounds come from a slot-free relaxation (a min-cost flow solved as a
-    linear program with HiGHS). Slots are found by placing the requests
+    Bounds come from a slot-free relaxation (a min-cost flow plus Hall
+    inequalities, solved by HiGHS). Slots are found by placing the requests
     that relaxation holds, hardest first, with ejection chains and repair.
     When the time-indexed model is small (``EXACT_MAX_VARIABLES``), it is
-    solved exactly by ``scipy.optimize.milp``.
+    solved exactly by ``scipy.optimize.milp``; otherwise, until the bounds
+    are reached or time runs out, windows of slots and groups of buyers are
+    re-solved exactly in turn with everything else held fixed.
+
+    With ``problem.previous`` and ``allow_moves=False``, every published
+    meeting whose request is still there and whose participants still
+    attend that slot stays exactly in place; ``changes`` lists what moved,
+    what was removed (with the reason) and what was added.
     """
     start = time.perf_counter()
     deadline = start + float(time_limit)
@@ -149,7 +156,6 @@ def schedule(problem: Problem, time_limit: float = 30.0, random_state=None) -> S
                     st = State(inst, rng)
                     for r, t in ex.slot_of.items():
                         st.assign(r, t)
-                    st.soft = {r for r, (t, _) in inst.hints.items() if st.slot[r] == t}
                     st.commit()
                 cov_bound = min(cov_bound, ex.coverage_bound)
                 exact_bound = (ex.bound_coverage, inst.pin_priority + ex.priority_bound)

@@ -15,9 +15,7 @@ __all__ = ["State"]
 class State:
     """Slots of the requests placed so far, with an undo log.
 
-    Pinned meetings are placed at construction and never move. Requests in
-    ``soft`` (published meetings at their published slot) are left alone by
-    ejection chains unless ``soft_ok`` is set.
+    Pinned meetings are placed at construction and never move.
     """
 
     def __init__(self, inst, rng):
@@ -34,8 +32,6 @@ class State:
         self.tbusy = {k: 0 for k in inst.owned}
         self.tocc = {k: {} for k in inst.owned}
         self.movable = [r not in inst.pins for r in range(inst.R)]
-        self.soft = set()
-        self.soft_ok = False
         self.covered = 0
         self.prio = 0.0
         self.log = []
@@ -111,7 +107,7 @@ class State:
         return (self.covered, self.prio)
 
     def can_move(self, r, frozen):
-        return self.movable[r] and r not in frozen and (self.soft_ok or r not in self.soft)
+        return self.movable[r] and r not in frozen
 
     def free_mask(self, r):
         inst = self.inst

@@ -158,7 +158,8 @@ def review(session: Session, application: Application, user_id: int | None, stat
     text = tr("{o} 处理了贵企业对《{t}》的{w}：{s}。", "{o} marked your {w} for “{t}” as: {s}.",
               o=demand.enterprise.name, t=demand.title, w=_answer_word(demand), s=status_label(status))
     if application.message:
-        text += " " + tr("留言：{m}", "Message: {m}", m=application.message)
+        # Chinese runs on after 。 without a space; English needs one.
+        text += tr("留言：{m}", " Message: {m}", m=application.message)
     tell_enterprise(session, application.enterprise_id, text, link)
     return application
 

@@ -264,7 +264,7 @@ def invite_supplier(session: Session, demand: Demand, supplier_id: int, user_id:
         raise ServiceError(tr("未知的邀请类型。", "Unknown invitation type."))
     note = clean_text(note, 500)
     if note:
-        text += " " + tr("留言：{n}", "Note: {n}", n=note)
+        text += tr("留言：{n}", " Note: {n}", n=note)
     tell_enterprise(session, supplier.id, text, link)
     audit.record(session, user_id, f"demand.invite_{purpose}", demand, supplier=supplier.id)
     return supplier

@@ -59,6 +59,12 @@ def _new_page(browser):
     return context.new_page()
 
 
+def _snap(page, path: str) -> None:
+    """A full-page screenshot taken from the top, so the sticky header sits where it belongs."""
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=path, full_page=True)
+
+
 def _flash(page) -> str:
     return " ".join(page.locator(".flash").all_inner_texts())
 
@@ -79,7 +85,7 @@ def _sign_up(page, base: str, *, person: str, email: str, enterprise: str, code:
     page.get_by_label("所在省份").select_option(label="江苏省")
     page.get_by_label("城市").fill("苏州")
     if shot:
-        page.screenshot(path=shot, full_page=True)
+        _snap(page, shot)
     page.get_by_role("button", name="提交注册").click()
     page.wait_for_load_state()
     if page.get_by_label("我确认本企业与上述名称相近的企业不是同一家").count():
@@ -116,16 +122,18 @@ def test_enterprise_journey(live_server, browser, artifacts, tmp_path):
     large_email, sme_email = f"cto-{run}@lanjing-robot.cn", f"boss-{run}@jingrou.cn"
     large_name, sme_name = f"澜京智能装备集团{run}有限公司", f"精柔传动科技{run}有限公司"
     shot = lambda name: str(artifacts / f"journey-{name}.png")  # noqa: E731
+    application_status = "[data-test=application-status]"
 
     # 1. The large enterprise signs up, is classed as large, and publishes a challenge.
     large = _new_page(browser)
     _sign_up(large, base, person="王总工", email=large_email, enterprise=large_name, code=_new_code(),
              employees=5200, revenue_wan=860000, shot=shot("01-signup-large"))
-    assert large.get_by_text("大型企业").count() >= 1
+    assert large.get_by_text("大型企业").count() >= 1, "5200 staff and 86 亿元 revenue in 工业 is a large enterprise"
+    _snap(large, shot("02-large-profile"))
 
     large.goto(f"{base}/demands/new")
-    large.get_by_label("揭榜挂帅").check()
-    large.get_by_label("标题").fill(CHALLENGE)
+    large.get_by_role("radio", name="揭榜挂帅").check()
+    large.get_by_label("标题", exact=True).fill(CHALLENGE)
     large.get_by_label("需求描述 / 技术要求").fill(
         "面向协作机器人关节模组，征集谐波减速器国产化研制团队。要求传动精度 ≤ 30 角秒，"
         "额定寿命 ≥ 10000 小时，背隙 ≤ 10 角秒，可小批量交付样机。")
@@ -140,19 +148,20 @@ def test_enterprise_journey(live_server, browser, artifacts, tmp_path):
     large.wait_for_load_state()
     assert "需求草稿已保存" in _flash(large), _flash(large)
     demand_url = large.url.split("?")[0]
+    demand_id = demand_url.rstrip("/").rsplit("/", 1)[1]
     large.get_by_role("button", name="发布", exact=True).click()
     large.wait_for_load_state()
     assert "已发布" in _flash(large), _flash(large)
     assert large.get_by_role("heading", name=CHALLENGE).is_visible()
     assert large.get_by_text("验收合格后 45 日内").is_visible()
-    large.screenshot(path=shot("02-challenge"), full_page=True)
+    _snap(large, shot("03-challenge"))
     large.context.close()
 
     # 2. The SME signs up, describes what it makes in its own words, and confirms the inferred nodes.
     sme = _new_page(browser)
     _sign_up(sme, base, person="李经理", email=sme_email, enterprise=sme_name, code=_new_code(),
-             employees=60, revenue_wan=4800, shot=shot("03-signup-sme"))
-    assert sme.get_by_text("小型企业").count() >= 1
+             employees=60, revenue_wan=4800, shot=shot("04-signup-sme"))
+    assert sme.get_by_text("小型企业").count() >= 1, "60 staff and 4800 万元 revenue in 工业 is a small enterprise"
 
     sme.goto(f"{base}/capabilities/new")
     sme.get_by_label("能力 / 产品名称").fill(CAPABILITY)
@@ -164,7 +173,7 @@ def test_enterprise_journey(live_server, browser, artifacts, tmp_path):
     inferred = sme.get_by_role("status").filter(has_text="平台推断的产业链环节")
     assert "谐波减速器" in inferred.inner_text()
     assert sme.locator(f"input[name=chain_nodes][value='{NODE}']").is_checked()
-    sme.screenshot(path=shot("04-capability-inferred"), full_page=True)
+    _snap(sme, shot("05-capability-inferred"))
     sme.get_by_role("button", name="保存", exact=True).click()
     sme.wait_for_load_state()
     assert "能力已保存" in _flash(sme), _flash(sme)
@@ -172,13 +181,13 @@ def test_enterprise_journey(live_server, browser, artifacts, tmp_path):
 
     sme.get_by_role("link", name="我的商机").first.click()
     sme.wait_for_load_state()
-    card = sme.locator("li.card", has=sme.get_by_role("link", name=CHALLENGE))
+    card = sme.locator(f"[data-test=opportunity][data-demand-id='{demand_id}']")
     assert card.count() == 1, "the challenge is missing from the SME's opportunities"
+    assert card.get_by_role("link", name=CHALLENGE).is_visible()
     reasons = [r.strip() for r in card.locator(".reasons li").all_inner_texts() if r.strip()]
     assert reasons, "the opportunity has no reason next to it"
     assert CAPABILITY in card.inner_text()
-    card.scroll_into_view_if_needed()
-    sme.screenshot(path=shot("05-opportunities"), full_page=True)
+    _snap(sme, shot("06-opportunities"))
 
     # 3. The SME answers the challenge with a proposal, a price and a PDF.
     pdf = tmp_path / "谐波减速器技术方案.pdf"
@@ -191,14 +200,14 @@ def test_enterprise_journey(live_server, browser, artifacts, tmp_path):
     sme.get_by_label("报价（元）").fill("2600000")
     sme.get_by_label("对应能力").select_option(label=CAPABILITY)
     sme.get_by_label("附件").set_input_files(str(pdf))
-    sme.screenshot(path=shot("06-application-form"), full_page=True)
+    _snap(sme, shot("07-application-form"))
     sme.get_by_role("button", name="提交", exact=True).click()
     sme.wait_for_load_state()
     assert "申请已提交" in _flash(sme), _flash(sme)
     application_url = sme.url.split("?")[0]
-    assert sme.get_by_text("已提交", exact=True).is_visible()
+    assert sme.locator(application_status).inner_text() == "已提交"
     assert sme.get_by_role("link", name=pdf.name).is_visible()
-    sme.screenshot(path=shot("07-application"), full_page=True)
+    _snap(sme, shot("08-application"))
 
     # 4. The large enterprise logs in afresh and shortlists the answer from its demand.
     large = _new_page(browser)
@@ -216,20 +225,25 @@ def test_enterprise_journey(live_server, browser, artifacts, tmp_path):
     large.get_by_role("button", name="入围", exact=True).click()
     large.wait_for_load_state()
     assert "已更新申请状态" in _flash(large), _flash(large)
-    assert large.get_by_text("已入围", exact=True).is_visible()
-    large.screenshot(path=shot("08-shortlist"), full_page=True)
+    assert large.locator(application_status).inner_text() == "已入围"
+    _snap(large, shot("09-shortlist"))
     large.context.close()
 
     # 5. The SME, still in its own session, sees the new status, the message and a notification.
-    sme.goto(application_url)
-    assert sme.get_by_text("已入围", exact=True).is_visible()
-    assert SHORTLIST_NOTE in sme.content()
-    sme.screenshot(path=shot("09-sme-status"), full_page=True)
+    sme.goto(f"{base}/applications/mine")
+    row = sme.get_by_role("row").filter(has=sme.get_by_role("link", name=CHALLENGE))
+    assert "已入围" in row.inner_text()
     bell = sme.get_by_role("link", name="通知")
     assert int(bell.locator(".badge").inner_text()) >= 1
     bell.click()
     sme.wait_for_load_state()
     news = sme.locator("li").filter(has_text=CHALLENGE).filter(has_text="已入围")
     assert news.count() == 1 and SHORTLIST_NOTE in news.inner_text()
-    sme.screenshot(path=shot("10-sme-notifications"), full_page=True)
+    _snap(sme, shot("10-sme-notification"))
+    news.get_by_role("button", name="查看").click()
+    sme.wait_for_load_state()
+    assert sme.url.split("?")[0] == application_url
+    assert sme.locator(application_status).inner_text() == "已入围"
+    assert SHORTLIST_NOTE in sme.content()
+    _snap(sme, shot("11-sme-status"))
     sme.context.close()

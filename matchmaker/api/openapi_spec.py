@@ -1,0 +1,307 @@
+"""The OpenAPI 3.1 document of API v1.
+
+Schemas are strict (every field listed and required, nothing else allowed) so that
+the test suite, which checks real responses against them, notices any drift between
+this document and what the endpoints return. Bounds and choices come from the same
+constants the endpoints enforce.
+"""
+from __future__ import annotations
+
+import copy
+
+from ..models.enterprise import SIZES
+from ..models.event import EVENT_STATUSES, PARTICIPANT_ROLES, PARTICIPANT_STATUSES
+from ..models.posting import DEMAND_KINDS, DEMAND_STATUSES
+from ..models.user import ROLES
+from ..services.search import KINDS as SEARCH_KINDS
+from .params import FALSE_WORDS, MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_TEXT, TRUE_WORDS
+
+__all__ = ["OPENAPI_VERSION", "build_spec"]
+
+OPENAPI_VERSION = "3.1.0"
+
+STR = {"type": "string"}
+INT = {"type": "integer"}
+NUM = {"type": "number"}
+BOOL = {"type": "boolean"}
+DATE = {"type": "string", "format": "date"}
+DATETIME = {"type": "string", "format": "date-time"}
+HHMM = {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}
+STRINGS = {"type": "array", "items": STR}
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: dict) -> dict:
+    if "$ref" in schema:
+        return {"anyOf": [schema, {"type": "null"}]}
+    out = dict(schema, type=[schema["type"], "null"])
+    if "enum" in out:
+        out["enum"] = [*out["enum"], None]
+    return out
+
+
+def enum(values, base=STR) -> dict:
+    return dict(base, enum=list(values))
+
+
+def obj(properties: dict, description: str | None = None) -> dict:
+    """A closed object whose properties are all present in every payload."""
+    schema = {"type": "object", "properties": properties, "required": list(properties),
+              "additionalProperties": False}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
+def _paged(item: str, description: str) -> dict:
+    return obj({"items": array(ref(item)), "page": INT, "per_page": INT, "total": INT, "pages": INT}, description)
+
+
+# -- schemas -----------------------------------------------------------------
+
+_ENTERPRISE_SUMMARY = {"id": INT, "name": STR, "region": nullable(STR), "city": nullable(STR),
+                       "industry": nullable(STR), "size": nullable(enum(SIZES)), "verified": BOOL}
+_DEMAND_SUMMARY = {"id": INT, "kind": enum(DEMAND_KINDS), "title": STR, "enterprise": ref("EnterpriseRef"),
+                   "chain_nodes": STRINGS, "region": nullable(STR), "budget": nullable(NUM),
+                   "deadline": nullable(DATE), "status": enum(DEMAND_STATUSES), "published_at": nullable(DATETIME)}
+_EVENT_SUMMARY = {"id": INT, "name": STR, "status": enum(EVENT_STATUSES), "date": DATE, "start": HHMM, "end": HHMM,
+                  "city": nullable(STR), "venue": nullable(STR), "registration_opens": nullable(DATE),
+                  "registration_closes": nullable(DATE), "registration_open": BOOL}
+
+SCHEMAS = {
+    "Error": obj({"error": {
+        "type": "object", "required": ["code", "message"], "additionalProperties": False,
+        "properties": {"code": INT, "message": STR,
+                       "field": dict(STR, description="The query parameter at fault (400 only).")},
+    }}, "Every failure: the HTTP status and a message."),
+    "Health": obj({"status": enum(["ok"])}),
+    "Overview": obj({
+        "counts": obj({"demands": INT, "capabilities": INT, "large": INT, "smes": INT},
+                      "Published demands, active capabilities, large enterprises, SMEs."),
+        "latest_demands": array(obj({"id": INT, "title": STR, "kind": enum(DEMAND_KINDS),
+                                     "enterprise": dict(STR, description="The enterprise's name."),
+                                     "region": nullable(STR), "deadline": nullable(DATE)})),
+    }),
+    "EnterpriseRef": obj({"id": INT, "name": STR, "region": nullable(STR), "size": nullable(enum(SIZES))}),
+    "EnterpriseSummary": obj(_ENTERPRISE_SUMMARY),
+    "Qualification": obj({"name": STR, "canonical": STR, "verified": BOOL, "valid_until": nullable(DATE)}),
+    "EnterpriseProfile": obj({
+        **_ENTERPRISE_SUMMARY, "uscc": dict(STR, description="Unified social credit code (统一社会信用代码)."),
+        "description": nullable(STR), "size_rule": nullable(STR),
+        "qualifications": array(ref("Qualification")),
+        "capabilities": array(obj({"id": INT, "title": STR})),
+        "open_demands": array(obj({"id": INT, "title": STR, "kind": enum(DEMAND_KINDS),
+                                   "deadline": nullable(DATE)})),
+        "capability_count": INT, "open_demand_count": INT,
+    }, "A public enterprise profile; contacts and members are never shown."),
+    "Me": obj({"id": INT, "email": {"type": "string", "format": "email"}, "name": STR, "role": enum(ROLES),
+               "organisation": nullable(STR), "enterprise": nullable(ref("EnterpriseSummary")),
+               "pending_enterprise_id": nullable(INT)}),
+    "DemandSummary": obj(_DEMAND_SUMMARY),
+    "Demand": obj({
+        **_DEMAND_SUMMARY, "description": STR, "quantity": nullable(NUM), "unit": nullable(STR),
+        "required_qualifications": STRINGS, "payment_days": nullable(INT), "acceptance_criteria": nullable(STR),
+        "ip_terms": nullable(STR), "status_reason": nullable(STR),
+    }),
+    "DemandPage": _paged("DemandSummary", "Published demands, newest first."),
+    "Capability": obj({"id": INT, "title": STR, "description": STR, "enterprise": ref("EnterpriseRef"),
+                       "chain_nodes": STRINGS, "region": nullable(STR), "qualifications": STRINGS,
+                       "capacity": nullable(STR)}),
+    "CapabilityPage": _paged("Capability", "Active capabilities, most recently changed first."),
+    "Suggestion": obj({"capability_id": dict(STR, description="The capability's id, as text (ranking format)."),
+                       "score": {"type": "number", "minimum": 0, "maximum": 1},
+                       "reasons": dict(STRINGS, description="Machine-readable reasons, e.g. `chain: a → b`."),
+                       "title": STR, "enterprise": ref("EnterpriseRef")}),
+    "Suggestions": obj({"demand_id": STR, "ranked": array(ref("Suggestion")), "page": INT, "per_page": INT,
+                        "total": INT, "pages": INT}, "Suppliers ranked for the demand, best first."),
+    "SearchResults": obj({
+        "query": STR, "page": INT, "per_page": INT, "total": INT, "pages": INT,
+        "results": array(obj({"type": enum(SEARCH_KINDS), "id": INT, "title": STR,
+                              "enterprise": obj({"id": INT, "name": STR}), "region": nullable(STR)})),
+        "enterprises": array(obj({**_ENTERPRISE_SUMMARY, "score": {"type": "number", "minimum": 0,
+                                                                   "maximum": 100}})),
+    }, "Postings holding every term (paginated) and enterprises whose name resembles the query."),
+    "EventSummary": obj(_EVENT_SUMMARY),
+    "Event": obj({
+        **_EVENT_SUMMARY, "description": nullable(STR), "organisation": nullable(STR),
+        "theme_chains": STRINGS, "theme_nodes": STRINGS, "meeting_minutes": INT, "slots": array(HHMM),
+        "tables": INT, "max_meetings": nullable(INT), "max_open_requests": nullable(INT),
+        "request_expiry_hours": INT,
+        "counts": obj({"buyers": INT, "suppliers": INT, "pending": INT, "meetings": INT}),
+    }),
+    "EventPage": _paged("EventSummary", "Fairs the caller may see, latest date first."),
+    "Agenda": obj({
+        "event": ref("EventSummary"),
+        "participant": obj({"id": INT, "enterprise": STR, "role": enum(PARTICIPANT_ROLES),
+                            "status": enum(PARTICIPANT_STATUSES), "table": nullable(INT)}),
+        "published": dict(BOOL, description="False until the organisers publish the agenda; meetings is empty."),
+        "meetings": array(obj({
+            "uid": STR, "sequence": INT, "start": HHMM, "end": HHMM, "table": INT, "priority": INT,
+            "with": obj({"participant_id": INT, "enterprise": STR, "role": enum(PARTICIPANT_ROLES)}),
+        })),
+    }),
+}
+
+
+# -- parameters and responses -------------------------------------------------
+
+def _query(name: str, schema: dict, description: str, required: bool = False) -> dict:
+    return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+
+
+def _path_id(name: str, what: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "description": f"The {what}'s id.",
+            "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}, "example": 1}
+
+
+_TEXT = {"type": "string", "maxLength": MAX_TEXT}
+
+
+def _parameters(per_page: int) -> dict:
+    words = ", ".join(TRUE_WORDS + FALSE_WORDS)
+    return {
+        "page": _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+                       "Page number, from 1."),
+        "per_page": _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
+                                        "default": per_page}, "Items per page."),
+        "q": _query("q", STR, f"Words in the title, description or enterprise name (cut to {MAX_TEXT} characters)."),
+        "chain": _query("chain", STR, "A chain id (e.g. `pv`) or one chain node id (e.g. `pv.cell`); "
+                                      "an unknown id matches nothing."),
+        "region": _query("region", STR, "A province, full or short name (江苏省 or 江苏); "
+                                        "an unknown name matches nothing."),
+        "size": _query("size", enum(SIZES), "Enterprise size class."),
+        "upcoming": _query("upcoming", STR | {"enum": [*TRUE_WORDS, *FALSE_WORDS]},
+                           f"Only fairs from today on ({words})."),
+    }
+
+
+def _json(schema_name: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ref(schema_name)}}}
+
+
+RESPONSES = {
+    "BadRequest": _json("Error", "A query parameter is missing or invalid; `error.field` names it."),
+    "Unauthorized": _json("Error", "No valid API token (missing, malformed, unknown or revoked).") | {
+        "headers": {"WWW-Authenticate": {"description": "`Bearer realm=\"matchmaker\"`", "schema": STR}}},
+    "NotFound": _json("Error", "No such object, or one the caller may not see."),
+}
+_BAD = {"$ref": "#/components/responses/BadRequest"}
+_UNAUTH = {"$ref": "#/components/responses/Unauthorized"}
+_MISSING = {"$ref": "#/components/responses/NotFound"}
+_PUBLIC = []  # no credentials needed
+_OPTIONAL = [{}, {"bearerAuth": []}]
+_REQUIRED = [{"bearerAuth": []}]
+
+
+def _op(op_id: str, tag: str, summary: tuple[str, str], ok: str, ok_text: str, security, params=(), errors=(),
+        description: str | None = None) -> dict:
+    responses = {"200": _json(ok, ok_text)}
+    if any(p.get("in") == "query" or "$ref" in p for p in params):
+        responses["400"] = _BAD
+    if security:
+        responses["401"] = _UNAUTH
+    for code in errors:
+        responses[code] = _MISSING
+    op = {"operationId": op_id, "tags": [tag], "summary": summary[1], "x-summary-zh": summary[0],
+          "parameters": list(params), "responses": responses, "security": security}
+    if description:
+        op["description"] = description
+    return {"get": op}
+
+
+def _p(name: str) -> dict:
+    return {"$ref": f"#/components/parameters/{name}"}
+
+
+PAGING = (_p("page"), _p("per_page"))
+
+
+def _paths() -> dict:
+    demand_id, capability_id = _path_id("demand_id", "demand"), _path_id("capability_id", "capability")
+    event_id, enterprise_id = _path_id("event_id", "fair"), _path_id("enterprise_id", "enterprise")
+    return {
+        "/health": _op("health", "core", ("服务状态", "Service health"), "Health", "The service is up.", _PUBLIC),
+        "/overview": _op("overview", "core", ("平台统计与最新发布的需求", "Platform counts and the latest published demands"), "Overview",
+                         "Counts and up to 20 latest demands.", _PUBLIC),
+        "/openapi.json": {"get": {
+            "operationId": "openapi", "tags": ["core"], "summary": "This OpenAPI document",
+            "x-summary-zh": "本 OpenAPI 文档", "security": _PUBLIC,
+            "responses": {"200": {"description": "The OpenAPI 3.1 document.",
+                                  "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+        "/me": _op("me", "accounts", ("令牌所属的用户与企业", "The token's user and enterprise"), "Me", "The caller.", _REQUIRED),
+        "/enterprises/{enterprise_id}": _op(
+            "getEnterprise", "accounts", ("企业公开信息", "A public enterprise profile"), "EnterpriseProfile", "The profile.",
+            _OPTIONAL, [enterprise_id], ["404"]),
+        "/search": _op(
+            "search", "accounts", ("搜索需求、能力与企业名称", "Search postings and enterprise names"), "SearchResults", "What was found.",
+            _OPTIONAL, [_query("q", STR, f"Search terms, simplified or traditional Chinese (cut to {MAX_TEXT} "
+                                         "characters); blank is refused.", required=True),
+                        _query("kind", enum(SEARCH_KINDS), "Only demands or only capabilities."), *PAGING],
+            description="Traditional characters match simplified ones; enterprise names match fuzzily "
+                        "(`score` 0-100) and are not paginated beyond `per_page`."),
+        "/demands": _op(
+            "listDemands", "postings", ("已发布的需求", "Published demands"), "DemandPage", "One page of demands.", _OPTIONAL,
+            [_query("kind", enum(DEMAND_KINDS), "Procurement or challenge (揭榜挂帅)."), _p("chain"), _p("region"),
+             _query("deadline_before", DATE, "Only demands due on or before this date."), _p("q"), *PAGING]),
+        "/demands/{demand_id}": _op(
+            "getDemand", "postings", ("需求详情", "One demand"), "Demand", "The demand.", _OPTIONAL, [demand_id], ["404"],
+            description="A draft is visible only with a token of its own enterprise; otherwise 404."),
+        "/demands/{demand_id}/suggestions": _op(
+            "demandSuggestions", "postings", ("为本企业需求推荐的供应商", "Suppliers suggested for one's own demand"), "Suggestions",
+            "Ranked suppliers.", _REQUIRED,
+            [demand_id, _p("region"), _query("qualification", STR, "Only suppliers holding this qualification."),
+             _p("size"), *PAGING], ["404"],
+            description="Only for a demand of the token's enterprise; any other id answers 404."),
+        "/capabilities": _op(
+            "listCapabilities", "postings", ("在架的能力", "Active capabilities"), "CapabilityPage", "One page of capabilities.",
+            _OPTIONAL, [_p("chain"), _p("region"), _p("q"), _p("size"), *PAGING]),
+        "/capabilities/{capability_id}": _op(
+            "getCapability", "postings", ("能力详情", "One capability"), "Capability", "The capability.", _OPTIONAL,
+            [capability_id], ["404"],
+            description="An inactive capability is visible only to its own enterprise; otherwise 404."),
+        "/events": _op("listEvents", "events", ("对接会列表", "Matchmaking fairs"), "EventPage", "One page of fairs.", _OPTIONAL,
+                       [_p("upcoming"), *PAGING],
+                       description="Drafts are listed only for their organisers."),
+        "/events/{event_id}": _op("getEvent", "events", ("对接会详情", "One fair"), "Event", "The fair and its head counts.",
+                                  _OPTIONAL, [event_id], ["404"]),
+        "/events/{event_id}/agenda": _op(
+            "eventAgenda", "events", ("参会企业的洽谈日程", "A participant's meeting agenda"), "Agenda", "The agenda.", _REQUIRED,
+            [event_id, _query("participant", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                              "Organisers: the participant whose agenda to show (default: one's own).")],
+            ["404"], description="The agenda of the token's enterprise at this fair; 404 when it does not "
+                                 "take part, or for another enterprise's participant id."),
+    }
+
+
+def build_spec(per_page: int = 20, version: str = "1") -> dict:
+    """The OpenAPI document; ``per_page`` is the default page size the app serves."""
+    return copy.deepcopy({
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": "Matchmaker API",
+            "version": version,
+            "summary": "Supply-chain matchmaking (大中小企业融通对接平台): demands, capabilities, fairs.",
+            "description": "Read-only JSON API. Send a personal API token (created on the account page) as "
+                           "`Authorization: Bearer <token>` where an operation asks for one; operations that "
+                           "accept it anonymously show the caller's own drafts when it is sent. Lists take "
+                           "`page` and `per_page`. Every error is `{\"error\": {\"code\", \"message\"}}`.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "tags": [{"name": "core"}, {"name": "accounts"}, {"name": "postings"}, {"name": "events"}],
+        "paths": _paths(),
+        "components": {
+            "schemas": SCHEMAS,
+            "parameters": _parameters(min(per_page, MAX_PER_PAGE)),
+            "responses": RESPONSES,
+            "securitySchemes": {"bearerAuth": {
+                "type": "http", "scheme": "bearer",
+                "description": "A personal API token (`mm_…`) from the account page."}},
+        },
+    })
