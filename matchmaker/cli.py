@@ -16,6 +16,7 @@ COMMANDS = (
     ("search", ("search",)),
     ("events", ("events",)),
     ("schedule", ("schedule_command",)),
+    ("match", ("match", "evaluate")),
 )
 
 

@@ -8,7 +8,7 @@ from flask import Flask
 from ..extensions import csrf
 
 #: API modules, each exposing ``bp`` mounted under ``/api/v1``.
-MODULES = ("core", "accounts", "postings", "events")
+MODULES = ("core", "accounts", "postings", "events", "openapi")
 
 
 def init_app(app: Flask) -> None:

@@ -156,10 +156,20 @@ class Analysed:
     heads : ndarray of int32, shape (n, HEADS)
     """
 
-    __slots__ = ("texts", "title_lens", "counts", "heads")
+    __slots__ = ("texts", "title_lens", "counts", "heads", "hits")
 
-    def __init__(self, texts, title_lens, counts, heads_):
+    def __init__(self, texts, title_lens, counts, heads_, hits=None):
         self.texts, self.title_lens, self.counts, self.heads = texts, title_lens, counts, heads_
+        self.hits = hits
+
+    def query_terms(self, i, terms) -> dict:
+        """Concept -> the first term posting ``i`` uses for it."""
+        doc, concept, term = self.hits
+        lo, hi = np.searchsorted(doc, [i, i + 1])
+        out: dict[int, str] = {}
+        for c, t in zip(concept[lo:hi].tolist(), term[lo:hi].tolist()):
+            out.setdefault(c, terms[t])
+        return out
 
     def __len__(self):
         return len(self.texts)
@@ -257,7 +267,7 @@ def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_wei
     cols.append(ids[ok] + n_concepts)
     vals.append(weight_of(pos[ok], d))
     # Concepts.
-    c_doc, c_start, c_end, c_concept, _ = concepts.scan(chunk, doc_of, n, alnum)
+    c_doc, c_start, c_end, c_concept, c_term = concepts.scan(chunk, doc_of, n, alnum)
     rows.append(c_doc)
     cols.append(c_concept)
     vals.append(weight_of(c_start, c_doc))
@@ -267,4 +277,4 @@ def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_wei
          (np.concatenate(rows), np.concatenate(cols))),
         shape=(n, n_concepts + len(vocab))).tocsr()
     counts.sum_duplicates()
-    return Analysed(texts, title_lens, counts, head)
+    return Analysed(texts, title_lens, counts, head, (c_doc, c_concept, c_term))

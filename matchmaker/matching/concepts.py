@@ -186,9 +186,12 @@ class ConceptIndex:
         return len(self.ids_)
 
     def display(self, term: str) -> str:
-        """How to show a normalised term: as written in the glossary when Latin."""
+        """How to show a normalised term: with the glossary's capitals (``TOPCon``).
+
+        Only the case may change, so the term shown is the one in the text.
+        """
         raw = self.written_.get(term)
-        if raw is None or not raw.isascii():
+        if raw is None or raw.casefold() != term:
             return term
         return raw
 
@@ -196,9 +199,9 @@ class ConceptIndex:
     def scan(self, text, doc_of, n_docs, alnum=None):
         """Concepts named in a text holding ``n_docs`` postings.
 
-        Ambiguous terms resolve to the senses whose domain is supported by an
-        unambiguous term of the same posting; an abbreviation without such
-        support is dropped. A hit nested in a longer hit of the same concept
+        An ambiguous term resolves to its sense(s) whose domain the most
+        unambiguous terms of the same posting name; an abbreviation whose
+        senses no such term supports is dropped. A hit nested in a longer hit of the same concept
         (``平单轴`` in ``平单轴跟踪支架``) is not repeated.
 
         Parameters
@@ -221,21 +224,24 @@ class ConceptIndex:
         concept = self._plain[term]
         ambiguous = np.flatnonzero(concept < 0)
         if len(ambiguous):
-            masks = self._domain_mask
-            support = np.zeros(n_docs, dtype=np.uint64)
             plain = concept >= 0
-            np.bitwise_or.at(support, doc[plain], masks[concept[plain]])
-            # Every sense of every ambiguous hit, kept when its domain is supported.
+            # Support of each domain in each posting: how many unambiguous terms name it.
+            support = np.zeros((n_docs, 64), dtype=np.int32)
+            bits = _bits(self._domain_mask[concept[plain]])
+            rows, cols = np.nonzero(bits)
+            np.add.at(support, (doc[plain][rows], cols), 1)
+            # Every sense of every ambiguous hit, scored by its best-supported domain.
             t = term[ambiguous]
             n_senses = self._sense_count[t]
             hit = np.repeat(ambiguous, n_senses)
             first = np.repeat(self._sense_start[t] - np.cumsum(n_senses) + n_senses, n_senses)
             sense = self._senses_flat[first + np.arange(len(hit))]
-            ok = (masks[sense] & support[doc[hit]]) != 0
+            score = (_bits(self._domain_mask[sense]) * support[doc[hit]]).max(axis=1)
+            best = np.zeros(len(concept), dtype=np.int32)
+            np.maximum.at(best, hit, score)
+            ok = (score > 0) & (score == best[hit])
             # A full word with no supported sense keeps them all; an abbreviation none.
-            any_ok = np.zeros(len(concept), dtype=bool)
-            any_ok[hit[ok]] = True
-            ok |= ~any_ok[hit] & ~self._abbrev[term[hit]]
+            ok |= (best[hit] == 0) & ~self._abbrev[term[hit]]
             idx = np.concatenate([np.flatnonzero(plain), hit[ok]])
             concept = np.concatenate([concept[plain], sense[ok]])
             doc, start, end, term = doc[idx], start[idx], end[idx], term[idx]
@@ -280,6 +286,12 @@ class ConceptIndex:
         h = heads([title], zero, start, end, concept, np.zeros(1, dtype=np.int64))[0]
         return ([int(c) for c in concept[in_title]], [int(c) for c in concept[~in_title]],
                 [int(c) for c in h if c >= 0])
+
+
+def _bits(masks):
+    """Boolean matrix of the set bits of uint64 domain masks, shape (len(masks), 64)."""
+    return np.unpackbits(np.ascontiguousarray(masks, dtype=np.uint64).view(np.uint8),
+                         bitorder="little").reshape(-1, 64)
 
 
 _EN_CUT = re.compile(r" (?:for|with|of|in|on|from|by|using|via|to|at)\b| - |[,;:]")

@@ -11,6 +11,7 @@ from matchmaker.matching.reasons import text_terms
 __all__ = ["Explainer"]
 
 _MAX_QUERY_COLUMNS = 64  # the strongest query terms are enough to explain a match
+_MAX_SHARED = 16  # shared columns turned into words, most contributing first
 
 
 class Explainer:
@@ -38,9 +39,7 @@ class Explainer:
         """Reasons for each of ``docs`` (document numbers of ``target``)."""
         m = self.m
         q_text = batch.analysed.texts[i]
-        query_terms = {}
-        for h in m.concepts_.find(q_text):
-            query_terms.setdefault(h.concept, h.term)
+        query_terms = batch.analysed.query_terms(i, m.concepts_.matcher_.terms)
         if len(q_cols) > _MAX_QUERY_COLUMNS:
             strongest = np.argpartition(-q_vals, _MAX_QUERY_COLUMNS - 1)[:_MAX_QUERY_COLUMNS]
             q_cols, q_vals = q_cols[strongest], q_vals[strongest]
@@ -51,6 +50,8 @@ class Explainer:
             reasons = []
             contrib = q_vals * d_vals[:, j]
             nz = np.flatnonzero(contrib)
+            if len(nz) > _MAX_SHARED:
+                nz = nz[np.argpartition(-contrib[nz], _MAX_SHARED - 1)[:_MAX_SHARED]]
             terms = text_terms(q_text, target.texts[doc], q_cols[nz], contrib[nz],
                                n_concepts=m.concepts_.n_concepts,
                                vocabulary=target.featurizer.vocabulary_,

@@ -1,14 +1,15 @@
 """Inverted index over L2-normalised TF-IDF rows, with bounded work per query.
 
-The rows are stored twice: term-major (CSC, the inverted index) to find
+The rows are stored twice: term-major (the inverted index) to find
 candidates, and document-major (CSR) to score them exactly.
 
-A query's terms are taken in decreasing weight while their postings fit in
-``posting_budget`` (the *head*: rare, specific terms come first); the head's
-partial dot products pick the best ``n_candidates`` documents, whose exact
-cosine similarity is then computed from their rows. The frequent low-weight
-terms (common bigrams) thus never have their long postings scanned, and the
-work per query stays bounded whatever the corpus size.
+Each posting list is sorted by weight, highest first (impact order). A
+query reads, for each of its strongest terms, only the head of the list: all of it for
+a rare term, the ``posting_budget / n_terms`` strongest entries for a
+frequent one. Those partial dot products pick ``n_candidates`` documents,
+whose exact cosine similarity is then computed from their rows. The work per
+query is thus bounded by the budget whatever the corpus size, and spent on
+the entries that weigh most.
 
 New documents go to a small *delta* segment scored directly; deleted
 documents are masked. :meth:`InvertedIndex.merge` folds the delta into the
@@ -21,6 +22,8 @@ import numpy as np
 from scipy import sparse
 
 __all__ = ["InvertedIndex"]
+
+_SEARCH_TERMS = 48  # query terms read to choose candidates (all of them score them)
 
 
 def _gather(indptr, docs):
@@ -42,7 +45,7 @@ class InvertedIndex:
     rows : scipy sparse matrix, shape (n_docs, n_terms)
         L2-normalised float rows (CSR or anything convertible).
     posting_budget : int, default 150_000
-        Postings accumulated per query to choose candidates.
+        Posting entries read per query to choose candidates.
     """
 
     def __init__(self, rows, *, posting_budget=150_000):
@@ -62,11 +65,15 @@ class InvertedIndex:
         self.row_cols = rows.indices.astype(np.int32, copy=False)
         self.row_vals = rows.data.astype(np.float32, copy=False)
         csc = sparse.csc_array(rows)
-        csc.sort_indices()
-        self.indptr = csc.indptr.astype(np.int64, copy=False)
-        self.indices = csc.indices.astype(np.int32, copy=False)
-        self.data = csc.data.astype(np.float32, copy=False)
-        del csc
+        indptr = csc.indptr.astype(np.int64, copy=False)
+        # Impact order: within each column, by decreasing weight.
+        column = np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))
+        order = np.lexsort((-csc.data, column))
+        del column
+        self.indptr = indptr
+        self.indices = csc.indices[order].astype(np.int32, copy=False)
+        self.data = csc.data[order].astype(np.float32, copy=False)
+        del csc, order
         self.df = np.diff(self.indptr)
         self._buffer = np.zeros(self.n_main, dtype=np.float32)
         self._mark = np.zeros(self.n_main, dtype=bool)
@@ -240,21 +247,19 @@ class InvertedIndex:
         q_cols, q_vals, df = q_cols[live], q_vals[live], df[live]
         if len(q_cols) == 0:
             return empty
-        order = np.argsort(-q_vals, kind="stable")
-        budget, spent = self.posting_budget, 0
-        head = []
-        for rank, t in enumerate(order.tolist()):
-            if rank == 0 or spent + df[t] <= budget:
-                head.append(t)
-                spent += int(df[t])
+        if len(q_cols) > _SEARCH_TERMS:  # the weakest terms hardly change the candidates
+            keep = np.argpartition(-q_vals, _SEARCH_TERMS - 1)[:_SEARCH_TERMS]
+            q_cols, q_vals = q_cols[keep], q_vals[keep]
+        # Each term reads at most its share of the budget, strongest entries first.
+        share = max(256, self.posting_budget // len(q_cols))
         buf, mark = self._buffer, self._mark
         indptr, indices, data = self.indptr, self.indices, self.data
         touched = []
-        for t in head:
-            c = q_cols[t]
-            lo, hi = indptr[c], indptr[c + 1]
+        for c, w in zip(q_cols.tolist(), q_vals.tolist()):
+            lo = indptr[c]
+            hi = min(indptr[c + 1], lo + share)
             idx = indices[lo:hi]
-            buf[idx] += q_vals[t] * data[lo:hi]
+            buf[idx] += w * data[lo:hi]
             # Documents met for the first time; tracked so that nothing scans
             # all n_docs entries of the buffer.
             new = idx[~mark[idx]]

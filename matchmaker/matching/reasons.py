@@ -34,10 +34,9 @@ def _runs(doc_text, query_text, bigrams):
     """
     at = {}
     for b, w in bigrams.items():
-        i = doc_text.find(b)
-        while i >= 0:
+        i = doc_text.find(b)  # the first occurrence is enough to show the string
+        if i >= 0:
             at[i] = (b, w)
-            i = doc_text.find(b, i + 1)
     out: dict[str, float] = {}
     positions = sorted(at)
     k = 0

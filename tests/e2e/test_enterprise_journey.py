@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from pathlib import Path
 
 import pytest
 
@@ -25,7 +26,7 @@ SHORTLIST_NOTE = "方案可行，请于下周来我司进行技术交流"
 
 
 def _new_code() -> str:
-    """A valid credit code no other run has used: a random organisation-code body."""
+    """A valid credit code with a random organisation-code body, so no seeded enterprise holds it."""
     body = "".join(secrets.choice(uscc.CHARSET) for _ in range(6))
     return uscc.make("91320500MA1" + body)
 
@@ -36,8 +37,8 @@ def _minimal_pdf() -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+         b"/Resources << /Font << /F1 5 0 R >> >> >>"),
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
@@ -65,6 +66,12 @@ def _snap(page, path: str) -> None:
     page.screenshot(path=path, full_page=True)
 
 
+def _go(target) -> None:
+    """Click a link or button that loads a new page, and wait for that page rather than the old one."""
+    with target.page.expect_navigation():
+        target.click()
+
+
 def _flash(page) -> str:
     return " ".join(page.locator(".flash").all_inner_texts())
 
@@ -86,15 +93,13 @@ def _sign_up(page, base: str, *, person: str, email: str, enterprise: str, code:
     page.get_by_label("城市").fill("苏州")
     if shot:
         _snap(page, shot)
-    page.get_by_role("button", name="提交注册").click()
-    page.wait_for_load_state()
+    _go(page.get_by_role("button", name="提交注册"))
     if page.get_by_label("我确认本企业与上述名称相近的企业不是同一家").count():
         # A demo enterprise with a close name exists: the form asks once, as it would any user.
         page.get_by_label("密码", exact=True).fill(PASSWORD)
         page.get_by_label("确认密码").fill(PASSWORD)
         page.get_by_label("我确认本企业与上述名称相近的企业不是同一家").check()
-        page.get_by_role("button", name="提交注册").click()
-        page.wait_for_load_state()
+        _go(page.get_by_role("button", name="提交注册"))
     assert "注册成功" in _flash(page), _flash(page) or page.content()
 
 
@@ -102,8 +107,7 @@ def _log_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/login")
     page.get_by_label("邮箱").fill(email)
     page.get_by_label("密码").fill(PASSWORD)
-    page.locator("form").get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    _go(page.locator("form").get_by_role("button", name="登录"))
     assert "/login" not in page.url, _flash(page)
 
 
@@ -121,7 +125,10 @@ def test_enterprise_journey(live_server, browser, artifacts, tmp_path):
     run = secrets.token_hex(3)
     large_email, sme_email = f"cto-{run}@lanjing-robot.cn", f"boss-{run}@jingrou.cn"
     large_name, sme_name = f"澜京智能装备集团{run}有限公司", f"精柔传动科技{run}有限公司"
-    shot = lambda name: str(artifacts / f"journey-{name}.png")  # noqa: E731
+
+    def shot(name: str) -> str:
+        return str(artifacts / f"journey-{name}.png")
+
     application_status = "[data-test=application-status]"
 
     # 1. The large enterprise signs up, is classed as large, and publishes a challenge.
@@ -144,13 +151,11 @@ def test_enterprise_journey(live_server, browser, artifacts, tmp_path):
     large.get_by_label("付款期限（验收后天数）").fill("45")
     large.get_by_label("验收标准").fill("样机经第三方检测：传动精度 ≤ 30 角秒，连续运行 2000 小时无失效。")
     large.get_by_label("知识产权约定（揭榜挂帅）").fill("研制形成的专利由双方共有，揭榜方享有优先供货权。")
-    large.get_by_role("button", name="保存草稿").click()
-    large.wait_for_load_state()
+    _go(large.get_by_role("button", name="保存草稿"))
     assert "需求草稿已保存" in _flash(large), _flash(large)
     demand_url = large.url.split("?")[0]
     demand_id = demand_url.rstrip("/").rsplit("/", 1)[1]
-    large.get_by_role("button", name="发布", exact=True).click()
-    large.wait_for_load_state()
+    _go(large.get_by_role("button", name="发布", exact=True))
     assert "已发布" in _flash(large), _flash(large)
     assert large.get_by_role("heading", name=CHALLENGE).is_visible()
     assert large.get_by_text("验收合格后 45 日内").is_visible()
@@ -168,19 +173,16 @@ def test_enterprise_journey(live_server, browser, artifacts, tmp_path):
     sme.get_by_label("能力描述").fill(
         "专注机器人关节精密传动十余年：柔轮、刚轮、波发生器的车铣磨与热处理，"
         "齿形精修，批量稳定供货，年产 5 万套，已为多家协作机器人厂商配套。")
-    sme.get_by_role("button", name="根据描述推断环节").click()
-    sme.wait_for_load_state()
+    _go(sme.get_by_role("button", name="根据描述推断环节"))
     inferred = sme.get_by_role("status").filter(has_text="平台推断的产业链环节")
     assert "谐波减速器" in inferred.inner_text()
     assert sme.locator(f"input[name=chain_nodes][value='{NODE}']").is_checked()
     _snap(sme, shot("05-capability-inferred"))
-    sme.get_by_role("button", name="保存", exact=True).click()
-    sme.wait_for_load_state()
+    _go(sme.get_by_role("button", name="保存", exact=True))
     assert "能力已保存" in _flash(sme), _flash(sme)
     assert "由平台推断并经企业确认" in sme.content()
 
-    sme.get_by_role("link", name="我的商机").first.click()
-    sme.wait_for_load_state()
+    _go(sme.get_by_role("link", name="我的商机").first)
     card = sme.locator(f"[data-test=opportunity][data-demand-id='{demand_id}']")
     assert card.count() == 1, "the challenge is missing from the SME's opportunities"
     assert card.get_by_role("link", name=CHALLENGE).is_visible()
@@ -192,17 +194,14 @@ def test_enterprise_journey(live_server, browser, artifacts, tmp_path):
     # 3. The SME answers the challenge with a proposal, a price and a PDF.
     pdf = tmp_path / "谐波减速器技术方案.pdf"
     pdf.write_bytes(_minimal_pdf())
-    card.get_by_role("link", name=CHALLENGE).click()
-    sme.wait_for_load_state()
-    sme.get_by_role("link", name="我要揭榜").click()
-    sme.wait_for_load_state()
+    _go(card.get_by_role("link", name=CHALLENGE))
+    _go(sme.get_by_role("link", name="我要揭榜"))
     sme.get_by_label("方案说明").fill("采用双圆弧齿形柔轮，三个月交付样机 20 套，精度 25 角秒。")
     sme.get_by_label("报价（元）").fill("2600000")
     sme.get_by_label("对应能力").select_option(label=CAPABILITY)
     sme.get_by_label("附件").set_input_files(str(pdf))
     _snap(sme, shot("07-application-form"))
-    sme.get_by_role("button", name="提交", exact=True).click()
-    sme.wait_for_load_state()
+    _go(sme.get_by_role("button", name="提交", exact=True))
     assert "申请已提交" in _flash(sme), _flash(sme)
     application_url = sme.url.split("?")[0]
     assert sme.locator(application_status).inner_text() == "已提交"
@@ -213,17 +212,20 @@ def test_enterprise_journey(live_server, browser, artifacts, tmp_path):
     large = _new_page(browser)
     _log_in(large, base, large_email)
     large.goto(f"{base}/demands/mine")
-    large.get_by_role("link", name=CHALLENGE).first.click()
-    large.wait_for_load_state()
+    _go(large.get_by_role("link", name=CHALLENGE).first)
     assert large.url.split("?")[0] == demand_url
-    large.get_by_role("link", name="收到的申请").click()
-    large.wait_for_load_state()
-    large.get_by_role("link", name=sme_name).click()
-    large.wait_for_load_state()
+    assert int(large.get_by_role("link", name="通知").locator(".badge").inner_text()) >= 1
+    _go(large.get_by_role("link", name="收到的申请"))
+    received = large.get_by_role("row").filter(has=large.get_by_role("link", name=sme_name))
+    assert "已提交" in received.inner_text() and "260 万元" in received.inner_text()
+    _go(received.get_by_role("link", name=sme_name))
     assert large.url.split("?")[0] == application_url
+    with large.expect_download() as download:
+        large.get_by_role("link", name=pdf.name).click()
+    assert download.value.suggested_filename == pdf.name
+    assert Path(download.value.path()).read_bytes() == pdf.read_bytes()
     large.get_by_label("给申请方的留言（可选）").fill(SHORTLIST_NOTE)
-    large.get_by_role("button", name="入围", exact=True).click()
-    large.wait_for_load_state()
+    _go(large.get_by_role("button", name="入围", exact=True))
     assert "已更新申请状态" in _flash(large), _flash(large)
     assert large.locator(application_status).inner_text() == "已入围"
     _snap(large, shot("09-shortlist"))
@@ -235,13 +237,11 @@ def test_enterprise_journey(live_server, browser, artifacts, tmp_path):
     assert "已入围" in row.inner_text()
     bell = sme.get_by_role("link", name="通知")
     assert int(bell.locator(".badge").inner_text()) >= 1
-    bell.click()
-    sme.wait_for_load_state()
+    _go(bell)
     news = sme.locator("li").filter(has_text=CHALLENGE).filter(has_text="已入围")
     assert news.count() == 1 and SHORTLIST_NOTE in news.inner_text()
     _snap(sme, shot("10-sme-notification"))
-    news.get_by_role("button", name="查看").click()
-    sme.wait_for_load_state()
+    _go(news.get_by_role("button", name="查看"))
     assert sme.url.split("?")[0] == application_url
     assert sme.locator(application_status).inner_text() == "已入围"
     assert SHORTLIST_NOTE in sme.content()

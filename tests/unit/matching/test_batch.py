@@ -1,0 +1,37 @@
+"""Batch analysis gives exactly the tokens and concepts of one-text processing."""
+from collections import Counter
+
+from matchmaker.domain.text import tokenize
+from matchmaker.matching.batch import TokenVocabulary, analyse
+
+EXTRA = [
+    {"title": "N型TOPCon電池片", "description": "ab型 n型 5g基站 12吋 2.5D ip66 trackers 175°C高温"},
+    {"title": "Ｆｕｌｌ－ｗｉｄｔｈ　ＰＯＥ", "description": "1×10¹⁵Ω·cm, 16μm网版"},
+    {"title": "单", "description": ""},
+]
+
+
+def test_batch_counts_equal_tokenize_and_find(dev_capabilities, dev_demands, dev_concepts):
+    records = dev_capabilities + dev_demands + EXTRA
+    vocab = TokenVocabulary()
+    out = analyse([r["title"] for r in records], [r.get("description") or "" for r in records],
+                  dev_concepts, vocab, grow=True, title_weight=1)
+    n_concepts = dev_concepts.n_concepts
+    for i, text in enumerate(out.texts):
+        lo, hi = out.counts.indptr[i], out.counts.indptr[i + 1]
+        tokens, concepts = Counter(), Counter()
+        for col, value in zip(out.counts.indices[lo:hi], out.counts.data[lo:hi]):
+            if col >= n_concepts:
+                tokens[vocab.tokens[col - n_concepts]] += int(value)
+            else:
+                concepts[int(col)] += int(value)
+        assert tokens == Counter(tokenize(text, normalized=True)), text
+        assert concepts == Counter(dev_concepts.find_ids(text)), text
+
+
+def test_title_terms_count_title_weight_times(dev_concepts):
+    vocab = TokenVocabulary()
+    out = analyse(["光伏组件"], ["光伏组件"], dev_concepts, vocab, grow=True, title_weight=2)
+    column = dev_concepts.n_concepts + vocab.id_of("光伏")
+    row = out.counts[[0]].toarray()[0]
+    assert row[column] == 3  # twice for the title, once for the description
