@@ -42,6 +42,11 @@ def _schema_text(schema: dict) -> str:
     return text
 
 
+def inline_code(text: str | None) -> list[tuple[str, bool]]:
+    """Split a description at its `backticks`: ``(piece, is_code)`` pairs, for the template."""
+    return [(piece, i % 2 == 1) for i, piece in enumerate((text or "").split("`")) if piece]
+
+
 def docs_operations(spec: dict) -> list[dict]:
     """One row per operation, with its parameters and answers spelled out, for the docs page."""
     rows = []
@@ -51,9 +56,11 @@ def docs_operations(spec: dict) -> list[dict]:
                 "method": method.upper(), "path": spec["servers"][0]["url"] + path, "op": op,
                 "auth": "required" if op["security"] == [{"bearerAuth": []}]
                         else "optional" if op["security"] else "none",
-                "params": [dict(p, type=_schema_text(p["schema"])) for p in map(lambda x: _resolve(spec, x),
-                                                                                 op.get("parameters", []))],
-                "responses": [(code, _resolve(spec, r)) for code, r in op["responses"].items()],
+                "description": inline_code(op.get("description")),
+                "params": [dict(p, type=_schema_text(p["schema"]), text=inline_code(p.get("description")))
+                           for p in (_resolve(spec, x) for x in op.get("parameters", []))],
+                "responses": [(code, inline_code(_resolve(spec, r)["description"]))
+                              for code, r in op["responses"].items()],
             })
     return rows
 

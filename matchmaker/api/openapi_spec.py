@@ -161,7 +161,8 @@ def _path_id(name: str, what: str) -> dict:
             "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}, "example": 1}
 
 
-_TEXT = {"type": "string", "maxLength": MAX_TEXT}
+#: Free text: anything but NUL, which every endpoint refuses with 400.
+TEXT = {"type": "string", "pattern": "^[^\\u0000]*$"}
 
 
 def _parameters(per_page: int) -> dict:
@@ -171,10 +172,10 @@ def _parameters(per_page: int) -> dict:
                        "Page number, from 1."),
         "per_page": _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
                                         "default": per_page}, "Items per page."),
-        "q": _query("q", STR, f"Words in the title, description or enterprise name (cut to {MAX_TEXT} characters)."),
-        "chain": _query("chain", STR, "A chain id (e.g. `pv`) or one chain node id (e.g. `pv.cell`); "
+        "q": _query("q", TEXT, f"Words in the title, description or enterprise name (cut to {MAX_TEXT} characters)."),
+        "chain": _query("chain", TEXT, "A chain id (e.g. `pv`) or one chain node id (e.g. `pv.cell`); "
                                       "an unknown id matches nothing."),
-        "region": _query("region", STR, "A province, full or short name (江苏省 or 江苏); "
+        "region": _query("region", TEXT, "A province, full or short name (江苏省 or 江苏); "
                                         "an unknown name matches nothing."),
         "size": _query("size", enum(SIZES), "Enterprise size class."),
         "upcoming": _query("upcoming", STR | {"enum": [*TRUE_WORDS, *FALSE_WORDS]},
@@ -200,17 +201,18 @@ _OPTIONAL = [{}, {"bearerAuth": []}]
 _REQUIRED = [{"bearerAuth": []}]
 
 
-def _op(op_id: str, tag: str, summary: tuple[str, str], ok: str, ok_text: str, security, params=(), errors=(),
+def _op(op_id: str, tag: str, zh: str, en: str, ok: str, ok_text: str, security, params=(), missing=False,
         description: str | None = None) -> dict:
+    """A GET operation answering ``ok``; 400/401/404 are added where they can happen."""
     responses = {"200": _json(ok, ok_text)}
     if any(p.get("in") == "query" or "$ref" in p for p in params):
         responses["400"] = _BAD
     if security:
         responses["401"] = _UNAUTH
-    for code in errors:
-        responses[code] = _MISSING
-    op = {"operationId": op_id, "tags": [tag], "summary": summary[1], "x-summary-zh": summary[0],
-          "parameters": list(params), "responses": responses, "security": security}
+    if missing:
+        responses["404"] = _MISSING
+    op = {"operationId": op_id, "tags": [tag], "summary": en, "x-summary-zh": zh, "parameters": list(params),
+          "responses": responses, "security": security}
     if description:
         op["description"] = description
     return {"get": op}
@@ -226,57 +228,66 @@ PAGING = (_p("page"), _p("per_page"))
 def _paths() -> dict:
     demand_id, capability_id = _path_id("demand_id", "demand"), _path_id("capability_id", "capability")
     event_id, enterprise_id = _path_id("event_id", "fair"), _path_id("enterprise_id", "enterprise")
+    openapi = {"operationId": "openapi", "tags": ["core"], "summary": "This OpenAPI document",
+               "x-summary-zh": "本 OpenAPI 文档", "security": _PUBLIC,
+               "responses": {"200": {"description": "The OpenAPI 3.1 document.",
+                                     "content": {"application/json": {"schema": {"type": "object"}}}}}}
+    search_terms = _query("q", TEXT, f"Search terms, simplified or traditional Chinese (cut to {MAX_TEXT} "
+                                    "characters); blank is refused.", required=True)
+    participant = _query("participant", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                         "Organisers: the participant whose agenda to show (default: one's own).")
     return {
-        "/health": _op("health", "core", ("服务状态", "Service health"), "Health", "The service is up.", _PUBLIC),
-        "/overview": _op("overview", "core", ("平台统计与最新发布的需求", "Platform counts and the latest published demands"), "Overview",
-                         "Counts and up to 20 latest demands.", _PUBLIC),
-        "/openapi.json": {"get": {
-            "operationId": "openapi", "tags": ["core"], "summary": "This OpenAPI document",
-            "x-summary-zh": "本 OpenAPI 文档", "security": _PUBLIC,
-            "responses": {"200": {"description": "The OpenAPI 3.1 document.",
-                                  "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-        "/me": _op("me", "accounts", ("令牌所属的用户与企业", "The token's user and enterprise"), "Me", "The caller.", _REQUIRED),
+        "/health": _op("health", "core", "服务状态", "Service health",
+                       "Health", "The service is up.", _PUBLIC),
+        "/overview": _op("overview", "core", "平台统计与最新发布的需求", "Platform counts and the latest demands",
+                         "Overview", "Counts and up to 20 latest published demands.", _PUBLIC),
+        "/openapi.json": {"get": openapi},
+        "/me": _op("me", "accounts", "令牌所属的用户与企业", "The token's user and enterprise",
+                   "Me", "The caller.", _REQUIRED),
         "/enterprises/{enterprise_id}": _op(
-            "getEnterprise", "accounts", ("企业公开信息", "A public enterprise profile"), "EnterpriseProfile", "The profile.",
-            _OPTIONAL, [enterprise_id], ["404"]),
+            "getEnterprise", "accounts", "企业公开信息", "A public enterprise profile",
+            "EnterpriseProfile", "The profile.", _OPTIONAL, [enterprise_id], missing=True),
         "/search": _op(
-            "search", "accounts", ("搜索需求、能力与企业名称", "Search postings and enterprise names"), "SearchResults", "What was found.",
-            _OPTIONAL, [_query("q", STR, f"Search terms, simplified or traditional Chinese (cut to {MAX_TEXT} "
-                                         "characters); blank is refused.", required=True),
-                        _query("kind", enum(SEARCH_KINDS), "Only demands or only capabilities."), *PAGING],
+            "search", "accounts", "搜索需求、能力与企业名称", "Search postings and enterprise names",
+            "SearchResults", "What was found.", _OPTIONAL,
+            [search_terms, _query("kind", enum(SEARCH_KINDS), "Only demands or only capabilities."), *PAGING],
             description="Traditional characters match simplified ones; enterprise names match fuzzily "
                         "(`score` 0-100) and are not paginated beyond `per_page`."),
         "/demands": _op(
-            "listDemands", "postings", ("已发布的需求", "Published demands"), "DemandPage", "One page of demands.", _OPTIONAL,
+            "listDemands", "postings", "已发布的需求", "Published demands",
+            "DemandPage", "One page of demands.", _OPTIONAL,
             [_query("kind", enum(DEMAND_KINDS), "Procurement or challenge (揭榜挂帅)."), _p("chain"), _p("region"),
              _query("deadline_before", DATE, "Only demands due on or before this date."), _p("q"), *PAGING]),
         "/demands/{demand_id}": _op(
-            "getDemand", "postings", ("需求详情", "One demand"), "Demand", "The demand.", _OPTIONAL, [demand_id], ["404"],
+            "getDemand", "postings", "需求详情", "One demand",
+            "Demand", "The demand.", _OPTIONAL, [demand_id], missing=True,
             description="A draft is visible only with a token of its own enterprise; otherwise 404."),
         "/demands/{demand_id}/suggestions": _op(
-            "demandSuggestions", "postings", ("为本企业需求推荐的供应商", "Suppliers suggested for one's own demand"), "Suggestions",
-            "Ranked suppliers.", _REQUIRED,
-            [demand_id, _p("region"), _query("qualification", STR, "Only suppliers holding this qualification."),
-             _p("size"), *PAGING], ["404"],
+            "demandSuggestions", "postings", "为本企业需求推荐的供应商", "Suppliers suggested for one's own demand",
+            "Suggestions", "Ranked suppliers.", _REQUIRED,
+            [demand_id, _p("region"), _query("qualification", TEXT, "Only suppliers holding this qualification."),
+             _p("size"), *PAGING], missing=True,
             description="Only for a demand of the token's enterprise; any other id answers 404."),
         "/capabilities": _op(
-            "listCapabilities", "postings", ("在架的能力", "Active capabilities"), "CapabilityPage", "One page of capabilities.",
-            _OPTIONAL, [_p("chain"), _p("region"), _p("q"), _p("size"), *PAGING]),
+            "listCapabilities", "postings", "在架的能力", "Active capabilities",
+            "CapabilityPage", "One page of capabilities.", _OPTIONAL,
+            [_p("chain"), _p("region"), _p("q"), _p("size"), *PAGING]),
         "/capabilities/{capability_id}": _op(
-            "getCapability", "postings", ("能力详情", "One capability"), "Capability", "The capability.", _OPTIONAL,
-            [capability_id], ["404"],
+            "getCapability", "postings", "能力详情", "One capability",
+            "Capability", "The capability.", _OPTIONAL, [capability_id], missing=True,
             description="An inactive capability is visible only to its own enterprise; otherwise 404."),
-        "/events": _op("listEvents", "events", ("对接会列表", "Matchmaking fairs"), "EventPage", "One page of fairs.", _OPTIONAL,
-                       [_p("upcoming"), *PAGING],
-                       description="Drafts are listed only for their organisers."),
-        "/events/{event_id}": _op("getEvent", "events", ("对接会详情", "One fair"), "Event", "The fair and its head counts.",
-                                  _OPTIONAL, [event_id], ["404"]),
+        "/events": _op(
+            "listEvents", "events", "对接会列表", "Matchmaking fairs",
+            "EventPage", "One page of fairs.", _OPTIONAL, [_p("upcoming"), *PAGING],
+            description="Drafts are listed only for their organisers."),
+        "/events/{event_id}": _op(
+            "getEvent", "events", "对接会详情", "One fair",
+            "Event", "The fair and its head counts.", _OPTIONAL, [event_id], missing=True),
         "/events/{event_id}/agenda": _op(
-            "eventAgenda", "events", ("参会企业的洽谈日程", "A participant's meeting agenda"), "Agenda", "The agenda.", _REQUIRED,
-            [event_id, _query("participant", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-                              "Organisers: the participant whose agenda to show (default: one's own).")],
-            ["404"], description="The agenda of the token's enterprise at this fair; 404 when it does not "
-                                 "take part, or for another enterprise's participant id."),
+            "eventAgenda", "events", "参会企业的洽谈日程", "A participant's meeting agenda",
+            "Agenda", "The agenda.", _REQUIRED, [event_id, participant], missing=True,
+            description="The agenda of the token's enterprise at this fair; 404 when it does not take part, "
+                        "or for another enterprise's participant id."),
     }
 
 

@@ -1,9 +1,10 @@
 """Query parameters and error payloads shared by the API modules.
 
-A parameter the API cannot read answers 400 with ``{"error": {"code": 400,
-"message": ..., "field": <name>}}`` rather than being silently replaced by a
-default: a client that sends ``?page=two`` or ``?size=huge`` has a bug it should
-hear about. Every bound here is also what the OpenAPI document publishes.
+A parameter the API cannot read (a blank number, date or choice included)
+answers 400 with ``{"error": {"code": 400, "message": ..., "field": <name>}}``
+rather than being silently replaced by a default: a client that sends
+``?page=two`` or ``?size=huge`` has a bug it should hear about. Every bound
+here is also what the OpenAPI document publishes.
 """
 from __future__ import annotations
 
@@ -13,9 +14,8 @@ from typing import NoReturn
 
 from flask import Response, abort, current_app, jsonify, request
 
-__all__ = ["MAX_ID", "MAX_PAGE", "MAX_PER_PAGE", "MAX_TEXT", "TRUE_WORDS", "FALSE_WORDS", "ID",
-           "error_response", "bad_parameter", "int_arg", "page_args", "text_arg", "choice_arg",
-           "date_arg", "bool_arg", "timestamp"]
+__all__ = ["FALSE_WORDS", "ID", "MAX_ID", "MAX_PAGE", "MAX_PER_PAGE", "MAX_TEXT", "TRUE_WORDS", "bad_parameter",
+           "bool_arg", "choice_arg", "date_arg", "error_response", "int_arg", "page_args", "text_arg", "timestamp"]
 
 #: Largest id a URL may name: ids are 32-bit integer columns, and a bigger number
 #: would make the database refuse the query instead of answering "not found".
@@ -58,10 +58,11 @@ def _raw(name: str) -> str | None:
 
 
 def int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
-    """An integer in ``[low, high]``; ``default`` when absent or blank."""
-    value = (_raw(name) or "").strip()
-    if not value:
+    """An integer in ``[low, high]``; ``default`` when absent."""
+    value = _raw(name)
+    if value is None:
         return default
+    value = value.strip()
     if not _INTEGER.fullmatch(value) or not low <= int(value) <= high:
         bad_parameter(name, f"The query parameter '{name}' must be a whole number from {low} to {high}.")
     return int(value)
@@ -80,18 +81,22 @@ def text_arg(name: str, limit: int | None = MAX_TEXT) -> str | None:
 
 
 def choice_arg(name: str, choices) -> str | None:
-    """One of ``choices``; None when blank."""
-    value = text_arg(name, None)
-    if value is not None and value not in choices:
+    """One of ``choices``; None when absent."""
+    value = _raw(name)
+    if value is None:
+        return None
+    value = value.strip()
+    if value not in choices:
         bad_parameter(name, f"The query parameter '{name}' must be one of: {', '.join(choices)}.")
     return value
 
 
 def date_arg(name: str) -> dt.date | None:
-    """A ``YYYY-MM-DD`` date; None when blank."""
-    value = text_arg(name, None)
+    """A ``YYYY-MM-DD`` date; None when absent."""
+    value = _raw(name)
     if value is None:
         return None
+    value = value.strip()
     try:
         if not _DATE.fullmatch(value):
             raise ValueError(value)
@@ -101,10 +106,11 @@ def date_arg(name: str) -> dt.date | None:
 
 
 def bool_arg(name: str, default: bool = False) -> bool:
-    """``1/true/yes/on`` or ``0/false/no/off`` (any case); ``default`` when blank."""
-    value = (text_arg(name, None) or "").lower()
-    if not value:
+    """``1/true/yes/on`` or ``0/false/no/off`` (any case); ``default`` when absent."""
+    value = _raw(name)
+    if value is None:
         return default
+    value = value.strip().lower()
     if value in TRUE_WORDS:
         return True
     if value in FALSE_WORDS:
@@ -117,5 +123,5 @@ def timestamp(value: dt.datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return value.isoformat()

@@ -180,6 +180,13 @@ class ConceptIndex:
             for d in ds:
                 masks[c] |= bit[d]
         self._domain_mask = masks
+        # The same as small arrays of bit numbers (-1 padded): concepts have few domains.
+        width = max(1, max((len(ds) for ds in self.domains_), default=1))
+        domain_bits = np.full((len(self.domains_), width), -1, dtype=np.int64)
+        for c, ds in enumerate(self.domains_):
+            numbers = sorted({int(bit[d]).bit_length() - 1 for d in ds})
+            domain_bits[c, :len(numbers)] = numbers
+        self._domain_bits = domain_bits
 
     @property
     def n_concepts(self) -> int:
@@ -226,17 +233,21 @@ class ConceptIndex:
         if len(ambiguous):
             plain = concept >= 0
             # Support of each domain in each posting: how many unambiguous terms name it.
-            support = np.zeros((n_docs, 64), dtype=np.int32)
-            bits = _bits(self._domain_mask[concept[plain]])
-            rows, cols = np.nonzero(bits)
-            np.add.at(support, (doc[plain][rows], cols), 1)
+            support = np.zeros(n_docs * 64, dtype=np.int32)
+            bits = self._domain_bits[concept[plain]]
+            owner = np.repeat(doc[plain], bits.shape[1]) * 64 + bits.ravel()
+            owner = owner[bits.ravel() >= 0]
+            support += np.bincount(owner, minlength=n_docs * 64).astype(np.int32)
+            support = support.reshape(n_docs, 64)
             # Every sense of every ambiguous hit, scored by its best-supported domain.
             t = term[ambiguous]
             n_senses = self._sense_count[t]
             hit = np.repeat(ambiguous, n_senses)
             first = np.repeat(self._sense_start[t] - np.cumsum(n_senses) + n_senses, n_senses)
             sense = self._senses_flat[first + np.arange(len(hit))]
-            score = (_bits(self._domain_mask[sense]) * support[doc[hit]]).max(axis=1)
+            sense_bits = self._domain_bits[sense]
+            score = np.where(sense_bits >= 0,
+                             support[doc[hit][:, None], np.maximum(sense_bits, 0)], 0).max(axis=1)
             best = np.zeros(len(concept), dtype=np.int32)
             np.maximum.at(best, hit, score)
             ok = (score > 0) & (score == best[hit])
@@ -286,12 +297,6 @@ class ConceptIndex:
         h = heads([title], zero, start, end, concept, np.zeros(1, dtype=np.int64))[0]
         return ([int(c) for c in concept[in_title]], [int(c) for c in concept[~in_title]],
                 [int(c) for c in h if c >= 0])
-
-
-def _bits(masks):
-    """Boolean matrix of the set bits of uint64 domain masks, shape (len(masks), 64)."""
-    return np.unpackbits(np.ascontiguousarray(masks, dtype=np.uint64).view(np.uint8),
-                         bitorder="little").reshape(-1, 64)
 
 
 _EN_CUT = re.compile(r" (?:for|with|of|in|on|from|by|using|via|to|at)\b| - |[,;:]")

@@ -30,22 +30,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matchmaker.domain.qualifications import display_name
-from matchmaker.domain.regions import short_name
 from matchmaker.matching.concepts import ConceptIndex
 from matchmaker.matching.corpus import CAPABILITY, DEMAND, Corpus, prepare
 from matchmaker.matching.errors import NotFittedError
 from matchmaker.matching.features import Featurizer
 from matchmaker.matching.explain import Explainer
+from matchmaker.matching.scores import graph_scores, head_scores, qualified_sets
 
 __all__ = ["Match", "Matcher"]
 
-_PARAMS = ("text_weight", "graph_weight", "head_weight", "region_weight", "concept_weight", "number_weight",
-           "title_weight", "n_candidates", "posting_budget", "max_nodes",
+_PARAMS = ("text_weight", "graph_weight", "head_weight", "region_weight", "concept_weight",
+           "number_weight", "title_weight", "n_candidates", "posting_budget", "max_nodes",
            "min_node_confidence", "glossary")
-# Parameters used only when ranking: changing them needs no refit.
-_RANK_PARAMS = frozenset({"text_weight", "graph_weight", "head_weight", "region_weight",
-                          "n_candidates"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,19 +313,9 @@ class Matcher:
                                           node_cols[i], node_conf[i], target, top, weights))
         return out
 
-    def _qualified(self, source_kind, quals, target: Corpus):
-        """Mask over the target's qualification-set codes: which pairs may match."""
-        sets = target.qual_sets.values
-        if source_kind == DEMAND:  # quals = required keys; target sets = held keys
-            if not quals:
-                return None
-            return np.fromiter((quals <= held for held in sets), dtype=bool, count=len(sets))
-        # quals = held keys; target sets = required keys of demands
-        return np.fromiter((req <= quals for req in sets), dtype=bool, count=len(sets))
-
     def _rank_one(self, batch, i, q_cols, q_vals, q_nodes, q_conf, target, top, weights):
-        source_kind = DEMAND if target.kind == CAPABILITY else CAPABILITY
-        ok_sets = self._qualified(source_kind, batch.quals[i], target)
+        ok_sets = qualified_sets(target.kind == CAPABILITY, batch.quals[i],
+                                 target.qual_sets.values)
         qual_codes = target.qual_codes
         allowed = None if ok_sets is None else (lambda d: ok_sets[qual_codes[d]])
         docs, text = target.index.search(q_cols, q_vals, max(int(self.n_candidates), top),
@@ -337,13 +323,15 @@ class Matcher:
         docs, text = self._add_graph_candidates(docs, text, q_nodes, target, allowed)
         if len(docs) == 0:
             return []
-        graph = self._graph_scores(q_nodes, q_conf, target.node_cols[docs],
-                                   target.node_conf[docs])
+        graph = graph_scores(self.proximity_, q_nodes, q_conf, target.node_cols[docs],
+                             target.node_conf[docs])
         region = batch.regions[i]
         rcode = target.regions.get(region) if region is not None else None
         same_region = (target.region_codes[docs] == rcode) if rcode is not None else \
             np.zeros(len(docs), dtype=bool)
-        head = self._head_scores(batch, i, target, docs)
+        head = head_scores(batch.analysed.concepts(i, self.concepts_.n_concepts),
+                           batch.analysed.heads[i], target.heads[docs],
+                           lambda concepts: target.index.contains(concepts, docs))
         score = (weights[0] * np.minimum(text, 1.0) + weights[1] * graph
                  + weights[2] * head + weights[3] * same_region)
         k = min(top, len(docs))
@@ -371,26 +359,6 @@ class Matcher:
         return (np.concatenate([docs, extra]),
                 np.concatenate([text, np.zeros(len(extra), dtype=np.float32)]))
 
-    def _head_scores(self, batch, i, target, docs):
-        """Half for a posting whose head the query names, half for the converse."""
-        q_concepts = batch.analysed.concepts(i, self.concepts_.n_concepts)
-        d_heads = target.heads[docs]
-        named = (np.isin(d_heads, q_concepts) & (d_heads >= 0)).any(axis=1)
-        q_heads = batch.analysed.heads[i]
-        covered = target.index.contains(q_heads[q_heads >= 0], docs)
-        return 0.5 * named + 0.5 * covered
-
-    def _graph_scores(self, q_nodes, q_conf, d_nodes, d_conf):
-        """Best confidence-weighted proximity per candidate, shape (n_docs,)."""
-        qm = q_nodes >= 0
-        if not qm.any() or len(d_nodes) == 0:
-            return np.zeros(len(d_nodes), dtype=np.float32)
-        qn, qc = q_nodes[qm], q_conf[qm]
-        valid = d_nodes >= 0
-        prox = self.proximity_[qn][:, np.where(valid, d_nodes, 0)]  # (q, docs, k)
-        prox = prox * qc[:, None, None] * np.where(valid, d_conf, 0.0)[None]
-        return prox.max(axis=(0, 2)).astype(np.float32)
-
     # -- incremental updates -------------------------------------------------
     def add(self, record, *, kind=CAPABILITY):
         """Index one more posting; it is rankable at once.
@@ -409,10 +377,21 @@ class Matcher:
         return self
 
     def update(self, record, *, kind=CAPABILITY):
-        """Replace an indexed posting (same id) by a new version."""
+        """Replace an indexed posting (same id) by a new version.
+
+        Raises
+        ------
+        UnknownRecordError
+            No posting with this id is indexed (use :meth:`add`).
+        """
         corpus = self._corpus(kind)
-        corpus.remove(str(record.get("id")))
-        return self.add(record, kind=kind)
+        batch = next(prepare([record], kind, corpus.featurizer, self.node_columns_))
+        cols, conf = self._nodes(batch)
+        row = corpus.featurizer.weigh(batch.analysed.counts)
+        corpus.remove(batch.ids[0])
+        corpus.append(batch, cols, conf, row)
+        corpus.maybe_compact()
+        return self
 
     def remove(self, record_id, *, kind=CAPABILITY):
         """Stop ranking a posting.

@@ -132,20 +132,25 @@ class TermMatcher:
         self._owner = np.asarray(owner, dtype=np.int64)
         self._probes = probes
         # Lengths of the keys starting with each three characters (each two for
-        # two-character keys), as bit masks in tables indexed by a hash of the
-        # prefix: collisions only add candidates, which the digest check drops.
+        # two-character keys), in tables indexed by a hash of the prefix:
+        # collisions only add candidates, which the digest check drops.
         pair_has = np.zeros(1 << _PREFIX_BITS, dtype=bool)
-        masks = np.zeros(1 << _PREFIX_BITS, dtype=np.uint64)
-        longest = 0
+        by_slot: dict[int, set] = {}
         for k in keys:
             if len(k) == 2:
                 pair_has[_slot(_prefix(k, 2), _PREFIX_BITS)] = True
-            elif len(k) < 64:
-                masks[_slot(_prefix(k, 3), _PREFIX_BITS)] |= np.uint64(1 << len(k))
-                longest = max(longest, len(k))
+            else:
+                by_slot.setdefault(_slot(_prefix(k, 3), _PREFIX_BITS), set()).add(len(k))
+        count = np.zeros(1 << _PREFIX_BITS, dtype=np.int64)
+        first = np.zeros(1 << _PREFIX_BITS, dtype=np.int64)
+        lengths: list[int] = []
+        for slot in sorted(by_slot):
+            first[slot], count[slot] = len(lengths), len(by_slot[slot])
+            lengths.extend(sorted(by_slot[slot]))
         self._pair_has = pair_has
-        self._triple_masks = masks
-        self._longest = longest
+        self._slot_count = count
+        self._slot_first = first
+        self._slot_lengths = np.asarray(lengths, dtype=np.int64)
         self._powers = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
 
     def __len__(self):
@@ -193,13 +198,17 @@ class TermMatcher:
             pair = (cp64[:-1] << np.uint64(21)) | cp64[1:]
             pos2 = np.flatnonzero(self._pair_has[(pair * mix) >> shift])
             triple = (pair[:-1] << np.uint64(21)) ^ cp64[2:]
-            masks = self._triple_masks[(triple * mix) >> shift]
-            pos3 = np.flatnonzero(masks)
-            # Expand each position's mask into (position, length) candidates.
-            bits = np.unpackbits(masks[pos3].view(np.uint8), bitorder="little").reshape(-1, 64)
-            row, length = np.nonzero(bits)
-            pos = np.concatenate([pos2, pos3[row]])
-            length = np.concatenate([np.full(len(pos2), 2, dtype=np.int64), length])
+            slot = ((triple * mix) >> shift).astype(np.int64)
+            count = self._slot_count[slot]
+            pos3 = np.flatnonzero(count)
+            # One (position, length) candidate per key length of the prefix.
+            slot, count = slot[pos3], count[pos3]
+            pos = np.repeat(pos3, count)
+            which = (np.repeat(self._slot_first[slot] - np.cumsum(count) + count, count)
+                     + np.arange(len(pos)))
+            pos = np.concatenate([pos2, pos])
+            length = np.concatenate([np.full(len(pos2), 2, dtype=np.int64),
+                                     self._slot_lengths[which]])
             fits = pos + length <= n
             pos, length = pos[fits], length[fits]
             if len(pos) == 0:

@@ -30,7 +30,8 @@ BLUEPRINTS = (
 #: Navigation: (endpoint, Chinese, English, who sees it). Entries whose endpoint does
 #: not exist are skipped, so a blueprint appears in the menu by existing.
 NAV = (
-    ("opportunities.index", "我的商机", "Opportunities", {"enterprise"}),
+    ("opportunities.index", "我的商机", "Opportunities", {"sme"}),
+    ("demands.mine", "我的需求", "My demands", {"large"}),
     ("demands.index", "需求大厅", "Demands", {"anonymous", "enterprise", "organiser", "admin"}),
     ("capabilities.index", "企业能力", "Capabilities", {"anonymous", "enterprise", "organiser", "admin"}),
     ("resources.index", "开放资源", "Open resources", {"anonymous", "enterprise", "organiser", "admin"}),
@@ -41,10 +42,21 @@ NAV = (
 )
 
 
+def _audience() -> set[str]:
+    """The NAV audiences the current user belongs to (role, and large/sme for members)."""
+    if not current_user.is_authenticated:
+        return {"anonymous"}
+    who = {current_user.role}
+    enterprise = current_user.enterprise if current_user.enterprise_id else None
+    if current_user.role == "enterprise" and enterprise is not None:
+        who.add("large" if enterprise.size == "large" else "sme")
+    return who
+
+
 def _nav_items():
-    role = current_user.role if current_user.is_authenticated else "anonymous"
+    who = _audience()
     endpoints = current_app.view_functions
-    return [(ep, zh, en) for ep, zh, en, roles in NAV if ep in endpoints and role in roles]
+    return [(ep, zh, en) for ep, zh, en, roles in NAV if ep in endpoints and who & roles]
 
 
 def init_app(app: Flask) -> None:
