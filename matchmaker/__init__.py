@@ -22,7 +22,8 @@ def create_app(config=None) -> Flask:
                 static_folder=None)
     _config.load_config(app, config)
 
-    from . import db, i18n, security, web, api, static_files
+    from . import db, i18n, security, web, api, static_files, requests
+    requests.init_app(app)
     db.init_app(app)
     security.init_app(app)
     i18n.init_app(app)

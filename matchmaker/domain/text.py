@@ -89,10 +89,11 @@ def _finish(text: str) -> str:
             text = text.replace(old, new)
     if _HAS_EXPONENT.search(text):  # before NFKC, which turns "10¹⁵" into "1015"
         text = _EXPONENT_RE.sub(_exponent, text)
-    # Full NFKC is slow on CJK text; the full-width forms that make most of
-    # it are replaced directly, and only what is still not normalised goes
-    # through unicodedata.
-    for ch in set(_FULL_WIDTH.findall(text)):
+    # NFKC of long CJK text is slow in unicodedata. Replacing each character
+    # that NFKC changes by its NFKC form gives the same result (the
+    # compatibility decomposition does not change), so only text still not
+    # normalised after that (combining marks) goes through unicodedata.
+    for ch in set(_nfkc_changing().findall(text)):
         text = text.replace(ch, _nfkc_char(ch))
     if not unicodedata.is_normalized("NFKC", text):
         text = "\n".join(p if unicodedata.is_normalized("NFKC", p)
@@ -103,7 +104,14 @@ def _finish(text: str) -> str:
     return text
 
 
-_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+@functools.lru_cache(maxsize=1)
+def _nfkc_changing():
+    """Regex of the characters of the Basic Multilingual Plane that NFKC changes."""
+    changed = [chr(c) for c in range(0x80, 0x10000)
+               if not 0xD800 <= c < 0xE000 and unicodedata.normalize("NFKC", chr(c)) != chr(c)]
+    return re.compile("[" + "".join(re.escape(c) for c in changed) + "]")
+
+
 _HAS_EXPONENT = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]")
 _HAS_DIGIT = re.compile(r"\d")
 # After a digit: a thousands separator ("10,000"), a times sign ("182.2 × 183.75"),

@@ -27,6 +27,14 @@ GROUP_CONCEPT, GROUP_CJK, GROUP_WORD, GROUP_NUMBER = 0, 1, 2, 3
 _SHIFT = np.int64(21)  # a code point fits in 21 bits: bigram key = first << 21 | second
 
 
+def _compact_csr(rows, cols, vals, n_rows, n_cols):
+    """CSR with duplicates summed, 32-bit indices and no spare capacity."""
+    m = sparse.coo_array((vals, (rows, cols)), shape=(n_rows, n_cols)).tocsr()
+    m.sum_duplicates()
+    return sparse.csr_array((m.data[:m.nnz].copy(), m.indices[:m.nnz].astype(np.int32),
+                             m.indptr.astype(np.int32)), shape=m.shape)
+
+
 def _key_token(key: int) -> str:
     return chr(key >> 21) + chr(key & 0x1FFFFF) if key >> 21 else chr(key)
 
@@ -272,9 +280,6 @@ def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_wei
     cols.append(c_concept)
     vals.append(weight_of(c_start, c_doc))
     head = heads(n_titles, c_doc, c_start, c_end, c_concept, doc_start)
-    counts = sparse.coo_array(
-        (np.concatenate(vals).astype(np.float32),
-         (np.concatenate(rows), np.concatenate(cols))),
-        shape=(n, n_concepts + len(vocab))).tocsr()
-    counts.sum_duplicates()
+    counts = _compact_csr(np.concatenate(rows), np.concatenate(cols),
+                          np.concatenate(vals).astype(np.float32), n, n_concepts + len(vocab))
     return Analysed(texts, title_lens, counts, head, (c_doc, c_concept, c_term))

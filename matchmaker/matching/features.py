@@ -27,6 +27,26 @@ from matchmaker.matching.batch import GROUP_CONCEPT, TokenVocabulary, analyse
 __all__ = ["Featurizer"]
 
 
+def _stack(chunks, n_cols):
+    """Stack CSR chunks into one, emptying the list as it goes (one copy at a time)."""
+    n_rows = sum(m.shape[0] for m in chunks)
+    nnz = sum(m.nnz for m in chunks)
+    idx = np.int32 if nnz < 2**31 and n_cols < 2**31 else np.int64
+    indptr = np.zeros(n_rows + 1, dtype=idx)
+    indices = np.empty(nnz, dtype=idx)
+    data = np.empty(nnz, dtype=np.float32)
+    row = at = 0
+    chunks.reverse()
+    while chunks:
+        m = chunks.pop()
+        indptr[row + 1:row + m.shape[0] + 1] = m.indptr[1:] + at
+        indices[at:at + m.nnz] = m.indices[:m.nnz]
+        data[at:at + m.nnz] = m.data[:m.nnz]
+        row, at = row + m.shape[0], at + m.nnz
+        del m
+    return sparse.csr_array((data, indices, indptr), shape=(n_rows, n_cols))
+
+
 class Featurizer:
     """Vocabulary, idf and column weights of one indexed side.
 
@@ -65,12 +85,13 @@ class Featurizer:
                        title_weight=int(self.title_weight))
 
     def fit(self, counts):
-        """Learn idf from the count matrices of all fitted batches; return the stacked counts."""
+        """Learn idf from the count matrices of all fitted batches; return the stacked counts.
+
+        ``counts`` (a list of CSR matrices) is emptied, so that the batches and
+        their stacked copy are never all in memory at once.
+        """
         n_cols = self.n_concepts + len(self.vocabulary_)
-        for m in counts:
-            m.resize((m.shape[0], n_cols))
-        stacked = (sparse.csr_array(sparse.vstack(counts, format="csr"), dtype=np.float32)
-                   if counts else sparse.csr_array((0, n_cols), dtype=np.float32))
+        stacked = _stack(counts, n_cols)
         self.transformer_ = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm=None)
         self.transformer_.fit(stacked)
         groups = np.empty(n_cols, dtype=np.int8)

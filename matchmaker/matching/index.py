@@ -37,6 +37,25 @@ def _gather(indptr, docs):
     return pos, offsets
 
 
+def _impact_order(indptr, indices, data, block=1 << 22):
+    """Sort each column's entries by decreasing weight, in place, a block of columns at a time."""
+    n_cols = len(indptr) - 1
+    c0 = 0
+    while c0 < n_cols:
+        # Columns [c0, c1) holding about `block` entries (at least one column).
+        c1 = max(c0 + 1, int(np.searchsorted(indptr, indptr[c0] + block, side="right")) - 1)
+        c1 = min(c1, n_cols)
+        lo, hi = indptr[c0], indptr[c1]
+        if hi - lo > 1:
+            # weights lie in (0, 1]: column + (1 - weight) / 2 sorts by column, then weight down
+            key = np.repeat(np.arange(c1 - c0, dtype=np.float64), np.diff(indptr[c0:c1 + 1]))
+            key += (1.0 - data[lo:hi]) * 0.5
+            order = np.argsort(key)
+            indices[lo:hi] = indices[lo:hi][order]
+            data[lo:hi] = data[lo:hi][order]
+        c0 = c1
+
+
 class InvertedIndex:
     """Searchable store of TF-IDF rows.
 
@@ -65,15 +84,11 @@ class InvertedIndex:
         self.row_cols = rows.indices.astype(np.int32, copy=False)
         self.row_vals = rows.data.astype(np.float32, copy=False)
         csc = sparse.csc_array(rows)
-        indptr = csc.indptr.astype(np.int64, copy=False)
-        # Impact order: within each column, by decreasing weight.
-        column = np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))
-        order = np.lexsort((-csc.data, column))
-        del column
-        self.indptr = indptr
-        self.indices = csc.indices[order].astype(np.int32, copy=False)
-        self.data = csc.data[order].astype(np.float32, copy=False)
-        del csc, order
+        self.indptr = csc.indptr.astype(np.int64, copy=False)
+        self.indices = csc.indices.astype(np.int32, copy=False)
+        self.data = csc.data.astype(np.float32, copy=False)
+        del csc
+        _impact_order(self.indptr, self.indices, self.data)
         self.df = np.diff(self.indptr)
         self._buffer = np.zeros(self.n_main, dtype=np.float32)
         self._mark = np.zeros(self.n_main, dtype=bool)

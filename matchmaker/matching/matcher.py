@@ -224,7 +224,6 @@ class Matcher:
             corpus.absorb(batch, *self._nodes(batch))
             counts.append(batch.analysed.counts)
         stacked = corpus.featurizer.fit(counts)
-        counts.clear()
         rows = corpus.featurizer.weigh(stacked, copy=False)
         del stacked
         corpus.finish(rows, self.posting_budget)

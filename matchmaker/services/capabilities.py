@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..domain.qualifications import normalize_qualification
 from ..i18n import tr
 from ..models import Capability, Enterprise
+from ..models.enterprise import SIZES
 from . import audit, matching
 from .errors import NotAllowed, NotFound, ServiceError
 from .posting_fields import (
@@ -152,7 +153,7 @@ def public_capabilities(G: nx.DiGraph, chain: str | None = None, region: str | N
             stmt = stmt.where(Capability.region == clean_region(region))
         except ServiceError:
             stmt = stmt.where(False)
-    if size:
+    if size in SIZES:
         stmt = stmt.where(Enterprise.size == size)
     text = clean_text(q, 100)
     if text:

@@ -18,6 +18,8 @@ def _render(code: int, zh: str, en: str):
 
 
 def init_app(app) -> None:
+    app.register_error_handler(400, lambda e: _render(400, "请求无效，请检查输入。", "Bad request; check what was entered."))
+    app.register_error_handler(500, lambda e: _render(500, "服务器出错了，请稍后再试。", "Something went wrong on our side; please try again."))
     app.register_error_handler(403, lambda e: _render(403, "您无权访问此页面。", "You may not access this page."))
     app.register_error_handler(404, lambda e: _render(404, "页面不存在。", "Page not found."))
     app.register_error_handler(413, lambda e: _render(413, "上传的文件太大。", "The upload is too large."))

@@ -29,9 +29,12 @@ class Page:
         return self.page < self.pages
 
 
+MAX_PAGE = 100_000
+
+
 def page_number() -> int:
     try:
-        return max(1, int(request.args.get("page", 1)))
+        return min(MAX_PAGE, max(1, int(request.args.get("page", 1))))
     except ValueError:
         return 1
 

@@ -255,6 +255,9 @@ def _parameters_of(schema, operation) -> list:
 
 
 def _fuzz(operation, mode, checks, credentials):
+    # Every example is a real request against a real database, so Hypothesis's speed
+    # health checks say nothing useful; no example database, as all operations share
+    # this one function's name.
     @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(case=operation.as_strategy(mode), headers=st.sampled_from(credentials))
     def run(case, headers):
