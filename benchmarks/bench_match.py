@@ -31,14 +31,14 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMB
              "NUMEXPR_NUM_THREADS", "RAYON_NUM_THREADS"):
     os.environ[_var] = "1"
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import resource  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -49,7 +49,7 @@ TOP = 20
 
 def _pin():
     if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
 
 def _rss_mb():
@@ -69,10 +69,11 @@ def _queries(path):
 
 # -- workers (one process each) -------------------------------------------------
 def work_engine(corpus, queries, n):
+    from synth import read_jsonl
+
     import graph
     from matchmaker.commands.match import seed_chains
     from matchmaker.matching import Matcher
-    from synth import read_jsonl
 
     G = graph.load_chains(seed_chains())
     qs = _queries(queries)
@@ -92,8 +93,8 @@ def work_engine(corpus, queries, n):
     t = time.perf_counter()
     matcher.rank(qs, top=TOP)
     batch = time.perf_counter() - t
-    return dict(build=build, build_cpu=build_cpu, base=base, peak_build=peak_build,
-                peak=_rss_mb(), lat=lat, cpu=cpu, batch=batch, n_queries=len(qs))
+    return {"build": build, "build_cpu": build_cpu, "base": base, "peak_build": peak_build,
+            "peak": _rss_mb(), "lat": lat, "cpu": cpu, "batch": batch, "n_queries": len(qs)}
 
 
 def _tokens(texts):
@@ -150,8 +151,8 @@ def work_bm25s(corpus, queries, n):
     retrieve(q_tok)
     batch = time.perf_counter() - t
     del np
-    return dict(build=build, tokenize=tokenize_s, base=base, peak_build=peak_build,
-                peak=_rss_mb(), lat=lat, cpu=cpu, batch=batch, n_queries=len(qs))
+    return {"build": build, "tokenize": tokenize_s, "base": base, "peak_build": peak_build,
+            "peak": _rss_mb(), "lat": lat, "cpu": cpu, "batch": batch, "n_queries": len(qs)}
 
 
 def work_tantivy(corpus, queries, n):
@@ -204,8 +205,8 @@ def work_tantivy(corpus, queries, n):
     for q in qs:
         search(q)
     batch = time.perf_counter() - t
-    return dict(build=build, base=base, peak_build=peak_build, peak=_rss_mb(), lat=lat, cpu=cpu,
-                batch=batch, n_queries=len(qs))
+    return {"build": build, "base": base, "peak_build": peak_build, "peak": _rss_mb(),
+            "lat": lat, "cpu": cpu, "batch": batch, "n_queries": len(qs)}
 
 
 WORKERS = {"engine": work_engine, "bm25s": work_bm25s, "tantivy": work_tantivy}
@@ -254,7 +255,7 @@ def main(argv=None):
         proc = subprocess.run(
             [sys.executable, __file__, "--worker", system, "--corpus", str(corpus),
              "--query-file", str(queries), "--n", str(args.n)],
-            capture_output=True, text=True)
+            capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             print(f"{system} failed:\n{proc.stderr[-3000:]}")
             continue

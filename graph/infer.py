@@ -22,8 +22,6 @@ nothing in the graph gets an empty list.
 
 from __future__ import annotations
 
-
-
 import numpy as np
 from scipy import sparse
 

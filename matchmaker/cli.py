@@ -10,7 +10,7 @@ from . import __version__
 
 #: Sub-command modules: (module under matchmaker.commands, attribute names).
 COMMANDS = (
-    ("site", ("init", "seed", "serve", "demo")),
+    ("site", ("init", "seed", "serve", "demo", "worker")),
     ("chains", ("chains",)),
     ("accounts", ("users",)),
     ("search", ("search",)),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-__all__ = ["match", "evaluate", "seed_chains"]
+__all__ = ["evaluate", "match", "seed_chains"]
 
 _BATCH = 512  # queries ranked between two progress-bar updates
 

@@ -76,3 +76,19 @@ def demo(host: str, port: int, no_serve: bool) -> None:
 def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
     return make_url(url).render_as_string(hide_password=True)
+
+
+@click.command()
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+def worker(burst: bool) -> None:
+    """Run a background worker (RQ) for the queues; needs REDIS_URL."""
+    from ..services.event_jobs import QUEUE
+    app = _app()
+    url = app.config.get("REDIS_URL")
+    if not url:
+        raise click.UsageError("REDIS_URL is not set: without Redis, background work runs in-process.")
+    from redis import Redis
+    from rq import Queue, Worker
+    connection = Redis.from_url(url)
+    with app.app_context():
+        Worker([Queue(QUEUE, connection=connection)], connection=connection).work(burst=burst)

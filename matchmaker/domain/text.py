@@ -25,12 +25,12 @@ import re
 import unicodedata
 
 __all__ = [
-    "normalize",
-    "normalize_many",
-    "tokenize",
-    "stem",
     "CJK_CLASS",
     "LATIN_TOKEN_RE",
+    "normalize",
+    "normalize_many",
+    "stem",
+    "tokenize",
 ]
 
 #: Character class of the CJK ideographs that form bigrams.
@@ -98,7 +98,12 @@ def _finish(text: str) -> str:
     if not unicodedata.is_normalized("NFKC", text):
         text = "\n".join(p if unicodedata.is_normalized("NFKC", p)
                          else unicodedata.normalize("NFKC", p) for p in text.split("\n"))
-    text = _SPACE_RE.sub(" ", text.casefold())
+    text = text.casefold()
+    # After NFKC, white space is mostly plain spaces: only runs need collapsing.
+    if _OTHER_SPACE.search(text):
+        text = _SPACE_RE.sub(" ", text)
+    while "  " in text:
+        text = text.replace("  ", " ")
     if _HAS_DIGIT.search(text):
         text = _NUMBER_GLUE_RE.sub(_glue, text)
     return text
@@ -113,6 +118,7 @@ def _nfkc_changing():
 
 
 _HAS_EXPONENT = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]")
+_OTHER_SPACE = re.compile(r"[^\S \n]")
 _HAS_DIGIT = re.compile(r"\d")
 # After a digit: a thousands separator ("10,000"), a times sign ("182.2 × 183.75"),
 # or a space before a unit ("25.9 %", "1500 V").
@@ -120,7 +126,7 @@ _NUMBER_GLUE_RE = re.compile(
     r"(\d)(?:(,)(?=\d{3}(?!\d))|( ?[×x*] ?)(?=\d)|( )(?=(?:" + _UNITS + r")(?![a-z0-9])))")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _nfkc_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 

@@ -20,8 +20,15 @@ from matchmaker.domain.text import LATIN_TOKEN_RE, normalize_many, stem
 from matchmaker.matching.concepts import heads
 from matchmaker.matching.terms import alnum_mask
 
-__all__ = ["TokenVocabulary", "Analysed", "analyse", "GROUP_CONCEPT", "GROUP_CJK",
-           "GROUP_WORD", "GROUP_NUMBER"]
+__all__ = [
+    "GROUP_CJK",
+    "GROUP_CONCEPT",
+    "GROUP_NUMBER",
+    "GROUP_WORD",
+    "Analysed",
+    "TokenVocabulary",
+    "analyse",
+]
 
 GROUP_CONCEPT, GROUP_CJK, GROUP_WORD, GROUP_NUMBER = 0, 1, 2, 3
 _SHIFT = np.int64(21)  # a code point fits in 21 bits: bigram key = first << 21 | second
@@ -164,7 +171,7 @@ class Analysed:
     heads : ndarray of int32, shape (n, HEADS)
     """
 
-    __slots__ = ("texts", "title_lens", "counts", "heads", "hits")
+    __slots__ = ("counts", "heads", "hits", "texts", "title_lens")
 
     def __init__(self, texts, title_lens, counts, heads_, hits=None):
         self.texts, self.title_lens, self.counts, self.heads = texts, title_lens, counts, heads_
@@ -219,11 +226,16 @@ def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_wei
     chunk = "\n".join(texts)
     cp = np.frombuffer(chunk.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
 
+    # Posting and weight of every position of the joined text.
+    position_doc = np.repeat(np.arange(n, dtype=np.int32), lens + 1)[:len(cp)]
+    in_title = np.arange(len(cp)) - doc_start[position_doc] < title_lens[position_doc]
+    position_weight = np.where(in_title, np.float32(title_weight), np.float32(1))
+
     def doc_of(pos):
-        return np.searchsorted(doc_start, pos, side="right") - 1
+        return position_doc[pos]
 
     def weight_of(pos, doc):
-        return np.where(pos - doc_start[doc] < title_lens[doc], title_weight, 1)
+        return position_weight[pos]
 
     rows, cols, vals = [], [], []
     n_concepts = concepts.n_concepts

@@ -303,9 +303,10 @@ _EN_CUT = re.compile(r" (?:for|with|of|in|on|from|by|using|via|to|at)\b| - |[,;:
 _ASIDE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
 _LATIN = re.compile(r"[a-z]")
 _OPENERS = re.compile(r"[(\[【]")
+_CONJUNCTION = re.compile(r"与|和|及|、|&| and ")
 
 #: Head concepts kept per posting.
-HEADS = 2
+HEADS = 4
 
 
 def heads(titles, doc, start, end, concept, doc_start):
@@ -315,8 +316,10 @@ def heads(titles, doc, start, end, concept, doc_start):
     service), as opposed to what it is for or made of: the last concept of a
     Chinese title (Chinese noun phrases end with their head: "TOPCon电池片
     EL/IV检测分选机" is a sorter), or the last one before "for", "with"... in an
-    English title ("Probe cards for 300 mm wafer sort" are probe cards).
-    Concepts in parentheses are asides, not heads.
+    English title ("Probe cards for 300 mm wafer sort" are probe cards). A
+    title joining several things ("柴油机维修与DPF再生", "yield monitoring and
+    telematics") has a head per part. Concepts in parentheses are asides,
+    not heads.
 
     Parameters
     ----------
@@ -341,16 +344,21 @@ def heads(titles, doc, start, end, concept, doc_start):
     title_len = np.fromiter(map(len, titles), dtype=np.int64, count=n)
     limit = title_len.copy()
     aside = np.zeros(len(doc), dtype=bool)
+    part = np.zeros(len(doc), dtype=np.int64)  # which conjunct of the title a hit ends in
+    bounds = np.searchsorted(doc, np.arange(n + 1))  # hits are sorted by posting
     for i, title in enumerate(titles):
         if len(_LATIN.findall(title)) * 2 > len(title):
             cut = _EN_CUT.search(title)
             if cut and cut.start() > 0:
                 limit[i] = cut.start()
-        if _OPENERS.search(title):
-            spans = [(m.start(), m.end()) for m in _ASIDE.finditer(title)]
-            for j in np.flatnonzero(doc == i):
+        spans = ([(m.start(), m.end()) for m in _ASIDE.finditer(title)]
+                 if _OPENERS.search(title) else ())
+        joints = [m.start() for m in _CONJUNCTION.finditer(title)]
+        if spans or joints:
+            for j in range(bounds[i], bounds[i + 1]):
                 if any(a <= rel_start[j] < b for a, b in spans):
                     aside[j] = True
+                part[j] = sum(p < rel_end[j] for p in joints)
     in_title = rel_start < title_len[doc]
     choices = (in_title & (rel_end <= limit[doc]) & ~aside, in_title & ~aside, in_title)
     chosen = np.zeros(len(doc), dtype=bool)
@@ -362,9 +370,10 @@ def heads(titles, doc, start, end, concept, doc_start):
         settled |= has
     if not chosen.any():
         return out
-    last = np.full(n, -1, dtype=np.int64)
-    np.maximum.at(last, doc[chosen], rel_end[chosen])
-    is_head = chosen & (rel_end == last[doc])
+    group = doc * 64 + np.minimum(part, 63)
+    last = np.full(n * 64, -1, dtype=np.int64)
+    np.maximum.at(last, group[chosen], rel_end[chosen])
+    is_head = chosen & (rel_end == last[group])
     hd, hc = doc[is_head], concept[is_head]
     first = np.searchsorted(hd, hd)  # hits are sorted by posting
     rank = np.arange(len(hd)) - first

@@ -16,11 +16,11 @@ import numpy as np
 
 from matchmaker.domain.qualifications import normalize_qualification, qualification_set
 from matchmaker.domain.regions import normalize_region
-from matchmaker.matching.errors import DuplicateRecordError, InvalidRecordError, UnknownRecordError
 from matchmaker.matching.concepts import HEADS
+from matchmaker.matching.errors import DuplicateRecordError, InvalidRecordError, UnknownRecordError
 from matchmaker.matching.index import InvertedIndex
 
-__all__ = ["Corpus", "Interner", "prepare", "Prepared", "CAPABILITY", "DEMAND"]
+__all__ = ["CAPABILITY", "DEMAND", "Corpus", "Interner", "Prepared", "prepare"]
 
 CAPABILITY, DEMAND = "capability", "demand"
 
@@ -60,7 +60,7 @@ class Prepared:
         Node columns given in ``chain_nodes``.
     """
 
-    __slots__ = ("ids", "analysed", "regions", "quals", "qual_names", "nodes")
+    __slots__ = ("analysed", "ids", "nodes", "qual_names", "quals", "regions")
 
     def __len__(self):
         return len(self.ids)
@@ -77,7 +77,10 @@ def _names(value) -> tuple:
         return ()
     if isinstance(value, str):
         return (value,)
-    return tuple(v for v in value if isinstance(v, str) and v.strip())
+    names = tuple(value)
+    if all(type(v) is str for v in names) and all(names):  # the usual case, checked fast
+        return names
+    return tuple(v for v in names if isinstance(v, str) and v.strip())
 
 
 @functools.lru_cache(maxsize=65536)

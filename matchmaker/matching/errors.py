@@ -1,12 +1,12 @@
 """Errors raised by the ranking engine, with messages a user can act on."""
 
 __all__ = [
+    "DuplicateRecordError",
+    "GlossaryError",
+    "InvalidRecordError",
     "MatchingError",
     "NotFittedError",
-    "GlossaryError",
-    "DuplicateRecordError",
     "UnknownRecordError",
-    "InvalidRecordError",
 ]
 
 

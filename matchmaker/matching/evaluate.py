@@ -29,14 +29,14 @@ import numpy as np
 __all__ = [
     "Dataset",
     "Scores",
-    "load_dataset",
-    "ndcg_at_k",
-    "reciprocal_rank",
-    "recall_at_k",
-    "score_rankings",
-    "tfidf_bigram_baseline",
     "bm25_baseline",
     "engine_rankings",
+    "load_dataset",
+    "ndcg_at_k",
+    "recall_at_k",
+    "reciprocal_rank",
+    "score_rankings",
+    "tfidf_bigram_baseline",
 ]
 
 
@@ -49,7 +49,7 @@ class Dataset:
     capabilities: list
     qrels: dict  # demand id -> {capability id: grade}
 
-    def subset(self, demand_ids) -> "Dataset":
+    def subset(self, demand_ids) -> Dataset:
         keep = set(demand_ids)
         return Dataset(self.chains, [d for d in self.demands if d["id"] in keep],
                        self.capabilities, {k: v for k, v in self.qrels.items() if k in keep})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 from matchmaker.domain.qualifications import display_name, normalize_qualification
@@ -103,7 +105,8 @@ class Explainer:
         supplier, customer = (d_node, q_node) if kind == "capability" else (q_node, d_node)
         path = m.proximity_index_.path(supplier, customer)
         G = m.graph_
-        if len(path) > 1 and not all(G.has_edge(u, v) for u, v in zip(path, path[1:])) \
-                and all(G.has_edge(v, u) for u, v in zip(path, path[1:])):
+        steps = list(pairwise(path))
+        if steps and not all(G.has_edge(u, v) for u, v in steps) \
+                and all(G.has_edge(v, u) for u, v in steps):
             path = path[::-1]  # written in supply direction
         return "chain: " + format_path(G, path)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.preprocessing import normalize as l2_normalize
 
 from matchmaker.matching.batch import GROUP_CONCEPT, TokenVocabulary, analyse
 
@@ -127,8 +126,3 @@ class Featurizer:
         norms[norms == 0] = 1.0
         data /= np.repeat(norms, lengths)
         return counts
-
-    def idf_of(self, token: str) -> float:
-        """Idf of a token string; 0 when the token was never seen."""
-        j = self.vocabulary_.id_of(token)
-        return float(self.transformer_.idf_[self.n_concepts + j]) if j is not None else 0.0

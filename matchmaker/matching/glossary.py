@@ -21,7 +21,7 @@ from pathlib import Path
 from matchmaker.domain.text import normalize
 from matchmaker.matching.errors import GlossaryError
 
-__all__ = ["Concept", "Glossary", "load_glossary", "default_glossary_dir"]
+__all__ = ["Concept", "Glossary", "default_glossary_dir", "load_glossary"]
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 

@@ -1,40 +1,64 @@
 """The ranking engine: SMEs' capabilities for enterprises' demands, and back.
 
-Score of a (demand, capability) pair, in [0, 1]::
+How a pair is scored
+--------------------
+Every (demand, capability) pair gets a score in [0, 1]::
 
-    score = text_weight   * text
-          + graph_weight  * graph
-          + region_weight * region
+    score = 0.50 * text + 0.25 * graph + 0.20 * head + 0.05 * region
 
-* ``text`` -- cosine similarity of the two TF-IDF rows
-  (:mod:`~matchmaker.matching.features`): CJK bigrams, English words, numbers
-  with units, and glossary/chain *concepts*, which every language and
-  spelling of a term shares;
-* ``graph`` -- the best chain proximity (:class:`graph.ProximityIndex`: 1 same
-  node, 0.8 direct supplier/customer, decaying with distance) over the two
-  postings' chain nodes, each node weighted by its confidence (1 when given in
-  ``chain_nodes``, the :class:`graph.infer.NodeInferrer` confidence when
-  inferred from the text);
-* ``region`` -- 1 when both postings are in the same province-level region.
+(the default weights; they are parameters and are normalised to sum to 1).
 
-The weights are normalised to sum to 1. A capability lacking any of a
-demand's ``required_qualifications`` (compared after
-:func:`~matchmaker.domain.qualifications.normalize_qualification`, with
-implications such as 小巨人 => 专精特新) is never ranked for it, in either
-direction.
+* ``text`` -- cosine similarity of the two postings' TF-IDF vectors
+  (:mod:`~matchmaker.matching.features`): CJK character bigrams, English
+  words, numbers with their units, and *concepts*. A concept is a line of
+  the bilingual domain glossary (``seeds/glossary``) or a term of a chain
+  node; every way of writing it -- simplified, traditional, English,
+  synonym, abbreviation -- counts as the same feature, which is how "TOPCon"
+  meets "隧穿氧化层钝化接触" and "Pd-coated Cu wire" meets "镀钯铜键合丝".
+  Abbreviations count only in the context of their industry (``POE`` film
+  beside other photovoltaic terms, ``PoE`` beside networking ones).
+* ``graph`` -- how close the two postings sit in the industrial-chain graph:
+  the best :class:`graph.ProximityIndex` proximity (1 same node, 0.8 direct
+  supplier/customer, decaying with distance, 0 unrelated) over their chain
+  nodes, each weighted by its confidence -- 1 for nodes given in
+  ``chain_nodes``, the :class:`graph.infer.NodeInferrer` confidence for nodes
+  inferred from the text.
+* ``head`` -- whether both postings are about the same thing: half for the
+  share of the capability's *head* concepts (what its title offers: the last
+  concept of a Chinese title, the one before "for"/"with" in an English one)
+  that the demand names, half for the share of the demand's heads the
+  capability names. It keeps a TOPCon cell sorter from ranking as a TOPCon
+  cell, and a diesel-engine repair shop as a diesel engine.
+* ``region`` -- 1 when both are in the same province-level region: a boost,
+  never a filter.
+
+A capability lacking any of a demand's ``required_qualifications`` (names
+compared after :func:`~matchmaker.domain.qualifications.normalize_qualification`,
+so ``IATF16949`` = ``IATF 16949``, with implications such as 小巨人 ⇒ 专精特新)
+is never ranked for it, in either direction. Every ranked entry carries its
+reasons: the shared terms that contributed most to ``text``, the chain path,
+the common region, the qualifications required and met.
+
+Scale
+-----
+Indexing is vectorised over batches of postings; ranking reads a bounded
+number of postings per query (:class:`~matchmaker.matching.index.InvertedIndex`)
+and then scores a few hundred candidates exactly, so a query costs about the
+same over a thousand or a million capabilities. :meth:`Matcher.add`,
+:meth:`~Matcher.update` and :meth:`~Matcher.remove` change the index in
+place without rebuilding it.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
 from matchmaker.matching.concepts import ConceptIndex
 from matchmaker.matching.corpus import CAPABILITY, DEMAND, Corpus, prepare
 from matchmaker.matching.errors import NotFittedError
-from matchmaker.matching.features import Featurizer
 from matchmaker.matching.explain import Explainer
+from matchmaker.matching.features import Featurizer
+from matchmaker.matching.result import Match
 from matchmaker.matching.scores import graph_scores, head_scores, qualified_sets
 
 __all__ = ["Match", "Matcher"]
@@ -42,45 +66,6 @@ __all__ = ["Match", "Matcher"]
 _PARAMS = ("text_weight", "graph_weight", "head_weight", "region_weight", "concept_weight",
            "number_weight", "title_weight", "n_candidates", "posting_budget", "max_nodes",
            "min_node_confidence", "glossary")
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One ranked posting.
-
-    Attributes
-    ----------
-    id : str
-        Id of the ranked capability (or demand, for :meth:`Matcher.rank_demands`).
-    score : float
-        In [0, 1], higher is better.
-    reasons : tuple of str
-        Why it is ranked (``"text: ..."``, ``"chain: ..."``, ``"region: ..."``,
-        ``"qualification: ..."``).
-    kind : str
-        ``"capability"`` or ``"demand"``: what :attr:`id` identifies.
-    """
-
-    id: str
-    score: float
-    reasons: tuple
-    kind: str = CAPABILITY
-
-    @property
-    def capability_id(self) -> str:
-        if self.kind != CAPABILITY:
-            raise AttributeError("this match ranks a demand; use demand_id")
-        return self.id
-
-    @property
-    def demand_id(self) -> str:
-        if self.kind != DEMAND:
-            raise AttributeError("this match ranks a capability; use capability_id")
-        return self.id
-
-    def to_dict(self) -> dict:
-        """The ranked-entry object of formats.md."""
-        return {f"{self.kind}_id": self.id, "score": self.score, "reasons": list(self.reasons)}
 
 
 def _load_graph(graph):
@@ -98,8 +83,9 @@ class Matcher:
 
     Parameters
     ----------
-    text_weight, graph_weight, region_weight : float, default 0.6, 0.3, 0.1
-        Weights of the score components (normalised to sum to 1).
+    text_weight, graph_weight, head_weight, region_weight : float
+        Weights of the score components, default 0.5, 0.25, 0.2, 0.05
+        (normalised to sum to 1; see the module docstring).
     concept_weight : float, default 2.0
         Weight of concept columns relative to CJK bigrams in the TF-IDF rows.
     number_weight : float, default 0.5
@@ -135,8 +121,8 @@ class Matcher:
     'C7'
     """
 
-    def __init__(self, *, text_weight=0.5, graph_weight=0.25, head_weight=0.15,
-                 region_weight=0.1,
+    def __init__(self, *, text_weight=0.5, graph_weight=0.25, head_weight=0.2,
+                 region_weight=0.05,
                  concept_weight=2.0, number_weight=0.5, title_weight=2, n_candidates=500,
                  posting_budget=150_000, max_nodes=3, min_node_confidence=0.3, glossary=None):
         self.text_weight = text_weight

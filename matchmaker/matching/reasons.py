@@ -16,13 +16,11 @@ from __future__ import annotations
 
 from matchmaker.matching.batch import GROUP_CJK, GROUP_NUMBER
 
-__all__ = ["text_terms", "STOPWORDS"]
+__all__ = ["STOPWORDS", "text_terms"]
 
 #: English words too common to explain anything.
 STOPWORDS = frozenset(
-    "a an and are as at be by for from in into is it of on or per the to up with without "
-    "our we us you your can will all any than that this these those other such more most "
-    "over under via both each only also based using use used new high low".split()
+    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of", "on", "or", "per", "the", "to", "up", "with", "without", "our", "we", "us", "you", "your", "can", "will", "all", "any", "than", "that", "this", "these", "those", "other", "such", "more", "most", "over", "under", "via", "both", "each", "only", "also", "based", "using", "use", "used", "new", "high", "low"]
 )
 
 

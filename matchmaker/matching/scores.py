@@ -35,10 +35,12 @@ def graph_scores(proximity, q_nodes, q_conf, d_nodes, d_conf) -> np.ndarray:
 
 
 def head_scores(q_concepts, q_heads, d_heads, contains) -> np.ndarray:
-    """Agreement on what the two postings are about, in {0, 0.5, 1}.
+    """Agreement on what the two postings are about, in [0, 1].
 
-    Half when the query names a candidate's head concept, half when the
-    candidate names the query's head (see :func:`~matchmaker.matching.concepts.heads`).
+    Half is the share of a candidate's head concepts that the query names,
+    half the share of the query's head concepts that the candidate names
+    (see :func:`~matchmaker.matching.concepts.heads`). A posting without
+    heads scores 0 on its half.
 
     Parameters
     ----------
@@ -51,8 +53,16 @@ def head_scores(q_concepts, q_heads, d_heads, contains) -> np.ndarray:
     contains : callable
         ``contains(concepts) -> bool mask``: which candidates name any of them.
     """
-    named = (np.isin(d_heads, q_concepts) & (d_heads >= 0)).any(axis=1)
-    covered = contains(q_heads[q_heads >= 0])
+    valid = d_heads >= 0
+    n_heads = valid.sum(axis=1)
+    named = (np.isin(d_heads, q_concepts) & valid).sum(axis=1)
+    named = np.divide(named, n_heads, out=np.zeros(len(d_heads)), where=n_heads > 0)
+    q_heads = q_heads[q_heads >= 0]
+    covered = np.zeros(len(d_heads))
+    for h in q_heads:
+        covered += contains(np.asarray([h]))
+    if len(q_heads):
+        covered /= len(q_heads)
     return 0.5 * named + 0.5 * covered
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["TermMatcher", "canonical", "alnum_mask"]
+__all__ = ["TermMatcher", "alnum_mask", "canonical"]
 
 
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -226,9 +226,11 @@ class TermMatcher:
 
     def _raw_python(self, text):
         keys = self._keys
-        first: dict[str, list] = {}
-        for key in sorted(keys, key=len, reverse=True):
-            first.setdefault(key[:2], []).append(key)
+        first = getattr(self, "_first_keys", None)
+        if first is None:
+            first = self._first_keys = {}
+            for key in sorted(keys, key=len, reverse=True):
+                first.setdefault(key[:2], []).append(key)
         starts, found = [], []
         for i in range(len(text) - 1):
             for key in first.get(text[i:i + 2], ()):

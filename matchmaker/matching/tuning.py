@@ -22,7 +22,7 @@ from matchmaker.matching.evaluate import (
     tfidf_bigram_baseline,
 )
 
-__all__ = ["DEFAULT_GRID", "tune", "held_out", "HeldOut", "split_demands"]
+__all__ = ["DEFAULT_GRID", "HeldOut", "held_out", "split_demands", "tune"]
 
 #: Weight grid searched by :func:`tune` (text weight is 1 minus the others).
 DEFAULT_GRID = {

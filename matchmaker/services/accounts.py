@@ -21,6 +21,7 @@ from ..models import Enterprise, PasswordResetToken, User
 from ..security import hash_password, hash_token, new_token, verify_password
 from . import audit, notifications
 from .enterprises import EnterpriseDetails, bilingual, create_enterprise
+from .errors import ServiceError
 from .search import fuzzy_enterprises
 
 __all__ = ["AccountError", "DuplicateEnterpriseError", "SimilarEnterprisesError", "SignUp", "MIN_PASSWORD",
@@ -37,13 +38,8 @@ SIMILAR_CUTOFF = 80
 _DUMMY_HASH: str | None = None
 
 
-class AccountError(Exception):
+class AccountError(ServiceError):
     """A refused account action; ``field`` names the form field at fault, if any."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class DuplicateEnterpriseError(AccountError):

@@ -11,17 +11,15 @@ from ..models import AuditLog, Capability, Demand, Enterprise, Qualification, Us
 from ..models.user import ROLES
 from . import audit, notifications
 from .accounts import create_user
+from .errors import ServiceError
 
 __all__ = ["AdminError", "dashboard", "enterprises_query", "pending_qualifications_query", "verify_enterprise",
            "verify_qualification", "users_query", "set_active", "set_role", "create_organiser", "audit_query",
            "audit_actions"]
 
 
-class AdminError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class AdminError(ServiceError):
+    """An administrative action was refused; ``message`` says why."""
 
 
 def _utcnow() -> dt.datetime:

@@ -10,6 +10,7 @@ from ..i18n import tr
 from ..models import ApiToken, User
 from ..security import hash_token, new_token
 from . import audit
+from .errors import ServiceError
 
 __all__ = ["TokenError", "TOKEN_PREFIX", "MAX_TOKENS", "create_token", "revoke_token", "user_tokens",
            "authenticate_token"]
@@ -21,11 +22,8 @@ MAX_TOKENS = 20
 LAST_USED_GRANULARITY = dt.timedelta(minutes=1)
 
 
-class TokenError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class TokenError(ServiceError):
+    """A token could not be created or revoked; ``message`` says why."""
 
 
 def _utcnow() -> dt.datetime:

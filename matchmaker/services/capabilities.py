@@ -24,8 +24,8 @@ from .posting_fields import (
     clean_qualifications,
     clean_region,
     clean_text,
-    json_list_contains_any,
-    nodes_of_chain,
+    owned_by,
+    where_chain_and_region,
 )
 
 __all__ = [
@@ -126,10 +126,7 @@ def set_active(session: Session, capability: Capability, user_id: int | None, ac
 
 
 def owned_capability(session: Session, capability_id: int, enterprise_id: int | None) -> Capability:
-    capability = session.get(Capability, capability_id)
-    if capability is None or enterprise_id is None or capability.enterprise_id != enterprise_id:
-        raise NotFound()
-    return capability
+    return owned_by(session, Capability, capability_id, enterprise_id)
 
 
 def visible_capability(session: Session, capability_id: int, enterprise_id: int | None,
@@ -145,14 +142,7 @@ def public_capabilities(G: nx.DiGraph, chain: str | None = None, region: str | N
                         q: str | None = None, size: str | None = None) -> Select:
     stmt = (select(Capability).options(joinedload(Capability.enterprise)).join(Capability.enterprise)
             .where(Capability.active).order_by(Capability.updated_at.desc(), Capability.id.desc()))
-    if chain:
-        nodes = nodes_of_chain(G, chain)
-        stmt = stmt.where(json_list_contains_any(Capability.chain_nodes, nodes) if nodes else False)
-    if region:
-        try:
-            stmt = stmt.where(Capability.region == clean_region(region))
-        except ServiceError:
-            stmt = stmt.where(False)
+    stmt = where_chain_and_region(stmt, Capability, G, chain, region)
     if size in SIZES:
         stmt = stmt.where(Enterprise.size == size)
     text = clean_text(q, 100)

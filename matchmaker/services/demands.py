@@ -27,9 +27,9 @@ from .posting_fields import (
     clean_qualifications,
     clean_region,
     clean_text,
-    json_list_contains_any,
-    nodes_of_chain,
+    owned_by,
     today,
+    where_chain_and_region,
 )
 from .posting_notices import tell_enterprise
 
@@ -202,10 +202,7 @@ def visible_demand(session: Session, demand_id: int, enterprise_id: int | None, 
 
 
 def owned_demand(session: Session, demand_id: int, enterprise_id: int | None) -> Demand:
-    demand = session.get(Demand, demand_id)
-    if demand is None or enterprise_id is None or demand.enterprise_id != enterprise_id:
-        raise NotFound()
-    return demand
+    return owned_by(session, Demand, demand_id, enterprise_id)
 
 
 def published_demands(G: nx.DiGraph, kind: str | None = None, chain: str | None = None,
@@ -216,14 +213,7 @@ def published_demands(G: nx.DiGraph, kind: str | None = None, chain: str | None 
             .order_by(Demand.published_at.desc().nulls_last(), Demand.id.desc()))
     if kind in DEMAND_KINDS:
         stmt = stmt.where(Demand.kind == kind)
-    if chain:
-        nodes = nodes_of_chain(G, chain)
-        stmt = stmt.where(json_list_contains_any(Demand.chain_nodes, nodes) if nodes else False)
-    if region:
-        try:
-            stmt = stmt.where(Demand.region == clean_region(region))
-        except ServiceError:
-            stmt = stmt.where(False)
+    stmt = where_chain_and_region(stmt, Demand, G, chain, region)
     if deadline_before:
         stmt = stmt.where(Demand.deadline.is_not(None), Demand.deadline <= deadline_before)
     if open_only:

@@ -14,6 +14,7 @@ from ..domain.regions import english_name, normalize_region
 from ..i18n import tr
 from ..models import Capability, Demand, Enterprise, Qualification, User
 from . import audit
+from .errors import ServiceError
 
 __all__ = ["EnterpriseError", "NotAllowedError", "EnterpriseDetails", "Profile", "bilingual", "size_label", "industry_label", "region_label", "classify",
            "apply_details", "create_enterprise", "profile", "update_profile", "add_qualification",
@@ -27,13 +28,8 @@ _MEASURE_FIELDS = {"employees": ("employees", "从业人员", "employees"),
 PROFILE_LIST_LIMIT = 50
 
 
-class EnterpriseError(Exception):
+class EnterpriseError(ServiceError):
     """A change to an enterprise was refused; ``field`` names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class NotAllowedError(EnterpriseError):

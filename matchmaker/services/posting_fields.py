@@ -1,4 +1,4 @@
-"""Cleaning the fields postings share: regions, chain nodes, qualification lists, amounts."""
+"""The fields postings share: cleaning regions, chain nodes, qualification lists and amounts; filtering by them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +11,7 @@ from sqlalchemy import String, cast, or_
 from ..domain.qualifications import normalize_qualification
 from ..domain.regions import normalize_region
 from ..i18n import tr
-from .errors import ServiceError
+from .errors import NotFound, ServiceError
 
 __all__ = [
     "clean_amount",
@@ -22,6 +22,8 @@ __all__ = [
     "json_list_contains_any",
     "node_label",
     "nodes_of_chain",
+    "owned_by",
+    "where_chain_and_region",
     "split_list",
     "today",
 ]
@@ -113,6 +115,31 @@ def json_list_contains_any(column, values):
     """
     text = cast(column, String)
     return or_(*[text.contains(f'"{v}"', autoescape=True) for v in values])
+
+
+def where_chain_and_region(stmt, model, G: nx.DiGraph, chain: str | None, region: str | None):
+    """``stmt`` kept to postings of ``model`` on ``chain`` (a chain or one node) and in ``region``.
+
+    An unknown chain or province matches nothing rather than being ignored, so a
+    mistyped filter never shows everything.
+    """
+    if chain:
+        nodes = nodes_of_chain(G, chain)
+        stmt = stmt.where(json_list_contains_any(model.chain_nodes, nodes) if nodes else False)
+    if region:
+        try:
+            stmt = stmt.where(model.region == clean_region(region))
+        except ServiceError:
+            stmt = stmt.where(False)
+    return stmt
+
+
+def owned_by(session, model, object_id: int, enterprise_id: int | None):
+    """The posting of ``model`` with id ``object_id`` if ``enterprise_id`` owns it, else :class:`NotFound`."""
+    obj = session.get(model, object_id)
+    if obj is None or enterprise_id is None or obj.enterprise_id != enterprise_id:
+        raise NotFound()
+    return obj
 
 
 def node_label(G: nx.DiGraph, node: str) -> str:

@@ -20,8 +20,8 @@ from .posting_fields import (
     clean_chain_nodes,
     clean_region,
     clean_text,
-    json_list_contains_any,
-    nodes_of_chain,
+    owned_by,
+    where_chain_and_region,
 )
 from .posting_notices import tell_enterprise
 
@@ -170,10 +170,7 @@ def visible_resource(session: Session, resource_id: int, enterprise_id: int | No
 
 
 def owned_resource(session: Session, resource_id: int, enterprise_id: int | None) -> OpenResource:
-    resource = session.get(OpenResource, resource_id)
-    if resource is None or enterprise_id is None or resource.enterprise_id != enterprise_id:
-        raise NotFound()
-    return resource
+    return owned_by(session, OpenResource, resource_id, enterprise_id)
 
 
 def visible_request(session: Session, request_id: int, enterprise_id: int | None) -> ResourceRequest:
@@ -190,14 +187,7 @@ def public_resources(G: nx.DiGraph, kind: str | None = None, chain: str | None =
             .where(OpenResource.active).order_by(OpenResource.updated_at.desc(), OpenResource.id.desc()))
     if kind in RESOURCE_KINDS:
         stmt = stmt.where(OpenResource.kind == kind)
-    if chain:
-        nodes = nodes_of_chain(G, chain)
-        stmt = stmt.where(json_list_contains_any(OpenResource.chain_nodes, nodes) if nodes else False)
-    if region:
-        try:
-            stmt = stmt.where(OpenResource.region == clean_region(region))
-        except ServiceError:
-            stmt = stmt.where(False)
+    stmt = where_chain_and_region(stmt, OpenResource, G, chain, region)
     text = clean_text(q, 100)
     if text:
         stmt = stmt.where(or_(OpenResource.title.contains(text, autoescape=True),

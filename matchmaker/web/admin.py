@@ -7,20 +7,17 @@ from flask_login import current_user
 from ..db import get_session
 from ..i18n import tr
 from ..services import admin as service
-from ..services.accounts import AccountError
-from ..services.admin import AdminError
 from ..services.enterprises import size_label
 from .access import admin_required
 from .forms.admin import OrganiserForm, RoleForm, role_choices
-from .forms.feedback import show_error
 from .pagination import paginate
+from .service_calls import attempt, local_next
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _back(default: str) -> str:
-    target = request.form.get("next") or ""
-    return target if target.startswith("/admin") and "//" not in target else url_for(default)
+    return local_next(url_for(default), prefix="/admin")
 
 
 def _flag() -> bool:
@@ -44,13 +41,8 @@ def enterprises():
 @bp.post("/enterprises/<int:enterprise_id>/verify")
 @admin_required
 def verify_enterprise(enterprise_id: int):
-    session = get_session()
-    try:
-        ent = service.verify_enterprise(session, current_user, enterprise_id, _flag())
-    except AdminError as exc:
-        flash(exc.message, "error")
-    else:
-        session.commit()
+    ok, ent = attempt(lambda session: service.verify_enterprise(session, current_user, enterprise_id, _flag()))
+    if ok:
         flash(tr("已认证“{name}”。", "“{name}” is verified.", name=ent.name) if ent.verified
               else tr("已撤销“{name}”的认证。", "Verification of “{name}” withdrawn.", name=ent.name), "success")
     return redirect(_back("admin.enterprises"))
@@ -66,13 +58,8 @@ def qualifications():
 @bp.post("/qualifications/<int:qualification_id>/verify")
 @admin_required
 def verify_qualification(qualification_id: int):
-    session = get_session()
-    try:
-        qual = service.verify_qualification(session, current_user, qualification_id, _flag())
-    except AdminError as exc:
-        flash(exc.message, "error")
-    else:
-        session.commit()
+    ok, qual = attempt(lambda session: service.verify_qualification(session, current_user, qualification_id, _flag()))
+    if ok:
         flash(tr("资质“{name}”已核验。", "“{name}” verified.", name=qual.name) if qual.verified
               else tr("已撤销资质“{name}”的核验。", "Verification of “{name}” withdrawn.", name=qual.name), "success")
     return redirect(_back("admin.qualifications"))
@@ -90,13 +77,8 @@ def users():
 @bp.post("/users/<int:user_id>/active")
 @admin_required
 def set_active(user_id: int):
-    session = get_session()
-    try:
-        user = service.set_active(session, current_user, user_id, _flag())
-    except AdminError as exc:
-        flash(exc.message, "error")
-    else:
-        session.commit()
+    ok, user = attempt(lambda session: service.set_active(session, current_user, user_id, _flag()))
+    if ok:
         flash(tr("已启用 {email}。", "{email} activated.", email=user.email) if user.active
               else tr("已停用 {email}。", "{email} deactivated.", email=user.email), "success")
     return redirect(_back("admin.users"))
@@ -105,17 +87,12 @@ def set_active(user_id: int):
 @bp.post("/users/<int:user_id>/role")
 @admin_required
 def set_role(user_id: int):
-    session = get_session()
     form = RoleForm()
     if not form.validate_on_submit():
         flash(tr("请选择角色。", "Choose a role."), "error")
         return redirect(_back("admin.users"))
-    try:
-        user = service.set_role(session, current_user, user_id, form.role.data)
-    except AdminError as exc:
-        flash(exc.message, "error")
-    else:
-        session.commit()
+    ok, user = attempt(lambda session: service.set_role(session, current_user, user_id, form.role.data))
+    if ok:
         flash(tr("{email} 的角色已更新。", "{email}'s role changed.", email=user.email), "success")
     return redirect(_back("admin.users"))
 
@@ -125,15 +102,11 @@ def set_role(user_id: int):
 def new_organiser():
     form = OrganiserForm()
     if form.validate_on_submit():
-        session = get_session()
-        try:
-            user = service.create_organiser(session, current_user, form.email.data, form.name.data,
-                                            form.password.data, form.organisation.data)
-        except (AccountError, AdminError) as exc:
-            session.rollback()
-            show_error(form, exc)
-        else:
-            session.commit()
+        ok, user = attempt(lambda session: service.create_organiser(session, current_user, form.email.data,
+                                                                    form.name.data, form.password.data,
+                                                                    form.organisation.data),
+                           form=form, flash_always=False)
+        if ok:
             flash(tr("已创建组织方账号 {email}，请将初始密码安全地告知对方并提醒其登录后修改。",
                      "Organiser account {email} created; pass on the initial password safely and ask them to "
                      "change it.", email=user.email), "success")

@@ -18,12 +18,13 @@ from ..services import applications as service
 from ..services import attachments
 from ..services.capabilities import enterprise_capabilities
 from ..services.demands import owned_demand, visible_demand
-from ..services.errors import NotFound, ServiceError
+from ..services.errors import NotFound
 from .access import enterprise_required, large_required, sme_required
 from .forms.applications import ApplicationForm, AttachForm, ReviewForm, WithdrawForm
 from .forms.choices import as_select
 from .pagination import paginate
-from .posting_helpers import arg, show_error, uploads_from_request
+from .posting_helpers import arg, uploads_from_request
+from .service_calls import attempt, or_404
 
 bp = Blueprint("applications", __name__)
 
@@ -41,23 +42,16 @@ def _flash_refused(refused: list[str]) -> None:
 @sme_required
 def new(demand_id: int):
     session = get_session()
-    try:
-        demand = visible_demand(session, demand_id, current_user.enterprise_id)
-    except NotFound:
-        abort(404)
+    demand = or_404(visible_demand, session, demand_id, current_user.enterprise_id)
     form = ApplicationForm()
     capabilities = session.scalars(enterprise_capabilities(current_user.enterprise_id, active_only=True)).all()
     form.capability_id.choices = as_select([("", tr("（不指定）", "(none)"))] + [(str(c.id), c.title) for c in capabilities])
     if form.validate_on_submit():
         data = {"proposal": form.proposal.data, "price": form.price.data, "capability_id": form.capability_id.data}
-        try:
-            application, refused = service.apply(session, demand, current_user.enterprise, current_user.id, data,
-                                                 uploads_from_request(), link_for=_link)
-        except ServiceError as exc:
-            session.rollback()
-            show_error(form, exc)
-        else:
-            session.commit()
+        ok, result = attempt(lambda session: service.apply(session, demand, current_user.enterprise, current_user.id,
+                                                           data, uploads_from_request(), link_for=_link), form=form)
+        if ok:
+            application, refused = result
             _flash_refused(refused)
             flash(tr("申请已提交，链主企业处理后您会收到通知。", "Application sent; you will be notified when it is reviewed."),
                   "success")
@@ -78,20 +72,23 @@ def received():
     session = get_session()
     demand = None
     if arg("demand") and arg("demand").isdigit():
-        try:
-            demand = owned_demand(session, int(arg("demand")), current_user.enterprise_id)
-        except NotFound:
-            abort(404)
+        demand = or_404(owned_demand, session, int(arg("demand")), current_user.enterprise_id)
     page = paginate(session, service.applications_received(current_user.enterprise_id,
                                                            demand.id if demand else None, arg("status")))
     return render_template("applications/received.html", page=page, demand=demand, status=arg("status"))
 
 
-def _visible(application_id: int):
-    try:
-        return service.visible_application(get_session(), application_id, current_user.enterprise_id)
-    except NotFound:
-        abort(404)
+def _visible(application_id: int, side: str | None = None):
+    """The application if the user's enterprise sent it or owns its demand, else 404.
+
+    ``side`` keeps only one of the two: ``"applicant"`` or ``"buyer"``.
+    """
+    application = or_404(service.visible_application, get_session(), application_id, current_user.enterprise_id)
+    if side is not None:
+        owner = application.enterprise_id if side == "applicant" else application.demand.enterprise_id
+        if owner != current_user.enterprise_id:
+            abort(404)
+    return application
 
 
 @bp.get("/applications/<int:application_id>")
@@ -107,58 +104,34 @@ def show(application_id: int):
 @bp.post("/applications/<int:application_id>/review")
 @large_required
 def review(application_id: int):
-    application = _visible(application_id)
-    if application.demand.enterprise_id != current_user.enterprise_id:
-        abort(404)
+    application = _visible(application_id, side="buyer")
     form = ReviewForm()
-    session = get_session()
     if form.validate_on_submit():
-        try:
-            service.review(session, application, current_user.id, form.status.data, form.message.data,
-                           link=_link(application))
-        except ServiceError as exc:
-            session.rollback()
-            flash(exc.message, "error")
-        else:
-            session.commit()
-            flash(tr("已更新申请状态并通知对方。", "The application is updated and the applicant notified."), "success")
+        attempt(lambda session: service.review(session, application, current_user.id, form.status.data,
+                                               form.message.data, link=_link(application)),
+                success=tr("已更新申请状态并通知对方。", "The application is updated and the applicant notified."))
     return redirect(_link(application))
 
 
 @bp.post("/applications/<int:application_id>/withdraw")
 @sme_required
 def withdraw(application_id: int):
-    application = _visible(application_id)
-    if application.enterprise_id != current_user.enterprise_id:
-        abort(404)
-    session = get_session()
+    application = _visible(application_id, side="applicant")
     if WithdrawForm().validate_on_submit():
-        try:
-            service.withdraw(session, application, current_user.id, link=_link(application))
-        except ServiceError as exc:
-            session.rollback()
-            flash(exc.message, "error")
-        else:
-            session.commit()
-            flash(tr("申请已撤回。", "Application withdrawn."), "success")
+        attempt(lambda session: service.withdraw(session, application, current_user.id, link=_link(application)),
+                success=tr("申请已撤回。", "Application withdrawn."))
     return redirect(_link(application))
 
 
 @bp.post("/applications/<int:application_id>/attachments")
 @sme_required
 def attach(application_id: int):
-    application = _visible(application_id)
-    if application.enterprise_id != current_user.enterprise_id:
-        abort(404)
-    session = get_session()
+    application = _visible(application_id, side="applicant")
     if AttachForm().validate_on_submit():
-        try:
-            stored, refused = service.add_attachments(session, application, current_user.id, uploads_from_request())
-        except ServiceError as exc:
-            session.rollback()
-            flash(exc.message, "error")
-        else:
-            session.commit()
+        ok, result = attempt(lambda session: service.add_attachments(session, application, current_user.id,
+                                                                     uploads_from_request()))
+        if ok:
+            stored, refused = result
             _flash_refused(refused)
             if stored:
                 flash(tr("已添加 {n} 个附件。", "{n} file(s) added.", n=stored), "success")
@@ -170,10 +143,7 @@ def attach(application_id: int):
 @bp.get("/attachments/<int:attachment_id>")
 @enterprise_required
 def download(attachment_id: int):
-    try:
-        attachment = attachments.downloadable_attachment(get_session(), attachment_id, current_user.enterprise_id)
-    except NotFound:
-        abort(404)
+    attachment = or_404(attachments.downloadable_attachment, get_session(), attachment_id, current_user.enterprise_id)
     response = send_file(attachments.attachment_path(attachment), mimetype=attachment.content_type,
                          as_attachment=True, download_name=attachment.filename, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -184,17 +154,9 @@ def download(attachment_id: int):
 @bp.post("/attachments/<int:attachment_id>/delete")
 @sme_required
 def delete_attachment(attachment_id: int):
-    session = get_session()
-    try:
-        attachment = attachments.downloadable_attachment(session, attachment_id, current_user.enterprise_id)
-        application = attachment.application
-        if WithdrawForm().validate_on_submit():
-            attachments.remove_attachment(session, attachment, current_user.enterprise_id)
-            session.commit()
-            flash(tr("附件已删除。", "File removed."), "success")
-    except NotFound:
-        abort(404)
-    except ServiceError as exc:
-        session.rollback()
-        flash(exc.message, "error")
+    attachment = or_404(attachments.downloadable_attachment, get_session(), attachment_id, current_user.enterprise_id)
+    application = attachment.application
+    if WithdrawForm().validate_on_submit():
+        attempt(lambda session: attachments.remove_attachment(session, attachment, current_user.enterprise_id),
+                success=tr("附件已删除。", "File removed."), abort_on={NotFound: 404})
     return redirect(_link(application))

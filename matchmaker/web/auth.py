@@ -17,6 +17,7 @@ from .access import login_required
 from .forms.auth import (ApiTokenForm, JoinForm, LoginForm, PasswordChangeForm, ResetForm, ResetRequestForm,
                          SignUpForm)
 from .forms.feedback import show_error
+from .service_calls import attempt
 
 bp = Blueprint("auth", __name__)
 
@@ -137,14 +138,10 @@ def account():
 def change_password():
     form = PasswordChangeForm(prefix="pw")
     if form.validate_on_submit():
-        session = get_session()
-        try:
-            accounts.change_password(session, current_user, form.current.data, form.password.data)
-        except AccountError as exc:
-            show_error(form, exc)
-        else:
-            session.commit()
-            flash(tr("密码已修改。", "Password changed."), "success")
+        ok, _ = attempt(lambda session: accounts.change_password(session, current_user, form.current.data,
+                                                                 form.password.data),
+                        form=form, flash_always=False, success=tr("密码已修改。", "Password changed."))
+        if ok:
             return redirect(url_for("auth.account"))
     return _account_page(password_form=form, status=400)
 
@@ -154,15 +151,11 @@ def change_password():
 def create_token():
     form = ApiTokenForm(prefix="tok")
     if form.validate_on_submit():
-        session = get_session()
-        try:
-            token, raw = api_tokens.create_token(session, current_user, form.name.data)
-        except api_tokens.TokenError as exc:
-            show_error(form, exc)
-        else:
-            session.commit()
+        ok, new_token = attempt(lambda session: api_tokens.create_token(session, current_user, form.name.data),
+                                form=form, flash_always=False)
+        if ok:
             # Rendered, not flashed: a flashed token would sit in the session cookie.
-            response = make_response(_account_page(new_token=(token, raw)))
+            response = make_response(_account_page(new_token=new_token))
             response.headers["Cache-Control"] = "no-store"
             return response
     return _account_page(token_form=form, status=400)
@@ -171,13 +164,8 @@ def create_token():
 @bp.post("/account/tokens/<int:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int):
-    session = get_session()
-    try:
-        token = api_tokens.revoke_token(session, current_user, token_id)
-    except api_tokens.TokenError as exc:
-        flash(exc.message, "error")
-    else:
-        session.commit()
+    ok, token = attempt(lambda session: api_tokens.revoke_token(session, current_user, token_id))
+    if ok:
         flash(tr("令牌“{name}”已撤销。", "Token “{name}” revoked.", name=token.name), "success")
     return redirect(url_for("auth.account"))
 
@@ -187,14 +175,9 @@ def revoke_token(token_id: int):
 def join():
     form = JoinForm(prefix="join")
     if form.validate_on_submit():
-        session = get_session()
-        try:
-            ent = accounts.request_membership(session, current_user, form.uscc.data)
-        except AccountError as exc:
-            session.rollback()
-            show_error(form, exc)
-        else:
-            session.commit()
+        ok, ent = attempt(lambda session: accounts.request_membership(session, current_user, form.uscc.data),
+                          form=form, flash_always=False)
+        if ok:
             flash(tr("已向“{name}”发送加入申请。", "Your request to join “{name}” was sent.", name=ent.name), "success")
             return redirect(url_for("auth.account"))
     return _account_page(join_form=form, status=400)

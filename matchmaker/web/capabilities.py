@@ -1,13 +1,12 @@
 """Capability profiles of SMEs: public list and pages, and an SME's own capabilities."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..db import get_session
 from ..i18n import tr
 from ..services import capabilities as service
-from ..services.errors import NotFound, ServiceError
 from .access import sme_required
 from .forms.capabilities import CapabilityForm
 from .forms.choices import as_select
@@ -17,9 +16,10 @@ from .posting_helpers import (
     current_graph,
     fill_chain_choices,
     is_admin,
-    show_error,
+    save_posting,
     viewer_enterprise_id,
 )
+from .service_calls import or_404
 
 bp = Blueprint("capabilities", __name__, url_prefix="/capabilities")
 
@@ -45,8 +45,11 @@ def _form(capability=None) -> CapabilityForm:
     enterprise = current_user.enterprise
     form.qualifications.choices = as_select(
         (q.name, q.name + (" ✓" if q.verified else "")) for q in enterprise.qualifications)
-    if request.method == "GET" and capability is None:
-        form.region.data = enterprise.region or ""
+    if request.method == "GET":
+        if capability is None:
+            form.region.data = enterprise.region or ""
+        else:
+            form.inferred_nodes.data = ",".join(capability.chain_nodes) if capability.chain_nodes_inferred else ""
     return form
 
 
@@ -73,62 +76,37 @@ def _needs_confirmation(form: CapabilityForm, data: dict) -> bool:
     return True
 
 
-def _submit(form: CapabilityForm, capability=None):
-    data = form.data_for_service()
-    if _needs_confirmation(form, data):
-        return None
-    session = get_session()
-    try:
-        if capability is None:
-            capability = service.create_capability(session, current_user.enterprise, current_user.id,
-                                                   current_graph(), data)
-        else:
-            service.update_capability(session, capability, current_user.id, current_graph(), data)
-    except ServiceError as exc:
-        session.rollback()
-        show_error(form, exc)
-        return None
-    session.commit()
-    flash(tr("能力已保存。", "Capability saved."), "success")
-    return redirect(url_for("capabilities.show", capability_id=capability.id))
+def _form_page(capability=None):
+    form = _form(capability)
+    if form.validate_on_submit() and not _needs_confirmation(form, form.data_for_service()):
+        saved = save_posting(form, capability, service.create_capability, service.update_capability,
+                             tr("能力已保存。", "Capability saved."))
+        if saved is not None:
+            return redirect(url_for("capabilities.show", capability_id=saved.id))
+    return render_template("capabilities/form.html", form=form, capability=capability)
+
+
+def _owned(capability_id: int):
+    return or_404(service.owned_capability, get_session(), capability_id, current_user.enterprise_id)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @sme_required
 def new():
-    form = _form()
-    if form.validate_on_submit():
-        response = _submit(form)
-        if response is not None:
-            return response
-    return render_template("capabilities/form.html", form=form, capability=None)
+    return _form_page()
 
 
 @bp.route("/<int:capability_id>/edit", methods=["GET", "POST"])
 @sme_required
 def edit(capability_id: int):
-    try:
-        capability = service.owned_capability(get_session(), capability_id, current_user.enterprise_id)
-    except NotFound:
-        abort(404)
-    form = _form(capability)
-    if request.method == "GET":
-        form.inferred_nodes.data = ",".join(capability.chain_nodes) if capability.chain_nodes_inferred else ""
-    if form.validate_on_submit():
-        response = _submit(form, capability)
-        if response is not None:
-            return response
-    return render_template("capabilities/form.html", form=form, capability=capability)
+    return _form_page(_owned(capability_id))
 
 
 @bp.post("/<int:capability_id>/active")
 @sme_required
 def set_active(capability_id: int):
     session = get_session()
-    try:
-        capability = service.owned_capability(session, capability_id, current_user.enterprise_id)
-    except NotFound:
-        abort(404)
+    capability = _owned(capability_id)
     active = request.form.get("active") == "1"
     service.set_active(session, capability, current_user.id, active)
     session.commit()
@@ -139,9 +117,7 @@ def set_active(capability_id: int):
 
 @bp.get("/<int:capability_id>")
 def show(capability_id: int):
-    try:
-        capability = service.visible_capability(get_session(), capability_id, viewer_enterprise_id(), admin=is_admin())
-    except NotFound:
-        abort(404)
+    capability = or_404(service.visible_capability, get_session(), capability_id, viewer_enterprise_id(),
+                        admin=is_admin())
     is_owner = capability.enterprise_id == viewer_enterprise_id()
     return render_template("capabilities/show.html", capability=capability, is_owner=is_owner)

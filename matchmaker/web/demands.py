@@ -1,14 +1,14 @@
 """Demand hall (需求大厅), demand pages, and a large enterprise's own demands."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..db import get_session
 from ..i18n import tr
 from ..services import demands as service
 from ..services.demand_page import demand_page
-from ..services.errors import NotFound, ServiceError
+from ..services.errors import NotFound
 from .access import large_required
 from .forms.demands import DemandForm, InviteForm, StatusForm
 from .pagination import page_number, paginate
@@ -18,10 +18,11 @@ from .posting_helpers import (
     current_graph,
     fill_chain_choices,
     is_admin,
-    show_error,
+    save_posting,
     template_helpers,
     viewer_enterprise,
 )
+from .service_calls import attempt, local_next, or_404
 
 bp = Blueprint("demands", __name__, url_prefix="/demands")
 bp.app_context_processor(template_helpers)
@@ -55,89 +56,59 @@ def mine():
     return render_template("demands/mine.html", page=page, status=status)
 
 
-def _save(form: DemandForm, demand=None):
-    session = get_session()
-    try:
-        if demand is None:
-            demand = service.create_demand(session, current_user.enterprise, current_user.id, current_graph(),
-                                           form.data_for_service())
-        else:
-            service.update_demand(session, demand, current_user.id, current_graph(), form.data_for_service())
-    except ServiceError as exc:
-        session.rollback()
-        show_error(form, exc)
-        return None
-    session.commit()
-    flash(tr("需求草稿已保存。确认无误后请点击“发布”。", "Draft saved. Publish it when it is ready."), "success")
-    return redirect(url_for("demands.show", demand_id=demand.id))
+def _form_page(demand=None):
+    form = DemandForm(obj=demand)
+    fill_chain_choices(form)
+    if demand is not None and request.method == "GET":
+        form.required_qualifications.data = "；".join(demand.required_qualifications or [])
+    if form.validate_on_submit():
+        saved = save_posting(form, demand, service.create_demand, service.update_demand,
+                             tr("需求草稿已保存。确认无误后请点击“发布”。", "Draft saved. Publish it when it is ready."))
+        if saved is not None:
+            return redirect(url_for("demands.show", demand_id=saved.id))
+    return render_template("demands/form.html", form=form, demand=demand)
+
+
+def _owned(demand_id: int):
+    return or_404(service.owned_demand, get_session(), demand_id, current_user.enterprise_id)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @large_required
 def new():
-    form = DemandForm()
-    fill_chain_choices(form)
-    if form.validate_on_submit():
-        response = _save(form)
-        if response is not None:
-            return response
-    return render_template("demands/form.html", form=form, demand=None)
+    return _form_page()
 
 
 @bp.route("/<int:demand_id>/edit", methods=["GET", "POST"])
 @large_required
 def edit(demand_id: int):
-    session = get_session()
-    try:
-        demand = service.owned_demand(session, demand_id, current_user.enterprise_id)
-    except NotFound:
-        abort(404)
+    demand = _owned(demand_id)
     if demand.status != "draft":
         flash(tr("只有草稿可以修改。", "Only drafts can be edited."), "error")
         return redirect(url_for("demands.show", demand_id=demand.id))
-    form = DemandForm(obj=demand)
-    fill_chain_choices(form)
-    if request.method == "GET":
-        form.required_qualifications.data = "；".join(demand.required_qualifications or [])
-    if form.validate_on_submit():
-        response = _save(form, demand)
-        if response is not None:
-            return response
-    return render_template("demands/form.html", form=form, demand=demand)
+    return _form_page(demand)
 
 
 @bp.post("/<int:demand_id>/status")
 @large_required
 def status(demand_id: int):
-    session = get_session()
-    try:
-        demand = service.owned_demand(session, demand_id, current_user.enterprise_id)
-    except NotFound:
-        abort(404)
+    demand = _owned(demand_id)
+    page = url_for("demands.show", demand_id=demand.id)
     form = StatusForm()
     if not form.validate_on_submit():
         flash(tr("请求无效，请重试。", "Invalid request; please try again."), "error")
-        return redirect(url_for("demands.show", demand_id=demand.id))
-    try:
-        service.change_status(session, demand, current_user.id, form.status.data, form.reason.data,
-                              link=url_for("demands.show", demand_id=demand.id))
-    except ServiceError as exc:
-        session.rollback()
-        flash(exc.message, "error")
-    else:
-        session.commit()
+        return redirect(page)
+    ok, _ = attempt(lambda session: service.change_status(session, demand, current_user.id, form.status.data,
+                                                          form.reason.data, link=page))
+    if ok:
         flash(tr("需求状态已更新为“{s}”。", "The demand is now “{s}”.", s=service.status_label(demand.status)), "success")
-    return redirect(url_for("demands.show", demand_id=demand.id))
+    return redirect(page)
 
 
 @bp.get("/<int:demand_id>")
 def show(demand_id: int):
-    try:
-        view = demand_page(get_session(), demand_id, viewer_enterprise(), admin=is_admin(),
-                           region=arg("region"), qualification=arg("qualification"), size=arg("size"),
-                           page=page_number())
-    except NotFound:
-        abort(404)
+    view = or_404(demand_page, get_session(), demand_id, viewer_enterprise(), admin=is_admin(),
+                  region=arg("region"), qualification=arg("qualification"), size=arg("size"), page=page_number())
     return render_template("demands/show.html", view=view, demand=view.demand, actions=ACTIONS.get(view.demand.status, ()),
                            action_label=action_label, status_form=StatusForm(), invite_form=InviteForm())
 
@@ -145,27 +116,15 @@ def show(demand_id: int):
 @bp.post("/<int:demand_id>/invite")
 @large_required
 def invite(demand_id: int):
-    session = get_session()
-    try:
-        demand = service.owned_demand(session, demand_id, current_user.enterprise_id)
-    except NotFound:
-        abort(404)
+    demand = _owned(demand_id)
     form = InviteForm()
-    back = request.form.get("next") or ""
-    back = back if back.startswith("/") and not back.startswith("//") else url_for("demands.show", demand_id=demand.id)
+    back = local_next(url_for("demands.show", demand_id=demand.id))
     if not form.validate_on_submit() or not form.supplier_id.data.isdigit():
         flash(tr("请求无效，请重试。", "Invalid request; please try again."), "error")
         return redirect(back)
-    try:
-        supplier = service.invite_supplier(session, demand, int(form.supplier_id.data), current_user.id,
-                                           form.purpose.data, link=url_for("demands.show", demand_id=demand.id),
-                                           note=form.note.data)
-    except NotFound:
-        abort(404)
-    except ServiceError as exc:
-        session.rollback()
-        flash(exc.message, "error")
-        return redirect(back)
-    session.commit()
-    flash(tr("已通知 {e}。", "{e} has been notified.", e=supplier.name), "success")
+    ok, supplier = attempt(lambda session: service.invite_supplier(
+        session, demand, int(form.supplier_id.data), current_user.id, form.purpose.data,
+        link=url_for("demands.show", demand_id=demand.id), note=form.note.data), abort_on={NotFound: 404})
+    if ok:
+        flash(tr("已通知 {e}。", "{e} has been notified.", e=supplier.name), "success")
     return redirect(back)

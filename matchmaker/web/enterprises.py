@@ -11,13 +11,13 @@ from ..domain.regions import REGIONS
 from ..i18n import tr
 from ..services import accounts
 from ..services import enterprises as service
-from ..services.accounts import AccountError
 from ..services.enterprises import EnterpriseError, NotAllowedError
 from .access import enterprise_required, login_required
 from .forms.choices import region_choices
 from .forms.enterprises import EnterpriseForm, QualificationForm
-from .forms.feedback import show_error
+from .forms.feedback import flash_form_errors
 from .pagination import paginate
+from .service_calls import attempt
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 
@@ -44,6 +44,15 @@ def mine():
     return redirect(url_for("enterprises.show", enterprise_id=current_user.enterprise_id))
 
 
+def _found_and_allowed(found, allowed: bool):
+    """``found``, or 404 when there is none, or 403 when the user may not act on it."""
+    if found is None:
+        abort(404)
+    if not allowed:
+        abort(403)
+    return found
+
+
 @bp.get("/<int:enterprise_id>")
 def show(enterprise_id: int):
     profile = service.profile(get_session(), enterprise_id)
@@ -58,26 +67,16 @@ def show(enterprise_id: int):
 @bp.route("/<int:enterprise_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(enterprise_id: int):
-    session = get_session()
-    profile = service.profile(session, enterprise_id)
-    if profile is None:
-        abort(404)
-    if not service.can_edit(current_user, enterprise_id):
-        abort(403)
+    profile = _found_and_allowed(service.profile(get_session(), enterprise_id),
+                                 service.can_edit(current_user, enterprise_id))
     form = EnterpriseForm()
     if request.method == "GET":
         form.fill_from(profile.enterprise)
     elif form.validate_on_submit():
-        try:
-            service.update_profile(session, current_user, enterprise_id, form.details())
-        except NotAllowedError:
-            abort(403)
-        except EnterpriseError as exc:
-            session.rollback()
-            show_error(form, exc, EnterpriseForm.FIELD_MAP)
-        else:
-            session.commit()
-            flash(tr("企业资料已更新。", "Enterprise details saved."), "success")
+        ok, _ = attempt(lambda session: service.update_profile(session, current_user, enterprise_id, form.details()),
+                        form=form, field_map=EnterpriseForm.FIELD_MAP, flash_always=False,
+                        abort_on={NotAllowedError: 403}, success=tr("企业资料已更新。", "Enterprise details saved."))
+        if ok:
             return redirect(url_for("enterprises.show", enterprise_id=enterprise_id))
     return render_template("enterprises/edit.html", form=form, ent=profile.enterprise)
 
@@ -85,30 +84,17 @@ def edit(enterprise_id: int):
 @bp.post("/<int:enterprise_id>/qualifications")
 @login_required
 def add_qualification(enterprise_id: int):
-    session = get_session()
-    if service.get_enterprise(session, enterprise_id) is None:
-        abort(404)
-    if not service.can_edit(current_user, enterprise_id):
-        abort(403)
+    _found_and_allowed(service.get_enterprise(get_session(), enterprise_id), service.can_edit(current_user, enterprise_id))
     form = QualificationForm()
-    if form.validate_on_submit():
-        try:
-            qual = service.add_qualification(session, current_user, enterprise_id, form.name.data,
-                                             form.certificate_no.data, form.valid_until.data)
-        except NotAllowedError:
-            abort(403)
-        except EnterpriseError as exc:
-            session.rollback()
-            flash(exc.message, "error")
-        else:
-            session.commit()
-            flash(tr("已添加资质“{name}”，平台核验后将标注为“已认证”。",
-                     "Added “{name}”; it is marked verified once the platform has checked it.", name=qual.name),
-                  "success")
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("enterprises.show", enterprise_id=enterprise_id) + "#qualifications")
+    ok, qual = attempt(lambda session: service.add_qualification(session, current_user, enterprise_id, form.name.data,
+                                                                 form.certificate_no.data, form.valid_until.data),
+                       abort_on={NotAllowedError: 403})
+    if ok:
+        flash(tr("已添加资质“{name}”，平台核验后将标注为“已认证”。",
+                 "Added “{name}”; it is marked verified once the platform has checked it.", name=qual.name), "success")
     return redirect(url_for("enterprises.show", enterprise_id=enterprise_id) + "#qualifications")
 
 
@@ -133,27 +119,19 @@ def remove_qualification(enterprise_id: int, qualification_id: int):
 @login_required
 def members(enterprise_id: int):
     session = get_session()
-    ent = service.get_enterprise(session, enterprise_id)
-    if ent is None:
-        abort(404)
-    if not accounts.can_manage_members(current_user, enterprise_id):
-        abort(403)
+    ent = _found_and_allowed(service.get_enterprise(session, enterprise_id),
+                             accounts.can_manage_members(current_user, enterprise_id))
     return render_template("enterprises/members.html", ent=ent, **service.members(session, enterprise_id))
 
 
 @bp.post("/<int:enterprise_id>/members/<int:user_id>/<any(approve, reject):decision>")
 @login_required
 def decide_member(enterprise_id: int, user_id: int, decision: str):
-    session = get_session()
     if not accounts.can_manage_members(current_user, enterprise_id):
         abort(403)
     action = accounts.approve_membership if decision == "approve" else accounts.reject_membership
-    try:
-        user = action(session, current_user, enterprise_id, user_id)
-    except AccountError as exc:
-        flash(exc.message, "error")
-    else:
-        session.commit()
+    ok, user = attempt(lambda session: action(session, current_user, enterprise_id, user_id))
+    if ok:
         flash(tr("已批准 {name} 加入。", "{name} may now act for the enterprise.", name=user.name) if decision == "approve"
               else tr("已拒绝 {name} 的申请。", "{name}'s request was declined.", name=user.name), "success")
     return redirect(url_for("enterprises.members", enterprise_id=enterprise_id))

@@ -9,9 +9,9 @@ from ..i18n import tr
 from ..models import EventParticipant
 from ..services import event_requests
 from ..services import events as event_service
-from ..services.errors import NotFound, ServiceError
+from ..services.errors import NotFound
 from .access import organiser_required
-from .event_helpers import load_participant, managed_event, show_error, slot_choices
+from .event_helpers import load_participant, managed_event, slot_choices
 from .forms.choices import as_select, chain_choices, chain_node_choices
 from .forms.events import (
     EventForm,
@@ -20,8 +20,10 @@ from .forms.events import (
     OrganiserRegisterForm,
     TableForm,
 )
+from .forms.feedback import flash_form_errors
 from .pagination import paginate
 from .posting_helpers import current_graph
+from .service_calls import attempt
 
 bp = Blueprint("event_admin", __name__, url_prefix="/events")
 
@@ -43,19 +45,14 @@ def _event_data(form: EventForm) -> event_service.EventData:
 
 
 def _save(form: EventForm, event=None):
-    session = get_session()
-    try:
+    def save(session):
         data = _event_data(form)
         if event is None:
-            event = event_service.create_event(session, current_user, data)
-        else:
-            event_service.update_event(session, current_user, event, data)
-    except ServiceError as exc:
-        session.rollback()
-        show_error(exc, form)
-        return None
-    session.commit()
-    return event
+            return event_service.create_event(session, current_user, data)
+        event_service.update_event(session, current_user, event, data)
+        return event
+    _ok, saved = attempt(save, form=form)
+    return saved
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -90,15 +87,8 @@ def edit(event_id: int):
 @organiser_required
 def status(event_id: int):
     event = managed_event(event_id)
-    session = get_session()
-    try:
-        event_service.set_status(session, current_user, event, request.form.get("status", ""))
-    except ServiceError as exc:
-        session.rollback()
-        show_error(exc)
-    else:
-        session.commit()
-        flash(tr("状态已更新。", "Status updated."), "success")
+    attempt(lambda session: event_service.set_status(session, current_user, event, request.form.get("status", "")),
+            success=tr("状态已更新。", "Status updated."))
     return redirect(url_for("events.show", event_id=event.id))
 
 
@@ -116,15 +106,7 @@ def participants(event_id: int):
 def _participant_action(event_id: int, participant_id: int, action, message: str):
     event = managed_event(event_id)
     participant = load_participant(event, participant_id)
-    session = get_session()
-    try:
-        action(session, participant)
-    except ServiceError as exc:
-        session.rollback()
-        show_error(exc)
-    else:
-        session.commit()
-        flash(message, "success")
+    attempt(lambda session: action(session, participant), success=message)
     return redirect(url_for("event_admin.participants", event_id=event.id, **request.args))
 
 
@@ -143,9 +125,7 @@ def review(event_id: int, participant_id: int):
 def table(event_id: int, participant_id: int):
     form = TableForm()
     if not form.validate():
-        for errors in form.errors.values():
-            for e in errors:
-                flash(str(e), "error")
+        flash_form_errors(form)
         return redirect(url_for("event_admin.participants", event_id=event_id))
     return _participant_action(
         event_id, participant_id,
@@ -161,16 +141,13 @@ def add_participant(event_id: int):
     form = OrganiserRegisterForm(role="supplier")
     form.unavailable.choices = slot_choices(event)
     if form.validate_on_submit():
-        session = get_session()
-        try:
+        def register(session):
             enterprise = event_service.find_enterprise(session, form.enterprise.data)
             event_service.register(session, current_user, event, form.role.data, form.unavailable.data,
                                    enterprise=enterprise)
-        except ServiceError as exc:
-            session.rollback()
-            show_error(exc, form)
-        else:
-            session.commit()
+            return enterprise
+        ok, enterprise = attempt(register, form=form)
+        if ok:
             flash(tr("已代 {n} 报名并通过审核。", "{n} registered and approved.", n=enterprise.name), "success")
             return redirect(url_for("event_admin.participants", event_id=event.id))
     return render_template("events/add_participant.html", event=event, form=form)
@@ -213,16 +190,10 @@ def add_meeting(event_id: int):
     _pair_choices(event, form)
     if form.validate_on_submit():
         buyer, supplier = _pair(event, form)
-        session = get_session()
-        try:
-            event_requests.organiser_meeting(session, current_user, buyer, supplier, form.priority.data)
-        except ServiceError as exc:
-            session.rollback()
-            show_error(exc)
-        else:
-            session.commit()
-            flash(tr("已安排 {a} 与 {b} 会谈。", "Meeting of {a} and {b} added.", a=buyer.enterprise.name,
-                     b=supplier.enterprise.name), "success")
+        attempt(lambda session: event_requests.organiser_meeting(session, current_user, buyer, supplier,
+                                                                 form.priority.data),
+                success=tr("已安排 {a} 与 {b} 会谈。", "Meeting of {a} and {b} added.", a=buyer.enterprise.name,
+                           b=supplier.enterprise.name))
     return redirect(url_for("event_admin.requests", event_id=event.id))
 
 
@@ -235,16 +206,8 @@ def on_behalf(event_id: int):
     if form.validate_on_submit():
         buyer, supplier = _pair(event, form)
         asker, other = (buyer, supplier) if form.requester.data == "buyer" else (supplier, buyer)
-        session = get_session()
-        try:
-            event_requests.request_meeting(session, current_user, asker, other, form.priority.data)
-        except NotFound:
-            abort(404)
-        except ServiceError as exc:
-            session.rollback()
-            show_error(exc)
-        else:
-            session.commit()
-            flash(tr("已代 {a} 向 {b} 发出邀约。", "Request sent for {a} to {b}.", a=asker.enterprise.name,
-                     b=other.enterprise.name), "success")
+        attempt(lambda session: event_requests.request_meeting(session, current_user, asker, other, form.priority.data),
+                success=tr("已代 {a} 向 {b} 发出邀约。", "Request sent for {a} to {b}.", a=asker.enterprise.name,
+                           b=other.enterprise.name),
+                abort_on={NotFound: 404})
     return redirect(url_for("event_admin.requests", event_id=event.id))

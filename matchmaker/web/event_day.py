@@ -1,17 +1,19 @@
 """The day of a fair: check-in per meeting, outcomes, and the organisers' dashboard."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..db import get_session
 from ..i18n import tr
 from ..services import event_day
-from ..services.errors import NotFound, ServiceError
+from ..services.errors import NotFound
 from .access import login_required, organiser_required
 from .charts import PALETTE, bar_chart
-from .event_helpers import load_event, managed_event, show_error
+from .event_helpers import load_event, managed_event
 from .forms.events import OutcomeForm
+from .forms.feedback import flash_form_errors
+from .service_calls import attempt, local_next
 
 bp = Blueprint("event_day", __name__, url_prefix="/events")
 
@@ -28,27 +30,18 @@ def checkin_list(event_id: int):
 
 
 def _back(event_id: int):
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("event_day.checkin_list", event_id=event_id)
-    return redirect(target)
+    return redirect(local_next(url_for("event_day.checkin_list", event_id=event_id)))
 
 
 @bp.post("/<int:event_id>/meetings/<int:meeting_id>/checkin")
 @organiser_required
 def checkin(event_id: int, meeting_id: int):
     event = managed_event(event_id)
-    session = get_session()
-    try:
+
+    def check_in(session):
         meeting = event_day.meeting_for_outcome(session, event, meeting_id, current_user)
         event_day.check_in(session, current_user, meeting, request.form.get("checkin", ""))
-    except NotFound:
-        abort(404)
-    except ServiceError as exc:
-        session.rollback()
-        show_error(exc)
-    else:
-        session.commit()
+    attempt(check_in, abort_on={NotFound: 404})
     return _back(event.id)
 
 
@@ -58,23 +51,14 @@ def outcome(event_id: int, meeting_id: int):
     event = load_event(event_id)
     form = OutcomeForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for e in errors:
-                flash(str(e), "error")
+        flash_form_errors(form)
         return _back(event.id)
-    session = get_session()
-    try:
+
+    def record(session):
         meeting = event_day.meeting_for_outcome(session, event, meeting_id, current_user)
         event_day.record_outcome(session, current_user, meeting, form.intent_value(), form.amount.data,
                                  form.notes.data)
-    except NotFound:
-        abort(404)
-    except ServiceError as exc:
-        session.rollback()
-        show_error(exc)
-    else:
-        session.commit()
-        flash(tr("洽谈成果已记录。", "Outcome recorded."), "success")
+    attempt(record, success=tr("洽谈成果已记录。", "Outcome recorded."), abort_on={NotFound: 404})
     return _back(event.id)
 
 

@@ -1,68 +1,54 @@
-"""Pieces the fair blueprints share: loading an event for the viewer, errors, labels."""
+"""Pieces the fair blueprints share: loading an event for the viewer, slot choices, labels."""
 from __future__ import annotations
 
-from flask import abort, flash
+from flask import abort
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..db import get_session
 from ..i18n import tr
 from ..services import events as event_service
-from ..services.errors import NotFound, ServiceError
 from ..services.event_requests import priority_label, status_label
+from .service_calls import or_404
 
 __all__ = [
     "load_event",
     "load_participant",
     "managed_event",
     "my_participant",
-    "show_error",
     "slot_choices",
     "template_helpers",
+    "viewer",
 ]
 
 
-def _user():
+def viewer():
     return current_user if current_user.is_authenticated else None
 
 
 def load_event(event_id: int):
     """The event if the viewer may see it, else 404."""
-    try:
-        return event_service.event_for(get_session(), event_id, _user())
-    except NotFound:
-        abort(404)
+    return or_404(event_service.event_for, get_session(), event_id, viewer())
 
 
 def managed_event(event_id: int):
     """The event if the viewer organises it: 404 when hidden, 403 when visible but not theirs."""
     event = load_event(event_id)
-    if not event_service.can_manage(_user(), event):
+    if not event_service.can_manage(viewer(), event):
         abort(403)
     return event
 
 
 def load_participant(event, participant_id: int):
     """A participant the viewer acts for (member or organiser), else 404."""
-    try:
-        return event_service.participant_of(get_session(), event, participant_id, _user())
-    except NotFound:
-        abort(404)
+    return or_404(event_service.participant_of, get_session(), event, participant_id, viewer())
 
 
 def my_participant(event):
-    user = _user()
+    user = viewer()
     if user is None or user.enterprise_id is None:
         return None
     return event_service.participant_for(get_session(), event, user.enterprise_id)
-
-
-def show_error(exc: ServiceError, form=None) -> None:
-    """Put a service's refusal next to its field when the form has it; always flash it."""
-    field = getattr(form, exc.field, None) if (form is not None and exc.field) else None
-    if field is not None:
-        field.errors = list(field.errors or []) + [exc.message]
-    flash(exc.message, "error")
 
 
 def slot_choices(event) -> list[SelectChoice]:
@@ -104,4 +90,4 @@ def local_time(value) -> str:
 def template_helpers() -> dict:
     return {"local_time": local_time, "event_status_label": event_status_label, "participant_status_label": participant_status_label,
             "role_label": role_label, "request_status_label": status_label, "priority_label": priority_label,
-            "checkin_label": checkin_label, "can_manage_event": lambda e: event_service.can_manage(_user(), e)}
+            "checkin_label": checkin_label, "can_manage_event": lambda e: event_service.can_manage(viewer(), e)}

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -17,10 +16,12 @@ from flask_login import current_user
 from ..db import get_session
 from ..i18n import tr
 from ..services import event_exports, event_jobs, event_schedule
-from ..services.errors import NotFound, ServiceError
+from ..services.errors import NotFound
 from .access import organiser_required
-from .event_helpers import managed_event, show_error
+from .event_helpers import managed_event
 from .forms.events import ScheduleForm
+from .forms.feedback import flash_form_errors
+from .service_calls import attempt
 
 bp = Blueprint("event_schedule", __name__, url_prefix="/events")
 
@@ -41,27 +42,21 @@ def build(event_id: int):
     form = ScheduleForm()
     back = redirect(url_for("event_schedule.show", event_id=event.id))
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for e in errors:
-                flash(str(e), "error")
+        flash_form_errors(form)
         return back
-    session = get_session()
     limit = form.time_limit.data or current_app.config.get("SCHEDULE_TIME_LIMIT", 10)
     redis_url = current_app.config.get("REDIS_URL")
-    try:
+
+    def build_schedule(session):
         if redis_url:
             event_jobs.queue_schedule(session, current_user, event, redis_url, form.allow_moves.data, limit)
-            message = tr("排程已在后台开始，完成后本页会显示结果。", "The schedule is being built; this page shows it when done.")
-        else:
-            stats = event_schedule.run_schedule(session, current_user, event, form.allow_moves.data, limit)
-            message = tr("日程已生成：{m} 场会谈，变动 {c} 处。", "Schedule built: {m} meetings, {c} changes.",
-                         m=stats["meetings"], c=len(stats["changes"]))
-    except ServiceError as exc:
-        session.rollback()
-        show_error(exc)
-        return back
-    session.commit()
-    flash(message, "success")
+            return tr("排程已在后台开始，完成后本页会显示结果。", "The schedule is being built; this page shows it when done.")
+        stats = event_schedule.run_schedule(session, current_user, event, form.allow_moves.data, limit)
+        return tr("日程已生成：{m} 场会谈，变动 {c} 处。", "Schedule built: {m} meetings, {c} changes.",
+                  m=stats["meetings"], c=len(stats["changes"]))
+    ok, message = attempt(build_schedule)
+    if ok:
+        flash(message, "success")
     return back
 
 
@@ -69,18 +64,10 @@ def build(event_id: int):
 @organiser_required
 def publish(event_id: int):
     event = managed_event(event_id)
-    session = get_session()
     final = request.form.get("final") == "1"
-    try:
-        event_schedule.publish(session, current_user, event, final=final)
-    except ServiceError as exc:
-        session.rollback()
-        show_error(exc)
-    else:
-        session.commit()
-        flash(tr("日程已定稿并通知全部参会企业。", "Agenda final; every participant was told.") if final
-              else tr("暂定日程已发布并通知全部参会企业。", "Provisional agenda published; every participant was told."),
-              "success")
+    attempt(lambda session: event_schedule.publish(session, current_user, event, final=final),
+            success=tr("日程已定稿并通知全部参会企业。", "Agenda final; every participant was told.") if final
+            else tr("暂定日程已发布并通知全部参会企业。", "Provisional agenda published; every participant was told."))
     return redirect(url_for("event_schedule.show", event_id=event.id))
 
 
@@ -88,17 +75,11 @@ def publish(event_id: int):
 @organiser_required
 def lock(event_id: int, meeting_id: int):
     event = managed_event(event_id)
-    session = get_session()
-    try:
+
+    def lock_meeting(session):
         meeting = event_schedule.meeting_of(session, event, meeting_id, current_user)
         event_schedule.lock_meeting(session, current_user, meeting, request.form.get("locked") == "1")
-    except NotFound:
-        abort(404)
-    except ServiceError as exc:
-        session.rollback()
-        show_error(exc)
-    else:
-        session.commit()
+    attempt(lock_meeting, abort_on={NotFound: 404})
     return redirect(url_for("event_schedule.show", event_id=event.id) + "#meetings")
 
 

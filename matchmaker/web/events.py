@@ -17,31 +17,29 @@ from ..db import get_session
 from ..i18n import tr
 from ..services import event_exports, event_requests, event_suggestions
 from ..services import events as event_service
-from ..services.errors import NotFound, ServiceError
+from ..services.errors import NotFound
 from .access import enterprise_required, login_required
 from .event_helpers import (
     load_event,
     load_participant,
     my_participant,
-    show_error,
     slot_choices,
     template_helpers,
+    viewer,
 )
 from .forms.events import AvailabilityForm, RegisterForm, RequestForm
+from .forms.feedback import flash_form_errors
 from .pagination import paginate
+from .service_calls import attempt, local_next
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 bp.app_context_processor(template_helpers)
 
 
-def _user():
-    return current_user if current_user.is_authenticated else None
-
-
 @bp.get("/")
 def index():
     upcoming = request.args.get("when") == "upcoming"
-    page = paginate(get_session(), event_service.list_events(_user(), upcoming_only=upcoming))
+    page = paginate(get_session(), event_service.list_events(viewer(), upcoming_only=upcoming))
     return render_template("events/index.html", page=page, upcoming=upcoming)
 
 
@@ -65,15 +63,10 @@ def register(event_id: int):
     form = RegisterForm(role="buyer" if current_user.enterprise.is_large else "supplier")
     form.unavailable.choices = slot_choices(event)
     if form.validate_on_submit():
-        session = get_session()
-        try:
-            event_service.register(session, current_user, event, form.role.data, form.unavailable.data)
-        except ServiceError as exc:
-            session.rollback()
-            show_error(exc, form)
-        else:
-            session.commit()
-            flash(tr("报名已提交，等待组织方审核。", "Registered; the organisers will review it."), "success")
+        ok, _ = attempt(lambda session: event_service.register(session, current_user, event, form.role.data,
+                                                               form.unavailable.data),
+                        form=form, success=tr("报名已提交，等待组织方审核。", "Registered; the organisers will review it."))
+        if ok:
             return redirect(url_for("events.show", event_id=event.id))
     return render_template("events/register.html", event=event, form=form,
                            registration_open=event_service.registration_open(event))
@@ -87,15 +80,10 @@ def availability(event_id: int, participant_id: int):
     form = AvailabilityForm(unavailable=participant.unavailable or [])
     form.unavailable.choices = slot_choices(event)
     if form.validate_on_submit():
-        session = get_session()
-        try:
-            event_service.set_availability(session, current_user, participant, form.unavailable.data)
-        except ServiceError as exc:
-            session.rollback()
-            show_error(exc, form)
-        else:
-            session.commit()
-            flash(tr("时间已更新。", "Availability saved."), "success")
+        ok, _ = attempt(lambda session: event_service.set_availability(session, current_user, participant,
+                                                                       form.unavailable.data),
+                        form=form, success=tr("时间已更新。", "Availability saved."))
+        if ok:
             return redirect(url_for("events.show", event_id=event.id))
     return render_template("events/availability.html", event=event, participant=participant, form=form)
 
@@ -155,49 +143,28 @@ def make_request(event_id: int, participant_id: int):
     form = RequestForm()
     back = url_for("events.requests", event_id=event.id, participant_id=participant.id)
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for e in errors:
-                flash(str(e), "error")
+        flash_form_errors(form)
         return redirect(back)
-    session = get_session()
-    counterpart = session.get(type(participant), form.counterpart.data)
+    counterpart = get_session().get(type(participant), form.counterpart.data)
     if counterpart is None or counterpart.event_id != event.id:
         abort(404)
     source = "suggestion" if request.form.get("suggested") else "participant"
     reasons = request.form.getlist("reason")[:6]
-    try:
-        req = event_requests.request_meeting(session, current_user, participant, counterpart, form.priority.data,
-                                             form.message.data, reasons=reasons, source=source)
-    except NotFound:
-        abort(404)
-    except ServiceError as exc:
-        session.rollback()
-        show_error(exc)
-        return redirect(back)
-    session.commit()
-    flash(tr("双方均已同意会谈。", "Both sides agreed to meet.") if req.status == "accepted"
-          else tr("邀约已发出，等待 {n} 回复。", "Request sent; waiting for {n} to answer.",
-                  n=counterpart.enterprise.name), "success")
+    ok, req = attempt(lambda session: event_requests.request_meeting(
+        session, current_user, participant, counterpart, form.priority.data, form.message.data, reasons=reasons,
+        source=source), abort_on={NotFound: 404})
+    if ok:
+        flash(tr("双方均已同意会谈。", "Both sides agreed to meet.") if req.status == "accepted"
+              else tr("邀约已发出，等待 {n} 回复。", "Request sent; waiting for {n} to answer.",
+                      n=counterpart.enterprise.name), "success")
     return redirect(back)
 
 
 def _request_action(event_id: int, request_id: int, action):
     event = load_event(event_id)
-    session = get_session()
-    try:
-        req = event_requests.request_of(session, event, request_id, current_user)
-        action(session, req)
-    except NotFound:
-        abort(404)
-    except ServiceError as exc:
-        session.rollback()
-        show_error(exc)
-    else:
-        session.commit()
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("events.requests", event_id=event.id)
-    return redirect(target)
+    attempt(lambda session: action(session, event_requests.request_of(session, event, request_id, current_user)),
+            abort_on={NotFound: 404})
+    return redirect(local_next(url_for("events.requests", event_id=event.id)))
 
 
 @bp.post("/<int:event_id>/requests/<int:request_id>/respond")

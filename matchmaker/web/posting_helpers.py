@@ -1,16 +1,15 @@
-"""Pieces the posting blueprints share: the chain graph, form choices, errors, uploads, labels."""
+"""Pieces the posting blueprints share: the chain graph, form choices, saving, uploads, labels."""
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, flash, g, request
+from flask import current_app, g, request
 from flask_login import current_user
 
 from ..db import get_session
 from ..i18n import tr
 from ..services import chains
 from ..services.attachments import Upload
-from ..services.errors import ServiceError
 from ..services.posting_fields import node_label
 from .forms.choices import (
     as_select,
@@ -19,6 +18,7 @@ from .forms.choices import (
     choice_groups,
     region_choices,
 )
+from .service_calls import attempt
 
 __all__ = [
     "arg",
@@ -26,7 +26,7 @@ __all__ = [
     "current_graph",
     "fill_chain_choices",
     "is_admin",
-    "show_error",
+    "save_posting",
     "template_helpers",
     "uploads_from_request",
     "viewer_enterprise",
@@ -47,12 +47,20 @@ def fill_chain_choices(form, node_field: str = "chain_nodes", region_field: str 
         getattr(form, region_field).choices = as_select(region_choices(tr("（请选择）", "(choose)")))
 
 
-def show_error(form, exc: ServiceError) -> None:
-    """Put a service's refusal next to its field when the form has it, else flash it."""
-    field = getattr(form, exc.field, None) if (form is not None and exc.field) else None
-    if field is not None:
-        field.errors = list(field.errors or []) + [exc.message]
-    flash(exc.message, "error")
+def save_posting(form, posting, create, update, saved_message: str):
+    """Create (``posting`` is None) or update a demand, capability or resource from its form.
+
+    ``create(session, enterprise, user_id, G, data)`` and ``update(session, posting,
+    user_id, G, data)`` are the service's pair. Returns the saved posting, or None
+    when the service refused (the reason is then on the form).
+    """
+    def save(session):
+        data = form.data_for_service()
+        if posting is None:
+            return create(session, current_user.enterprise, current_user.id, current_graph(), data)
+        return update(session, posting, current_user.id, current_graph(), data)
+    _ok, saved = attempt(save, form=form, success=saved_message)
+    return saved
 
 
 def uploads_from_request(field: str = "attachments") -> list[Upload]:

@@ -7,7 +7,6 @@ from flask_login import current_user
 from ..db import get_session
 from ..i18n import tr
 from ..services import resources as service
-from ..services.errors import NotFound, ServiceError
 from .access import large_required, sme_required
 from .forms.resources import DecisionForm, RequestForm, ResourceForm
 from .pagination import paginate
@@ -16,9 +15,10 @@ from .posting_helpers import (
     current_graph,
     fill_chain_choices,
     is_admin,
-    show_error,
+    save_posting,
     viewer_enterprise_id,
 )
+from .service_calls import attempt, local_next, or_404
 
 bp = Blueprint("resources", __name__, url_prefix="/resources")
 
@@ -51,53 +51,31 @@ def requests_sent():
     return render_template("resources/requests.html", page=page, received=False, decision_form=DecisionForm())
 
 
-def _save(form: ResourceForm, resource=None):
-    session = get_session()
-    try:
-        if resource is None:
-            resource = service.create_resource(session, current_user.enterprise, current_user.id, current_graph(),
-                                               form.data_for_service())
-        else:
-            service.update_resource(session, resource, current_user.id, current_graph(), form.data_for_service())
-    except ServiceError as exc:
-        session.rollback()
-        show_error(form, exc)
-        return None
-    session.commit()
-    flash(tr("开放资源已保存。", "Open resource saved."), "success")
-    return redirect(url_for("resources.show", resource_id=resource.id))
+def _form_page(resource=None):
+    form = ResourceForm(obj=resource)
+    fill_chain_choices(form)
+    if form.validate_on_submit():
+        saved = save_posting(form, resource, service.create_resource, service.update_resource,
+                             tr("开放资源已保存。", "Open resource saved."))
+        if saved is not None:
+            return redirect(url_for("resources.show", resource_id=saved.id))
+    return render_template("resources/form.html", form=form, resource=resource)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @large_required
 def new():
-    form = ResourceForm()
-    fill_chain_choices(form)
-    if form.validate_on_submit():
-        response = _save(form)
-        if response is not None:
-            return response
-    return render_template("resources/form.html", form=form, resource=None)
+    return _form_page()
 
 
 def _owned(resource_id: int):
-    try:
-        return service.owned_resource(get_session(), resource_id, current_user.enterprise_id)
-    except NotFound:
-        abort(404)
+    return or_404(service.owned_resource, get_session(), resource_id, current_user.enterprise_id)
 
 
 @bp.route("/<int:resource_id>/edit", methods=["GET", "POST"])
 @large_required
 def edit(resource_id: int):
-    resource = _owned(resource_id)
-    form = ResourceForm(obj=resource)
-    fill_chain_choices(form)
-    if form.validate_on_submit():
-        response = _save(form, resource)
-        if response is not None:
-            return response
-    return render_template("resources/form.html", form=form, resource=resource)
+    return _form_page(_owned(resource_id))
 
 
 @bp.post("/<int:resource_id>/active")
@@ -116,10 +94,7 @@ def set_active(resource_id: int):
 @bp.get("/<int:resource_id>")
 def show(resource_id: int):
     session = get_session()
-    try:
-        resource = service.visible_resource(session, resource_id, viewer_enterprise_id(), admin=is_admin())
-    except NotFound:
-        abort(404)
+    resource = or_404(service.visible_resource, session, resource_id, viewer_enterprise_id(), admin=is_admin())
     is_owner = resource.enterprise_id == viewer_enterprise_id()
     requests = []
     if is_owner:
@@ -132,70 +107,43 @@ def show(resource_id: int):
 @bp.post("/<int:resource_id>/request")
 @sme_required
 def request_access(resource_id: int):
-    session = get_session()
-    try:
-        resource = service.visible_resource(session, resource_id, current_user.enterprise_id)
-    except NotFound:
-        abort(404)
+    resource = or_404(service.visible_resource, get_session(), resource_id, current_user.enterprise_id)
     form = RequestForm()
     if not form.validate_on_submit():
         for error in form.message.errors:
             flash(error, "error")
         return redirect(url_for("resources.show", resource_id=resource.id))
-    try:
-        service.request_access(session, resource, current_user.enterprise, current_user.id, form.message.data,
-                               link=url_for("resources.requests_received"))
-    except ServiceError as exc:
-        session.rollback()
-        flash(exc.message, "error")
-    else:
-        session.commit()
-        flash(tr("申请已发送，资源方答复后您会收到通知。", "Request sent; you will be notified of the answer."), "success")
+    attempt(lambda session: service.request_access(session, resource, current_user.enterprise, current_user.id,
+                                                   form.message.data, link=url_for("resources.requests_received")),
+            success=tr("申请已发送，资源方答复后您会收到通知。", "Request sent; you will be notified of the answer."))
     return redirect(url_for("resources.show", resource_id=resource.id))
 
 
-def _visible_request(request_id: int):
-    try:
-        return service.visible_request(get_session(), request_id, current_user.enterprise_id)
-    except NotFound:
+def _visible_request(request_id: int, side: str):
+    """A request seen by the user's enterprise from ``side``: ``"requester"`` (the SME) or ``"owner"``, else 404."""
+    req = or_404(service.visible_request, get_session(), request_id, current_user.enterprise_id)
+    if (req.enterprise_id if side == "requester" else req.resource.enterprise_id) != current_user.enterprise_id:
         abort(404)
+    return req
 
 
 @bp.post("/requests/<int:request_id>/decide")
 @large_required
 def decide(request_id: int):
-    req = _visible_request(request_id)
-    if req.resource.enterprise_id != current_user.enterprise_id:
-        abort(404)
+    req = _visible_request(request_id, side="owner")
     form = DecisionForm()
-    session = get_session()
     if form.validate_on_submit():
-        try:
-            service.decide(session, req, current_user.id, form.decision.data, form.reply.data,
-                           link=url_for("resources.requests_sent"))
-        except ServiceError as exc:
-            session.rollback()
-            flash(exc.message, "error")
-        else:
-            session.commit()
-            flash(tr("已答复并通知申请企业。", "Answered; the SME has been notified."), "success")
-    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/resources/")
-                    else url_for("resources.requests_received"))
+        attempt(lambda session: service.decide(session, req, current_user.id, form.decision.data, form.reply.data,
+                                               link=url_for("resources.requests_sent")),
+                success=tr("已答复并通知申请企业。", "Answered; the SME has been notified."))
+    return redirect(local_next(url_for("resources.requests_received"), prefix="/resources/"))
 
 
 @bp.post("/requests/<int:request_id>/withdraw")
 @sme_required
 def withdraw_request(request_id: int):
-    req = _visible_request(request_id)
-    if req.enterprise_id != current_user.enterprise_id:
-        abort(404)
-    session = get_session()
-    try:
-        service.withdraw_request(session, req, current_user.id, link=url_for("resources.requests_received"))
-    except ServiceError as exc:
-        session.rollback()
-        flash(exc.message, "error")
-    else:
-        session.commit()
-        flash(tr("申请已撤回。", "Request withdrawn."), "success")
+    req = _visible_request(request_id, side="requester")
+    attempt(lambda session: service.withdraw_request(session, req, current_user.id,
+                                                     link=url_for("resources.requests_received")),
+            success=tr("申请已撤回。", "Request withdrawn."))
     return redirect(url_for("resources.requests_sent"))

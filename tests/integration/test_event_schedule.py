@@ -261,7 +261,8 @@ def test_build_runs_as_an_rq_job_when_redis_is_configured(client, db, app, fair,
 
     from matchmaker.services.event_jobs import QUEUE
     from tests.conftest import need_service
-    url = "redis://127.0.0.1:6379/13"
+    import os
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
     connection = redis.Redis.from_url(url)
     try:
         connection.ping()

@@ -1,18 +1,30 @@
-"""Showing a service's refusal on the form that caused it."""
+"""Showing a service's refusal, or a form's own errors, to the user."""
 from __future__ import annotations
 
 from flask import flash
 
-__all__ = ["show_error"]
+__all__ = ["flash_form_errors", "show_error"]
 
 
-def show_error(form, exc, field_map: dict | None = None) -> None:
-    """Attach ``exc.message`` to the form field it names (via ``field_map``), else flash it."""
+def show_error(form, exc, field_map: dict | None = None, *, flash_always: bool = False) -> None:
+    """Attach ``exc.message`` to the form field it names (via ``field_map``), else flash it.
+
+    With ``flash_always`` the message is flashed as well, for pages whose fields
+    may sit out of view (long posting and fair forms).
+    """
     message = getattr(exc, "message", None) or str(exc)
     name = getattr(exc, "field", None)
     name = (field_map or {}).get(name, name) if name else None
-    field = getattr(form, name, None) if name else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, message]
-    else:
+    field = getattr(form, name, None) if (form is not None and name) else None
+    attached = field is not None and hasattr(field, "errors")
+    if attached:
+        field.errors = [*(field.errors or []), message]
+    if flash_always or not attached:
         flash(message, "error")
+
+
+def flash_form_errors(form) -> None:
+    """Flash every validation error of a form posted from a page that does not show it."""
+    for errors in form.errors.values():
+        for message in errors:
+            flash(str(message), "error")

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from matchmaker.domain.text import normalize
-from matchmaker.matching.concepts import ConceptIndex, is_abbreviation
+from matchmaker.matching.concepts import is_abbreviation
 from matchmaker.matching.glossary import load_glossary
 from matchmaker.matching.terms import TermMatcher
 
