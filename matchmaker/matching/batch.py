@@ -287,11 +287,13 @@ def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_wei
     cols.append(ids[ok] + n_concepts)
     vals.append(weight_of(pos[ok], d))
     # Concepts.
-    c_doc, c_start, c_end, c_concept, c_term = concepts.scan(chunk, doc_of, n, alnum)
+    c_doc, c_start, c_end, c_concept, c_term = concepts.scan(chunk, doc_of, n, alnum, cp)
     rows.append(c_doc)
     cols.append(c_concept)
     vals.append(weight_of(c_start, c_doc))
-    head = heads(n_titles, c_doc, c_start, c_end, c_concept, doc_start)
+    letters = np.bincount(position_doc[in_title & (cp >= 0x61) & (cp <= 0x7A)], minlength=n)
+    head = heads(n_titles, c_doc, c_start, c_end, c_concept, doc_start,
+                 latin_titles=letters * 2 > title_lens)
     counts = _compact_csr(np.concatenate(rows), np.concatenate(cols),
                           np.concatenate(vals).astype(np.float32), n, n_concepts + len(vocab))
     return Analysed(texts, title_lens, counts, head, (c_doc, c_concept, c_term))

@@ -203,7 +203,7 @@ class ConceptIndex:
         return raw
 
     # -- finding -------------------------------------------------------------
-    def scan(self, text, doc_of, n_docs, alnum=None):
+    def scan(self, text, doc_of, n_docs, alnum=None, codepoints=None):
         """Concepts named in a text holding ``n_docs`` postings.
 
         An ambiguous term resolves to its sense(s) whose domain the most
@@ -218,7 +218,7 @@ class ConceptIndex:
         doc_of : callable
             ``doc_of(positions) -> posting numbers``.
         n_docs : int
-        alnum : ndarray of bool, optional
+        alnum, codepoints : ndarray, optional
             See :meth:`TermMatcher.scan`.
 
         Returns
@@ -226,7 +226,7 @@ class ConceptIndex:
         doc, start, end, concept, term : ndarray
             One entry per hit, sorted by posting then start.
         """
-        start, end, term = self.matcher_.scan(text, alnum)
+        start, end, term = self.matcher_.scan(text, alnum, codepoints)
         doc = doc_of(start)
         concept = self._plain[term]
         ambiguous = np.flatnonzero(concept < 0)
@@ -304,12 +304,13 @@ _ASIDE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
 _LATIN = re.compile(r"[a-z]")
 _OPENERS = re.compile(r"[(\[【]")
 _CONJUNCTION = re.compile(r"与|和|及|、|&| and ")
+_SPECIAL = re.compile(r"[(\[【与和及、&]| and ")
 
 #: Head concepts kept per posting.
 HEADS = 4
 
 
-def heads(titles, doc, start, end, concept, doc_start):
+def heads(titles, doc, start, end, concept, doc_start, latin_titles=None):
     """Head concepts of postings' titles.
 
     The *head* of a title is what the posting is about (a product, a
@@ -329,6 +330,8 @@ def heads(titles, doc, start, end, concept, doc_start):
         Concept hits (see :meth:`ConceptIndex.scan`), offsets in the joined text.
     doc_start : ndarray of int64
         Offset of each posting in the joined text.
+    latin_titles : ndarray of bool, optional
+        Which titles are mostly Latin letters (English); computed when not given.
 
     Returns
     -------
@@ -346,8 +349,20 @@ def heads(titles, doc, start, end, concept, doc_start):
     aside = np.zeros(len(doc), dtype=bool)
     part = np.zeros(len(doc), dtype=np.int64)  # which conjunct of the title a hit ends in
     bounds = np.searchsorted(doc, np.arange(n + 1))  # hits are sorted by posting
-    for i, title in enumerate(titles):
-        if len(_LATIN.findall(title)) * 2 > len(title):
+    if latin_titles is None:
+        latin_titles = np.fromiter((len(_LATIN.findall(t)) * 2 > len(t) for t in titles),
+                                   dtype=bool, count=n)
+    # Only English titles, and titles with parentheses or conjunctions, need a closer look.
+    joined = "\n".join(titles)
+    starts = np.zeros(n, dtype=np.int64)
+    if n > 1:
+        starts[1:] = np.cumsum(title_len + 1)[:-1]
+    special = np.searchsorted(starts, [m.start() for m in _SPECIAL.finditer(joined)],
+                              side="right") - 1
+    todo = np.union1d(np.flatnonzero(latin_titles), special).tolist()
+    for i in todo:
+        title = titles[i]
+        if latin_titles[i]:
             cut = _EN_CUT.search(title)
             if cut and cut.start() > 0:
                 limit[i] = cut.start()

@@ -242,7 +242,6 @@ class Corpus:
         self.node_cols = np.vstack([self.node_cols, node_cols])
         self.node_conf = np.vstack([self.node_conf, node_conf])
         self.heads = np.vstack([self.heads, prepared.analysed.heads[:1]])
-        self._node_postings = None
         return doc
 
     def remove(self, record_id):
@@ -271,23 +270,27 @@ class Corpus:
         self._node_postings = None
 
     def docs_on_nodes(self, nodes, limit):
-        """Live documents on any of ``nodes``, most confident first, at most ``limit``."""
-        if self._node_postings is None:
-            flat_nodes = self.node_cols.ravel()
-            flat_docs = np.repeat(np.arange(len(self.node_cols)), self.node_cols.shape[1])
+        """Live documents on any of ``nodes``, most confident first, at most ``limit`` per node."""
+        n_main = self.index.n_main
+        if self._node_postings is None or self._node_postings[2] != n_main:
+            # Built for the main segment only; added documents are few and scanned.
+            cols, conf = self.node_cols[:n_main], self.node_conf[:n_main]
+            flat_nodes = cols.ravel()
+            flat_docs = np.repeat(np.arange(n_main), cols.shape[1])
             keep = flat_nodes >= 0
             flat_nodes, flat_docs = flat_nodes[keep], flat_docs[keep]
-            flat_conf = self.node_conf.ravel()[keep]
-            order = np.lexsort((-flat_conf, flat_nodes))
-            self._node_postings = (flat_nodes[order], flat_docs[order])
-        sorted_nodes, sorted_docs = self._node_postings
+            order = np.lexsort((-conf.ravel()[keep], flat_nodes))
+            self._node_postings = (flat_nodes[order], flat_docs[order], n_main)
+        sorted_nodes, sorted_docs, _ = self._node_postings
+        alive = self.index.alive
         out = []
         for node in np.unique(nodes):
             lo, hi = np.searchsorted(sorted_nodes, [node, node + 1])
             docs = sorted_docs[lo:hi]
-            docs = docs[self.index.alive[docs]]
-            out.append(docs[:limit])
-        return np.unique(np.concatenate(out)) if out else np.empty(0, dtype=np.int64)
+            out.append(docs[alive[docs]][:limit])
+        extra = np.flatnonzero(np.isin(self.node_cols[n_main:], nodes).any(axis=1)) + n_main
+        out.append(extra[alive[extra]])
+        return np.unique(np.concatenate(out))
 
     def __len__(self):
         return len(self.row_of)

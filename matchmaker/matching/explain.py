@@ -13,7 +13,7 @@ from matchmaker.matching.reasons import text_terms
 __all__ = ["Explainer"]
 
 _MAX_QUERY_COLUMNS = 64  # the strongest query terms are enough to explain a match
-_MAX_SHARED = 16  # shared columns turned into words, most contributing first
+_MAX_SHARED = 12  # shared columns turned into words, most contributing first
 
 
 class Explainer:

@@ -23,7 +23,7 @@ from scipy import sparse
 
 __all__ = ["InvertedIndex"]
 
-_SEARCH_TERMS = 48  # query terms read to choose candidates (all of them score them)
+_SEARCH_TERMS = 32  # query terms read to choose candidates (all of them score them)
 
 
 def _gather(indptr, docs):
@@ -63,11 +63,11 @@ class InvertedIndex:
     ----------
     rows : scipy sparse matrix, shape (n_docs, n_terms)
         L2-normalised float rows (CSR or anything convertible).
-    posting_budget : int, default 150_000
+    posting_budget : int, default 100_000
         Posting entries read per query to choose candidates.
     """
 
-    def __init__(self, rows, *, posting_budget=150_000):
+    def __init__(self, rows, *, posting_budget=100_000):
         self.posting_budget = int(posting_budget)
         rows = sparse.csr_array(rows, dtype=np.float32)
         self.n_terms = rows.shape[1]
@@ -269,21 +269,27 @@ class InvertedIndex:
         share = max(256, self.posting_budget // len(q_cols))
         buf, mark = self._buffer, self._mark
         indptr, indices, data = self.indptr, self.indices, self.data
+        spans = [(indptr[c], min(indptr[c + 1], indptr[c] + share), w)
+                 for c, w in zip(q_cols.tolist(), q_vals.tolist())]
+        # Finding the touched documents: marking them as they come costs three
+        # extra passes over the postings, scanning the whole buffer one pass
+        # over n_docs; mark only when the postings are few.
+        marking = sum(hi - lo for lo, hi, _ in spans) * 32 < self.n_main
         touched = []
-        for c, w in zip(q_cols.tolist(), q_vals.tolist()):
-            lo = indptr[c]
-            hi = min(indptr[c + 1], lo + share)
+        for lo, hi, w in spans:
             idx = indices[lo:hi]
             buf[idx] += w * data[lo:hi]
-            # Documents met for the first time; tracked so that nothing scans
-            # all n_docs entries of the buffer.
-            new = idx[~mark[idx]]
-            mark[new] = True
-            touched.append(new)
-        docs = np.concatenate(touched) if len(touched) > 1 else touched[0]
+            if marking:
+                new = idx[~mark[idx]]
+                mark[new] = True
+                touched.append(new)
+        if marking:
+            docs = np.concatenate(touched) if touched else np.empty(0, dtype=np.int64)
+            mark[docs] = False
+        else:
+            docs = np.flatnonzero(buf)
         scores = buf[docs]
         buf[docs] = 0.0
-        mark[docs] = False
         ok = self.alive[docs]
         if allowed is not None:
             ok &= allowed(docs)

@@ -51,6 +51,8 @@ place without rebuilding it.
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 
 from matchmaker.matching.concepts import ConceptIndex
@@ -92,12 +94,13 @@ class Matcher:
         Weight of number-with-unit columns.
     title_weight : int, default 2
         Title terms count this many times.
-    n_candidates : int, default 500
-        Postings rescored per query (by text similarity, plus postings on the
-        query's chain nodes).
-    posting_budget : int, default 150_000
-        Postings scanned exhaustively per query (see
-        :class:`~matchmaker.matching.index.InvertedIndex`).
+    n_candidates : int, default 300
+        Postings scored in full per query: the best by text similarity, plus
+        postings on the query's own chain nodes.
+    posting_budget : int, default 100_000
+        Posting-list entries read per query to choose those candidates,
+        strongest first (see :class:`~matchmaker.matching.index.InvertedIndex`);
+        larger is slower and closer to an exhaustive search.
     max_nodes : int, default 3
         Chain nodes kept per posting.
     min_node_confidence : float, default 0.3
@@ -123,8 +126,8 @@ class Matcher:
 
     def __init__(self, *, text_weight=0.5, graph_weight=0.25, head_weight=0.2,
                  region_weight=0.05,
-                 concept_weight=2.0, number_weight=0.5, title_weight=2, n_candidates=500,
-                 posting_budget=150_000, max_nodes=3, min_node_confidence=0.3, glossary=None):
+                 concept_weight=2.0, number_weight=0.5, title_weight=2, n_candidates=300,
+                 posting_budget=100_000, max_nodes=3, min_node_confidence=0.3, glossary=None):
         self.text_weight = text_weight
         self.graph_weight = graph_weight
         self.head_weight = head_weight
@@ -143,7 +146,11 @@ class Matcher:
         return {name: getattr(self, name) for name in _PARAMS}
 
     def set_params(self, **params):
-        """Set parameters; weights and ``n_candidates`` apply without refitting."""
+        """Set parameters.
+
+        The weights, ``n_candidates`` and ``posting_budget`` apply to the next
+        ranking; the other parameters take effect at the next :meth:`fit`.
+        """
         for name, value in params.items():
             if name not in _PARAMS:
                 raise ValueError(f"unknown parameter {name!r}; expected one of {', '.join(_PARAMS)}")
@@ -204,6 +211,17 @@ class Matcher:
                           concept_weight=self.concept_weight, number_weight=self.number_weight)
 
     def _build(self, records, kind) -> Corpus:
+        # Indexing creates millions of objects none of which form cycles; the
+        # cyclic garbage collector would only rescan them again and again.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return self._build_corpus(records, kind)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _build_corpus(self, records, kind) -> Corpus:
         corpus = Corpus(kind, self._featurizer(), self.max_nodes)
         counts = []
         for batch in prepare(records, kind, corpus.featurizer, self.node_columns_, grow=True):
@@ -303,6 +321,7 @@ class Matcher:
                                  target.qual_sets.values)
         qual_codes = target.qual_codes
         allowed = None if ok_sets is None else (lambda d: ok_sets[qual_codes[d]])
+        target.index.posting_budget = int(self.posting_budget)
         docs, text = target.index.search(q_cols, q_vals, max(int(self.n_candidates), top),
                                          allowed)
         docs, text = self._add_graph_candidates(docs, text, q_nodes, target, allowed)

@@ -239,7 +239,7 @@ class TermMatcher:
                     found.append(keys[key])
         return np.asarray(starts, dtype=np.int64), np.asarray(found, dtype=np.int64)
 
-    def scan(self, text: str, alnum=None):
+    def scan(self, text: str, alnum=None, codepoints=None):
         """All occurrences in a normalised text (possibly many postings joined by newlines).
 
         Parameters
@@ -247,6 +247,8 @@ class TermMatcher:
         text : str
         alnum : ndarray of bool, optional
             :func:`alnum_mask` of the text's code points, if already computed.
+        codepoints : ndarray, optional
+            The text's code points, if already computed.
 
         Returns
         -------
@@ -257,7 +259,11 @@ class TermMatcher:
             Position of the term in :attr:`terms`.
         """
         text = canonical(text)
-        cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        if codepoints is None:
+            cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        else:  # the same separators as canonical(): "-", "_", "/" become spaces
+            cp = np.where((codepoints == 0x2D) | (codepoints == 0x5F) | (codepoints == 0x2F),
+                          0x20, codepoints).astype(np.uint32)
         if self.backend == "numpy":
             start, key = self._raw_numpy(cp)
         else:

@@ -26,6 +26,13 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _get(session: Session, model, object_id: int, missing: str):
+    obj = session.get(model, object_id)
+    if obj is None:
+        raise AdminError(missing)
+    return obj
+
+
 def _count(session: Session, model, *where) -> int:
     return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
@@ -68,9 +75,7 @@ def pending_qualifications_query():
 
 def verify_enterprise(session: Session, admin: User, enterprise_id: int, verified: bool = True) -> Enterprise:
     """Mark an enterprise's identity (name and credit code) as checked, or withdraw that."""
-    ent = session.get(Enterprise, enterprise_id)
-    if ent is None:
-        raise AdminError(tr("企业不存在。", "No such enterprise."))
+    ent = _get(session, Enterprise, enterprise_id, tr("企业不存在。", "No such enterprise."))
     if ent.verified == verified:
         return ent
     ent.verified = verified
@@ -84,9 +89,7 @@ def verify_enterprise(session: Session, admin: User, enterprise_id: int, verifie
 
 def verify_qualification(session: Session, admin: User, qualification_id: int, verified: bool = True) -> Qualification:
     """Confirm a qualification claim after checking its certificate, or withdraw that."""
-    qual = session.get(Qualification, qualification_id)
-    if qual is None:
-        raise AdminError(tr("资质不存在。", "No such qualification."))
+    qual = _get(session, Qualification, qualification_id, tr("资质不存在。", "No such qualification."))
     if qual.verified == verified:
         return qual
     qual.verified = verified
@@ -120,9 +123,7 @@ def users_query(q: str | None = None, role: str | None = None, active: bool | No
 
 
 def _other_user(session: Session, admin: User, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise AdminError(tr("用户不存在。", "No such user."))
+    user = _get(session, User, user_id, tr("用户不存在。", "No such user."))
     if user.id == admin.id:
         # An admin locking themselves out could leave the platform with no admin at all.
         raise AdminError(tr("不能修改自己的状态或角色。", "You cannot change your own status or role."))

@@ -106,7 +106,7 @@ def apply(session: Session, demand: Demand, enterprise: Enterprise, user_id: int
     refused = _store_files(session, application, list(uploads))
     audit.record(session, user_id, "application.submit", application, demand=demand.id)
     tell_enterprise(session, demand.enterprise_id,
-                    tr("{e} 对需求《{t}》提交了{w}。", "{e} sent a {w} for “{t}”.",
+                    tr("{e}对需求《{t}》提交了{w}。", "{e} sent a {w} for “{t}”.",
                        e=enterprise.name, t=demand.title, w=_answer_word(demand)),
                     link_for(application) if link_for else None)
     return application, refused
@@ -138,7 +138,7 @@ def withdraw(session: Session, application: Application, user_id: int | None, li
     audit.record(session, user_id, "application.withdraw", application)
     demand = application.demand
     tell_enterprise(session, demand.enterprise_id,
-                    tr("{e} 撤回了对需求《{t}》的{w}。", "{e} withdrew its {w} for “{t}”.",
+                    tr("{e}撤回了对需求《{t}》的{w}。", "{e} withdrew its {w} for “{t}”.",
                        e=application.enterprise.name, t=demand.title, w=_answer_word(demand)), link)
     return application
 
@@ -155,7 +155,7 @@ def review(session: Session, application: Application, user_id: int | None, stat
     session.flush()
     audit.record(session, user_id, f"application.{status}", application)
     demand = application.demand
-    text = tr("{o} 处理了贵企业对《{t}》的{w}：{s}。", "{o} marked your {w} for “{t}” as: {s}.",
+    text = tr("{o}处理了贵企业对《{t}》的{w}：{s}。", "{o} marked your {w} for “{t}” as: {s}.",
               o=demand.enterprise.name, t=demand.title, w=_answer_word(demand), s=status_label(status))
     if application.message:
         # Chinese runs on after 。 without a space; English needs one.

@@ -10,7 +10,7 @@ that the enterprise never claimed.
 from __future__ import annotations
 
 import networkx as nx
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..domain.qualifications import normalize_qualification
@@ -26,6 +26,7 @@ from .posting_fields import (
     clean_text,
     owned_by,
     where_chain_and_region,
+    where_text,
 )
 
 __all__ = [
@@ -145,12 +146,7 @@ def public_capabilities(G: nx.DiGraph, chain: str | None = None, region: str | N
     stmt = where_chain_and_region(stmt, Capability, G, chain, region)
     if size in SIZES:
         stmt = stmt.where(Enterprise.size == size)
-    text = clean_text(q, 100)
-    if text:
-        stmt = stmt.where(or_(Capability.title.contains(text, autoescape=True),
-                              Capability.description.contains(text, autoescape=True),
-                              Enterprise.name.contains(text, autoescape=True)))
-    return stmt
+    return where_text(stmt, Capability, q)
 
 
 def enterprise_capabilities(enterprise_id: int, active_only: bool = False) -> Select:

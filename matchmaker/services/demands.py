@@ -20,6 +20,7 @@ from ..i18n import tr
 from ..models import Application, Demand, Enterprise
 from ..models.posting import DEMAND_KINDS
 from . import audit, matching
+from .enterprises import bilingual
 from .errors import NotAllowed, NotFound, ServiceError
 from .posting_fields import (
     clean_amount,
@@ -62,11 +63,6 @@ def kind_label(kind: str) -> str:
     return {"challenge": tr("揭榜挂帅", "Challenge"), "procurement": tr("采购", "Procurement")}.get(kind, kind)
 
 
-def _split_bilingual(text: str) -> tuple[str, str]:
-    zh, _, en = text.partition(" / ")
-    return zh, en or zh
-
-
 def check_payment_terms(enterprise: Enterprise, payment_days: int | None) -> None:
     """Refuse a payment term that breaks 《保障中小企业款项支付条例》, naming the article.
 
@@ -79,12 +75,10 @@ def check_payment_terms(enterprise: Enterprise, payment_days: int | None) -> Non
     try:
         result = payment.check(payment_days, enterprise.size or "large")
     except PaymentTermError as exc:
-        zh, en = _split_bilingual(str(exc))
-        raise ServiceError(tr(zh, en), field="payment_days") from None
+        raise ServiceError(bilingual(str(exc)), field="payment_days") from None
     if not result.ok:
-        zh, en = _split_bilingual(result.message)
         raise ServiceError(tr("付款期限不符合{article}：{message}", "The payment term breaks {article}: {message}",
-                              article=result.article, message=tr(zh, en)), field="payment_days")
+                              article=result.article, message=bilingual(result.message)), field="payment_days")
 
 
 def _apply_fields(demand: Demand, G: nx.DiGraph, data: dict) -> None:
@@ -244,10 +238,10 @@ def invite_supplier(session: Session, demand: Demand, supplier_id: int, user_id:
         raise NotFound()
     owner = demand.enterprise.name
     if purpose == "apply":
-        text = tr("{o} 邀请贵企业参与需求《{t}》的{k}。", "{o} invites you to answer “{t}” ({k}).",
+        text = tr("{o}邀请贵企业参与需求《{t}》的{k}。", "{o} invites you to answer “{t}” ({k}).",
                   o=owner, t=demand.title, k=tr("揭榜", "challenge") if demand.kind == "challenge" else tr("报价", "quote"))
     elif purpose == "meet":
-        text = tr("{o} 希望就需求《{t}》与贵企业洽谈，请通过链接查看需求并联系对方。",
+        text = tr("{o}希望就需求《{t}》与贵企业洽谈，请通过链接查看需求并联系对方。",
                   "{o} would like to meet you about “{t}”; follow the link to see the demand and get in touch.",
                   o=owner, t=demand.title)
     else:

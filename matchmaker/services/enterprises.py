@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -16,7 +17,7 @@ from ..models import Capability, Demand, Enterprise, Qualification, User
 from . import audit
 from .errors import ServiceError
 
-__all__ = ["EnterpriseError", "NotAllowedError", "EnterpriseDetails", "Profile", "bilingual", "size_label", "industry_label", "region_label", "classify",
+__all__ = ["EnterpriseError", "NotAllowedError", "EnterpriseDetails", "Profile", "bilingual", "size_label", "size_rule_text", "industry_label", "region_label", "classify",
            "apply_details", "create_enterprise", "profile", "update_profile", "add_qualification",
            "remove_qualification", "get_enterprise", "is_member", "can_edit", "directory", "members"]
 
@@ -45,6 +46,28 @@ def bilingual(message: str) -> str:
 def size_label(size: str | None) -> str:
     zh, en = SIZE_NAMES.get(size or "", ("未划型", "Not classified"))
     return tr(zh, en)
+
+
+_WAN_AMOUNT = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)万元")
+
+
+def _readable_amount(match: re.Match) -> str:
+    wan = float(match.group(1))
+    return f"{wan / 10_000:.8g}亿元" if wan >= 10_000 else match.group(0)
+
+
+def size_rule_text(rule: str | None) -> str:
+    """A stored size-class rule as shown on the profile.
+
+    The rule is the standard's Chinese text (:mod:`matchmaker.domain.size` has no
+    English one); amounts of 1亿元 and more read in 亿元 ("86亿元", not
+    "860000万元"). English pages name the standard in their lead-in, so there the
+    text starts after it.
+    """
+    if not rule:
+        return ""
+    text = _WAN_AMOUNT.sub(_readable_amount, rule)
+    return tr(text, text.removeprefix(size_rules.STANDARD))
 
 
 def region_label(region: str | None) -> str:

@@ -87,7 +87,7 @@ def expire_pending(session: Session, event_id: int | None = None, now: dt.dateti
         asker = req.buyer if req.requested_by_id == req.buyer_id else req.supplier
         other = req.supplier if asker is req.buyer else req.buyer
         notifications.notify_enterprise(session, asker.enterprise_id, tr(
-            "您向 {n} 发出的会谈邀约已过期。", "Your meeting request to {n} expired.", n=other.enterprise.name),
+            "您向{n}发出的会谈邀约已过期。", "Your meeting request to {n} expired.", n=other.enterprise.name),
             link=_link(req.event_id))
     session.flush()
     return len(rows)
@@ -106,7 +106,7 @@ def _pair(a: EventParticipant, b: EventParticipant) -> tuple[EventParticipant, E
                               "A meeting joins one buyer and one supplier."))
     for p in (a, b):
         if p.status != "approved":
-            raise NotAllowed(tr("{n} 的报名尚未通过审核。", "{n} is not an approved participant.",
+            raise NotAllowed(tr("{n}的报名尚未通过审核。", "{n} is not an approved participant.",
                                 n=p.enterprise.name))
     return (a, b) if a.role == "buyer" else (b, a)
 
@@ -143,7 +143,7 @@ def request_meeting(session: Session, user, requester: EventParticipant, counter
         req.priority = max(req.priority, priority)
         return _answer(session, user, req, True)
     if req is not None and req.status in ("pending", "accepted"):
-        raise ServiceError(tr("与 {n} 的会谈邀约已存在。", "A request with {n} already exists.",
+        raise ServiceError(tr("与{n}的会谈邀约已存在。", "A request with {n} already exists.",
                               n=counterpart.enterprise.name))
     cap = event.max_open_requests
     if cap is not None and open_request_count(session, requester) >= cap:
@@ -160,7 +160,7 @@ def request_meeting(session: Session, user, requester: EventParticipant, counter
     session.flush()
     audit.record(session, user.id, "event.request", req, priority=priority, source=source)
     notifications.notify_enterprise(session, counterpart.enterprise_id, tr(
-        "{n} 希望在 “{e}” 与您会谈（{p}），请在 {h} 小时内回复。",
+        "{n}希望在“{e}”与您会谈（{p}），请在 {h} 小时内回复。",
         "{n} asks to meet you at “{e}” ({p}); please answer within {h} hours.",
         n=requester.enterprise.name, e=event.name, p=priority_label(priority), h=event.request_expiry_hours),
         link=_link(event.id), email_subject=tr("新的会谈邀约", "New meeting request"))
@@ -187,7 +187,7 @@ def organiser_meeting(session: Session, user, buyer: EventParticipant, supplier:
     audit.record(session, user.id, "event.meeting.add", req, priority=priority)
     for mine, other in ((buyer, supplier), (supplier, buyer)):
         notifications.notify_enterprise(session, mine.enterprise_id, tr(
-            "组织方为您安排了与 {n} 的会谈（{e}）。", "The organisers arranged a meeting with {n} at “{e}”.",
+            "组织方为您安排了与{n}的会谈（{e}）。", "The organisers arranged a meeting with {n} at “{e}”.",
             n=other.enterprise.name, e=event.name), link=_link(event.id))
     return req
 
@@ -198,8 +198,8 @@ def _answer(session: Session, user, req: MeetingRequest, accept: bool) -> Meetin
     asker = req.buyer if req.requested_by_id == req.buyer_id else req.supplier
     other = req.supplier if asker is req.buyer else req.buyer
     audit.record(session, user.id, "event.request." + req.status, req)
-    text = (tr("{n} 接受了您的会谈邀约。", "{n} accepted your meeting request.", n=other.enterprise.name) if accept
-            else tr("{n} 婉拒了您的会谈邀约。", "{n} declined your meeting request.", n=other.enterprise.name))
+    text = (tr("{n}接受了您的会谈邀约。", "{n} accepted your meeting request.", n=other.enterprise.name) if accept
+            else tr("{n}婉拒了您的会谈邀约。", "{n} declined your meeting request.", n=other.enterprise.name))
     notifications.notify_enterprise(session, asker.enterprise_id, text, link=_link(req.event_id))
     session.flush()
     return req
@@ -235,7 +235,7 @@ def cancel(session: Session, user, req: MeetingRequest) -> MeetingRequest:
     for side in (req.buyer, req.supplier):
         if getattr(user, "enterprise_id", None) != side.enterprise_id:
             notifications.notify_enterprise(session, side.enterprise_id, tr(
-                "与 {a} 和 {b} 的会谈邀约已撤回。", "The meeting request between {a} and {b} was withdrawn.",
+                "与{a}和{b}的会谈邀约已撤回。", "The meeting request between {a} and {b} was withdrawn.",
                 a=req.buyer.enterprise.name, b=req.supplier.enterprise.name), link=_link(req.event_id))
     return req
 

@@ -195,7 +195,7 @@ def _tell_changed(session: Session, event: Event, changes: list[dict]) -> None:
     touched = {pid for c in changes for pid in c["pair"]}
     for p in session.scalars(select(EventParticipant).where(EventParticipant.id.in_(touched))):
         notifications.notify_enterprise(session, p.enterprise_id, tr(
-            "您在 “{e}” 的会谈日程有变动，请查看最新日程并更新日历。",
+            "您在“{e}”的会谈日程有变动，请查看最新日程并更新日历。",
             "Your agenda for “{e}” changed; check it and update your calendar.", e=event.name),
             link=f"/events/{event.id}/agenda/{p.id}", email_subject=tr("会谈日程变动", "Agenda changed"))
 
@@ -215,9 +215,9 @@ def publish(session: Session, user, event: Event, final: bool = False) -> Event:
     stats["published_version"] = event.schedule_version
     event.schedule_stats = stats
     audit.record(session, user.id, "event.publish", event, status=event.status)
-    text = (tr("“{e}” 的会谈日程已定稿，请查看您的日程。", "The agenda of “{e}” is final; see your meetings.",
+    text = (tr("“{e}”的会谈日程已定稿，请查看您的日程。", "The agenda of “{e}” is final; see your meetings.",
                e=event.name) if final else
-            tr("“{e}” 的会谈日程（暂定）已发布，请查看您的日程。", "A provisional agenda of “{e}” is out; see your meetings.",
+            tr("“{e}”的会谈日程（暂定）已发布，请查看您的日程。", "A provisional agenda of “{e}” is out; see your meetings.",
                e=event.name))
     for p in _approved(session, event):
         notifications.notify_enterprise(session, p.enterprise_id, text, link=f"/events/{event.id}/agenda/{p.id}",

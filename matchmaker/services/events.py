@@ -86,7 +86,7 @@ def parse_breaks(text: str | None) -> list[list[str]]:
             continue
         bounds = [p.strip() for p in part.split("-")]
         if len(bounds) != 2 or not all(bounds):
-            raise ServiceError(tr("休息时段应写成 “12:00-13:00”，多个用分号分隔：{p}",
+            raise ServiceError(tr("休息时段应写成“12:00-13:00”，多个用分号分隔：{p}",
                                   "Write breaks as “12:00-13:00”, separated by semicolons: {p}", p=part),
                                field="breaks")
         spans.append(bounds)
@@ -245,7 +245,7 @@ def find_enterprise(session: Session, text: str) -> Enterprise:
     text = (text or "").strip()
     ent = session.scalar(select(Enterprise).where(or_(Enterprise.name == text, Enterprise.uscc == text.upper())))
     if ent is None:
-        raise ServiceError(tr("找不到名称或统一社会信用代码为 “{t}” 的企业。",
+        raise ServiceError(tr("找不到名称或统一社会信用代码为“{t}”的企业。",
                               "No enterprise named “{t}” or with that credit code.", t=text), field="enterprise")
     return ent
 
@@ -285,7 +285,7 @@ def register(session: Session, user: User, event: Event, role: str, unavailable=
     audit.record(session, user.id, "event.register", p, event=event.id, role=role, enterprise=enterprise.id)
     if organiser and enterprise.id != user.enterprise_id:
         notifications.notify_enterprise(session, enterprise.id, tr(
-            "组织方已为贵企业报名对接会 “{e}”。", "The organisers registered you for the fair “{e}”.", e=event.name),
+            "组织方已为贵企业报名对接会“{e}”。", "The organisers registered you for the fair “{e}”.", e=event.name),
             link=f"/events/{event.id}")
     return p
 
@@ -307,8 +307,8 @@ def review_participant(session: Session, user: User, participant: EventParticipa
     if not approve:
         participant.table = None
     audit.record(session, user.id, "event.review", participant, status=participant.status)
-    text = (tr("贵企业参加对接会 “{e}” 的报名已通过。", "Your registration for “{e}” is approved.", e=event.name) if approve
-            else tr("贵企业参加对接会 “{e}” 的报名未获通过。", "Your registration for “{e}” was declined.", e=event.name))
+    text = (tr("贵企业参加对接会“{e}”的报名已通过。", "Your registration for “{e}” is approved.", e=event.name) if approve
+            else tr("贵企业参加对接会“{e}”的报名未获通过。", "Your registration for “{e}” was declined.", e=event.name))
     notifications.notify_enterprise(session, participant.enterprise_id, text, link=f"/events/{event.id}")
     return participant
 
@@ -325,7 +325,7 @@ def assign_table(session: Session, user: User, participant: EventParticipant, ta
             EventParticipant.event_id == event.id, EventParticipant.table == table,
             EventParticipant.id != participant.id, EventParticipant.status == "approved"))
         if clash is not None:
-            raise ServiceError(tr("第 {t} 桌已分配给 {n}。", "Table {t} is already {n}'s.", t=table,
+            raise ServiceError(tr("第 {t} 桌已分配给{n}。", "Table {t} is already {n}'s.", t=table,
                                   n=clash.enterprise.name), field="table")
     if max_meetings is not None and max_meetings < 0:
         raise ServiceError(tr("会谈上限不能为负数。", "The meeting limit cannot be negative."), field="max_meetings")

@@ -11,6 +11,7 @@ from sqlalchemy import String, cast, or_
 from ..domain.qualifications import normalize_qualification
 from ..domain.regions import normalize_region
 from ..i18n import tr
+from ..models import Enterprise
 from .errors import NotFound, ServiceError
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "nodes_of_chain",
     "owned_by",
     "where_chain_and_region",
+    "where_text",
     "split_list",
     "today",
 ]
@@ -132,6 +134,18 @@ def where_chain_and_region(stmt, model, G: nx.DiGraph, chain: str | None, region
         except ServiceError:
             stmt = stmt.where(False)
     return stmt
+
+
+def where_text(stmt, model, q: str | None):
+    """``stmt`` kept to postings whose title, description or enterprise name holds the text ``q``.
+
+    ``stmt`` must already join the posting's enterprise.
+    """
+    text = clean_text(q, 100)
+    if not text:
+        return stmt
+    return stmt.where(or_(model.title.contains(text, autoescape=True), model.description.contains(text, autoescape=True),
+                          Enterprise.name.contains(text, autoescape=True)))
 
 
 def owned_by(session, model, object_id: int, enterprise_id: int | None):

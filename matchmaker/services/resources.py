@@ -8,7 +8,7 @@ pending request. Each step tells the other side.
 from __future__ import annotations
 
 import networkx as nx
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..i18n import tr
@@ -22,6 +22,7 @@ from .posting_fields import (
     clean_text,
     owned_by,
     where_chain_and_region,
+    where_text,
 )
 from .posting_notices import tell_enterprise
 
@@ -122,7 +123,7 @@ def request_access(session: Session, resource: OpenResource, enterprise: Enterpr
     session.flush()
     audit.record(session, user_id, "resource.request", req, resource=resource.id)
     tell_enterprise(session, resource.enterprise_id,
-                    tr("{e} 申请使用开放资源《{t}》。", "{e} asks to use your open resource “{t}”.",
+                    tr("{e}申请使用开放资源《{t}》。", "{e} asks to use your open resource “{t}”.",
                        e=enterprise.name, t=resource.title), link)
     return req
 
@@ -141,7 +142,7 @@ def decide(session: Session, req: ResourceRequest, user_id: int | None, decision
     req.status, req.reply = decision, reply or None
     session.flush()
     audit.record(session, user_id, f"resource.request_{decision}", req)
-    text = tr("{o} 对贵企业使用《{t}》的申请：{s}。", "{o} answered your request for “{t}”: {s}.",
+    text = tr("{o}对贵企业使用《{t}》的申请：{s}。", "{o} answered your request for “{t}”: {s}.",
               o=req.resource.enterprise.name, t=req.resource.title, s=request_status_label(decision))
     if req.reply:
         text += " " + tr("答复：{r}", "Reply: {r}", r=req.reply)
@@ -157,7 +158,7 @@ def withdraw_request(session: Session, req: ResourceRequest, user_id: int | None
     session.flush()
     audit.record(session, user_id, "resource.request_withdraw", req)
     tell_enterprise(session, req.resource.enterprise_id,
-                    tr("{e} 撤回了使用《{t}》的申请。", "{e} withdrew its request for “{t}”.",
+                    tr("{e}撤回了使用《{t}》的申请。", "{e} withdrew its request for “{t}”.",
                        e=req.enterprise.name, t=req.resource.title), link)
     return req
 
@@ -188,12 +189,7 @@ def public_resources(G: nx.DiGraph, kind: str | None = None, chain: str | None =
     if kind in RESOURCE_KINDS:
         stmt = stmt.where(OpenResource.kind == kind)
     stmt = where_chain_and_region(stmt, OpenResource, G, chain, region)
-    text = clean_text(q, 100)
-    if text:
-        stmt = stmt.where(or_(OpenResource.title.contains(text, autoescape=True),
-                              OpenResource.description.contains(text, autoescape=True),
-                              Enterprise.name.contains(text, autoescape=True)))
-    return stmt
+    return where_text(stmt, OpenResource, q)
 
 
 def enterprise_resources(enterprise_id: int) -> Select:

@@ -126,5 +126,5 @@ def invite(demand_id: int):
         session, demand, int(form.supplier_id.data), current_user.id, form.purpose.data,
         link=url_for("demands.show", demand_id=demand.id), note=form.note.data), abort_on={NotFound: 404})
     if ok:
-        flash(tr("已通知 {e}。", "{e} has been notified.", e=supplier.name), "success")
+        flash(tr("已通知{e}。", "{e} has been notified.", e=supplier.name), "success")
     return redirect(back)

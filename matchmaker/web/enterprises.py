@@ -25,7 +25,7 @@ bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 @bp.app_context_processor
 def _labels():
     return {"size_label": service.size_label, "industry_label": service.industry_label,
-            "region_label": service.region_label}
+            "region_label": service.region_label, "size_rule_text": service.size_rule_text}
 
 
 @bp.get("/")
@@ -132,6 +132,6 @@ def decide_member(enterprise_id: int, user_id: int, decision: str):
     action = accounts.approve_membership if decision == "approve" else accounts.reject_membership
     ok, user = attempt(lambda session: action(session, current_user, enterprise_id, user_id))
     if ok:
-        flash(tr("已批准 {name} 加入。", "{name} may now act for the enterprise.", name=user.name) if decision == "approve"
-              else tr("已拒绝 {name} 的申请。", "{name}'s request was declined.", name=user.name), "success")
+        flash(tr("已批准{name}加入。", "{name} may now act for the enterprise.", name=user.name) if decision == "approve"
+              else tr("已拒绝{name}的申请。", "{name}'s request was declined.", name=user.name), "success")
     return redirect(url_for("enterprises.members", enterprise_id=enterprise_id))

@@ -148,7 +148,7 @@ def add_participant(event_id: int):
             return enterprise
         ok, enterprise = attempt(register, form=form)
         if ok:
-            flash(tr("已代 {n} 报名并通过审核。", "{n} registered and approved.", n=enterprise.name), "success")
+            flash(tr("已代{n}报名并通过审核。", "{n} registered and approved.", n=enterprise.name), "success")
             return redirect(url_for("event_admin.participants", event_id=event.id))
     return render_template("events/add_participant.html", event=event, form=form)
 
@@ -192,7 +192,7 @@ def add_meeting(event_id: int):
         buyer, supplier = _pair(event, form)
         attempt(lambda session: event_requests.organiser_meeting(session, current_user, buyer, supplier,
                                                                  form.priority.data),
-                success=tr("已安排 {a} 与 {b} 会谈。", "Meeting of {a} and {b} added.", a=buyer.enterprise.name,
+                success=tr("已安排{a}与{b}会谈。", "Meeting of {a} and {b} added.", a=buyer.enterprise.name,
                            b=supplier.enterprise.name))
     return redirect(url_for("event_admin.requests", event_id=event.id))
 
@@ -207,7 +207,7 @@ def on_behalf(event_id: int):
         buyer, supplier = _pair(event, form)
         asker, other = (buyer, supplier) if form.requester.data == "buyer" else (supplier, buyer)
         attempt(lambda session: event_requests.request_meeting(session, current_user, asker, other, form.priority.data),
-                success=tr("已代 {a} 向 {b} 发出邀约。", "Request sent for {a} to {b}.", a=asker.enterprise.name,
+                success=tr("已代{a}向{b}发出邀约。", "Request sent for {a} to {b}.", a=asker.enterprise.name,
                            b=other.enterprise.name),
                 abort_on={NotFound: 404})
     return redirect(url_for("event_admin.requests", event_id=event.id))

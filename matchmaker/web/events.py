@@ -155,7 +155,7 @@ def make_request(event_id: int, participant_id: int):
         source=source), abort_on={NotFound: 404})
     if ok:
         flash(tr("双方均已同意会谈。", "Both sides agreed to meet.") if req.status == "accepted"
-              else tr("邀约已发出，等待 {n} 回复。", "Request sent; waiting for {n} to answer.",
+              else tr("邀约已发出，等待{n}回复。", "Request sent; waiting for {n} to answer.",
                       n=counterpart.enterprise.name), "success")
     return redirect(back)
 

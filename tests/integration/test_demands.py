@@ -197,7 +197,7 @@ def test_the_owner_sees_suggested_suppliers_and_invites_one(client, db, chains):
 
     response = client.post(f"/demands/{d.id}/invite", data={"supplier_id": sme_ent.id, "purpose": "meet"},
                            follow_redirects=True)
-    assert "已通知 苏州晶片科技有限公司" in text(response)
+    assert "已通知苏州晶片科技有限公司" in text(response)
     assert any("洽谈" in n for n in notifications_of(db, sme))
 
     login(client, sme)
