@@ -137,6 +137,11 @@ def evaluate(dataset, random_state):
     n_labels = sum(len(v) for v in ds.qrels.values())
     click.echo(f"{dataset}: {len(ds.demands)} demands, {len(ds.capabilities)} capabilities, "
                f"{n_labels} labels")
+    try:
+        import bm25s  # noqa: F401
+    except ImportError:
+        raise click.ClickException("the BM25 baseline needs the bm25s package "
+                                   "(pip install bm25s)") from None
     engine = score_rankings(engine_rankings(ds), ds)
     tfidf = score_rankings(tfidf_bigram_baseline(ds), ds)
     bm25 = score_rankings(bm25_baseline(ds), ds)

@@ -1,7 +1,12 @@
 """Meeting time slots of a fair, generated from opening hours, meeting length and breaks."""
 from __future__ import annotations
 
-__all__ = ["generate_slots", "SlotError"]
+import datetime as dt
+
+__all__ = ["MAX_DAYS", "fair_days", "generate_fair_slots", "generate_slots", "slot_parts", "SlotError"]
+
+#: The longest fair, in days.
+MAX_DAYS = 7
 
 
 class SlotError(ValueError):
@@ -54,3 +59,39 @@ def generate_slots(start: str, end: str, minutes: int, breaks=()) -> list[str]:
         slots.append(_fmt(t))
         t += minutes
     return slots
+
+
+def fair_days(first: dt.date, last: dt.date | None = None) -> list[dt.date]:
+    """The days of a fair running from ``first`` to ``last`` (inclusive; one day when ``last`` is None)."""
+    last = last or first
+    if last < first:
+        raise SlotError(f"结束日期早于开始日期 / the last day {last} is before the first {first}")
+    days = (last - first).days + 1
+    if days > MAX_DAYS:
+        raise SlotError(f"对接会最长 {MAX_DAYS} 天 / a fair lasts at most {MAX_DAYS} days")
+    return [first + dt.timedelta(days=i) for i in range(days)]
+
+
+def generate_fair_slots(first: dt.date, last: dt.date | None, start: str, end: str, minutes: int,
+                        breaks=()) -> list[str]:
+    """Slots of every day of a fair.
+
+    A one-day fair keeps plain ``"HH:MM"`` slots; the slots of a fair over several
+    days carry their day, ``"YYYY-MM-DD HH:MM"``, so each one names a single moment.
+
+    Examples
+    --------
+    >>> generate_fair_slots(dt.date(2026, 5, 1), dt.date(2026, 5, 2), "09:00", "09:40", 20)
+    ['2026-05-01 09:00', '2026-05-01 09:20', '2026-05-02 09:00', '2026-05-02 09:20']
+    """
+    days = fair_days(first, last)
+    times = generate_slots(start, end, minutes, breaks)
+    if len(days) == 1:
+        return times
+    return [f"{day.isoformat()} {t}" for day in days for t in times]
+
+
+def slot_parts(slot: str) -> tuple[dt.date | None, str]:
+    """``"2026-05-01 09:00"`` -> ``(date(2026, 5, 1), "09:00")``; ``"09:00"`` -> ``(None, "09:00")``."""
+    day, _sep, time = slot.strip().rpartition(" ")
+    return (dt.date.fromisoformat(day) if day else None), time

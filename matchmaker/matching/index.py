@@ -24,6 +24,7 @@ from scipy import sparse
 __all__ = ["InvertedIndex"]
 
 _SEARCH_TERMS = 32  # query terms read to choose candidates (all of them score them)
+_PROPORTIONAL = True
 
 
 def _gather(indptr, docs):
@@ -265,16 +266,20 @@ class InvertedIndex:
         if len(q_cols) > _SEARCH_TERMS:  # the weakest terms hardly change the candidates
             keep = np.argpartition(-q_vals, _SEARCH_TERMS - 1)[:_SEARCH_TERMS]
             q_cols, q_vals = q_cols[keep], q_vals[keep]
-        # Each term reads at most its share of the budget, strongest entries first.
-        share = max(256, self.posting_budget // len(q_cols))
+        # Each term reads at most its share of the budget, strongest entries
+        # first; a term's share grows with its weight in the query.
+        if _PROPORTIONAL:
+            share = np.maximum(256, self.posting_budget * q_vals / q_vals.sum()).astype(np.int64)
+        else:
+            share = np.full(len(q_cols), max(256, self.posting_budget // len(q_cols)))
         buf, mark = self._buffer, self._mark
         indptr, indices, data = self.indptr, self.indices, self.data
-        spans = [(indptr[c], min(indptr[c + 1], indptr[c] + share), w)
-                 for c, w in zip(q_cols.tolist(), q_vals.tolist())]
+        spans = [(indptr[c], min(indptr[c + 1], indptr[c] + n), w)
+                 for c, w, n in zip(q_cols.tolist(), q_vals.tolist(), share.tolist())]
         # Finding the touched documents: marking them as they come costs three
         # extra passes over the postings, scanning the whole buffer one pass
-        # over n_docs; mark only when the postings are few.
-        marking = sum(hi - lo for lo, hi, _ in spans) * 32 < self.n_main
+        # over n_docs; marking is cheaper unless the postings outnumber the documents.
+        marking = sum(hi - lo for lo, hi, _ in spans) < self.n_main
         touched = []
         for lo, hi, w in spans:
             idx = indices[lo:hi]

@@ -34,6 +34,8 @@ class Event(Base):
     venue: Mapped[str | None] = mapped_column(String(200))
     city: Mapped[str | None] = mapped_column(String(60))
     date: Mapped[dt.date] = mapped_column(Date)
+    #: Last day of a fair over several days; None for a one-day fair.
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
     start: Mapped[str] = mapped_column(String(5), default="09:00")
     end: Mapped[str] = mapped_column(String(5), default="12:00")
     meeting_minutes: Mapped[int] = mapped_column(Integer, default=20)

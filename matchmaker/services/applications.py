@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..i18n import tr
 from ..models import Application, Capability, Demand, Enterprise
-from ..models.posting import APPLICATION_TRANSITIONS
+from ..models.posting import APPLICATION_STATUSES, APPLICATION_TRANSITIONS
 from . import audit
 from .attachments import Upload, store_upload
 from .errors import NotAllowed, NotFound, ServiceError
@@ -180,7 +180,7 @@ def applications_of(enterprise_id: int, status: str | None = None) -> Select:
     stmt = (select(Application).options(joinedload(Application.demand).joinedload(Demand.enterprise))
             .where(Application.enterprise_id == enterprise_id)
             .order_by(Application.created_at.desc(), Application.id.desc()))
-    return stmt.where(Application.status == status) if status else stmt
+    return stmt.where(Application.status == status) if status in APPLICATION_STATUSES else stmt
 
 
 def applications_received(enterprise_id: int, demand_id: int | None = None, status: str | None = None) -> Select:
@@ -191,4 +191,4 @@ def applications_received(enterprise_id: int, demand_id: int | None = None, stat
             .order_by(Application.created_at.desc(), Application.id.desc()))
     if demand_id:
         stmt = stmt.where(Application.demand_id == demand_id)
-    return stmt.where(Application.status == status) if status else stmt
+    return stmt.where(Application.status == status) if status in APPLICATION_STATUSES else stmt

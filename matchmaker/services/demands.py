@@ -18,7 +18,7 @@ from ..domain import payment
 from ..domain.errors import PaymentTermError
 from ..i18n import tr
 from ..models import Application, Demand, Enterprise
-from ..models.posting import DEMAND_KINDS
+from ..models.posting import DEMAND_KINDS, DEMAND_STATUSES
 from . import audit, matching
 from .enterprises import bilingual
 from .errors import NotAllowed, NotFound, ServiceError
@@ -223,7 +223,7 @@ def published_demands(G: nx.DiGraph, kind: str | None = None, chain: str | None 
 def enterprise_demands(enterprise_id: int, status: str | None = None) -> Select:
     stmt = select(Demand).where(Demand.enterprise_id == enterprise_id).order_by(Demand.updated_at.desc(),
                                                                                  Demand.id.desc())
-    if status:
+    if status in DEMAND_STATUSES:
         stmt = stmt.where(Demand.status == status)
     return stmt
 

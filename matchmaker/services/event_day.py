@@ -19,6 +19,8 @@ from .events import manageable
 __all__ = ["CHECKINS", "METRICS", "check_in", "dashboard", "meeting_for_outcome", "record_outcome"]
 
 CHECKINS = ("pending", "held", "no_show")
+#: Outcome amounts (万元) must fit the Numeric(16, 2) column.
+MAX_AMOUNT = Decimal(10) ** 12
 #: Dashboard figures in display order: (key, Chinese, English).
 METRICS = (("requested", "邀约", "Requested"), ("accepted", "已接受", "Accepted"),
            ("scheduled", "已排程", "Scheduled"), ("held", "已洽谈", "Held"), ("no_show", "缺席", "No-show"),
@@ -55,8 +57,14 @@ def _amount(value) -> Decimal | None:
     except InvalidOperation:
         raise ServiceError(tr("金额应为数字（万元）。", "The amount must be a number (10k CNY)."),
                            field="amount") from None
-    if amount < 0 or not amount.is_finite():
+    # NaN and infinities pass Decimal() but break comparison and quantize (and the column).
+    if not amount.is_finite():
+        raise ServiceError(tr("金额应为数字（万元）。", "The amount must be a number (10k CNY)."), field="amount")
+    if amount < 0:
         raise ServiceError(tr("金额不能为负数。", "The amount cannot be negative."), field="amount")
+    if amount >= MAX_AMOUNT:
+        raise ServiceError(tr("金额过大（单位为万元）。", "The amount is too large (it is in 10k CNY)."),
+                           field="amount")
     return amount.quantize(Decimal("0.01"))
 
 

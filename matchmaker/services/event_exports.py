@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session, joinedload
 from ..i18n import tr
 from ..models import Event, EventParticipant, Meeting
 from .event_requests import priority_label, utcnow
-from .event_schedule import PUBLISHED, slot_end, stored_meetings
-from .events import EVENT_TZ, can_manage
+from ..domain.slots import slot_parts
+from .event_schedule import PUBLISHED, slot_end, slot_start, stored_meetings
+from .events import can_manage
 
 __all__ = ["AgendaItem", "agenda", "agenda_ics", "agenda_visible", "schedule_workbook", "signin_sheet"]
 
@@ -54,11 +55,6 @@ def agenda(session: Session, participant: EventParticipant, with_cancelled: bool
             for m in _meetings_of(session, participant, with_cancelled)]
 
 
-def _local(event: Event, hhmm: str) -> dt.datetime:
-    hours, minutes = map(int, hhmm.split(":"))
-    return dt.datetime.combine(event.date, dt.time(hours, minutes), tzinfo=EVENT_TZ)
-
-
 def _location(event: Event, table: int) -> str:
     place = " ".join(x for x in (event.city, event.venue) if x)
     return tr("{p} 第 {t} 桌", "{p}, table {t}", p=place, t=table).strip(", ")
@@ -69,6 +65,7 @@ def agenda_ics(session: Session, participant: EventParticipant, visible: bool = 
 
     Each meeting keeps its UID across schedule runs and carries its SEQUENCE, so
     re-importing updates a moved meeting; dropped meetings come as STATUS:CANCELLED.
+    Meetings of a provisional agenda are TENTATIVE until the organisers make it final.
     """
     event = participant.event
     cal = icalendar.Calendar()
@@ -85,8 +82,9 @@ def agenda_ics(session: Session, participant: EventParticipant, visible: bool = 
         ev.add("uid", m.uid)
         ev.add("sequence", m.sequence)
         ev.add("dtstamp", stamp)
-        ev.add("dtstart", _local(event, item.slot))
-        ev.add("dtend", _local(event, item.end))
+        start = slot_start(event, item.slot)
+        ev.add("dtstart", start)
+        ev.add("dtend", start + dt.timedelta(minutes=event.meeting_minutes))
         ev.add("summary", tr("洽谈：{n}", "Meeting: {n}", n=item.other.enterprise.name))
         ev.add("location", _location(event, item.table))
         ev.add("description", "\n".join((
@@ -94,7 +92,8 @@ def agenda_ics(session: Session, participant: EventParticipant, visible: bool = 
             tr("采购方：{n}", "Buyer: {n}", n=m.buyer.enterprise.name),
             tr("供应方：{n}", "Supplier: {n}", n=m.supplier.enterprise.name),
             tr("优先级：{p}", "Priority: {p}", p=priority_label(item.priority)))))
-        ev.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+        ev.add("status", "CANCELLED" if item.cancelled
+               else "TENTATIVE" if event.status == "provisional" else "CONFIRMED")
         ev.add("transp", "TRANSPARENT" if item.cancelled else "OPAQUE")
         cal.add_component(ev)
     cal.add_missing_timezones()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..i18n import tr
 from ..models import Event, EventParticipant, MeetingRequest
+from ..models.event import REQUEST_STATUSES as MEETING_REQUEST_STATUSES
 from . import audit, notifications
 from .errors import NotAllowed, NotFound, ServiceError
 from .events import can_manage
@@ -277,6 +278,6 @@ def event_requests(session: Session, event: Event, status: str | None = None):
     expire_pending(session, event.id)
     stmt = (select(MeetingRequest).options(joinedload(MeetingRequest.buyer), joinedload(MeetingRequest.supplier))
             .where(MeetingRequest.event_id == event.id))
-    if status:
+    if status in MEETING_REQUEST_STATUSES:
         stmt = stmt.where(MeetingRequest.status == status)
     return stmt.order_by(MeetingRequest.status, MeetingRequest.priority.desc(), MeetingRequest.id)

@@ -14,12 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from .. import scheduling
+from ..domain.slots import slot_parts
 from ..i18n import tr
 from ..models import Event, EventParticipant, Meeting, MeetingRequest
 from . import audit, notifications
 from .errors import NotAllowed, NotFound, ServiceError
 from .event_requests import utcnow
-from .events import can_manage, manageable
+from .events import EVENT_TZ, can_manage, manageable
 from .schedule_text import participant_id, participant_key, reason_text, with_names
 
 __all__ = [
@@ -32,6 +33,8 @@ __all__ = [
     "publish",
     "run_schedule",
     "schedule_overview",
+    "slot_end",
+    "slot_start",
     "stored_meetings",
 ]
 
@@ -265,5 +268,13 @@ def schedule_overview(session: Session, event: Event) -> dict:
 
 
 def slot_end(event: Event, slot: str) -> str:
-    start = dt.datetime.strptime(slot, "%H:%M") + dt.timedelta(minutes=event.meeting_minutes)
+    """The ``"HH:MM"`` a meeting in ``slot`` ends (on the slot's own day)."""
+    start = dt.datetime.strptime(slot_parts(slot)[1], "%H:%M") + dt.timedelta(minutes=event.meeting_minutes)
     return start.strftime("%H:%M")
+
+
+def slot_start(event: Event, slot: str) -> dt.datetime:
+    """When a meeting in ``slot`` starts, in the venue's time zone (the slot's day, else the fair's)."""
+    day, hhmm = slot_parts(slot)
+    hours, minutes = map(int, hhmm.split(":"))
+    return dt.datetime.combine(day or event.date, dt.time(hours, minutes), tzinfo=EVENT_TZ)

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from ..domain.slots import SlotError, generate_slots
+from ..domain.slots import MAX_DAYS, SlotError, generate_fair_slots
 from ..i18n import tr
 from ..models import Enterprise, Event, EventParticipant, Meeting, MeetingRequest, User
+from ..models.event import PARTICIPANT_ROLES, PARTICIPANT_STATUSES
 from . import audit, notifications
 from .errors import NotAllowed, NotFound, ServiceError
 
@@ -66,6 +67,7 @@ class EventData:
     breaks: list = field(default_factory=list)
     tables: int = 10
     description: str | None = None
+    end_date: dt.date | None = None
     theme_chains: list = field(default_factory=list)
     theme_nodes: list = field(default_factory=list)
     venue: str | None = None
@@ -132,15 +134,23 @@ def list_events(user=None, upcoming_only: bool = False):
     else:
         stmt = stmt.where(visible)
     if upcoming_only:
-        stmt = stmt.where(Event.date >= today())
+        stmt = stmt.where(or_(Event.date >= today(), Event.end_date >= today()))
     return stmt.order_by(Event.date.desc(), Event.id.desc())
 
 
 def _apply(event: Event, data: EventData) -> None:
     if not (data.name or "").strip():
         raise ServiceError(tr("请填写对接会名称。", "Give the fair a name."), field="name")
+    if data.end_date == data.date:
+        data.end_date = None
+    if data.end_date is not None and data.end_date < data.date:
+        raise ServiceError(tr("结束日期不能早于开始日期。", "The last day cannot be before the first."),
+                           field="end_date")
+    if data.end_date is not None and (data.end_date - data.date).days >= MAX_DAYS:
+        raise ServiceError(tr("对接会最长 {n} 天。", "A fair lasts at most {n} days.", n=MAX_DAYS), field="end_date")
     try:
-        slots = generate_slots(data.start, data.end, int(data.meeting_minutes), data.breaks or ())
+        slots = generate_fair_slots(data.date, data.end_date, data.start, data.end, int(data.meeting_minutes),
+                                    data.breaks or ())
     except SlotError as exc:
         raise ServiceError(tr("时间设置无效：{e}", "The times do not make a valid day: {e}", e=exc),
                            field="end") from None
@@ -152,13 +162,13 @@ def _apply(event: Event, data: EventData) -> None:
     if data.registration_opens and data.registration_closes and data.registration_closes < data.registration_opens:
         raise ServiceError(tr("报名截止日期早于报名开始日期。", "Registration closes before it opens."),
                            field="registration_closes")
-    if data.registration_closes and data.registration_closes > data.date:
+    if data.registration_closes and data.registration_closes > (data.end_date or data.date):
         raise ServiceError(tr("报名截止日期不能晚于活动日期。", "Registration must close by the day of the fair."),
                            field="registration_closes")
     if data.request_expiry_hours < 1:
         raise ServiceError(tr("邀约有效期至少 1 小时。", "Requests must stay open at least one hour."),
                            field="request_expiry_hours")
-    for name in ("name", "description", "venue", "city", "date", "start", "end", "breaks", "tables",
+    for name in ("name", "description", "venue", "city", "date", "end_date", "start", "end", "breaks", "tables",
                  "theme_chains", "theme_nodes", "registration_opens", "registration_closes",
                  "max_meetings", "max_open_requests", "request_expiry_hours"):
         setattr(event, name, getattr(data, name))
@@ -210,7 +220,7 @@ def registration_open(event: Event, on: dt.date | None = None) -> bool:
         return False
     if event.registration_closes and on > event.registration_closes:
         return False
-    return on <= event.date
+    return on <= (event.end_date or event.date)
 
 
 def participant_for(session: Session, event: Event, enterprise_id: int | None) -> EventParticipant | None:
@@ -349,9 +359,9 @@ def participants_overview(session: Session, event: Event, status: str | None = N
     stmt = (select(EventParticipant).options(joinedload(EventParticipant.enterprise))
             .join(Enterprise, Enterprise.id == EventParticipant.enterprise_id)
             .where(EventParticipant.event_id == event.id))
-    if status:
+    if status in PARTICIPANT_STATUSES:
         stmt = stmt.where(EventParticipant.status == status)
-    if role:
+    if role in PARTICIPANT_ROLES:
         stmt = stmt.where(EventParticipant.role == role)
     return stmt.order_by(EventParticipant.role, EventParticipant.table.nulls_last(), Enterprise.name)
 

@@ -70,5 +70,10 @@ def send_mail(to: str, subject: str, body: str) -> None:
     msg["To"] = to
     msg["Subject"] = subject
     msg.set_content(body)
-    with smtplib.SMTP(server, current_app.config.get("MAIL_PORT", 25), timeout=10) as smtp:
-        smtp.send_message(msg)
+    try:
+        with smtplib.SMTP(server, current_app.config.get("MAIL_PORT", 25), timeout=10) as smtp:
+            smtp.send_message(msg)
+    except (smtplib.SMTPException, OSError) as exc:
+        # A mail outage must not undo the action that triggered the mail; the in-app
+        # notification is already recorded and the message is kept in the log.
+        log.error("e-mail to %s failed (%s): %s\n%s", to, exc, subject, body)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..i18n import tr
 from ..models import Enterprise, OpenResource, ResourceRequest
-from ..models.resource import RESOURCE_KINDS
+from ..models.resource import RESOURCE_KINDS, RESOURCE_REQUEST_STATUSES
 from . import audit
 from .errors import NotAllowed, NotFound, ServiceError
 from .posting_fields import (
@@ -205,7 +205,7 @@ def requests_received(enterprise_id: int, status: str | None = None, resource_id
                       ResourceRequest.id.desc()))
     if resource_id is not None:
         stmt = stmt.where(ResourceRequest.resource_id == resource_id)
-    return stmt.where(ResourceRequest.status == status) if status else stmt
+    return stmt.where(ResourceRequest.status == status) if status in RESOURCE_REQUEST_STATUSES else stmt
 
 
 def requests_sent(enterprise_id: int) -> Select:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ..domain import slots as slotrules
 from ..domain.qualifications import normalize_qualification
 from ..models import (Capability, ChainGraph, Demand, Enterprise, Event, EventParticipant,
-                      MeetingRequest, Qualification, User)
+                      MeetingRequest, OpenResource, Qualification, User)
 from ..security import hash_password
 from . import chains as chain_service
 
@@ -62,6 +62,8 @@ def seed_demo(session: Session, folder: Path | None = None) -> dict:
                          _count(session, Demand))
     report["capabilities"] = (_seed_postings(session, Capability, _jsonl(folder / "capabilities.jsonl"),
                                              by_key), _count(session, Capability))
+    report["resources"] = (_seed_resources(session, _jsonl(folder / "resources.jsonl"), by_key),
+                           _count(session, OpenResource))
     events = json.loads((folder / "events.json").read_text(encoding="utf-8"))
     report["events"] = (_seed_events(session, events, by_key), _count(session, Event))
     return report
@@ -140,6 +142,25 @@ def _seed_postings(session: Session, model, rows: list[dict], by_key: dict[str, 
     return added
 
 
+_RESOURCE_FIELDS = ("kind", "title", "description", "chain_nodes", "conditions", "fee", "location",
+                   "availability", "region")
+
+
+def _seed_resources(session: Session, rows: list[dict], by_key: dict[str, Enterprise]) -> int:
+    """Open resources have no file id column; (enterprise, title) is their natural key."""
+    existing = set(session.execute(select(OpenResource.enterprise_id, OpenResource.title)).all())
+    added = 0
+    for row in rows:
+        enterprise = by_key[row["enterprise_key"]]
+        if (enterprise.id, row["title"]) in existing:
+            continue
+        session.add(OpenResource(enterprise_id=enterprise.id,
+                                 **{f: row[f] for f in _RESOURCE_FIELDS if row.get(f) is not None}))
+        added += 1
+    session.flush()
+    return added
+
+
 def _seed_events(session: Session, events: list[dict], by_key: dict[str, Enterprise]) -> int:
     added = 0
     organiser = session.scalar(select(User).where(User.role == "organiser").order_by(User.id))
@@ -157,7 +178,8 @@ def _seed_events(session: Session, events: list[dict], by_key: dict[str, Enterpr
             venue=data.get("venue"), city=data.get("city"), date=_date(data["date"]),
             start=data["start"], end=data["end"], meeting_minutes=data["meeting_minutes"],
             breaks=data.get("breaks") or [], slots=slots, tables=data["tables"],
-            registration_opens=_date(data.get("registration_opens")),
+            # Demo fairs take registrations from the day the demo is loaded.
+            registration_opens=min(_date(data.get("registration_opens")) or dt.date.today(), dt.date.today()),
             registration_closes=_date(data.get("registration_closes")),
             max_meetings=data.get("max_meetings"), max_open_requests=data.get("max_open_requests"),
             status="open",

@@ -25,5 +25,9 @@ def init_app(app) -> None:
     app.register_error_handler(413, lambda e: _render(413, "上传的文件太大。", "The upload is too large."))
     app.register_error_handler(429, lambda e: _render(429, "请求过于频繁，请稍后再试。",
                                                       "Too many attempts; please wait a moment."))
+    # A number beyond the database's INTEGER in a form or query value (a hand-edited id) names no row;
+    # SQLite refuses to bind it.
+    app.register_error_handler(OverflowError, lambda e: _render(400, "请求无效，请检查输入。",
+                                                                "Bad request; check what was entered."))
     app.register_error_handler(CSRFError, lambda e: _render(
         400, "表单已过期或无效，请刷新页面后重试。", "The form expired or is invalid; reload the page and try again."))

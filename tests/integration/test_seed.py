@@ -6,11 +6,11 @@ from sqlalchemy import func, select
 
 from matchmaker.cli import main
 from matchmaker.models import (Capability, ChainGraph, Demand, Enterprise, Event, EventParticipant,
-                               MeetingRequest, Qualification, User)
+                               MeetingRequest, OpenResource, Qualification, User)
 from matchmaker.services import seeding
 
 MODELS = (ChainGraph, Enterprise, Qualification, User, Demand, Capability, Event, EventParticipant,
-          MeetingRequest)
+          MeetingRequest, OpenResource)
 
 
 def _counts(db):

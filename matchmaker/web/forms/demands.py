@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    DecimalField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -17,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .lazy import lazy_tr
+from .numbers import AmountField
 
 __all__ = ["DEMAND_FIELDS", "DemandForm", "InviteForm", "StatusForm"]
 
@@ -37,10 +37,10 @@ class DemandForm(FlaskForm):
     chain_nodes = SelectMultipleField(lazy_tr("产业链环节", "Chain nodes"), choices=[], validate_choice=False,
                                       description=lazy_tr("选择与需求相关的环节，供应商推荐据此计算。",
                                                           "Pick the nodes this demand is about; suggestions use them."))
-    quantity = DecimalField(lazy_tr("数量", "Quantity"), validators=[
+    quantity = AmountField(lazy_tr("数量", "Quantity"), validators=[
         Optional(), NumberRange(min=0, message=lazy_tr("数量不能为负。", "Cannot be negative."))])
     unit = StringField(lazy_tr("单位", "Unit"), validators=[Optional(), Length(max=20)])
-    budget = DecimalField(lazy_tr("预算 / 榜单金额（元）", "Budget or award (CNY)"), validators=[
+    budget = AmountField(lazy_tr("预算 / 榜单金额（元）", "Budget or award (CNY)"), validators=[
         Optional(), NumberRange(min=0, message=lazy_tr("金额不能为负。", "Cannot be negative."))])
     deadline = DateField(lazy_tr("截止日期", "Deadline"), validators=[Optional()])
     region = SelectField(lazy_tr("地区（省份）", "Region (province)"), choices=[], validate_choice=False)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -12,6 +12,7 @@ from ...i18n import tr
 from ...services.enterprises import EnterpriseDetails
 from .choices import region_choices
 from .lazy import lazy_tr
+from .numbers import AmountField
 
 __all__ = ["EnterpriseForm", "QualificationForm", "industry_choices", "as_choices"]
 
@@ -37,9 +38,9 @@ class EnterpriseForm(FlaskForm):
         description=lazy_tr("按《中小企业划型标准规定》的行业划型", "Industries of the SME size standard"))
     employees = IntegerField(lazy_tr("从业人员（人）", "Employees"), validators=[
         Optional(), NumberRange(min=0, max=10_000_000, message=lazy_tr("请填写 0 以上的人数。", "Enter 0 or more."))])
-    revenue_wan = DecimalField(lazy_tr("营业收入（万元）", "Revenue (10k CNY)"), places=2, validators=[
+    revenue_wan = AmountField(lazy_tr("营业收入（万元）", "Revenue (10k CNY)"), places=2, validators=[
         Optional(), NumberRange(min=0, message=lazy_tr("请填写 0 以上的金额。", "Enter 0 or more."))])
-    assets_wan = DecimalField(lazy_tr("资产总额（万元）", "Total assets (10k CNY)"), places=2, validators=[
+    assets_wan = AmountField(lazy_tr("资产总额（万元）", "Total assets (10k CNY)"), places=2, validators=[
         Optional(), NumberRange(min=0, message=lazy_tr("请填写 0 以上的金额。", "Enter 0 or more."))])
     region = SelectField(lazy_tr("所在省份", "Province"), validators=[
         DataRequired(lazy_tr("请选择省份。", "Choose a province."))])

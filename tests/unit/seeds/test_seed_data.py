@@ -238,3 +238,14 @@ def test_event_theme_nodes_exist(events, G):
         assert set(ev["theme_chains"]) <= CHAIN_IDS
         assert all(n in G for n in ev["theme_nodes"])
         assert ev["registration_opens"] <= ev["registration_closes"] < ev["date"]
+
+
+def test_open_resources_come_from_large_enterprises_at_known_nodes(enterprises, G):
+    by_key = {e["key"]: e for e in enterprises}
+    resources = _jsonl("resources.jsonl")
+    assert len(resources) >= 5
+    kinds = {"rnd", "design", "equipment", "test_site", "capacity"}
+    for row in resources:
+        assert by_key[row["enterprise_key"]]["kind"] == "large", row["id"]
+        assert row["kind"] in kinds, row["id"]
+        assert row["chain_nodes"] and all(n in G for n in row["chain_nodes"]), row["id"]
