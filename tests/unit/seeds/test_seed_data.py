@@ -241,7 +241,7 @@ def test_event_theme_nodes_exist(events, G):
 
 
 def test_open_resources_come_from_large_enterprises_at_known_nodes(enterprises, G):
-    by_key = {e["key"]: e for e in enterprises}
+    by_key = enterprises
     resources = _jsonl("resources.jsonl")
     assert len(resources) >= 5
     kinds = {"rnd", "design", "equipment", "test_site", "capacity"}
