@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["MAX_DAYS", "fair_days", "generate_fair_slots", "generate_slots", "slot_parts", "SlotError"]
+__all__ = ["MAX_DAYS", "SlotError", "fair_days", "generate_fair_slots", "generate_slots", "slot_parts"]
 
 #: The longest fair, in days.
 MAX_DAYS = 7

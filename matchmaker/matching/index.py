@@ -4,12 +4,14 @@ The rows are stored twice: term-major (the inverted index) to find
 candidates, and document-major (CSR) to score them exactly.
 
 Each posting list is sorted by weight, highest first (impact order). A
-query reads, for each of its strongest terms, only the head of the list: all of it for
-a rare term, the ``posting_budget / n_terms`` strongest entries for a
-frequent one. Those partial dot products pick ``n_candidates`` documents,
-whose exact cosine similarity is then computed from their rows. The work per
-query is thus bounded by the budget whatever the corpus size, and spent on
-the entries that weigh most.
+query reads, for each of its strongest terms, only the head of the list:
+all of it for a rare term, a share of ``posting_budget`` proportional to the
+term's weight in the query for a frequent one. Those partial dot products
+pick ``n_candidates`` documents, whose exact cosine similarity is then
+computed from their rows. The work per query is thus bounded by the budget
+whatever the corpus size, and spent on the entries that weigh most. On a
+million synthetic postings the top 20 found this way score on average 99.4%
+of the exhaustive top 20 (benchmarks/bench_match.py).
 
 New documents go to a small *delta* segment scored directly; deleted
 documents are masked. :meth:`InvertedIndex.merge` folds the delta into the
@@ -24,7 +26,6 @@ from scipy import sparse
 __all__ = ["InvertedIndex"]
 
 _SEARCH_TERMS = 32  # query terms read to choose candidates (all of them score them)
-_PROPORTIONAL = True
 
 
 def _gather(indptr, docs):
@@ -64,11 +65,11 @@ class InvertedIndex:
     ----------
     rows : scipy sparse matrix, shape (n_docs, n_terms)
         L2-normalised float rows (CSR or anything convertible).
-    posting_budget : int, default 100_000
+    posting_budget : int, default 60_000
         Posting entries read per query to choose candidates.
     """
 
-    def __init__(self, rows, *, posting_budget=100_000):
+    def __init__(self, rows, *, posting_budget=60_000):
         self.posting_budget = int(posting_budget)
         rows = sparse.csr_array(rows, dtype=np.float32)
         self.n_terms = rows.shape[1]
@@ -268,10 +269,7 @@ class InvertedIndex:
             q_cols, q_vals = q_cols[keep], q_vals[keep]
         # Each term reads at most its share of the budget, strongest entries
         # first; a term's share grows with its weight in the query.
-        if _PROPORTIONAL:
-            share = np.maximum(256, self.posting_budget * q_vals / q_vals.sum()).astype(np.int64)
-        else:
-            share = np.full(len(q_cols), max(256, self.posting_budget // len(q_cols)))
+        share = np.maximum(256, self.posting_budget * q_vals / q_vals.sum()).astype(np.int64)
         buf, mark = self._buffer, self._mark
         indptr, indices, data = self.indptr, self.indices, self.data
         spans = [(indptr[c], min(indptr[c + 1], indptr[c] + n), w)

@@ -97,7 +97,7 @@ class Matcher:
     n_candidates : int, default 300
         Postings scored in full per query: the best by text similarity, plus
         postings on the query's own chain nodes.
-    posting_budget : int, default 100_000
+    posting_budget : int, default 60_000
         Posting-list entries read per query to choose those candidates,
         strongest first (see :class:`~matchmaker.matching.index.InvertedIndex`);
         larger is slower and closer to an exhaustive search.
@@ -127,7 +127,7 @@ class Matcher:
     def __init__(self, *, text_weight=0.5, graph_weight=0.25, head_weight=0.2,
                  region_weight=0.05,
                  concept_weight=2.0, number_weight=0.5, title_weight=2, n_candidates=300,
-                 posting_budget=100_000, max_nodes=3, min_node_confidence=0.3, glossary=None):
+                 posting_budget=60_000, max_nodes=3, min_node_confidence=0.3, glossary=None):
         self.text_weight = text_weight
         self.graph_weight = graph_weight
         self.head_weight = head_weight

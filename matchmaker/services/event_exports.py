@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, joinedload
 from ..i18n import tr
 from ..models import Event, EventParticipant, Meeting
 from .event_requests import priority_label, utcnow
-from ..domain.slots import slot_parts
 from .event_schedule import PUBLISHED, slot_end, slot_start, stored_meetings
 from .events import can_manage
 

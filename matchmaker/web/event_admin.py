@@ -27,7 +27,7 @@ from .service_calls import attempt
 
 bp = Blueprint("event_admin", __name__, url_prefix="/events")
 
-_EVENT_FIELDS = ("name", "description", "theme_chains", "theme_nodes", "venue", "city", "date", "start", "end",
+_EVENT_FIELDS = ("name", "description", "theme_chains", "theme_nodes", "venue", "city", "date", "end_date", "start", "end",
                  "meeting_minutes", "tables", "registration_opens", "registration_closes", "max_meetings",
                  "max_open_requests", "request_expiry_hours")
 
@@ -95,12 +95,16 @@ def status(event_id: int):
 @bp.get("/<int:event_id>/participants")
 @organiser_required
 def participants(event_id: int):
-    event = managed_event(event_id)
+    return _participants_page(managed_event(event_id))
+
+
+def _participants_page(event, table_form=None, failed: int | None = None, status: int = 200):
+    """The participants list; ``failed`` names the participant whose table form is shown again with errors."""
     status_filter = request.args.get("status") or None
     role = request.args.get("role") or None
     page = paginate(get_session(), event_service.participants_overview(get_session(), event, status_filter, role))
     return render_template("events/participants.html", event=event, page=page, status=status_filter, role=role,
-                           table_form=TableForm())
+                           table_form=table_form or TableForm(), failed=failed), status
 
 
 def _participant_action(event_id: int, participant_id: int, action, message: str):
@@ -123,15 +127,18 @@ def review(event_id: int, participant_id: int):
 @bp.post("/<int:event_id>/participants/<int:participant_id>/table")
 @organiser_required
 def table(event_id: int, participant_id: int):
+    event = managed_event(event_id)
+    participant = load_participant(event, participant_id)
     form = TableForm()
     if not form.validate():
         flash_form_errors(form)
-        return redirect(url_for("event_admin.participants", event_id=event_id))
-    return _participant_action(
-        event_id, participant_id,
-        lambda session, p: event_service.assign_table(session, current_user, p, form.table.data,
-                                                      form.max_meetings.data),
-        tr("已保存桌号与会谈上限。", "Table and meeting limit saved."))
+        return _participants_page(event, form, participant.id, 400)
+    ok, _ = attempt(lambda session: event_service.assign_table(session, current_user, participant, form.table.data,
+                                                               form.max_meetings.data),
+                    form=form, success=tr("已保存桌号与会谈上限。", "Table and meeting limit saved."))
+    if not ok:
+        return _participants_page(event, form, participant.id, 400)
+    return redirect(url_for("event_admin.participants", event_id=event.id, **request.args))
 
 
 @bp.route("/<int:event_id>/participants/add", methods=["GET", "POST"])

@@ -8,12 +8,14 @@ from ..db import get_session
 from ..i18n import tr
 from ..services import event_day
 from ..services.errors import NotFound
+from ..services.events import can_manage
 from .access import login_required, organiser_required
 from .charts import PALETTE, bar_chart
-from .event_helpers import load_event, managed_event
+from .event_helpers import load_event, managed_event, viewer
 from .forms.events import OutcomeForm
 from .forms.feedback import flash_form_errors
-from .service_calls import attempt, local_next
+from .pagination import paginate_list
+from .service_calls import attempt, local_next, or_404
 
 bp = Blueprint("event_day", __name__, url_prefix="/events")
 
@@ -21,12 +23,31 @@ bp = Blueprint("event_day", __name__, url_prefix="/events")
 @bp.get("/<int:event_id>/checkin")
 @organiser_required
 def checkin_list(event_id: int):
-    event = managed_event(event_id)
+    return _checkin_page(managed_event(event_id))
+
+
+def _checkin_page(event, form=None, failed: int | None = None, status: int = 200, slot: str | None = None):
+    """One slot's meetings (``?slot=``; ``all`` for every slot), a page at a time.
+
+    Without a chosen slot the page opens on the first slot still waiting for
+    check-ins, which is where the organisers are during the fair. ``failed`` names
+    the meeting whose outcome form is shown again with what was typed and its errors.
+    """
     meetings = event_day.meetings_for_checkin(get_session(), current_user, event)
-    slot = request.args.get("slot") or None
-    if slot:
+    slot = slot or request.args.get("slot") or _current_slot(meetings)
+    if slot and slot != ALL_SLOTS:
         meetings = [m for m in meetings if m.slot == slot]
-    return render_template("events/checkin.html", event=event, meetings=meetings, slot=slot, form=OutcomeForm())
+    page = paginate_list(meetings)
+    return render_template("events/checkin.html", event=event, page=page, meetings=page.items, slot=slot,
+                           all_slots=ALL_SLOTS, form=form or OutcomeForm(formdata=None), failed=failed), status
+
+
+ALL_SLOTS = "all"
+
+
+def _current_slot(meetings) -> str | None:
+    waiting = next((m.slot for m in meetings if m.checkin == "pending"), None)
+    return waiting or (meetings[0].slot if meetings else None)
 
 
 def _back(event_id: int):
@@ -50,15 +71,20 @@ def checkin(event_id: int, meeting_id: int):
 def outcome(event_id: int, meeting_id: int):
     event = load_event(event_id)
     form = OutcomeForm()
-    if not form.validate_on_submit():
+    if form.validate_on_submit():
+        def record(session):
+            meeting = event_day.meeting_for_outcome(session, event, meeting_id, current_user)
+            event_day.record_outcome(session, current_user, meeting, form.intent_value(), form.amount.data,
+                                     form.notes.data)
+        ok, _ = attempt(record, form=form, success=tr("洽谈成果已记录。", "Outcome recorded."),
+                        abort_on={NotFound: 404})
+        if ok:
+            return _back(event.id)
+    else:
         flash_form_errors(form)
-        return _back(event.id)
-
-    def record(session):
-        meeting = event_day.meeting_for_outcome(session, event, meeting_id, current_user)
-        event_day.record_outcome(session, current_user, meeting, form.intent_value(), form.amount.data,
-                                 form.notes.data)
-    attempt(record, success=tr("洽谈成果已记录。", "Outcome recorded."), abort_on={NotFound: 404})
+    if can_manage(viewer(), event):  # the check-in page again, keeping what was typed
+        meeting = or_404(event_day.meeting_for_outcome, get_session(), event, meeting_id, current_user)
+        return _checkin_page(event, form, meeting.id, 400, slot=meeting.slot)
     return _back(event.id)
 
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..db import get_session
+from ..domain.slots import slot_parts
 from ..i18n import tr
 from ..services import events as event_service
 from ..services.event_requests import priority_label, status_label
@@ -87,7 +88,17 @@ def local_time(value) -> str:
     return aware(value).astimezone(event_service.EVENT_TZ).strftime("%Y-%m-%d %H:%M")
 
 
+def slot_day(slot: str) -> str:
+    """The ``YYYY-MM-DD`` of a slot of a fair over several days, else ``""``."""
+    day = slot_parts(slot)[0]
+    return day.isoformat() if day else ""
+
+
+def slot_time(slot: str) -> str:
+    return slot_parts(slot)[1]
+
+
 def template_helpers() -> dict:
-    return {"local_time": local_time, "event_status_label": event_status_label, "participant_status_label": participant_status_label,
+    return {"local_time": local_time, "slot_day": slot_day, "slot_time": slot_time, "event_status_label": event_status_label, "participant_status_label": participant_status_label,
             "role_label": role_label, "request_status_label": status_label, "priority_label": priority_label,
             "checkin_label": checkin_label, "can_manage_event": lambda e: event_service.can_manage(viewer(), e)}

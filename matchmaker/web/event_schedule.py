@@ -30,9 +30,12 @@ bp = Blueprint("event_schedule", __name__, url_prefix="/events")
 @organiser_required
 def show(event_id: int):
     event = managed_event(event_id)
+    return _page(event, ScheduleForm(time_limit=current_app.config.get("SCHEDULE_TIME_LIMIT", 10)))
+
+
+def _page(event, form, status: int = 200):
     overview = event_schedule.schedule_overview(get_session(), event)
-    form = ScheduleForm(time_limit=current_app.config.get("SCHEDULE_TIME_LIMIT", 10))
-    return render_template("events/schedule.html", event=event, form=form, **overview)
+    return render_template("events/schedule.html", event=event, form=form, **overview), status
 
 
 @bp.post("/<int:event_id>/schedule/build")
@@ -43,7 +46,7 @@ def build(event_id: int):
     back = redirect(url_for("event_schedule.show", event_id=event.id))
     if not form.validate_on_submit():
         flash_form_errors(form)
-        return back
+        return _page(event, form, 400)
     limit = form.time_limit.data or current_app.config.get("SCHEDULE_TIME_LIMIT", 10)
     redis_url = current_app.config.get("REDIS_URL")
 

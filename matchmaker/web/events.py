@@ -29,7 +29,7 @@ from .event_helpers import (
 )
 from .forms.events import AvailabilityForm, RegisterForm, RequestForm
 from .forms.feedback import flash_form_errors
-from .pagination import paginate
+from .pagination import paginate, paginate_list
 from .service_calls import attempt, local_next
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -114,16 +114,21 @@ def _requests_participant(event, participant_id):
 @login_required
 def requests(event_id: int, participant_id: int | None = None):
     event = load_event(event_id)
-    participant = _requests_participant(event, participant_id)
+    return _requests_page(event, _requests_participant(event, participant_id), RequestForm(formdata=None))
+
+
+def _requests_page(event, participant, form, status: int = 200):
+    """The participant's requests; ``form`` is the request form, again with its values after a refusal."""
     session = get_session()
     lists = event_requests.requests_of(session, participant)
     suggestions = (event_suggestions.suggest(session, participant, limit=10)
                    if participant.status == "approved" else [])
     session.commit()  # lazy expiry
-    form = RequestForm()
+    closed = paginate_list(lists["closed"])
     return render_template("events/requests.html", event=event, participant=participant, lists=lists,
-                           suggestions=suggestions, form=form,
-                           open_count=len(lists["outgoing"]), counterparts=_counterparts(event, participant, lists))
+                           closed=closed, suggestions=suggestions, form=form,
+                           open_count=len(lists["outgoing"]),
+                           counterparts=_counterparts(event, participant, lists)), status
 
 
 def _counterparts(event, participant, lists):
@@ -144,7 +149,7 @@ def make_request(event_id: int, participant_id: int):
     back = url_for("events.requests", event_id=event.id, participant_id=participant.id)
     if not form.validate_on_submit():
         flash_form_errors(form)
-        return redirect(back)
+        return _requests_page(event, participant, form, 400)
     counterpart = get_session().get(type(participant), form.counterpart.data)
     if counterpart is None or counterpart.event_id != event.id:
         abort(404)
@@ -152,11 +157,12 @@ def make_request(event_id: int, participant_id: int):
     reasons = request.form.getlist("reason")[:6]
     ok, req = attempt(lambda session: event_requests.request_meeting(
         session, current_user, participant, counterpart, form.priority.data, form.message.data, reasons=reasons,
-        source=source), abort_on={NotFound: 404})
-    if ok:
-        flash(tr("双方均已同意会谈。", "Both sides agreed to meet.") if req.status == "accepted"
-              else tr("邀约已发出，等待{n}回复。", "Request sent; waiting for {n} to answer.",
-                      n=counterpart.enterprise.name), "success")
+        source=source), form=form, abort_on={NotFound: 404})
+    if not ok:
+        return _requests_page(event, participant, form, 400)
+    flash(tr("双方均已同意会谈。", "Both sides agreed to meet.") if req.status == "accepted"
+          else tr("邀约已发出，等待{n}回复。", "Request sent; waiting for {n} to answer.",
+                  n=counterpart.enterprise.name), "success")
     return redirect(back)
 
 

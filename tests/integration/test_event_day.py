@@ -44,24 +44,24 @@ def test_checkin_and_outcomes_feed_the_dashboard(client, db, day):
     base = f"/events/{event.id}/meetings"
     client.post(f"{base}/{m0.id}/checkin", data={"checkin": "held"})
     client.post(f"{base}/{m0.id}/outcome", data={"intent": "yes", "amount": "120.5", "notes": "意向采购 1GW"})
-    client.post(f"{base}/{m1.id}/outcome", data={"intent": "yes", "amount": "80"})  # outcome implies held
+    client.post(f"{base}/{m1.id}/outcome", data={"intent": "yes", "amount": "1200000"})  # implies held
     client.post(f"{base}/{m2.id}/checkin", data={"checkin": "no_show"})
     client.post(f"{base}/{m2.id}/outcome", data={"intent": "yes", "amount": "5"})  # refused: no-show
     assert [(m.checkin, m.intent, m.amount) for m in (m0, m1, m2)] == [
-        ("held", True, Decimal("120.50")), ("held", True, Decimal("80.00")), ("no_show", None, None)]
+        ("held", True, Decimal("120.50")), ("held", True, Decimal("1200000.00")), ("no_show", None, None)]
     assert m0.notes == "意向采购 1GW"
     html = client.get(f"/events/{event.id}/dashboard").get_data(as_text=True)
-    totals = dict(re.findall(r'id="total-(\w+)">([\d.]+)<', html))
+    totals = dict(re.findall(r'id="total-(\w+)">([\d.,]+)<', html))
     assert totals == {"requested": "4", "accepted": "3", "scheduled": "3", "held": "2", "no_show": "1",
-                      "intents": "2", "amount": "200.5"}
+                      "intents": "2", "amount": "1,200,120.50"}
     rows = {node: cells for node, cells in re.findall(
-        r'<tr data-node="([\w.]+)">.*?</td>((?:<td>[\d.]+</td>)+)</tr>', html)}
+        r'<tr data-node="([\w.]+)">.*?</td>((?:<td>[\d.,]+</td>)+)</tr>', html)}
     assert set(rows) == {"pv.cell", "pv.module"}  # theme nodes only
-    cell = re.findall(r"<td>([\d.]+)</td>", rows["pv.cell"])
-    module = re.findall(r"<td>([\d.]+)</td>", rows["pv.module"])
+    cell = re.findall(r"<td>([\d.,]+)</td>", rows["pv.cell"])
+    module = re.findall(r"<td>([\d.,]+)</td>", rows["pv.module"])
     # requested, accepted, scheduled, held, no_show, intents, amount
-    assert cell == ["3", "2", "2", "2", "0", "2", "200.5"]
-    assert module == ["1", "1", "1", "1", "0", "1", "80"]
+    assert cell == ["3", "2", "2", "2", "0", "2", "1,200,120.50"]  # thousands separated, never 1.2e+06
+    assert module == ["1", "1", "1", "1", "0", "1", "1,200,000.00"]
     svg = html[html.index("<svg"):html.index("</svg>")]
     assert 'data-series="已排程"' in svg and 'data-value="3"' in svg
 
@@ -72,8 +72,12 @@ def test_outcome_validation_and_who_may_record(client, db, day):
     base = f"/events/{event.id}/meetings"
     client.post(f"{base}/{m0.id}/outcome", data={"intent": "no", "amount": "10"})
     client.post(f"{base}/{m0.id}/outcome", data={"intent": "yes", "amount": "-3"})
-    client.post(f"{base}/{m0.id}/outcome", data={"intent": "yes", "amount": "很多"})
+    response = client.post(f"{base}/{m0.id}/outcome", data={"intent": "yes", "amount": "很多", "notes": "下周再谈"})
     assert (m0.intent, m0.amount, m0.checkin) == (None, None, "pending")
+    assert response.status_code == 400  # the check-in page again, with what was typed
+    row = response.get_data(as_text=True).split(f'id="meeting-{m0.id}"')[1].split("</tr>")[0]
+    assert 'value="很多"' in row and 'value="下周再谈"' in row and 'class="error"' in row
+    assert '<option value="yes" selected>' in row
     supplier_user = day["suppliers"][0][1]
     es.as_user(client, supplier_user)
     assert client.post(f"{base}/{m0.id}/checkin", data={"checkin": "held"}).status_code == 403
@@ -84,12 +88,37 @@ def test_outcome_validation_and_who_may_record(client, db, day):
     assert client.get(f"/events/{event.id}/dashboard").status_code == 403
 
 
+def _shown(client, url):
+    return sorted(map(int, re.findall(r'<tr id="meeting-(\d+)"', client.get(url).get_data(as_text=True))))
+
+
 def test_checkin_page_filters_by_slot(client, db, day):
     event, meetings = day["event"], day["meetings"]
-    slot = min(m.slot for m in meetings.values())
-    html = client.get(f"/events/{event.id}/checkin?slot={slot}").get_data(as_text=True)
-    shown = re.findall(r'<tr id="meeting-(\d+)"', html)
-    assert sorted(map(int, shown)) == sorted(m.id for m in meetings.values() if m.slot == slot)
+    url = f"/events/{event.id}/checkin"
+    slots = sorted({m.slot for m in meetings.values()})
+    for slot in slots:
+        assert _shown(client, f"{url}?slot={slot}") == sorted(m.id for m in meetings.values() if m.slot == slot)
+    # by default the first slot still waiting for check-ins
+    assert _shown(client, url) == _shown(client, f"{url}?slot={slots[0]}")
+    for m in meetings.values():
+        if m.slot == slots[0]:
+            client.post(f"/events/{event.id}/meetings/{m.id}/checkin", data={"checkin": "held"})
+    assert _shown(client, url) == _shown(client, f"{url}?slot={slots[1]}")
+    everything = sorted(m.id for m in meetings.values())
+    assert _shown(client, f"{url}?slot=all") == everything
+
+
+def test_checkin_list_is_paginated(client, db, day, app):
+    event, meetings = day["event"], day["meetings"]
+    per_page, app.config["PER_PAGE"] = app.config["PER_PAGE"], 2
+    try:
+        url = f"/events/{event.id}/checkin?slot=all"
+        first, second = _shown(client, url), _shown(client, f"{url}&page=2")
+        assert len(first) == 2 and len(second) == 1
+        assert sorted(first + second) == sorted(m.id for m in meetings.values())
+        assert "page=2" in client.get(url).get_data(as_text=True)
+    finally:
+        app.config["PER_PAGE"] = per_page
 
 
 def test_agenda_api_with_token(client, db, day):

@@ -81,9 +81,12 @@ def test_open_request_cap_is_enforced(client, db):
     es.fresh()
     html = client.get(f"/events/{event.id}/requests?lang=en").get_data(as_text=True)
     assert "(2 / 2)" in html
-    _ask(client, event, buyer, suppliers[2])
-    follow = client.get(f"/events/{event.id}/participants/{buyer.id}/requests").get_data(as_text=True)
-    assert "the most allowed" in follow
+    refused = _ask(client, event, buyer, suppliers[2], message="想谈 TOPCon 电池片长单")
+    html = refused.get_data(as_text=True)  # the page again, keeping what was typed
+    assert refused.status_code == 400 and "the most allowed" in html and "想谈 TOPCon 电池片长单" in html
+    assert f'<option value="{suppliers[2].id}" selected>' in html
+    too_long = _ask(client, event, buyer, suppliers[2], message="长" * 1001)
+    assert too_long.status_code == 400 and "长" * 1001 in too_long.get_data(as_text=True)
     first = db.query(MeetingRequest).filter_by(supplier_id=suppliers[0].id).one()
     client.post(f"/events/{event.id}/requests/{first.id}/cancel")
     assert first.status == "cancelled"
@@ -198,3 +201,24 @@ def test_suggestions_come_from_the_matching_engine_with_reasons(client, db):
     html = client.get(f"/events/{event.id}/requests").get_data(as_text=True)
     suggested = html[html.index("平台推荐"):html.index("向其他参会企业发出邀约")]
     assert "供应商1有限公司" not in suggested  # already asked
+
+
+def test_closed_requests_are_paginated(client, db, app):
+    people = es.fair(db, buyers=1, suppliers=3)
+    event = people["event"]
+    buyer, buyer_user = people["buyers"][0]
+    for supplier, _u in people["suppliers"]:
+        db.add(MeetingRequest(event_id=event.id, buyer_id=buyer.id, supplier_id=supplier.id,
+                              requested_by_id=buyer.id, status="declined"))
+    db.commit()
+    es.as_user(client, buyer_user)
+    per_page, app.config["PER_PAGE"] = app.config["PER_PAGE"], 2
+    try:
+        url = f"/events/{event.id}/participants/{buyer.id}/requests"
+        first = client.get(url).get_data(as_text=True)
+        second = client.get(f"{url}?page=2").get_data(as_text=True)
+    finally:
+        app.config["PER_PAGE"] = per_page
+    shown = [re.findall(r'<tr id="request-(\d+)"', html) for html in (first, second)]
+    assert [len(ids) for ids in shown] == [2, 1] and "page=2" in first
+    assert sorted(map(int, shown[0] + shown[1])) == sorted(r.id for r in db.query(MeetingRequest))

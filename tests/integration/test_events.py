@@ -38,6 +38,8 @@ def test_organiser_creates_event_with_slots_around_breaks(client, db):
     assert event.theme_chains == ["pv"] and event.theme_nodes == ["pv.cell"]
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert "10:40–11:00" in page and "10:20–10:40" not in page
+    node = chain_service.current_graph(db).nodes["pv.cell"]["name"]
+    assert f"{node}</a>" in page and ">pv.cell<" not in page  # theme nodes by name
 
 
 def test_event_form_reports_bad_times_in_the_users_language(client, db):
@@ -158,7 +160,15 @@ def test_fixed_tables_must_be_free_and_in_range(client, db):
     html = client.post(f"/events/{event.id}/participants/{b2.id}/table?lang=en", data={"table": "1"},
                        follow_redirects=True).get_data(as_text=True)
     assert "Table 1 is already" in html
-    client.post(f"/events/{event.id}/participants/{b2.id}/table", data={"table": "99"})
+    es.fresh()
+    response = client.post(f"/events/{event.id}/participants/{b2.id}/table?lang=en",
+                           data={"table": "99", "max_meetings": "4"})
+    assert response.status_code == 400  # the page again, with what was typed and why it was refused
+    row = response.get_data(as_text=True).split(f'id="participant-{b2.id}"')[1].split("</tr>")[0]
+    assert 'value="99"' in row and 'value="4"' in row and "Tables run from 1 to 3." in row
+    response = client.post(f"/events/{event.id}/participants/{b2.id}/table", data={"max_meetings": "-1"})
+    row = response.get_data(as_text=True).split(f'id="participant-{b2.id}"')[1].split("</tr>")[0]
+    assert response.status_code == 400 and 'value="-1"' in row and 'class="error"' in row
     client.post(f"/events/{event.id}/participants/{supplier.id}/table", data={"table": "2"})
     assert [db.get(EventParticipant, p.id).table for p in (b1, b2, supplier)] == [1, None, None]
 

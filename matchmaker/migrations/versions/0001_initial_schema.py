@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 15:20:10.900599
+Create Date: 2026-11-23 16:28:38.824670
 """
 from alembic import op
 import sqlalchemy as sa
@@ -230,6 +230,7 @@ def upgrade() -> None:
     sa.Column('venue', sa.String(length=200), nullable=True),
     sa.Column('city', sa.String(length=60), nullable=True),
     sa.Column('date', sa.Date(), nullable=False),
+    sa.Column('end_date', sa.Date(), nullable=True),
     sa.Column('start', sa.String(length=5), nullable=False),
     sa.Column('end', sa.String(length=5), nullable=False),
     sa.Column('meeting_minutes', sa.Integer(), nullable=False),

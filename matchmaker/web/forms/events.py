@@ -25,6 +25,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ...domain.slots import MAX_DAYS
 from .lazy import lazy_tr
 
 __all__ = [
@@ -76,6 +77,10 @@ class EventForm(FlaskForm):
     venue = StringField(lazy_tr("会场", "Venue"), validators=[Optional(), Length(max=200)])
     city = StringField(lazy_tr("城市", "City"), validators=[Optional(), Length(max=60)])
     date = DateField(lazy_tr("日期", "Date"), validators=[_required("请选择日期。", "Choose a date.")])
+    end_date = DateField(lazy_tr("结束日期（多日对接会）", "Last day (fairs over several days)"),
+                         validators=[Optional()],
+                         description=lazy_tr(f"留空表示一天；最长 {MAX_DAYS} 天。",
+                                             f"Empty for a one-day fair; at most {MAX_DAYS} days."))
     start = StringField(lazy_tr("开始时间", "Starts at"), default="09:00",
                         validators=[_required("请填写开始时间。", "Enter a start time."), _HHMM])
     end = StringField(lazy_tr("结束时间", "Ends at"), default="12:00",
@@ -97,6 +102,14 @@ class EventForm(FlaskForm):
     request_expiry_hours = IntegerField(lazy_tr("邀约有效期（小时）", "Requests expire after (hours)"), default=72,
                                         validators=[_required("请填写邀约有效期。", "Enter the expiry."),
                                                     _whole(1, 24 * 60)])
+
+    def validate_end_date(self, field):
+        if field.data is None or self.date.data is None:
+            return
+        if field.data < self.date.data:
+            raise ValidationError(lazy_tr("结束日期不能早于开始日期。", "The last day cannot be before the first."))
+        if (field.data - self.date.data).days >= MAX_DAYS:
+            raise ValidationError(lazy_tr(f"对接会最长 {MAX_DAYS} 天。", f"A fair lasts at most {MAX_DAYS} days."))
 
     def validate_breaks(self, field):
         for part in re.split(r"[;；,，]", field.data or ""):
