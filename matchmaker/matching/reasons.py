@@ -16,12 +16,45 @@ from __future__ import annotations
 
 from matchmaker.matching.batch import GROUP_CJK, GROUP_NUMBER
 
-__all__ = ["STOPWORDS", "text_terms"]
+__all__ = ["CJK_STOPWORDS", "STOPWORDS", "text_terms"]
+
+_MINOR = 0.15  # terms contributing less than this share of the best one are not shown
 
 #: English words too common to explain anything.
 STOPWORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of", "on", "or", "per", "the", "to", "up", "with", "without", "our", "we", "us", "you", "your", "can", "will", "all", "any", "than", "that", "this", "these", "those", "other", "such", "more", "most", "over", "under", "via", "both", "each", "only", "also", "based", "using", "use", "used", "new", "high", "low"]
+    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of", "on", "or", "per", "the", "to", "up", "with", "without", "our", "we", "us", "you", "your", "can", "will", "all", "any", "than", "that", "this", "these", "those", "other", "such", "more", "most", "over", "under", "via", "both", "each", "only", "also", "based", "using", "use", "used", "new", "high", "low", "gb", "gbt", "yd", "jb", "qc"]
 )
+
+
+#: Characters that join words rather than name things; trimmed from the ends of a shown
+#: CJK run, so 研发与 shows as 研发 and never as the fragment 发与.
+_JOINERS = frozenset("与和及或的等为在对于将并且了是由向从按以其之每各该此")
+
+#: Generic procurement words that two unrelated postings share all the time.
+CJK_STOPWORDS = frozenset([
+    "要求", "需求", "提供", "具备", "具有", "能力", "配合", "产品", "服务", "采购", "供应", "企业", "公司",
+    "项目", "方案", "合作", "以上", "不低于", "不超过", "满足", "相关", "包括", "支持", "用于", "进行",
+    "技术", "质量", "生产", "客户", "国内", "国产", "行业", "领域", "系统", "设备", "材料", "工艺",
+])
+
+
+def _trim(piece, doc_text, covered):
+    """``piece`` without the parts already shown by a concept term or joining characters."""
+    start = doc_text.find(piece)
+    end = start + len(piece)
+    for term in covered:
+        if not term or term == piece:
+            continue
+        i = doc_text.find(term, max(0, start - len(term) + 1))
+        while 0 <= i < end:
+            t_end = i + len(term)
+            if i <= start < t_end < end:      # a term overlaps the piece's head
+                start = t_end
+            elif start < i < end <= t_end:    # ... or its tail
+                end = i
+            i = doc_text.find(term, i + 1)
+    piece = doc_text[start:end] if start < end else ""
+    return piece.strip("".join(_JOINERS))
 
 
 def _runs(doc_text, query_text, bigrams):
@@ -103,10 +136,14 @@ def text_terms(query_text, doc_text, columns, contributions, *, n_concepts, voca
             items[display(token)] = items.get(display(token), 0.0) + w
     if bigrams:
         for piece, w in _runs(doc_text, query_text, bigrams).items():
-            if len(piece) > 1 and not any(piece in c for c in covered):
+            piece = _trim(piece, doc_text, covered)
+            if len(piece) > 1 and piece not in CJK_STOPWORDS and not any(piece in c for c in covered):
                 items[piece] = max(items.get(piece, 0.0), w)
     out: list[str] = []
-    for term, _ in sorted(items.items(), key=lambda kv: (-kv[1], kv[0])):
+    floor = _MINOR * max(items.values(), default=0.0)
+    for term, weight in sorted(items.items(), key=lambda kv: (-kv[1], kv[0])):
+        if weight < floor:
+            break  # a minor coincidence next to the terms that made the match
         folded = term.casefold()
         if any(folded in kept.casefold() for kept in out):
             continue
