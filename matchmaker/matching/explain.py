@@ -12,6 +12,10 @@ from matchmaker.matching.reasons import text_terms
 
 __all__ = ["Explainer"]
 
+#: Weakest weighted proximity still shown as a chain reason (two supply steps apart
+#: scores 0.4 at full confidence; four steps, 0.1, is not worth a line).
+MIN_CHAIN_REASON = 0.15
+
 _MAX_QUERY_COLUMNS = 64  # the strongest query terms are enough to explain a match
 _MAX_SHARED = 12  # shared columns turned into words, most contributing first
 
@@ -88,8 +92,8 @@ class Explainer:
                 s = float(m.proximity_[qn, dn]) * float(qc) * float(dc)
                 if s > best:
                     best, pair = s, (int(qn), int(dn))
-        if pair is None:
-            return None
+        if pair is None or best < MIN_CHAIN_REASON:
+            return None  # a long detour through the graph explains nothing to a user
         key = (pair, target.kind)
         shown = self._chains.get(key)
         if shown is None:

@@ -45,7 +45,7 @@ __all__ = [
 CANDIDATES = 200
 #: Matches scoring less are not shown: at that level the only link is a long chain
 #: path or a common word, which sends a busy buyer or SME on a wasted visit.
-MIN_SCORE = 0.05
+MIN_SCORE = 0.12
 
 
 @dataclass
