@@ -1,15 +1,11 @@
 """Matchmaker: a supply-chain matchmaking platform for large enterprises and SMEs."""
 from __future__ import annotations
 
-from flask import Flask
-
-from . import config as _config
-
 __all__ = ["create_app"]
 __version__ = "0.1.0"
 
 
-def create_app(config=None) -> Flask:
+def create_app(config=None):
     """Build the application: config -> extensions -> blueprints -> CLI.
 
     Parameters
@@ -18,6 +14,12 @@ def create_app(config=None) -> Flask:
         A config class (e.g. :class:`matchmaker.config.TestConfig`) or a mapping of
         overrides.
     """
+    # Imported here so the pure packages (matchmaker.matching, .scheduling, .domain)
+    # load without the web stack.
+    from flask import Flask
+
+    from . import config as _config
+
     app = Flask(__name__, instance_path=str(_config.instance_path()), instance_relative_config=True,
                 static_folder=None)
     _config.load_config(app, config)
