@@ -1,7 +1,6 @@
 """Commands ``match`` (rank postings from files) and ``evaluate`` (quality on labelled data)."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -14,14 +13,11 @@ _BATCH = 512  # queries ranked between two progress-bar updates
 
 def seed_chains(folder=None) -> dict:
     """The chains shipped in ``seeds/chains/*.json``, merged into one document."""
-    folder = Path(folder) if folder else Path(__file__).resolve().parents[2] / "seeds" / "chains"
-    files = sorted(folder.glob("*.json"))
-    if not files:
-        raise click.ClickException(f"no chain files in {folder}; pass --chains FILE")
-    chains = []
-    for f in files:
-        chains.extend(json.loads(f.read_text(encoding="utf-8-sig"))["chains"])
-    return {"chains": chains}
+    from ..services.chains import read_seed_chains
+    document = read_seed_chains(Path(folder) if folder else None)
+    if not document["chains"]:
+        raise click.ClickException("no seeded chain files found; pass --chains FILE")
+    return document
 
 
 def _read(path, kind):

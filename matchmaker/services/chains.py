@@ -24,7 +24,7 @@ def read_seed_chains(folder: Path | None = None) -> dict:
     """All seed chain files merged into one document of the chains format."""
     chains: list[dict] = []
     for path in seed_files(folder):
-        chains.extend(json.loads(path.read_text(encoding="utf-8"))["chains"])
+        chains.extend(json.loads(path.read_text(encoding="utf-8-sig"))["chains"])
     return {"chains": chains}
 
 
