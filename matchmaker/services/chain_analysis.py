@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 
 import graph as chaingraph
 
-from ..models import Capability, Demand, Enterprise, Event, OpenResource
+from ..models import Capability, Demand, Event, OpenResource
 from . import chains as chain_service
 
 #: Demand statuses that still want suppliers.
