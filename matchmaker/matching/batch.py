@@ -3,8 +3,9 @@
 The engine analyses up to a million postings, so the work is done on whole
 batches rather than text by text: the batch is normalised in one call, joined
 into one string, CJK bigrams are cut with numpy over its code points, Latin
-words and numbers come from one regular-expression pass, and concepts from
-one Aho-Corasick pass. The tokens are exactly those of
+words and numbers come from one ``findall`` per title and per description
+(each distinct match resolved to its column once), and concepts from one
+vectorised dictionary scan. The tokens are exactly those of
 :func:`matchmaker.domain.text.tokenize` (a unit test holds the two together).
 
 Each posting becomes a row of counts over ``[concepts | tokens]`` columns;
@@ -12,6 +13,8 @@ terms of the title count ``title_weight`` times.
 """
 
 from __future__ import annotations
+
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
@@ -70,6 +73,7 @@ class TokenVocabulary:
         self._bits = 10
         self._slots = np.zeros(1 << self._bits, dtype=np.uint64)  # 0 = empty
         self._ids = np.full(1 << self._bits, -1, dtype=np.int64)
+        self._match_cache: dict[tuple, int] = {}
 
     def __len__(self):
         return len(self.tokens)
@@ -134,19 +138,41 @@ class TokenVocabulary:
                 slot, found = self._find(keys)
         return np.where(found, self._ids[slot], -1)
 
-    def word_ids(self, words, groups, grow: bool) -> np.ndarray:
-        """Token ids of Latin words and numbers."""
-        table = self.words
-        if grow:
-            out = []
-            for w, g in zip(words, groups):
-                i = table.get(w)
+    def match_ids(self, matches, grow: bool) -> np.ndarray:
+        """Token ids of :data:`LATIN_TOKEN_RE` ``findall`` results ``(number, word)``.
+
+        -1 for one-letter words (never tokens) and, when not growing, unknown
+        tokens. Results are cached per distinct match, so stemming and
+        grouping run once per distinct string.
+        """
+        cache = self._match_cache
+        get = cache.get
+        ids = list(map(get, matches))
+        if None in ids:
+            for k, m in enumerate(matches):
+                if ids[k] is not None:
+                    continue
+                i = get(m)
                 if i is None:
-                    i = table[w] = self._new(w, g)
-                out.append(i)
-            return np.asarray(out, dtype=np.int64)
-        get = table.get
-        return np.fromiter((get(w, -1) for w in words), dtype=np.int64, count=len(words))
+                    num, word = m
+                    if num:
+                        tok, group = num, GROUP_NUMBER
+                    elif len(word) < 2:
+                        tok = None
+                    else:
+                        tok, group = stem(word), GROUP_WORD
+                    if tok is None:
+                        i = -1
+                    else:
+                        i = self.words.get(tok)
+                        if i is None:
+                            if not grow:
+                                ids[k] = -1
+                                continue
+                            i = self.words[tok] = self._new(tok, group)
+                    cache[m] = i
+                ids[k] = i
+        return np.asarray(ids, dtype=np.int64)
 
     def id_of(self, token: str):
         """Token id of a token string, or None."""
@@ -239,40 +265,43 @@ def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_wei
 
     rows, cols, vals = [], [], []
     n_concepts = concepts.n_concepts
-    # Latin words and numbers with units.
-    wpos, wend, words, groups = [], [], [], []
-    for m in LATIN_TOKEN_RE.finditer(chunk):
-        tok = m.group()
-        if m.lastgroup == "word":
-            if len(tok) < 2:
-                continue
-            words.append(stem(tok))
-            groups.append(GROUP_WORD)
-        else:
-            words.append(tok)
-            groups.append(GROUP_NUMBER)
-        wpos.append(m.start())
-        wend.append(m.end())
-    wpos = np.asarray(wpos, dtype=np.int64)
-    wend = np.asarray(wend, dtype=np.int64)
-    if words:
-        ids = vocab.word_ids(words, groups, grow)
-        ok = ids >= 0
-        d = doc_of(wpos[ok])
-        rows.append(d)
-        cols.append(ids[ok] + n_concepts)
-        vals.append(weight_of(wpos[ok], d))
+    # Latin words and numbers with units: one findall per title and per body
+    # (no token crosses the space joining them), in text order, so that the
+    # vocabulary grows in the same order as over the joined text.
+    findall = LATIN_TOKEN_RE.findall
+    found = [findall(s) if s else () for pair in zip(n_titles, n_bodies) for s in pair]
+    per_part = np.fromiter(map(len, found), dtype=np.int64, count=2 * n)
+    ids = vocab.match_ids(list(chain.from_iterable(found)), grow)
+    del found
+    part = np.repeat(np.arange(2 * n, dtype=np.int64), per_part)
+    ok = ids >= 0
+    d = (part[ok] >> 1).astype(np.int32)
+    rows.append(d)
+    cols.append(ids[ok] + n_concepts)
+    vals.append(np.where(part[ok] & 1, np.float32(1), np.float32(title_weight)))
     # CJK bigrams (a Latin letter may lead a run: "n型"), single-character runs.
     cjk = _cjk_mask(cp)
     alnum = alnum_mask(cp)
     nxt = np.concatenate([cjk[1:], [False]])
     prev_alnum = np.concatenate([[False], alnum[:-1]])
     lead = np.flatnonzero((cp >= 0x61) & (cp <= 0x7A) & nxt & ~prev_alnum)
-    if len(lead) and len(wpos):
+    if len(lead):
         # A letter ending a number's unit ("175°c高温") belongs to the number.
-        j = np.searchsorted(wpos, lead, side="left") - 1
-        inside = (j >= 0) & (wend[np.maximum(j, 0)] > lead)
-        lead = lead[~inside]
+        # Only a letter after a character a token can hold needs the check.
+        before = cp[np.maximum(lead - 1, 0)]
+        doubt = lead[(lead > 0) & (before != 0x20) & (before != 0x0A) & ~_cjk_mask(before)]
+        if len(doubt):
+            inside = np.zeros(len(doubt), dtype=bool)
+            for k, p in enumerate(doubt.tolist()):
+                dd = int(position_doc[p])
+                local = p - int(doc_start[dd])
+                for m in LATIN_TOKEN_RE.finditer(texts[dd]):
+                    if m.start() >= local:
+                        break
+                    if m.end() > local:
+                        inside[k] = True
+                        break
+            lead = np.setdiff1d(lead, doubt[inside], assume_unique=True)
     in_run = cjk.copy()
     in_run[lead] = True
     prev_run = np.concatenate([[False], in_run[:-1]])

@@ -16,13 +16,14 @@ plain word matching.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
 
 from matchmaker.domain.text import normalize
 from matchmaker.matching.glossary import Glossary, load_glossary
-from matchmaker.matching.terms import TermMatcher, canonical
+from matchmaker.matching.terms import TermMatcher, canonical, span_order
 
 __all__ = ["ConceptIndex", "Hit", "is_abbreviation"]
 
@@ -257,7 +258,7 @@ class ConceptIndex:
             concept = np.concatenate([concept[plain], sense[ok]])
             doc, start, end, term = doc[idx], start[idx], end[idx], term[idx]
         # Drop hits nested in an earlier, longer hit of the same concept.
-        order = np.lexsort((-end, start, concept, doc))
+        order = span_order(doc, concept, start, end)
         doc, start, end, concept, term = (a[order] for a in (doc, start, end, concept, term))
         if len(doc) > 1:
             group = np.concatenate([[0], np.cumsum((doc[1:] != doc[:-1])
@@ -267,7 +268,8 @@ class ConceptIndex:
             prior = np.concatenate([[-1], reach[:-1]])
             keep = prior < end + group * big
             doc, start, end, concept, term = (a[keep] for a in (doc, start, end, concept, term))
-        order = np.lexsort((-end, start, doc))
+        # Postings occupy consecutive offsets, so start order is posting order.
+        order = span_order(None, None, start, end)
         return tuple(a[order] for a in (doc, start, end, concept, term))
 
     def find(self, text: str) -> list[Hit]:
@@ -370,10 +372,13 @@ def heads(titles, doc, start, end, concept, doc_start, latin_titles=None):
                  if _OPENERS.search(title) else ())
         joints = [m.start() for m in _CONJUNCTION.finditer(title)]
         if spans or joints:
-            for j in range(bounds[i], bounds[i + 1]):
-                if any(a <= rel_start[j] < b for a, b in spans):
+            lo, hi = int(bounds[i]), int(bounds[i + 1])
+            for j, rs, re_ in zip(range(lo, hi), rel_start[lo:hi].tolist(),
+                                  rel_end[lo:hi].tolist()):
+                if spans and any(a <= rs < b for a, b in spans):
                     aside[j] = True
-                part[j] = sum(p < rel_end[j] for p in joints)
+                # joints are in text order: how many lie before the hit's end
+                part[j] = bisect_left(joints, re_)
     in_title = rel_start < title_len[doc]
     choices = (in_title & (rel_end <= limit[doc]) & ~aside, in_title & ~aside, in_title)
     chosen = np.zeros(len(doc), dtype=bool)

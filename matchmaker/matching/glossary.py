@@ -14,7 +14,9 @@ film in photovoltaics, ``PoE`` power over Ethernet in networking).
 
 from __future__ import annotations
 
+import functools
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,7 +130,8 @@ def load_glossary(paths=None) -> Glossary:
     paths : path, folder, or list of paths, optional
         TSV files, or folders whose ``*.tsv`` files are read in name order.
         Defaults to :func:`default_glossary_dir`; a missing default folder
-        gives an empty glossary.
+        gives an empty glossary and a ``RuntimeWarning``. Files are parsed
+        once per process (again when they change).
 
     Raises
     ------
@@ -137,7 +140,11 @@ def load_glossary(paths=None) -> Glossary:
     """
     if paths is None:
         folder = default_glossary_dir()
-        paths = [folder] if folder.is_dir() else []
+        if not folder.is_dir():
+            warnings.warn(f"the domain glossary folder {folder} is missing; matching falls back "
+                          "to the chain graph's own terms", RuntimeWarning, stacklevel=2)
+            return Glossary()
+        paths = [folder]
     elif isinstance(paths, (str, Path)):
         paths = [paths]
     files: list[Path] = []
@@ -150,5 +157,11 @@ def load_glossary(paths=None) -> Glossary:
             raise GlossaryError(p, 0, "no such glossary file or folder")
     concepts: list[Concept] = []
     for f in files:
-        concepts.extend(_parse(f))
+        concepts.extend(_cached_parse(f.resolve(), f.stat().st_mtime_ns))
     return Glossary(concepts)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_parse(path: Path, mtime_ns: int) -> tuple:
+    # Keyed by modification time, so an edited file is read again.
+    return tuple(_parse(path))

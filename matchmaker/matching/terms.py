@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["TermMatcher", "alnum_mask", "canonical"]
+__all__ = ["TermMatcher", "alnum_mask", "canonical", "span_order"]
 
 
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -77,6 +77,28 @@ def _variants(key: str):
         yield key + "es"
         if len(key) > 3 and key[-1] == "y" and key[-2] not in "aeiou":
             yield key[:-1] + "ies"
+
+
+def span_order(doc, concept, start, end):
+    """``np.lexsort((-end, start[, concept, doc]))``, by one stable sort of packed keys.
+
+    Falls back to ``lexsort`` when the keys do not fit in 63 bits.
+    """
+    if len(start) < 2:
+        return np.arange(len(start))
+    length = end - start
+    len_bits = int(length.max()).bit_length()
+    key = start.astype(np.int64) << len_bits | ((1 << len_bits) - 1 - length)
+    bits = len_bits + int(start.max()).bit_length()
+    if doc is not None:
+        c_bits = int(concept.max()).bit_length()
+        d_bits = int(doc.max()).bit_length()
+        if bits + c_bits + d_bits > 63 or concept.min() < 0 or length.min() < 0:
+            return np.lexsort((-end, start, concept, doc))
+        key |= (doc.astype(np.int64) << c_bits | concept) << bits
+    elif bits > 63 or length.min() < 0:
+        return np.lexsort((-end, start))
+    return np.argsort(key, kind="stable")
 
 
 class TermMatcher:
@@ -280,7 +302,7 @@ class TermMatcher:
         bad = (self._latin_start[key] & padded[start]) | (self._latin_end[key] & padded[end + 1])
         keep = ~bad
         start, end, term = start[keep], end[keep], self._key_term[key[keep]]
-        order = np.lexsort((-end, start))
+        order = span_order(None, None, start, end)
         return start[order], end[order], term[order]
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
