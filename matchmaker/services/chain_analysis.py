@@ -26,32 +26,38 @@ def _open_demands(session: Session):
                            .where(Demand.status.in_(OPEN_DEMAND))).all()
 
 
-def supply_and_demand(session: Session, G: nx.DiGraph) -> tuple[list[dict], list[dict]]:
-    """Rows for :func:`graph.weak_links` from the stored postings (only nodes in ``G``)."""
+def supply_and_demand(G: nx.DiGraph, capabilities, demands) -> tuple[list[dict], list[dict]]:
+    """Rows for :func:`graph.weak_links` from postings (only nodes in ``G``)."""
     supply = [
         {"node": node, "enterprise": cap.enterprise.name, "region": cap.region or cap.enterprise.region,
          "verified": bool(cap.enterprise.verified)}
-        for cap in _active_capabilities(session) for node in (cap.chain_nodes or []) if node in G
+        for cap in capabilities for node in (cap.chain_nodes or []) if node in G
     ]
     demand = [
         {"node": node, "enterprise": d.enterprise.name}
-        for d in _open_demands(session) for node in (d.chain_nodes or []) if node in G
+        for d in demands for node in (d.chain_nodes or []) if node in G
     ]
     return supply, demand
 
 
-def weak_link_report(session: Session, chain: str | None = None) -> list[chaingraph.WeakLink]:
-    G = chain_service.current_graph(session)
+def _weak_links(G: nx.DiGraph, capabilities, demands, chain: str | None) -> list[chaingraph.WeakLink]:
     if chain is not None and chain not in G.graph["chains"]:
         raise chaingraph.UnknownChainError(chain)
-    supply, demand = supply_and_demand(session, G)
+    supply, demand = supply_and_demand(G, capabilities, demands)
     return chaingraph.weak_links(G, supply, demand, chain=chain)
+
+
+def weak_link_report(session: Session, chain: str | None = None,
+                     G: nx.DiGraph | None = None) -> list[chaingraph.WeakLink]:
+    """Weak links of ``chain`` (or of every chain) from the stored postings."""
+    G = G if G is not None else chain_service.current_graph(session)
+    return _weak_links(G, _active_capabilities(session), _open_demands(session), chain)
 
 
 def chain_overview(session: Session) -> list[dict]:
     """One row per chain: node count and weak-link counts, for the chain index."""
     G = chain_service.current_graph(session)
-    links = weak_link_report(session)
+    links = weak_link_report(session, G=G)
     rows = []
     for cid, meta in G.graph["chains"].items():
         mine = [w for w in links if w.chain == cid]
@@ -77,10 +83,11 @@ def node_page(session: Session, node: str) -> NodePage:
     if node not in G:
         raise chaingraph.UnknownNodeError(node)
     data = G.nodes[node]
-    weak = next(w for w in weak_link_report(session, data["chain"]) if w.node == node)
-    caps = [c for c in _active_capabilities(session) if node in (c.chain_nodes or [])]
+    all_caps, all_demands = _active_capabilities(session), _open_demands(session)
+    weak = next(w for w in _weak_links(G, all_caps, all_demands, data["chain"]) if w.node == node)
+    caps = [c for c in all_caps if node in (c.chain_nodes or [])]
     caps.sort(key=lambda c: (not c.enterprise.verified, c.enterprise.name))
-    demands = [d for d in _open_demands(session) if node in (d.chain_nodes or [])]
+    demands = [d for d in all_demands if node in (d.chain_nodes or [])]
     return NodePage(
         node=node, data=data, chain=G.graph["chains"][data["chain"]], weak=weak,
         upstream=[(u, G.nodes[u]) for u in G.predecessors(node)],

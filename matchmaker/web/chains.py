@@ -33,7 +33,7 @@ def show(chain_id: str):
     G = chain_service.current_graph(session)
     if chain_id not in G.graph["chains"]:
         abort(404)
-    weak = chain_analysis.weak_link_report(session, chain_id)
+    weak = chain_analysis.weak_link_report(session, chain_id, G=G)
     lang = "en" if current_language() == "en" else "zh"
     svg = chaingraph.render_svg(G, chain_id, weak=weak, lang=lang,
                                 node_url=lambda n: url_for("chains.node", node_id=n))
