@@ -18,7 +18,7 @@ def openapi_json():
     return jsonify(current_spec())
 
 
-def _resolve(spec: dict, node: dict) -> dict:
+def resolve(spec: dict, node: dict) -> dict:
     """Follow a local ``$ref`` (parameters, responses) to the object it names."""
     while "$ref" in node:
         target = spec
@@ -58,8 +58,8 @@ def docs_operations(spec: dict) -> list[dict]:
                         else "optional" if op["security"] else "none",
                 "description": inline_code(op.get("description")),
                 "params": [dict(p, type=_schema_text(p["schema"]), text=inline_code(p.get("description")))
-                           for p in (_resolve(spec, x) for x in op.get("parameters", []))],
-                "responses": [(code, inline_code(_resolve(spec, r)["description"]))
+                           for p in (resolve(spec, x) for x in op.get("parameters", []))],
+                "responses": [(code, inline_code(resolve(spec, r)["description"]))
                               for code, r in op["responses"].items()],
             })
     return rows

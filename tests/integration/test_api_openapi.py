@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
+from matchmaker.api.openapi import resolve
 from matchmaker.api.params import MAX_ID
 from matchmaker.models import Meeting, Qualification
 from matchmaker.services.api_tokens import create_token
@@ -38,15 +39,6 @@ def _served_operations(app) -> set[tuple[str, str]]:
             if rule.rule.startswith(PREFIX + "/") for method in rule.methods - {"HEAD", "OPTIONS"}}
 
 
-def _resolve(spec: dict, node: dict) -> dict:
-    while "$ref" in node:
-        target = spec
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
-
-
 def _refs(node):
     if isinstance(node, dict):
         if isinstance(node.get("$ref"), str):
@@ -59,7 +51,7 @@ def _refs(node):
 
 
 def _validator(spec: dict, path: str, status: int):
-    response = _resolve(spec, spec["paths"][path]["get"]["responses"][str(status)])
+    response = resolve(spec, spec["paths"][path]["get"]["responses"][str(status)])
     schema = response["content"]["application/json"]["schema"]
     return jsonschema_rs.validator_for({"$schema": DIALECT, **schema, "components": spec["components"]},
                                        validate_formats=True)
@@ -122,14 +114,14 @@ def test_the_document_is_valid_openapi(client):
     for schema in spec["components"]["schemas"].values():
         jsonschema_rs.meta.validate({"$schema": DIALECT, **schema})  # each one is sound JSON Schema
     refs = list(_refs(spec))
-    assert refs and all(_resolve(spec, {"$ref": r}) for r in refs)  # KeyError for a dangling one
+    assert refs and all(resolve(spec, {"$ref": r}) for r in refs)  # KeyError for a dangling one
     for path, item in spec["paths"].items():
         for method, op in item.items():
-            declared = {_resolve(spec, p)["name"] for p in op.get("parameters", [])
-                        if _resolve(spec, p)["in"] == "path"}
+            declared = {resolve(spec, p)["name"] for p in op.get("parameters", [])
+                        if resolve(spec, p)["in"] == "path"}
             assert declared == set(re.findall(r"{(\w+)}", path)), (method, path)
             for response in op["responses"].values():
-                assert "application/json" in _resolve(spec, response)["content"]
+                assert "application/json" in resolve(spec, response)["content"]
 
 
 def test_the_docs_page_lists_every_operation(client):
