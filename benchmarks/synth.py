@@ -149,6 +149,8 @@ def write_jsonl(path, records):
 
 def read_jsonl(path):
     """Yield the records of a JSON Lines file one by one."""
-    with open(path, encoding="utf-8") as fh:
+    import orjson
+
+    with open(path, "rb") as fh:
         for line in fh:
-            yield json.loads(line)
+            yield orjson.loads(line)

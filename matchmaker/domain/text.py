@@ -93,14 +93,16 @@ def _finish(text: str) -> str:
     # that NFKC changes by its NFKC form gives the same result (the
     # compatibility decomposition does not change), so only text still not
     # normalised after that (combining marks) goes through unicodedata.
-    for ch in set(_nfkc_changing().findall(text)):
+    changing, other_space = _scan_chars(text)
+    for ch in changing:
         text = text.replace(ch, _nfkc_char(ch))
     if not unicodedata.is_normalized("NFKC", text):
         text = "\n".join(p if unicodedata.is_normalized("NFKC", p)
                          else unicodedata.normalize("NFKC", p) for p in text.split("\n"))
+        other_space = True
     text = text.casefold()
     # After NFKC, white space is mostly plain spaces: only runs need collapsing.
-    if _OTHER_SPACE.search(text):
+    if other_space or any(_OTHER_SPACE.search(_nfkc_char(ch)) for ch in changing):
         text = _SPACE_RE.sub(" ", text)
     while "  " in text:
         text = text.replace("  ", " ")
@@ -109,12 +111,46 @@ def _finish(text: str) -> str:
     return text
 
 
+def _scan_chars(text: str):
+    """The characters of ``text`` that NFKC changes, and whether it holds white
+    space other than spaces and newlines (before NFKC).
+
+    A long text is looked up as an array of code points in two tables, which
+    is many times faster than a regular expression over it.
+    """
+    if len(text) < 2048:
+        return set(_nfkc_changing().findall(text)), _OTHER_SPACE.search(text) is not None
+    import numpy as np
+
+    changing_table, space_table = _char_tables()
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    bmp = np.minimum(cp, 0xFFFF)  # astral characters are left to the is_normalized check
+    found = np.unique(cp[changing_table[bmp] & (cp <= 0xFFFF)])
+    return {chr(c) for c in found.tolist()}, bool(space_table[bmp].any())
+
+
+@functools.lru_cache(maxsize=1)
+def _char_tables():
+    """Lookup tables over the Basic Multilingual Plane: NFKC changes it; other white space."""
+    import numpy as np
+
+    changing = np.zeros(0x10000, dtype=bool)
+    changing[[ord(c) for c in _nfkc_chars()]] = True
+    space = np.zeros(0x10000, dtype=bool)
+    space[[c for c in range(0x10000) if _OTHER_SPACE.match(chr(c))]] = True
+    return changing, space
+
+
+@functools.lru_cache(maxsize=1)
+def _nfkc_chars():
+    return [chr(c) for c in range(0x80, 0x10000)
+            if not 0xD800 <= c < 0xE000 and unicodedata.normalize("NFKC", chr(c)) != chr(c)]
+
+
 @functools.lru_cache(maxsize=1)
 def _nfkc_changing():
     """Regex of the characters of the Basic Multilingual Plane that NFKC changes."""
-    changed = [chr(c) for c in range(0x80, 0x10000)
-               if not 0xD800 <= c < 0xE000 and unicodedata.normalize("NFKC", chr(c)) != chr(c)]
-    return re.compile("[" + "".join(re.escape(c) for c in changed) + "]")
+    return re.compile("[" + "".join(re.escape(c) for c in _nfkc_chars()) + "]")
 
 
 _HAS_EXPONENT = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]")

@@ -29,6 +29,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
+
 from matchmaker.domain.regions import normalize_region
 
 from .errors import RecordError, RecordFileError
@@ -187,6 +189,15 @@ def read_records(path, kind):
     return builder.result
 
 
+def _loads(data: bytes):
+    """Parse one JSON line: orjson for speed; the standard parser for what it refuses
+    (NaN, integers beyond 64 bits) and for its error messages."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data.decode("utf-8"))
+
+
 def _read_jsonl(path, kind, builder):
     keys = {}
     with open(path, "rb") as fh:
@@ -196,7 +207,7 @@ def _read_jsonl(path, kind, builder):
             if not data.strip():
                 continue
             try:
-                obj = json.loads(data.decode("utf-8"))
+                obj = _loads(data)
             except UnicodeDecodeError:
                 builder.error(lineno, None, "line is not valid UTF-8")
                 continue

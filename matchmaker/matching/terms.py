@@ -9,7 +9,9 @@ characters (two, for two-character terms) begin some term is a candidate for
 each length such terms have, and each candidate is checked by comparing a
 64-bit polynomial hash of the text there -- computed for all positions at
 once from prefix sums -- with a hash table of the terms. A plain Python scan
-(``backend="python"``) gives the same results and serves as a reference.
+(``backend="python"``) gives the same results and serves as a reference; with
+Numba installed the same scan runs as one compiled loop
+(:mod:`matchmaker.matching.kernels`).
 
 Latin terms match whole words only (``emc`` is not found in ``emcx``), a
 plural is accepted (``tracker`` matches ``trackers``, ``battery`` matches
@@ -20,6 +22,8 @@ plural is accepted (``tracker`` matches ``trackers``, ``battery`` matches
 from __future__ import annotations
 
 import numpy as np
+
+from matchmaker.matching import kernels
 
 __all__ = ["TermMatcher", "alnum_mask", "canonical", "span_order"]
 
@@ -110,14 +114,19 @@ class TermMatcher:
         Normalised terms (see :func:`matchmaker.domain.text.normalize`); a
         term is reported by its position in this sequence. Terms shorter than
         two characters are never found.
-    backend : {"numpy", "python"}, default "numpy"
-        ``"python"`` is a plain loop over the text, kept as a reference; both
-        give the same results.
+    backend : {"auto", "numba", "numpy", "python"}, default "auto"
+        ``"numba"`` is one compiled pass over the text (see
+        :mod:`matchmaker.matching.kernels`), ``"numpy"`` the same algorithm
+        vectorised, ``"python"`` a plain loop kept as a reference; all give the
+        same results. ``"auto"`` is ``"numba"`` when Numba is installed.
     """
 
-    def __init__(self, terms, backend="numpy"):
-        if backend not in ("numpy", "python"):
-            raise ValueError(f"backend must be 'numpy' or 'python', got {backend!r}")
+    def __init__(self, terms, backend="auto"):
+        if backend not in ("auto", "numba", "numpy", "python"):
+            raise ValueError(f"backend must be 'auto', 'numba', 'numpy' or 'python', got "
+                             f"{backend!r}")
+        if backend == "auto":
+            backend = "numba" if kernels.available() else "numpy"
         self.backend = backend
         self.terms = list(terms)
         keys: dict[str, int] = {}
@@ -291,7 +300,9 @@ class TermMatcher:
         else:  # the same separators as canonical(): "-", "_", "/" become spaces
             cp = np.where((codepoints == 0x2D) | (codepoints == 0x5F) | (codepoints == 0x2F),
                           0x20, codepoints).astype(np.uint32)
-        if self.backend == "numpy":
+        if self.backend == "numba":
+            start, key = kernels.term_candidates(cp, self)
+        elif self.backend == "numpy":
             start, key = self._raw_numpy(cp)
         else:
             start, key = self._raw_python(text)
