@@ -3,9 +3,9 @@
 The engine analyses up to a million postings, so the work is done on whole
 batches rather than text by text: the batch is normalised in one call, joined
 into one string, CJK bigrams are cut with numpy over its code points, Latin
-words and numbers come from one ``findall`` per title and per description
-(each distinct match resolved to its column once), and concepts from one
-vectorised dictionary scan. The tokens are exactly those of
+words and numbers come from runs of the characters they are made of (each
+distinct run cut into tokens once), and concepts from one compiled
+dictionary scan. The tokens are exactly those of
 :func:`matchmaker.domain.text.tokenize` (a unit test holds the two together).
 
 Each posting becomes a row of counts over ``[concepts | tokens]`` columns;
@@ -14,14 +14,16 @@ terms of the title count ``title_weight`` times.
 
 from __future__ import annotations
 
+import functools
 from itertools import chain
 
 import numpy as np
 from scipy import sparse
 
 from matchmaker.domain.text import LATIN_TOKEN_RE, normalize_many, stem
+from matchmaker.matching import kernels
 from matchmaker.matching.concepts import heads
-from matchmaker.matching.terms import alnum_mask
+from matchmaker.matching.terms import _digest, alnum_mask
 
 __all__ = [
     "GROUP_CJK",
@@ -57,31 +59,14 @@ def _cjk_mask(cp):
 _MIX = np.uint64(0xFF51AFD7ED558CCD)
 
 
-class TokenVocabulary:
-    """Token -> column of the token part of a row (concept columns come first).
-
-    CJK bigrams and single characters are keyed by their code points and
-    looked up in an open-addressing hash table (vectorised), Latin words and
-    numbers by their string.
-    """
+class _KeyTable:
+    """Open-addressing hash table (vectorised): non-zero 64-bit key -> id."""
 
     def __init__(self):
-        self.words: dict[str, int] = {}
-        self.tokens: list[str] = []
-        self.groups: list[int] = []
         self._n_keys = 0
         self._bits = 10
         self._slots = np.zeros(1 << self._bits, dtype=np.uint64)  # 0 = empty
         self._ids = np.full(1 << self._bits, -1, dtype=np.int64)
-        self._match_cache: dict[tuple, int] = {}
-
-    def __len__(self):
-        return len(self.tokens)
-
-    def _new(self, token, group) -> int:
-        self.tokens.append(token)
-        self.groups.append(group)
-        return len(self.tokens) - 1
 
     def _home(self, keys):
         return ((keys * _MIX) >> np.uint64(64 - self._bits)).astype(np.int64)
@@ -111,68 +96,169 @@ class TokenVocabulary:
             slots[s] = k
             table_ids[s] = i
 
-    def _grow_table(self):
-        live = self._slots != 0
-        keys, ids = self._slots[live], self._ids[live]
-        self._bits += 1
-        self._slots = np.zeros(1 << self._bits, dtype=np.uint64)
-        self._ids = np.full(1 << self._bits, -1, dtype=np.int64)
-        self._insert(keys, ids)
+    def find(self, keys: np.ndarray) -> np.ndarray:
+        """Id of each key (uint64 array), -1 for keys not in the table."""
+        if len(keys) == 0:
+            return np.empty(0, dtype=np.int64)
+        with np.errstate(over="ignore"):
+            slot, found = self._find(keys)
+        return np.where(found, self._ids[slot], -1)
+
+    def add(self, keys: np.ndarray, ids: np.ndarray):
+        """Add distinct keys that are not in the table yet."""
+        with np.errstate(over="ignore"):
+            while 2 * (self._n_keys + len(keys)) > len(self._slots):
+                live = self._slots != 0
+                old_keys, old_ids = self._slots[live], self._ids[live]
+                self._bits += 1
+                self._slots = np.zeros(1 << self._bits, dtype=np.uint64)
+                self._ids = np.full(1 << self._bits, -1, dtype=np.int64)
+                self._insert(old_keys, old_ids)
+            self._insert(keys, ids)
+        self._n_keys += len(keys)
+
+
+@functools.cache
+def _latin_alphabet() -> np.ndarray:
+    """Every character a token of :data:`LATIN_TOKEN_RE` can hold, as a table over code points.
+
+    Runs of these characters are cut into tokens independently of what
+    surrounds them: no token holds another character, and what follows a
+    token only matters through a one-character look-ahead that a
+    character outside the table passes just as the end of a run does.
+    """
+    table = np.zeros(0x110000, dtype=bool)
+    for ch in "0123456789abcdefghijklmnopqrstuvwxyz.^-×/·%‰°μω":
+        table[ord(ch)] = True
+    table[[c for c in range(0x80, 0x110000) if chr(c).isdecimal()]] = True  # what \d matches
+    return table
+
+
+def _python_runs(text: str, cp: np.ndarray):
+    """:func:`kernels.latin_runs` without Numba (same spans and digests)."""
+    alphabet = _latin_alphabet()
+    inside = alphabet[cp]
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], inside, [False]]).astype(np.int8)))
+    start, end = edges[0::2], edges[1::2]
+    digest = [_digest(text[a:b]) or 1 for a, b in zip(start.tolist(), end.tolist())]
+    return start.astype(np.int64), end.astype(np.int64), np.asarray(digest, dtype=np.uint64)
+
+
+class TokenVocabulary:
+    """Token -> column of the token part of a row (concept columns come first).
+
+    CJK bigrams and single characters are keyed by their code points and
+    looked up in a vectorised hash table. Latin words and numbers come from
+    *runs*, maximal stretches of characters such tokens are made of
+    (``200wh/kg``, ``topcon``, ``iso``): each distinct run is cut into tokens
+    by :data:`LATIN_TOKEN_RE` once, and later occurrences are looked up by a
+    64-bit hash of the run.
+    """
+
+    def __init__(self):
+        self.words: dict[str, int] = {}
+        self.tokens: list[str] = []
+        self.groups: list[int] = []
+        self._keys = _KeyTable()
+        self._runs = _KeyTable()
+        self._run_tokens: list[list[int]] = []
+        self._run_arrays = None
+
+    def __len__(self):
+        return len(self.tokens)
+
+    def _new(self, token, group) -> int:
+        self.tokens.append(token)
+        self.groups.append(group)
+        return len(self.tokens) - 1
 
     def key_ids(self, keys: np.ndarray, grow: bool) -> np.ndarray:
         """Token ids of CJK keys (-1 for unknown ones when not growing)."""
-        if len(keys) == 0:
-            return np.empty(0, dtype=np.int64)
         keys = keys.astype(np.uint64)
-        with np.errstate(over="ignore"):
-            slot, found = self._find(keys)
-            if grow and not found.all():
-                new = np.unique(keys[~found])
-                while 2 * (self._n_keys + len(new)) > len(self._slots):
-                    self._grow_table()
-                ids = np.arange(len(self.tokens), len(self.tokens) + len(new))
-                for k in new.tolist():
-                    self._new(_key_token(k), GROUP_CJK)
-                self._insert(new, ids)
-                self._n_keys += len(new)
-                slot, found = self._find(keys)
-        return np.where(found, self._ids[slot], -1)
+        ids = self._keys.find(keys)
+        if grow and len(ids) and (ids < 0).any():
+            new = np.unique(keys[ids < 0])
+            first = len(self.tokens)
+            for k in new.tolist():
+                self._new(_key_token(k), GROUP_CJK)
+            self._keys.add(new, np.arange(first, first + len(new)))
+            ids = self._keys.find(keys)
+        return ids
 
-    def match_ids(self, matches, grow: bool) -> np.ndarray:
-        """Token ids of :data:`LATIN_TOKEN_RE` ``findall`` results ``(number, word)``.
+    def _token_id(self, number: str, word: str, grow: bool) -> int:
+        if number:
+            tok, group = number, GROUP_NUMBER
+        elif len(word) < 2:
+            return -1
+        else:
+            tok, group = stem(word), GROUP_WORD
+        i = self.words.get(tok)
+        if i is None:
+            if not grow:
+                return -1
+            i = self.words[tok] = self._new(tok, group)
+        return i
 
-        -1 for one-letter words (never tokens) and, when not growing, unknown
-        tokens. Results are cached per distinct match, so stemming and
-        grouping run once per distinct string.
+    def run_token_ids(self, run: str, grow: bool) -> list[int]:
+        """Token ids of the Latin tokens of one run, in order (-1: not a token / unknown)."""
+        return [self._token_id(num, word, grow) for num, word in LATIN_TOKEN_RE.findall(run)]
+
+    def latin_ids(self, text: str, cp: np.ndarray, grow: bool):
+        """Latin tokens of a text: the start of the run holding each token, and its id.
+
+        Ids are -1 for one-letter words (never tokens) and, when not growing,
+        unknown tokens. Tokens come in text order, so that the vocabulary grows
+        in that order.
         """
-        cache = self._match_cache
-        get = cache.get
-        ids = list(map(get, matches))
-        if None in ids:
-            for k, m in enumerate(matches):
-                if ids[k] is not None:
-                    continue
-                i = get(m)
-                if i is None:
-                    num, word = m
-                    if num:
-                        tok, group = num, GROUP_NUMBER
-                    elif len(word) < 2:
-                        tok = None
-                    else:
-                        tok, group = stem(word), GROUP_WORD
-                    if tok is None:
-                        i = -1
-                    else:
-                        i = self.words.get(tok)
-                        if i is None:
-                            if not grow:
-                                ids[k] = -1
-                                continue
-                            i = self.words[tok] = self._new(tok, group)
-                    cache[m] = i
-                ids[k] = i
-        return np.asarray(ids, dtype=np.int64)
+        if kernels.available():
+            start, end, digest = kernels.latin_runs(cp, _latin_alphabet())
+        else:
+            start, end, digest = _python_runs(text, cp)
+        run = self._runs.find(digest)
+        missing = np.flatnonzero(run < 0)
+        if len(missing) and grow:
+            new_digests, first = np.unique(digest[missing], return_index=True)
+            order = np.argsort(first, kind="stable")  # register in text order
+            base = len(self._run_tokens)
+            for k in first[order].tolist():
+                p = int(missing[k])
+                self._run_tokens.append(self.run_token_ids(text[start[p]:end[p]], True))
+            self._runs.add(new_digests[order], np.arange(base, base + len(order)))
+            self._run_arrays = None
+            run = self._runs.find(digest)
+        elif len(missing):  # ranking: unknown runs are cut here and not remembered
+            out_start, out_ids = [], []
+            is_known = run >= 0
+            counts, flat = self._run_token_ids_flat(run[is_known])
+            counts, flat = counts.tolist(), flat.tolist()
+            k = cursor = 0
+            for p in range(len(run)):
+                if is_known[p]:
+                    ids = flat[cursor:cursor + counts[k]]
+                    cursor += counts[k]
+                    k += 1
+                else:
+                    ids = self.run_token_ids(text[start[p]:end[p]], False)
+                out_ids.extend(ids)
+                out_start.extend([int(start[p])] * len(ids))
+            return np.asarray(out_start, dtype=np.int64), np.asarray(out_ids, dtype=np.int64)
+        counts, flat = self._run_token_ids_flat(run)
+        return np.repeat(start, counts), flat
+
+    def _run_token_ids_flat(self, runs):
+        """Token count of each run, and the ids of all their tokens concatenated."""
+        if self._run_arrays is None:
+            lengths = np.fromiter(map(len, self._run_tokens), dtype=np.int64,
+                                  count=len(self._run_tokens))
+            ptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+            np.cumsum(lengths, out=ptr[1:])
+            flat = np.fromiter(chain.from_iterable(self._run_tokens), dtype=np.int64,
+                               count=int(ptr[-1]))
+            self._run_arrays = (lengths, ptr, flat)
+        lengths, ptr, flat = self._run_arrays
+        counts = lengths[runs] if len(runs) else np.empty(0, dtype=np.int64)
+        idx = np.repeat(ptr[runs] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        return counts, flat[idx]
 
     def id_of(self, token: str):
         """Token id of a token string, or None."""
@@ -265,20 +351,13 @@ def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_wei
 
     rows, cols, vals = [], [], []
     n_concepts = concepts.n_concepts
-    # Latin words and numbers with units: one findall per title and per body
-    # (no token crosses the space joining them), in text order, so that the
-    # vocabulary grows in the same order as over the joined text.
-    findall = LATIN_TOKEN_RE.findall
-    found = [findall(s) if s else () for pair in zip(n_titles, n_bodies) for s in pair]
-    per_part = np.fromiter(map(len, found), dtype=np.int64, count=2 * n)
-    ids = vocab.match_ids(list(chain.from_iterable(found)), grow)
-    del found
-    part = np.repeat(np.arange(2 * n, dtype=np.int64), per_part)
+    # Latin words and numbers with units, cut run by run (see TokenVocabulary).
+    start, ids = vocab.latin_ids(chunk, cp, grow)
     ok = ids >= 0
-    d = (part[ok] >> 1).astype(np.int32)
+    d = doc_of(start[ok])
     rows.append(d)
     cols.append(ids[ok] + n_concepts)
-    vals.append(np.where(part[ok] & 1, np.float32(1), np.float32(title_weight)))
+    vals.append(weight_of(start[ok], d))
     # CJK bigrams (a Latin letter may lead a run: "n型"), single-character runs.
     cjk = _cjk_mask(cp)
     alnum = alnum_mask(cp)

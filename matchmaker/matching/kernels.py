@@ -16,7 +16,7 @@ import functools
 
 import numpy as np
 
-__all__ = ["available", "term_candidates"]
+__all__ = ["available", "latin_runs", "term_candidates"]
 
 
 @functools.cache
@@ -91,7 +91,62 @@ def _compiled():
                     s = (s + np.uint64(1)) & tmask
         return out_pos[:found], out_key[:found]
 
-    return scan_terms
+    @njit(cache=True, nogil=True)
+    def runs(cp, alphabet, base, salt):
+        n = cp.shape[0]
+        cap = max(16, n // 8)
+        starts = np.empty(cap, dtype=np.int64)
+        ends = np.empty(cap, dtype=np.int64)
+        hashes = np.empty(cap, dtype=np.uint64)
+        found = 0
+        i = 0
+        while i < n:
+            if not alphabet[cp[i]]:
+                i += 1
+                continue
+            h = np.uint64(0)
+            j = i
+            while j < n and alphabet[cp[j]]:
+                h = h * base + np.uint64(cp[j])
+                j += 1
+            h = h + np.uint64(j - i) * salt
+            if h == 0:
+                h = np.uint64(1)
+            if found == cap:
+                cap *= 2
+                grown = np.empty(cap, dtype=np.int64)
+                grown[:found] = starts[:found]
+                starts = grown
+                grown = np.empty(cap, dtype=np.int64)
+                grown[:found] = ends[:found]
+                ends = grown
+                grown_h = np.empty(cap, dtype=np.uint64)
+                grown_h[:found] = hashes[:found]
+                hashes = grown_h
+            starts[found] = i
+            ends[found] = j
+            hashes[found] = h
+            found += 1
+            i = j
+        return starts[:found], ends[:found], hashes[:found]
+
+    return scan_terms, runs
+
+
+def latin_runs(cp, alphabet):
+    """Maximal runs of code points in ``alphabet`` (a boolean table over all code points).
+
+    Returns
+    -------
+    start, end : ndarray of int64
+        Span of each run (end exclusive), in text order.
+    digest : ndarray of uint64
+        A 64-bit polynomial hash of each run's characters and length (never 0).
+    """
+    from matchmaker.matching.terms import _BASE, _LENGTH_SALT
+
+    return _compiled()[1](np.ascontiguousarray(cp, dtype=np.uint32), alphabet,
+                          np.uint64(_BASE), np.uint64(_LENGTH_SALT))
 
 
 def term_candidates(cp, matcher):
@@ -103,7 +158,7 @@ def term_candidates(cp, matcher):
     """
     from matchmaker.matching.terms import _BASE, _LENGTH_SALT, _MIX, _PREFIX_BITS
 
-    return _compiled()(
+    return _compiled()[0](
         np.ascontiguousarray(cp, dtype=np.uint32), matcher._pair_has, matcher._slot_count,
         matcher._slot_first, matcher._slot_lengths, matcher._table, matcher._owner,
         matcher._bits, matcher._probes, _PREFIX_BITS, np.uint64(_MIX), np.uint64(_BASE),

@@ -35,3 +35,34 @@ def test_title_terms_count_title_weight_times(dev_concepts):
     column = dev_concepts.n_concepts + vocab.id_of("光伏")
     row = out.counts[[0]].toarray()[0]
     assert row[column] == 3  # twice for the title, once for the description
+
+
+def test_latin_runs_compiled_and_plain_agree(dev_capabilities):
+    import numpy as np
+
+    from matchmaker.domain.text import normalize_many
+    from matchmaker.matching import kernels
+    from matchmaker.matching.batch import _latin_alphabet, _python_runs
+
+    text = "\n".join(normalize_many([f"{r['title']} {r.get('description') or ''}"
+                                     for r in dev_capabilities + EXTRA]))
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    compiled = kernels.latin_runs(cp, _latin_alphabet())
+    plain = _python_runs(text, cp)
+    assert len(compiled[0]) > 500
+    for a, b in zip(compiled, plain):
+        assert np.array_equal(a, b)
+    assert "175°c" in {text[s:e] for s, e in zip(compiled[0].tolist(), compiled[1].tolist())}
+
+
+def test_ranking_side_analysis_keeps_known_tokens_of_unknown_runs(dev_concepts):
+    vocab = TokenVocabulary()
+    analyse(["TOPCon cells 200Wh/kg"], [""], dev_concepts, vocab, grow=True)
+    size = len(vocab)
+    # "topcon-x" is a run never seen; its "topcon" token is known, "x" is no token.
+    out = analyse(["topcon-x cells, 200wh/kg; unknownword"], [""], dev_concepts, vocab,
+                  grow=False, title_weight=1)
+    assert len(vocab) == size
+    n = dev_concepts.n_concepts
+    cols = out.counts.indices[out.counts.indices >= n] - n
+    assert sorted(vocab.tokens[c] for c in cols) == ["200wh/kg", "cell", "topcon"]
