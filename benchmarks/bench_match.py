@@ -12,6 +12,9 @@ process pinned to one core with one thread:
   included), then ``Matcher.rank([demand], top=20)`` per demand: the full
   pipeline (normalisation, TF-IDF + concepts, chain inference and proximity,
   qualification filter, region, reasons);
+* **engine_jobs** -- the same build with ``Matcher(n_jobs=-1)``, not pinned:
+  postings analysed in one worker process per core while the parent reads
+  and indexes (build time and memory only; ranking is the one-core run's);
 * **bm25s** -- ``bm25s.BM25(backend="numba")`` over the same tokens
   (:func:`matchmaker.domain.text.tokenize`), retrieving the top 20 per query;
 * **tantivy** -- an on-disk index of the same tokens (whitespace tokenizer on
@@ -116,6 +119,26 @@ def work_engine(corpus, queries, n):
     return {"add": add_s, "add_found": found, "remove": remove_s, "remove_gone": gone,
             "build": build, "build_cpu": build_cpu, "base": base, "peak_build": peak_build,
             "peak": _rss_mb(), "lat": lat, "cpu": cpu, "batch": batch, "n_queries": len(qs)}
+
+
+def work_engine_jobs(corpus, queries, n):
+    """Build only, with ``Matcher(n_jobs=-1)``: every core of the machine."""
+    from synth import read_jsonl
+
+    import graph
+    from matchmaker.commands.match import seed_chains
+    from matchmaker.matching import Matcher
+    from matchmaker.matching.parallel import effective_jobs
+
+    G = graph.load_chains(seed_chains())
+    base = _rss_mb()
+    t, c = time.perf_counter(), time.process_time()
+    matcher = Matcher(n_jobs=-1).fit(read_jsonl(corpus), G)
+    build = time.perf_counter() - t
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert len(matcher.capabilities_) == n
+    return {"build": build, "base": base, "peak_build": _rss_mb(), "peak": _rss_mb(),
+            "children_peak": children, "jobs": effective_jobs(-1)}
 
 
 def _tokens(texts):
@@ -225,7 +248,8 @@ def work_tantivy(corpus, queries, n):
             "lat": lat, "cpu": cpu, "batch": batch, "n_queries": len(qs)}
 
 
-WORKERS = {"engine": work_engine, "bm25s": work_bm25s, "tantivy": work_tantivy}
+WORKERS = {"engine": work_engine, "engine_jobs": work_engine_jobs, "bm25s": work_bm25s,
+           "tantivy": work_tantivy}
 
 
 # -- driver ---------------------------------------------------------------------
@@ -253,7 +277,8 @@ def main(argv=None):
     parser.add_argument("--n", type=int, default=100_000, help="capabilities to index")
     parser.add_argument("--queries", type=int, default=300, help="demands to rank")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--systems", default="engine,bm25s,tantivy")
+    parser.add_argument("--systems", default="engine,engine_jobs,bm25s,tantivy",
+                        help="engine_jobs: the engine's build with Matcher(n_jobs=-1), all cores")
     parser.add_argument("--data", default=str(Path(tempfile.gettempdir()) / "matchmaker-bench"),
                         help="folder caching the generated data")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -261,7 +286,8 @@ def main(argv=None):
     parser.add_argument("--query-file", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        _pin()
+        if args.worker != "engine_jobs":
+            _pin()
         result = WORKERS[args.worker](args.corpus, args.query_file, args.n)
         print(json.dumps(result))
         return
@@ -286,6 +312,8 @@ def _report(args, results):
     print(f"{'system':<9}{'build s':>9}{'docs/s':>10}{'peak MB':>9}{'build +MB':>10}"
           f"{'p50 ms':>9}{'p95 ms':>9}{'p50 cpu':>9}{'p95 cpu':>9}{'batch q/s':>11}")
     for name, r in results.items():
+        if name == "engine_jobs":
+            continue
         print(f"{name:<9}{r['build']:>9.1f}{args.n / r['build']:>10,.0f}{r['peak']:>9.0f}"
               f"{r['peak_build'] - r['base']:>10.0f}{_percentile(r['lat'], 50):>9.2f}"
               f"{_percentile(r['lat'], 95):>9.2f}{_percentile(r['cpu'], 50):>9.2f}"
@@ -306,7 +334,16 @@ def _report(args, results):
         if "bm25s" in results:
             checks.append(("throughput >= bm25s numba", e["n_queries"] / e["batch"]
                            >= results["bm25s"]["n_queries"] / results["bm25s"]["batch"]))
-        checks.append(("build >= 20,000 docs/s", args.n / e["build"] >= 20_000))
+        checks.append(("build >= 20,000 docs/s (one core)", args.n / e["build"] >= 20_000))
+        j = results.get("engine_jobs")
+        if j:
+            print(f"engine build with n_jobs=-1 ({j['jobs']} processes on "
+                  f"{os.cpu_count()} cores): {j['build']:.1f} s = {args.n / j['build']:,.0f} "
+                  f"docs/s; peak {j['peak']:.0f} MB (+ {j['children_peak']:.0f} MB per worker)")
+            checks.append((f"build >= 20,000 docs/s (n_jobs=-1, {j['jobs']} processes)",
+                           args.n / j["build"] >= 20_000))
+            checks.append(("peak with workers <= 3 GB",
+                           j["peak"] + j["jobs"] * j["children_peak"] <= 3 * 1024))
         checks.append(("peak <= 3 GB", e["peak"] <= 3 * 1024))
         for label, ok in checks:
             print(f"  {'yes' if ok else 'NO ':<4} {label}")

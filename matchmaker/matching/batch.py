@@ -260,6 +260,32 @@ class TokenVocabulary:
         idx = np.repeat(ptr[runs] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
         return counts, flat[idx]
 
+    def merge(self, tokens, groups) -> np.ndarray:
+        """Ids of tokens from another vocabulary (``tokens``, ``groups`` lists), added
+        when new, in the order given."""
+        ids = np.empty(len(tokens), dtype=np.int64)
+        cjk = [k for k, g in enumerate(groups) if g == GROUP_CJK]
+        if cjk:
+            keys = np.asarray([ord(t[0]) << 21 | ord(t[1]) if len(t) == 2 else ord(t[0])
+                               for t in (tokens[k] for k in cjk)], dtype=np.uint64)
+            found = self._keys.find(keys)
+            new = np.flatnonzero(found < 0)
+            if len(new):
+                first = len(self.tokens)
+                for k in new.tolist():
+                    self._new(tokens[cjk[k]], GROUP_CJK)
+                found[new] = np.arange(first, first + len(new))
+                self._keys.add(keys[new], found[new])
+            ids[cjk] = found
+        words = self.words
+        for k, (tok, group) in enumerate(zip(tokens, groups)):
+            if group != GROUP_CJK:
+                i = words.get(tok)
+                if i is None:
+                    i = words[tok] = self._new(tok, group)
+                ids[k] = i
+        return ids
+
     def id_of(self, token: str):
         """Token id of a token string, or None."""
         if token and "\u3400" <= token[-1] and len(token) <= 2:

@@ -98,32 +98,47 @@ def _required(names):
     return frozenset(k for k in map(normalize_qualification, names) if k)
 
 
-def prepare(records, kind, featurizer, node_columns, *, grow=False, batch=4096):
+def prepare(records, kind, featurizer, node_columns, *, grow=False, batch=4096, pool=None):
     """Analyse records of one kind, in batches.
 
     Yields :class:`Prepared` batches, so that a million records never sit in
     memory twice. ``kind`` is ``"capability"`` (qualifications held) or
     ``"demand"`` (qualifications required); ``grow`` extends the featurizer's
-    vocabulary (when fitting).
+    vocabulary (when fitting). With a ``pool``
+    (:class:`~matchmaker.matching.parallel.PoolAnalyser`, growing only), the
+    texts are analysed in worker processes while the next batches are read.
     """
     qual_field = "qualifications" if kind == CAPABILITY else "required_qualifications"
     quals_of = _held if kind == CAPABILITY else _required
-    buf: list = []
 
-    def flush(chunk):
+    def describe(chunk):
         out = Prepared()
         out.ids = [str(r["id"]) for r in chunk]
-        out.analysed = featurizer.analyse([_text(r.get("title")) for r in chunk],
-                                          [_text(r.get("description")) for r in chunk],
-                                          grow=grow)
         out.regions = [_region(r["region"]) if isinstance(r.get("region"), str) else None
                        for r in chunk]
         out.qual_names = [_names(r.get(qual_field)) for r in chunk]
         out.quals = [quals_of(names) for names in out.qual_names]
         out.nodes = [[node_columns[n] for n in _names(r.get("chain_nodes")) if n in node_columns]
                      if r.get("chain_nodes") else [] for r in chunk]
-        return out
+        return (out, [_text(r.get("title")) for r in chunk],
+                [_text(r.get("description")) for r in chunk])
 
+    described = map(describe, _chunks(records, kind, batch))
+    if pool is None:
+        for out, titles, bodies in described:
+            out.analysed = featurizer.analyse(titles, bodies, grow=grow)
+            yield out
+    else:
+        from matchmaker.matching.parallel import pipelined
+
+        for out, analysed in pipelined(described, pool):
+            out.analysed = analysed
+            yield out
+
+
+def _chunks(records, kind, batch):
+    """Checked records in lists of ``batch``."""
+    buf: list = []
     for r in records:
         if not isinstance(r, dict):
             raise InvalidRecordError(f"a {kind} must be a dict, got {type(r).__name__}")
@@ -134,10 +149,10 @@ def prepare(records, kind, featurizer, node_columns, *, grow=False, batch=4096):
             raise InvalidRecordError(f"{kind} {rid!r} has neither title nor description")
         buf.append(r)
         if len(buf) >= batch:
-            yield flush(buf)
+            yield buf
             buf = []
     if buf:
-        yield flush(buf)
+        yield buf
 
 
 def _preview(record) -> str:

@@ -52,6 +52,7 @@ place without rebuilding it.
 from __future__ import annotations
 
 import gc
+import itertools
 
 import numpy as np
 
@@ -60,14 +61,17 @@ from matchmaker.matching.corpus import CAPABILITY, DEMAND, Corpus, prepare
 from matchmaker.matching.errors import NotFittedError
 from matchmaker.matching.explain import Explainer
 from matchmaker.matching.features import Featurizer
+from matchmaker.matching.parallel import PoolAnalyser, effective_jobs
 from matchmaker.matching.result import Match
 from matchmaker.matching.scores import graph_scores, head_scores, qualified_sets
 
 __all__ = ["Match", "Matcher"]
 
+_BATCH = 4096  # postings analysed together
+
 _PARAMS = ("text_weight", "graph_weight", "head_weight", "region_weight", "concept_weight",
            "number_weight", "title_weight", "n_candidates", "posting_budget", "max_nodes",
-           "min_node_confidence", "glossary")
+           "min_node_confidence", "glossary", "n_jobs")
 
 
 def _load_graph(graph):
@@ -107,6 +111,11 @@ class Matcher:
         Inferred chain nodes below this confidence are ignored.
     glossary : Glossary, path, None or False
         Domain glossary; ``None`` is the project glossary (``seeds/glossary``).
+    n_jobs : int or None, default None
+        Processes analysing postings when fitting many of them (more than two
+        batches of 4,096): ``None`` or 1 is this process only, -1 all cores
+        (see :mod:`~matchmaker.matching.parallel`). Ranking always runs in
+        this process.
 
     Attributes
     ----------
@@ -127,7 +136,8 @@ class Matcher:
     def __init__(self, *, text_weight=0.5, graph_weight=0.25, head_weight=0.2,
                  region_weight=0.05,
                  concept_weight=2.0, number_weight=0.5, title_weight=2, n_candidates=300,
-                 posting_budget=60_000, max_nodes=3, min_node_confidence=0.3, glossary=None):
+                 posting_budget=60_000, max_nodes=3, min_node_confidence=0.3, glossary=None,
+                 n_jobs=None):
         self.text_weight = text_weight
         self.graph_weight = graph_weight
         self.head_weight = head_weight
@@ -140,6 +150,7 @@ class Matcher:
         self.max_nodes = max_nodes
         self.min_node_confidence = min_node_confidence
         self.glossary = glossary
+        self.n_jobs = n_jobs
 
     # -- scikit-learn style parameters --------------------------------------
     def get_params(self, deep=True) -> dict:
@@ -224,9 +235,25 @@ class Matcher:
     def _build_corpus(self, records, kind) -> Corpus:
         corpus = Corpus(kind, self._featurizer(), self.max_nodes)
         counts = []
-        for batch in prepare(records, kind, corpus.featurizer, self.node_columns_, grow=True):
-            corpus.absorb(batch, *self._nodes(batch))
-            counts.append(batch.analysed.counts)
+        jobs = effective_jobs(self.n_jobs)
+        pool = None
+        if jobs > 1:
+            records = iter(records)
+            head = list(itertools.islice(records, 2 * _BATCH + 1))
+            if len(head) > 2 * _BATCH:
+                pool = PoolAnalyser(corpus.featurizer, jobs)
+            records = itertools.chain(head, records)
+        try:
+            for batch in prepare(records, kind, corpus.featurizer, self.node_columns_, grow=True,
+                                 batch=_BATCH, pool=pool):
+                corpus.absorb(batch, *self._nodes(batch))
+                counts.append(batch.analysed.counts)
+        except BaseException:
+            if pool is not None:
+                pool.terminate()
+            raise
+        if pool is not None:
+            pool.close()
         stacked = corpus.featurizer.fit(counts)
         rows = corpus.featurizer.weigh(stacked, copy=False)
         del stacked
