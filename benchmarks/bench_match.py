@@ -132,7 +132,7 @@ def work_engine_jobs(corpus, queries, n):
 
     G = graph.load_chains(seed_chains())
     base = _rss_mb()
-    t, c = time.perf_counter(), time.process_time()
+    t = time.perf_counter()
     matcher = Matcher(n_jobs=-1).fit(read_jsonl(corpus), G)
     build = time.perf_counter() - t
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

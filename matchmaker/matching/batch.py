@@ -15,6 +15,7 @@ terms of the title count ``title_weight`` times.
 from __future__ import annotations
 
 import functools
+import re
 from itertools import chain
 
 import numpy as np
@@ -23,7 +24,7 @@ from scipy import sparse
 from matchmaker.domain.text import LATIN_TOKEN_RE, normalize_many, stem
 from matchmaker.matching import kernels
 from matchmaker.matching.concepts import heads
-from matchmaker.matching.terms import _digest, alnum_mask
+from matchmaker.matching.terms import _digest
 
 __all__ = [
     "GROUP_CJK",
@@ -36,7 +37,6 @@ __all__ = [
 ]
 
 GROUP_CONCEPT, GROUP_CJK, GROUP_WORD, GROUP_NUMBER = 0, 1, 2, 3
-_SHIFT = np.int64(21)  # a code point fits in 21 bits: bigram key = first << 21 | second
 
 
 def _compact_csr(rows, cols, vals, n_rows, n_cols):
@@ -49,11 +49,6 @@ def _compact_csr(rows, cols, vals, n_rows, n_cols):
 
 def _key_token(key: int) -> str:
     return chr(key >> 21) + chr(key & 0x1FFFFF) if key >> 21 else chr(key)
-
-
-def _cjk_mask(cp):
-    return (((cp >= 0x3400) & (cp <= 0x4DBF)) | ((cp >= 0x4E00) & (cp <= 0x9FFF))
-            | ((cp >= 0xF900) & (cp <= 0xFAFF)))
 
 
 _MIX = np.uint64(0xFF51AFD7ED558CCD)
@@ -130,7 +125,8 @@ def _latin_alphabet() -> np.ndarray:
     table = np.zeros(0x110000, dtype=bool)
     for ch in "0123456789abcdefghijklmnopqrstuvwxyz.^-×/·%‰°μω":
         table[ord(ch)] = True
-    table[[c for c in range(0x80, 0x110000) if chr(c).isdecimal()]] = True  # what \d matches
+    everything = np.arange(0x110000, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    table[[m.start() for m in re.finditer(r"\d", everything)]] = True  # what \d matches
     return table
 
 
@@ -334,6 +330,35 @@ class Analysed:
         return cols[cols < n_concepts]
 
 
+def _cjk(cp, doc_start, lens, title_lens, texts, vocab, grow):
+    """CJK tokens of a batch: posting, token id (-1: unknown), in title; and each
+    title's count of Latin letters."""
+    none = np.empty(0, dtype=np.int64)
+    out = kernels.cjk_tokens(cp, doc_start, lens, title_lens, none, vocab._keys)
+    doubts = out[5]
+    if len(doubts):
+        # A letter ending a number's unit ("175°c高温") belongs to the number,
+        # not to the CJK run after it.
+        inside = []
+        for p in doubts.tolist():
+            dd = int(np.searchsorted(doc_start, p, side="right") - 1)
+            local = p - int(doc_start[dd])
+            for m in LATIN_TOKEN_RE.finditer(texts[dd]):
+                if m.start() >= local:
+                    break
+                if m.end() > local:
+                    inside.append(p)
+                    break
+        if inside:
+            out = kernels.cjk_tokens(cp, doc_start, lens, title_lens,
+                                     np.asarray(inside, dtype=np.int64), vocab._keys)
+    doc, keys, ids, in_title, letters, _ = out
+    missing = np.flatnonzero(ids < 0)
+    if len(missing):
+        ids[missing] = vocab.key_ids(keys[missing], grow)
+    return doc, ids, in_title, letters
+
+
 def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_weight=2):
     """Analyse a batch of postings (see module docstring).
 
@@ -362,18 +387,15 @@ def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_wei
     if n > 1:
         doc_start[1:] = np.cumsum(lens + 1)[:-1]
     chunk = "\n".join(texts)
-    cp = np.frombuffer(chunk.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-
-    # Posting and weight of every position of the joined text.
-    position_doc = np.repeat(np.arange(n, dtype=np.int32), lens + 1)[:len(cp)]
-    in_title = np.arange(len(cp)) - doc_start[position_doc] < title_lens[position_doc]
-    position_weight = np.where(in_title, np.float32(title_weight), np.float32(1))
+    cp = np.frombuffer(chunk.encode("utf-32-le"), dtype=np.uint32)
+    title_end = doc_start + title_lens
+    heavy = np.float32(title_weight)
 
     def doc_of(pos):
-        return position_doc[pos]
+        return (np.searchsorted(doc_start, pos, side="right") - 1).astype(np.int32)
 
     def weight_of(pos, doc):
-        return position_weight[pos]
+        return np.where(pos < title_end[doc], heavy, np.float32(1))
 
     rows, cols, vals = [], [], []
     n_concepts = concepts.n_concepts
@@ -385,47 +407,16 @@ def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_wei
     cols.append(ids[ok] + n_concepts)
     vals.append(weight_of(start[ok], d))
     # CJK bigrams (a Latin letter may lead a run: "n型"), single-character runs.
-    cjk = _cjk_mask(cp)
-    alnum = alnum_mask(cp)
-    nxt = np.concatenate([cjk[1:], [False]])
-    prev_alnum = np.concatenate([[False], alnum[:-1]])
-    lead = np.flatnonzero((cp >= 0x61) & (cp <= 0x7A) & nxt & ~prev_alnum)
-    if len(lead):
-        # A letter ending a number's unit ("175°c高温") belongs to the number.
-        # Only a letter after a character a token can hold needs the check.
-        before = cp[np.maximum(lead - 1, 0)]
-        doubt = lead[(lead > 0) & (before != 0x20) & (before != 0x0A) & ~_cjk_mask(before)]
-        if len(doubt):
-            inside = np.zeros(len(doubt), dtype=bool)
-            for k, p in enumerate(doubt.tolist()):
-                dd = int(position_doc[p])
-                local = p - int(doc_start[dd])
-                for m in LATIN_TOKEN_RE.finditer(texts[dd]):
-                    if m.start() >= local:
-                        break
-                    if m.end() > local:
-                        inside[k] = True
-                        break
-            lead = np.setdiff1d(lead, doubt[inside], assume_unique=True)
-    in_run = cjk.copy()
-    in_run[lead] = True
-    prev_run = np.concatenate([[False], in_run[:-1]])
-    bigram = np.flatnonzero(in_run & nxt)
-    single = np.flatnonzero(cjk & ~prev_run & ~nxt)
-    pos = np.concatenate([bigram, single])
-    keys = np.concatenate([(cp[bigram] << _SHIFT) | cp[bigram + 1], cp[single]])
-    ids = vocab.key_ids(keys, grow)
+    doc, ids, in_title, letters = _cjk(cp, doc_start, lens, title_lens, texts, vocab, grow)
     ok = ids >= 0
-    d = doc_of(pos[ok])
-    rows.append(d)
+    rows.append(doc[ok])
     cols.append(ids[ok] + n_concepts)
-    vals.append(weight_of(pos[ok], d))
+    vals.append(np.where(in_title[ok], heavy, np.float32(1)))
     # Concepts.
-    c_doc, c_start, c_end, c_concept, c_term = concepts.scan(chunk, doc_of, n, alnum, cp)
+    c_doc, c_start, c_end, c_concept, c_term = concepts.scan(chunk, doc_of, n, cp)
     rows.append(c_doc)
     cols.append(c_concept)
     vals.append(weight_of(c_start, c_doc))
-    letters = np.bincount(position_doc[in_title & (cp >= 0x61) & (cp <= 0x7A)], minlength=n)
     head = heads(n_titles, c_doc, c_start, c_end, c_concept, doc_start,
                  latin_titles=letters * 2 > title_lens)
     counts = _compact_csr(np.concatenate(rows), np.concatenate(cols),

@@ -204,7 +204,7 @@ class ConceptIndex:
         return raw
 
     # -- finding -------------------------------------------------------------
-    def scan(self, text, doc_of, n_docs, alnum=None, codepoints=None):
+    def scan(self, text, doc_of, n_docs, codepoints=None):
         """Concepts named in a text holding ``n_docs`` postings.
 
         An ambiguous term resolves to its sense(s) whose domain the most
@@ -219,7 +219,7 @@ class ConceptIndex:
         doc_of : callable
             ``doc_of(positions) -> posting numbers``.
         n_docs : int
-        alnum, codepoints : ndarray, optional
+        codepoints : ndarray, optional
             See :meth:`TermMatcher.scan`.
 
         Returns
@@ -227,7 +227,7 @@ class ConceptIndex:
         doc, start, end, concept, term : ndarray
             One entry per hit, sorted by posting then start.
         """
-        start, end, term = self.matcher_.scan(text, alnum, codepoints)
+        start, end, term = self.matcher_.scan(text, codepoints)
         doc = doc_of(start)
         concept = self._plain[term]
         ambiguous = np.flatnonzero(concept < 0)

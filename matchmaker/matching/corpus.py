@@ -17,7 +17,11 @@ import numpy as np
 from matchmaker.domain.qualifications import normalize_qualification, qualification_set
 from matchmaker.domain.regions import normalize_region
 from matchmaker.matching.concepts import HEADS
-from matchmaker.matching.errors import DuplicateRecordError, InvalidRecordError, UnknownRecordError
+from matchmaker.matching.errors import (
+    DuplicateRecordError,
+    InvalidRecordError,
+    UnknownRecordError,
+)
 from matchmaker.matching.index import InvertedIndex
 
 __all__ = ["CAPABILITY", "DEMAND", "Corpus", "Interner", "Prepared", "prepare"]

@@ -16,7 +16,7 @@ import functools
 
 import numpy as np
 
-__all__ = ["available", "latin_runs", "term_candidates"]
+__all__ = ["available", "cjk_tokens", "latin_runs", "term_candidates"]
 
 
 @functools.cache
@@ -31,106 +31,42 @@ def available() -> bool:
 
 @functools.cache
 def _compiled():
-    from numba import njit
+    from matchmaker.matching import _jit
 
-    @njit(cache=True, nogil=True)
-    def scan_terms(cp, pair_has, slot_count, slot_first, slot_lengths, table, owner,
-                   bits, probes, prefix_bits, mix, base, salt):
-        n = cp.shape[0]
-        cap = max(16, n // 4)
-        out_pos = np.empty(cap, dtype=np.int64)
-        out_key = np.empty(cap, dtype=np.int64)
-        found = 0
-        shift = np.uint64(64 - prefix_bits)
-        tshift = np.uint64(64 - bits)
-        tmask = np.uint64((1 << bits) - 1)
-        twenty_one = np.uint64(21)
-        for i in range(n - 1):
-            a = np.uint64(cp[i])
-            pair = (a << twenty_one) | np.uint64(cp[i + 1])
-            lengths_lo = 0
-            lengths_hi = 0
-            two = pair_has[np.int64((pair * mix) >> shift)]
-            if i + 2 < n:
-                triple = (pair << twenty_one) ^ np.uint64(cp[i + 2])
-                slot = np.int64((triple * mix) >> shift)
-                c = slot_count[slot]
-                if c:
-                    lengths_lo = slot_first[slot]
-                    lengths_hi = lengths_lo + c
-            if not two and lengths_hi == lengths_lo:
-                continue
-            # Candidate lengths ascend (2 first): extend one rolling hash.
-            h = np.uint64(0)
-            done = i
-            for j in range(-1 if two else 0, lengths_hi - lengths_lo):
-                length = 2 if j < 0 else slot_lengths[lengths_lo + j]
-                if i + length > n:
-                    break
-                for k in range(done, i + length):
-                    h = h * base + np.uint64(cp[k])
-                done = i + length
-                d = h + np.uint64(length) * salt
-                s = (d * mix) >> tshift
-                for _ in range(probes):
-                    stored = table[np.int64(s)]
-                    if stored == d:
-                        if found == cap:
-                            cap *= 2
-                            grown_pos = np.empty(cap, dtype=np.int64)
-                            grown_key = np.empty(cap, dtype=np.int64)
-                            grown_pos[:found] = out_pos[:found]
-                            grown_key[:found] = out_key[:found]
-                            out_pos, out_key = grown_pos, grown_key
-                        out_pos[found] = i
-                        out_key[found] = owner[np.int64(s)]
-                        found += 1
-                        break
-                    if stored == 0:
-                        break
-                    s = (s + np.uint64(1)) & tmask
-        return out_pos[:found], out_key[:found]
+    return _jit.scan_terms, _jit.runs, _jit.cjk
 
-    @njit(cache=True, nogil=True)
-    def runs(cp, alphabet, base, salt):
-        n = cp.shape[0]
-        cap = max(16, n // 8)
-        starts = np.empty(cap, dtype=np.int64)
-        ends = np.empty(cap, dtype=np.int64)
-        hashes = np.empty(cap, dtype=np.uint64)
-        found = 0
-        i = 0
-        while i < n:
-            if not alphabet[cp[i]]:
-                i += 1
-                continue
-            h = np.uint64(0)
-            j = i
-            while j < n and alphabet[cp[j]]:
-                h = h * base + np.uint64(cp[j])
-                j += 1
-            h = h + np.uint64(j - i) * salt
-            if h == 0:
-                h = np.uint64(1)
-            if found == cap:
-                cap *= 2
-                grown = np.empty(cap, dtype=np.int64)
-                grown[:found] = starts[:found]
-                starts = grown
-                grown = np.empty(cap, dtype=np.int64)
-                grown[:found] = ends[:found]
-                ends = grown
-                grown_h = np.empty(cap, dtype=np.uint64)
-                grown_h[:found] = hashes[:found]
-                hashes = grown_h
-            starts[found] = i
-            ends[found] = j
-            hashes[found] = h
-            found += 1
-            i = j
-        return starts[:found], ends[:found], hashes[:found]
 
-    return scan_terms, runs
+def cjk_tokens(cp, doc_start, doc_len, title_len, excluded, table):
+    """CJK bigrams and single characters of postings joined in ``cp``, in one pass.
+
+    Parameters
+    ----------
+    cp : ndarray of uint32
+        Code points of the postings' normalised texts joined by newlines.
+    doc_start, doc_len, title_len : ndarray of int64
+        Where each posting starts, its length and its title's length.
+    excluded : ndarray of int64
+        Sorted positions of Latin letters not to treat as leading a CJK run.
+    table : batch._KeyTable
+        Known keys, looked up in the same pass.
+
+    Returns
+    -------
+    doc, key, id, in_title : ndarray
+        One entry per token: its posting, key (``first << 21 | second``, or
+        the code point of a single character), id in ``table`` (-1 unknown),
+        and whether it is in the title.
+    letters : ndarray of int64
+        Latin letters in each title.
+    doubts : ndarray of int64
+        Leading letters right after a character that is neither a space nor
+        CJK: the caller checks whether they end a number's unit (``175°c高温``)
+        and, if so, calls again with them in ``excluded``.
+    """
+    from matchmaker.matching.batch import _MIX
+
+    return _compiled()[2](np.ascontiguousarray(cp, dtype=np.uint32), doc_start, doc_len,
+                          title_len, excluded, table._slots, table._ids, table._bits, _MIX)
 
 
 def latin_runs(cp, alphabet):
@@ -151,6 +87,8 @@ def latin_runs(cp, alphabet):
 
 def term_candidates(cp, matcher):
     """``(start, key)`` of every dictionary key occurring in ``cp`` (see ``TermMatcher``).
+
+    ``cp`` need not be canonical: separators are read as spaces.
 
     Same result as ``TermMatcher._raw_numpy``: positions ascending, keys of
     one position in the order of their prefix's length table (two-character

@@ -275,14 +275,12 @@ class TermMatcher:
                     found.append(keys[key])
         return np.asarray(starts, dtype=np.int64), np.asarray(found, dtype=np.int64)
 
-    def scan(self, text: str, alnum=None, codepoints=None):
+    def scan(self, text: str, codepoints=None):
         """All occurrences in a normalised text (possibly many postings joined by newlines).
 
         Parameters
         ----------
         text : str
-        alnum : ndarray of bool, optional
-            :func:`alnum_mask` of the text's code points, if already computed.
         codepoints : ndarray, optional
             The text's code points, if already computed.
 
@@ -294,25 +292,27 @@ class TermMatcher:
         term : ndarray of int32
             Position of the term in :attr:`terms`.
         """
-        text = canonical(text)
         if codepoints is None:
             cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        else:  # the same separators as canonical(): "-", "_", "/" become spaces
-            cp = np.where((codepoints == 0x2D) | (codepoints == 0x5F) | (codepoints == 0x2F),
-                          0x20, codepoints).astype(np.uint32)
+        else:
+            cp = codepoints
         if self.backend == "numba":
             start, key = kernels.term_candidates(cp, self)
         elif self.backend == "numpy":
-            start, key = self._raw_numpy(cp)
+            # the same separators as canonical(): "-", "_", "/" become spaces
+            start, key = self._raw_numpy(np.where((cp == 0x2D) | (cp == 0x5F) | (cp == 0x2F),
+                                                  0x20, cp).astype(np.uint32))
         else:
-            start, key = self._raw_python(text)
-        if alnum is None:
-            alnum = alnum_mask(cp)
+            start, key = self._raw_python(canonical(text))
         end = start + self._key_len[key]
-        padded = np.concatenate([[False], alnum, [False]])  # padded[i + 1] = alnum[i]
-        bad = (self._latin_start[key] & padded[start]) | (self._latin_end[key] & padded[end + 1])
-        keep = ~bad
-        start, end, term = start[keep], end[keep], self._key_term[key[keep]]
+        n = len(cp)
+        if len(start):
+            before = np.where(start > 0, cp[np.maximum(start - 1, 0)], 0x20)
+            after = np.where(end < n, cp[np.minimum(end, n - 1)], 0x20)
+            bad = ((self._latin_start[key] & alnum_mask(before))
+                   | (self._latin_end[key] & alnum_mask(after)))
+            start, end, key = start[~bad], end[~bad], key[~bad]
+        term = self._key_term[key]
         order = span_order(None, None, start, end)
         return start[order], end[order], term[order]
 

@@ -5,7 +5,12 @@ import numpy as np
 import pytest
 
 from matchmaker.matching import Matcher
-from matchmaker.matching.batch import GROUP_CJK, GROUP_NUMBER, GROUP_WORD, TokenVocabulary
+from matchmaker.matching.batch import (
+    GROUP_CJK,
+    GROUP_NUMBER,
+    GROUP_WORD,
+    TokenVocabulary,
+)
 from matchmaker.matching.parallel import effective_jobs
 
 

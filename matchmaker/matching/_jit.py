@@ -1,0 +1,213 @@
+"""The Numba kernels themselves (see :mod:`matchmaker.matching.kernels`).
+
+Imported only when a kernel is first needed, so that importing the engine
+does not import Numba. Defined at module level so that Numba's on-disk cache
+can find them again in the next process.
+"""
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, inline="always")
+def canon(c):
+    # the separators of terms.canonical(): "-", "_", "/" read as spaces
+    return np.uint64(0x20) if c == 0x2D or c == 0x5F or c == 0x2F else np.uint64(c)
+
+
+@njit(cache=True, nogil=True)
+def scan_terms(cp, pair_has, slot_count, slot_first, slot_lengths, table, owner,
+               bits, probes, prefix_bits, mix, base, salt):
+    n = cp.shape[0]
+    cap = max(16, n // 4)
+    out_pos = np.empty(cap, dtype=np.int64)
+    out_key = np.empty(cap, dtype=np.int64)
+    found = 0
+    shift = np.uint64(64 - prefix_bits)
+    tshift = np.uint64(64 - bits)
+    tmask = np.uint64((1 << bits) - 1)
+    twenty_one = np.uint64(21)
+    for i in range(n - 1):
+        a = canon(cp[i])
+        pair = (a << twenty_one) | canon(cp[i + 1])
+        lengths_lo = 0
+        lengths_hi = 0
+        two = pair_has[np.int64((pair * mix) >> shift)]
+        if i + 2 < n:
+            triple = (pair << twenty_one) ^ canon(cp[i + 2])
+            slot = np.int64((triple * mix) >> shift)
+            c = slot_count[slot]
+            if c:
+                lengths_lo = slot_first[slot]
+                lengths_hi = lengths_lo + c
+        if not two and lengths_hi == lengths_lo:
+            continue
+        # Candidate lengths ascend (2 first): extend one rolling hash.
+        h = np.uint64(0)
+        done = i
+        for j in range(-1 if two else 0, lengths_hi - lengths_lo):
+            length = 2 if j < 0 else slot_lengths[lengths_lo + j]
+            if i + length > n:
+                break
+            for k in range(done, i + length):
+                h = h * base + canon(cp[k])
+            done = i + length
+            d = h + np.uint64(length) * salt
+            s = (d * mix) >> tshift
+            for _ in range(probes):
+                stored = table[np.int64(s)]
+                if stored == d:
+                    if found == cap:
+                        cap *= 2
+                        grown_pos = np.empty(cap, dtype=np.int64)
+                        grown_key = np.empty(cap, dtype=np.int64)
+                        grown_pos[:found] = out_pos[:found]
+                        grown_key[:found] = out_key[:found]
+                        out_pos, out_key = grown_pos, grown_key
+                    out_pos[found] = i
+                    out_key[found] = owner[np.int64(s)]
+                    found += 1
+                    break
+                if stored == 0:
+                    break
+                s = (s + np.uint64(1)) & tmask
+    return out_pos[:found], out_key[:found]
+
+
+@njit(cache=True, nogil=True)
+def runs(cp, alphabet, base, salt):
+    n = cp.shape[0]
+    cap = max(16, n // 8)
+    starts = np.empty(cap, dtype=np.int64)
+    ends = np.empty(cap, dtype=np.int64)
+    hashes = np.empty(cap, dtype=np.uint64)
+    found = 0
+    i = 0
+    while i < n:
+        if not alphabet[cp[i]]:
+            i += 1
+            continue
+        h = np.uint64(0)
+        j = i
+        while j < n and alphabet[cp[j]]:
+            h = h * base + np.uint64(cp[j])
+            j += 1
+        h = h + np.uint64(j - i) * salt
+        if h == 0:
+            h = np.uint64(1)
+        if found == cap:
+            cap *= 2
+            grown = np.empty(cap, dtype=np.int64)
+            grown[:found] = starts[:found]
+            starts = grown
+            grown = np.empty(cap, dtype=np.int64)
+            grown[:found] = ends[:found]
+            ends = grown
+            grown_h = np.empty(cap, dtype=np.uint64)
+            grown_h[:found] = hashes[:found]
+            hashes = grown_h
+        starts[found] = i
+        ends[found] = j
+        hashes[found] = h
+        found += 1
+        i = j
+    return starts[:found], ends[:found], hashes[:found]
+
+
+@njit(cache=True, inline="always")
+def is_cjk(c):
+    return (0x4E00 <= c <= 0x9FFF) or (0x3400 <= c <= 0x4DBF) or (0xF900 <= c <= 0xFAFF)
+
+
+@njit(cache=True, inline="always")
+def is_alnum(c):
+    return (0x61 <= c <= 0x7A) or (0x30 <= c <= 0x39)
+
+
+@njit(cache=True, nogil=True)
+def cjk(cp, doc_start, doc_len, title_len, excluded, slots, slot_ids, bits, mix):
+    n_docs = doc_start.shape[0]
+    n = cp.shape[0]
+    cap = max(16, n)
+    docs = np.empty(cap, dtype=np.int32)
+    keys = np.empty(cap, dtype=np.uint64)
+    ids = np.empty(cap, dtype=np.int64)
+    title = np.empty(cap, dtype=np.bool_)
+    letters = np.zeros(n_docs, dtype=np.int64)
+    doubts = np.empty(16, dtype=np.int64)
+    n_doubts = 0
+    found = 0
+    shift = np.uint64(64 - bits)
+    mask = np.uint64((1 << bits) - 1)
+    x = 0  # next excluded position (sorted)
+    for d in range(n_docs):
+        start = doc_start[d]
+        end = start + doc_len[d]
+        t_end = start + title_len[d]
+        prev_run = False
+        for i in range(start, end):
+            c = cp[i]
+            here = is_cjk(c)
+            nxt = i + 1 < end and is_cjk(cp[i + 1])
+            if 0x61 <= c <= 0x7A:
+                if i < t_end:
+                    letters[d] += 1
+                if nxt and not (i > 0 and is_alnum(cp[i - 1])):
+                    while x < excluded.shape[0] and excluded[x] < i:
+                        x += 1
+                    if x < excluded.shape[0] and excluded[x] == i:
+                        prev_run = False
+                        continue
+                    here = True  # a Latin letter leading a CJK run ("n型")
+                    if i > 0:
+                        b = cp[i - 1]
+                        if b != 0x20 and b != 0x0A and not is_cjk(b):
+                            if n_doubts == doubts.shape[0]:
+                                grown = np.empty(2 * n_doubts, dtype=np.int64)
+                                grown[:n_doubts] = doubts[:n_doubts]
+                                doubts = grown
+                            doubts[n_doubts] = i
+                            n_doubts += 1
+                    key = (np.uint64(c) << np.uint64(21)) | np.uint64(cp[i + 1])
+                else:
+                    prev_run = False
+                    continue
+            elif here and nxt:
+                key = (np.uint64(c) << np.uint64(21)) | np.uint64(cp[i + 1])
+            elif here and not prev_run:
+                key = np.uint64(c)
+            else:
+                prev_run = here
+                continue
+            prev_run = True
+            if found == cap:
+                cap *= 2
+                g1 = np.empty(cap, dtype=np.int32)
+                g1[:found] = docs[:found]
+                docs = g1
+                g2 = np.empty(cap, dtype=np.uint64)
+                g2[:found] = keys[:found]
+                keys = g2
+                g3 = np.empty(cap, dtype=np.int64)
+                g3[:found] = ids[:found]
+                ids = g3
+                g4 = np.empty(cap, dtype=np.bool_)
+                g4[:found] = title[:found]
+                title = g4
+            docs[found] = d
+            keys[found] = key
+            title[found] = i < t_end
+            s = (key * mix) >> shift
+            got = -1
+            while True:
+                stored = slots[np.int64(s)]
+                if stored == key:
+                    got = slot_ids[np.int64(s)]
+                    break
+                if stored == 0:
+                    break
+                s = (s + np.uint64(1)) & mask
+            ids[found] = got
+            found += 1
+    return (docs[:found], keys[:found], ids[:found], title[:found], letters,
+            doubts[:n_doubts])
