@@ -62,12 +62,20 @@ def _progress(items, total, label):
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
               help="Ranking file: .jsonl, .csv or .xlsx.")
 @click.option("--strict", is_flag=True, help="Exit non-zero if any record could not be read.")
-def match(chains_path, demands_path, capabilities_path, top, direction, out_path, strict):
+@click.option("--jobs", default=-1, show_default=True, type=int,
+              help="Processes analysing postings while indexing large files (-1: every core, "
+                   "1: this process only).")
+def match(chains_path, demands_path, capabilities_path, top, direction, out_path, strict, jobs):
     """Rank capabilities for demands (or demands for capabilities) and write the ranking."""
     import graph
     from matchmaker.io import write_ranking
     from matchmaker.matching import Matcher, MatchingError
+    from matchmaker.matching.parallel import effective_jobs
 
+    try:
+        effective_jobs(jobs)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--jobs") from None
     try:
         G = graph.load_chains(chains_path if chains_path else seed_chains())
     except (ValueError, OSError) as exc:
@@ -81,10 +89,10 @@ def match(chains_path, demands_path, capabilities_path, top, direction, out_path
         raise click.ClickException(f"no record could be read from {', '.join(empty)}")
     try:
         if direction == "demand":
-            matcher = Matcher().fit(capabilities.records, G)
+            matcher = Matcher(n_jobs=jobs).fit(capabilities.records, G)
             queries, rank, id_field = demands.records, matcher.rank, "demand_id"
         else:
-            matcher = Matcher().fit(None, G, demands=demands.records)
+            matcher = Matcher(n_jobs=jobs).fit(None, G, demands=demands.records)
             queries, rank, id_field = capabilities.records, matcher.rank_demands, "capability_id"
 
         def rankings():

@@ -17,7 +17,7 @@ def canon(c):
 
 @njit(cache=True, nogil=True)
 def scan_terms(cp, pair_has, slot_count, slot_first, slot_lengths, table, owner,
-               bits, probes, prefix_bits, mix, base, salt):
+               bits, probes, prefix_bits, mix, base, salt, stem_has, stem_bits):
     n = cp.shape[0]
     cap = max(16, n // 4)
     out_pos = np.empty(cap, dtype=np.int64)
@@ -42,16 +42,26 @@ def scan_terms(cp, pair_has, slot_count, slot_first, slot_lengths, table, owner,
                 lengths_hi = lengths_lo + c
         if not two and lengths_hi == lengths_lo:
             continue
-        # Candidate lengths ascend (2 first): extend one rolling hash.
+        # Candidate lengths ascend (2 first): extend one rolling hash, and stop
+        # as soon as the text read is no longer the beginning of a longer key.
         h = np.uint64(0)
-        done = i
+        done = 0
+        stem_shift = np.uint64(64 - stem_bits)
         for j in range(-1 if two else 0, lengths_hi - lengths_lo):
             length = 2 if j < 0 else slot_lengths[lengths_lo + j]
             if i + length > n:
                 break
-            for k in range(done, i + length):
-                h = h * base + canon(cp[k])
-            done = i + length
+            going = True
+            while done < length:
+                if done >= 3:
+                    p = h + np.uint64(done) * salt
+                    if not stem_has[np.int64((p * mix) >> stem_shift)]:
+                        going = False
+                        break
+                h = h * base + canon(cp[i + done])
+                done += 1
+            if not going:
+                break
             d = h + np.uint64(length) * salt
             s = (d * mix) >> tshift
             for _ in range(probes):

@@ -100,4 +100,4 @@ def term_candidates(cp, matcher):
         np.ascontiguousarray(cp, dtype=np.uint32), matcher._pair_has, matcher._slot_count,
         matcher._slot_first, matcher._slot_lengths, matcher._table, matcher._owner,
         matcher._bits, matcher._probes, _PREFIX_BITS, np.uint64(_MIX), np.uint64(_BASE),
-        np.uint64(_LENGTH_SALT))
+        np.uint64(_LENGTH_SALT), *matcher.stems())

@@ -192,6 +192,26 @@ class TermMatcher:
     def __len__(self):
         return len(self._key_term)
 
+    def stems(self):
+        """Bit table of the beginnings (three characters or more) of longer keys.
+
+        A scan extending a candidate stops as soon as the text read is no
+        such beginning; collisions only let it read on. Returns the table
+        and its size in bits.
+        """
+        cached = getattr(self, "_stems", None)
+        if cached is None:
+            bits = max(10, (8 * sum(max(0, len(k) - 3) for k in self._keys)).bit_length())
+            table = np.zeros(1 << bits, dtype=bool)
+            for key in self._keys:
+                h = 0
+                for n, ch in enumerate(key[:-1], start=1):
+                    h = (h * _BASE + ord(ch)) & _MASK
+                    if n >= 3:
+                        table[_slot((h + n * _LENGTH_SALT) & _MASK, bits)] = True
+            cached = self._stems = (table, bits)
+        return cached
+
     def _pow(self, n):
         """Powers of the base and of its inverse, at least ``n`` of each."""
         up, down = self._powers
