@@ -221,3 +221,81 @@ def cjk(cp, doc_start, doc_len, title_len, excluded, slots, slot_ids, bits, mix)
             found += 1
     return (docs[:found], keys[:found], ids[:found], title[:found], letters,
             doubts[:n_doubts])
+
+
+@njit(cache=True, nogil=True)
+def csr(rows, cols, vals, n_rows):
+    # Bucket the entries by row (counting sort), then sort each row's columns
+    # and add up repeated ones.
+    counts = np.zeros(n_rows + 1, dtype=np.int64)
+    for r in rows:
+        counts[r + 1] += 1
+    start = np.cumsum(counts)
+    fill = start[:-1].copy()
+    bucket_cols = np.empty(rows.shape[0], dtype=np.int64)
+    bucket_vals = np.empty(rows.shape[0], dtype=np.float32)
+    for k in range(rows.shape[0]):
+        at = fill[rows[k]]
+        bucket_cols[at] = cols[k]
+        bucket_vals[at] = vals[k]
+        fill[rows[k]] = at + 1
+    indptr = np.zeros(n_rows + 1, dtype=np.int32)
+    indices = np.empty(rows.shape[0], dtype=np.int32)
+    data = np.empty(rows.shape[0], dtype=np.float32)
+    nnz = 0
+    for r in range(n_rows):
+        lo, hi = start[r], start[r + 1]
+        if hi > lo:
+            order = np.argsort(bucket_cols[lo:hi], kind="mergesort")
+            last = -1
+            for o in order:
+                c = bucket_cols[lo + o]
+                if c == last:
+                    data[nnz - 1] += bucket_vals[lo + o]
+                else:
+                    indices[nnz] = c
+                    data[nnz] = bucket_vals[lo + o]
+                    nnz += 1
+                    last = c
+        indptr[r + 1] = nnz
+    return indptr, indices[:nnz].copy(), data[:nnz].copy()
+
+
+@njit(cache=True, nogil=True)
+def resolve_hits(doc, end, concept, amb_hit, amb_sense, n_concepts):
+    # Hits in text order; an ambiguous hit (concept -1) stands for its
+    # accepted senses (amb_hit ascending, senses ascending per hit). A hit
+    # reaching no further than an earlier hit of the same concept in the same
+    # posting is nested in it and dropped.
+    n = doc.shape[0]
+    cap = n + amb_hit.shape[0]
+    out_hit = np.empty(cap, dtype=np.int64)
+    out_concept = np.empty(cap, dtype=np.int64)
+    reach = np.zeros(n_concepts, dtype=np.int64)
+    owner = np.full(n_concepts, -1, dtype=np.int64)
+    found = 0
+    a = 0
+    for k in range(n):
+        c = concept[k]
+        if c >= 0:
+            lo, hi = 0, 1
+        else:
+            while a < amb_hit.shape[0] and amb_hit[a] < k:
+                a += 1
+            lo = a
+            while a < amb_hit.shape[0] and amb_hit[a] == k:
+                a += 1
+            hi = a
+        for s in range(lo, hi):
+            cc = c if c >= 0 else amb_sense[s]
+            if owner[cc] == doc[k] and reach[cc] >= end[k]:
+                continue
+            if owner[cc] != doc[k]:
+                owner[cc] = doc[k]
+                reach[cc] = end[k]
+            elif end[k] > reach[cc]:
+                reach[cc] = end[k]
+            out_hit[found] = k
+            out_concept[found] = cc
+            found += 1
+    return out_hit[:found], out_concept[:found]

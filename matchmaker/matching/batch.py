@@ -40,11 +40,9 @@ GROUP_CONCEPT, GROUP_CJK, GROUP_WORD, GROUP_NUMBER = 0, 1, 2, 3
 
 
 def _compact_csr(rows, cols, vals, n_rows, n_cols):
-    """CSR with duplicates summed, 32-bit indices and no spare capacity."""
-    m = sparse.coo_array((vals, (rows, cols)), shape=(n_rows, n_cols)).tocsr()
-    m.sum_duplicates()
-    return sparse.csr_array((m.data[:m.nnz].copy(), m.indices[:m.nnz].astype(np.int32),
-                             m.indptr.astype(np.int32)), shape=m.shape)
+    """CSR with sorted columns, duplicates summed, 32-bit indices and no spare capacity."""
+    indptr, indices, data = kernels.csr_arrays(rows, cols, vals, n_rows)
+    return sparse.csr_array((data, indices, indptr), shape=(n_rows, n_cols))
 
 
 def _key_token(key: int) -> str:

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from matchmaker.domain.text import normalize
+from matchmaker.matching import kernels
 from matchmaker.matching.glossary import Glossary, load_glossary
-from matchmaker.matching.terms import TermMatcher, canonical, span_order
+from matchmaker.matching.terms import TermMatcher, canonical
 
 __all__ = ["ConceptIndex", "Hit", "is_abbreviation"]
 
@@ -231,6 +232,7 @@ class ConceptIndex:
         doc = doc_of(start)
         concept = self._plain[term]
         ambiguous = np.flatnonzero(concept < 0)
+        amb_hit = amb_sense = np.empty(0, dtype=np.int64)
         if len(ambiguous):
             plain = concept >= 0
             # Support of each domain in each posting: how many unambiguous terms name it.
@@ -254,23 +256,14 @@ class ConceptIndex:
             ok = (score > 0) & (score == best[hit])
             # A full word with no supported sense keeps them all; an abbreviation none.
             ok |= (best[hit] == 0) & ~self._abbrev[term[hit]]
-            idx = np.concatenate([np.flatnonzero(plain), hit[ok]])
-            concept = np.concatenate([concept[plain], sense[ok]])
-            doc, start, end, term = doc[idx], start[idx], end[idx], term[idx]
-        # Drop hits nested in an earlier, longer hit of the same concept.
-        order = span_order(doc, concept, start, end)
-        doc, start, end, concept, term = (a[order] for a in (doc, start, end, concept, term))
-        if len(doc) > 1:
-            group = np.concatenate([[0], np.cumsum((doc[1:] != doc[:-1])
-                                                   | (concept[1:] != concept[:-1]))])
-            big = int(end.max()) + 1
-            reach = np.maximum.accumulate(end + group * big)
-            prior = np.concatenate([[-1], reach[:-1]])
-            keep = prior < end + group * big
-            doc, start, end, concept, term = (a[keep] for a in (doc, start, end, concept, term))
-        # Postings occupy consecutive offsets, so start order is posting order.
-        order = span_order(None, None, start, end)
-        return tuple(a[order] for a in (doc, start, end, concept, term))
+            amb_hit, amb_sense = hit[ok], sense[ok]
+            order = np.lexsort((amb_sense, amb_hit))
+            amb_hit, amb_sense = amb_hit[order].astype(np.int64), amb_sense[order].astype(np.int64)
+        # Each hit in text order (ambiguous ones as their senses), minus those
+        # nested in an earlier, longer hit of the same concept.
+        idx, concept = kernels.resolve_hits(doc, end, concept, amb_hit, amb_sense,
+                                            self.n_concepts)
+        return doc[idx], start[idx], end[idx], concept, term[idx]
 
     def find(self, text: str) -> list[Hit]:
         """Concepts named in one normalised text, with the term and span of each."""

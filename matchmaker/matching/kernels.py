@@ -16,7 +16,8 @@ import functools
 
 import numpy as np
 
-__all__ = ["available", "cjk_tokens", "latin_runs", "term_candidates"]
+__all__ = ["available", "cjk_tokens", "csr_arrays", "latin_runs", "resolve_hits",
+           "term_candidates"]
 
 
 @functools.cache
@@ -33,7 +34,39 @@ def available() -> bool:
 def _compiled():
     from matchmaker.matching import _jit
 
-    return _jit.scan_terms, _jit.runs, _jit.cjk
+    return _jit.scan_terms, _jit.runs, _jit.cjk, _jit.csr, _jit.resolve_hits
+
+
+def resolve_hits(doc, end, concept, amb_hit, amb_sense, n_concepts):
+    """Concept hits of a scan, in text order, nested repeats dropped.
+
+    Parameters
+    ----------
+    doc, end : ndarray
+        Posting and end of each term hit (hits sorted by start, longest first).
+    concept : ndarray
+        Concept of each hit, -1 for an ambiguous term.
+    amb_hit, amb_sense : ndarray of int64
+        The accepted senses of the ambiguous hits, sorted by hit then sense.
+    n_concepts : int
+
+    Returns
+    -------
+    hit, concept : ndarray of int64
+        The hit each kept entry comes from (repeated for several senses) and its concept.
+    """
+    return _compiled()[4](np.ascontiguousarray(doc, dtype=np.int64),
+                          np.ascontiguousarray(end, dtype=np.int64),
+                          np.ascontiguousarray(concept, dtype=np.int64), amb_hit, amb_sense,
+                          int(n_concepts))
+
+
+def csr_arrays(rows, cols, vals, n_rows):
+    """``indptr, indices, data`` (int32, int32, float32) of the sparse matrix with
+    ``vals`` at ``(rows, cols)``: columns sorted in each row, repeated entries added."""
+    return _compiled()[3](np.ascontiguousarray(rows, dtype=np.int64),
+                          np.ascontiguousarray(cols, dtype=np.int64),
+                          np.ascontiguousarray(vals, dtype=np.float32), int(n_rows))
 
 
 def cjk_tokens(cp, doc_start, doc_len, title_len, excluded, table):

@@ -66,3 +66,19 @@ def test_ranking_side_analysis_keeps_known_tokens_of_unknown_runs(dev_concepts):
     n = dev_concepts.n_concepts
     cols = out.counts.indices[out.counts.indices >= n] - n
     assert sorted(vocab.tokens[c] for c in cols) == ["200wh/kg", "cell", "topcon"]
+
+
+def test_compiled_csr_matches_scipy():
+    import numpy as np
+    from scipy import sparse
+
+    from matchmaker.matching.kernels import csr_arrays
+
+    rng = np.random.default_rng(0)
+    rows, cols = rng.integers(0, 50, 2000), rng.integers(0, 30, 2000)
+    vals = rng.integers(1, 3, 2000).astype(np.float32)
+    indptr, indices, data = csr_arrays(rows, cols, vals, 60)
+    expected = sparse.coo_array((vals, (rows, cols)), shape=(60, 30)).tocsr()
+    expected.sum_duplicates()
+    assert np.array_equal(indptr, expected.indptr) and np.array_equal(indices, expected.indices)
+    assert np.array_equal(data, expected.data)
