@@ -87,58 +87,151 @@ def _finish(text: str) -> str:
     for old, new in _DASHES:
         if old in text:
             text = text.replace(old, new)
-    if _HAS_EXPONENT.search(text):  # before NFKC, which turns "10¹⁵" into "1015"
+    found = _scan_chars(text)
+    if found.exponent:  # before NFKC, which turns "10¹⁵" into "1015"
         text = _EXPONENT_RE.sub(_exponent, text)
+        found = _scan_chars(text)
     # NFKC of long CJK text is slow in unicodedata. Replacing each character
     # that NFKC changes by its NFKC form gives the same result (the
     # compatibility decomposition does not change), so only text still not
     # normalised after that (combining marks) goes through unicodedata.
-    changing, other_space = _scan_chars(text)
-    for ch in changing:
+    for ch in found.changing:
         text = text.replace(ch, _nfkc_char(ch))
+    other_space, fold = found.other_space, found.fold
     if not unicodedata.is_normalized("NFKC", text):
         text = "\n".join(p if unicodedata.is_normalized("NFKC", p)
                          else unicodedata.normalize("NFKC", p) for p in text.split("\n"))
-        other_space = True
-    text = text.casefold()
+        other_space = fold = True
+    replaced = "".join(_nfkc_char(ch) for ch in found.changing)
+    # casefold() is lower() but for a few characters (ß, ς...); lower() is faster.
+    fold = fold or _FOLD_RE.search(replaced) is not None
+    text = text.casefold() if fold else text.lower()
     # After NFKC, white space is mostly plain spaces: only runs need collapsing.
-    if other_space or any(_OTHER_SPACE.search(_nfkc_char(ch)) for ch in changing):
+    if other_space or _OTHER_SPACE.search(replaced):
         text = _SPACE_RE.sub(" ", text)
     while "  " in text:
         text = text.replace("  ", " ")
     if _HAS_DIGIT.search(text):
-        text = _NUMBER_GLUE_RE.sub(_glue, text)
+        text = _glue_numbers(text)
     return text
 
 
-def _scan_chars(text: str):
-    """The characters of ``text`` that NFKC changes, and whether it holds white
-    space other than spaces and newlines (before NFKC).
+class _Found:
+    __slots__ = ("changing", "exponent", "fold", "other_space")
 
-    A long text is looked up as an array of code points in two tables, which
-    is many times faster than a regular expression over it.
+
+def _scan_chars(text: str) -> _Found:
+    """What a text holds that needs work: the characters NFKC changes,
+    superscript digits, white space other than spaces and newlines, and
+    characters whose case folding differs from lower case.
+
+    A long text is looked up as an array of code points in tables, which is
+    many times faster than regular expressions over it.
     """
+    out = _Found()
     if len(text) < 2048:
-        return set(_nfkc_changing().findall(text)), _OTHER_SPACE.search(text) is not None
+        out.changing = set(_nfkc_changing().findall(text))
+        out.exponent = _HAS_EXPONENT.search(text) is not None
+        out.other_space = _OTHER_SPACE.search(text) is not None
+        out.fold = _FOLD_RE.search(text) is not None
+        return out
     import numpy as np
 
-    changing_table, space_table = _char_tables()
+    table = _char_tables()
     cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    bmp = np.minimum(cp, 0xFFFF)  # astral characters are left to the is_normalized check
-    found = np.unique(cp[changing_table[bmp] & (cp <= 0xFFFF)])
-    return {chr(c) for c in found.tolist()}, bool(space_table[bmp].any())
+    kinds = table[np.minimum(cp, 0xFFFF)]
+    # Astral characters are left to the is_normalized check, and are case-folded.
+    kinds[cp > 0xFFFF] = _FOLD
+    seen = int(np.bitwise_or.reduce(kinds)) if len(kinds) else 0
+    out.changing = ({chr(c) for c in np.unique(cp[(kinds & _NFKC) != 0]).tolist()}
+                    if seen & _NFKC else set())
+    out.exponent = bool(seen & _EXPONENT)
+    out.other_space = bool(seen & _SPACE)
+    out.fold = bool(seen & _FOLD)
+    return out
+
+
+_NFKC, _EXPONENT, _SPACE, _FOLD = 1, 2, 4, 8
+
+
+def _glue_numbers(text: str) -> str:
+    """``_NUMBER_GLUE_RE.sub(_glue, text)``, trying the pattern only where it can match.
+
+    A match is a digit followed by ``,``, a space, ``×``, ``x`` or ``*``; in a
+    long text such places are few, and are found as code points.
+    """
+    if len(text) < 2048:
+        return _NUMBER_GLUE_RE.sub(_glue, text)
+    import numpy as np
+
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    digits, glue = _digit_tables()
+    places = np.flatnonzero(digits[cp[:-1]] & glue[np.minimum(cp[1:], 0xFF)]).tolist()
+    pieces, last, match = [], 0, _NUMBER_GLUE_RE.match
+    for p in places:
+        if p < last:
+            continue
+        m = match(text, p)
+        if m:
+            pieces.append(text[last:p])
+            pieces.append(_glue(m))
+            last = m.end()
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+@functools.lru_cache(maxsize=1)
+def _digit_tables():
+    import numpy as np
+
+    digits = np.zeros(0x110000, dtype=bool)
+    everything = np.arange(0x110000, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    digits[[m.start() for m in re.finditer(r"\d", everything)]] = True
+    glue = np.zeros(0x100, dtype=bool)
+    glue[[ord(c) for c in ", x*\u00d7"]] = True
+    return digits, glue
 
 
 @functools.lru_cache(maxsize=1)
 def _char_tables():
-    """Lookup tables over the Basic Multilingual Plane: NFKC changes it; other white space."""
+    """What each character of the Basic Multilingual Plane needs (bits of ``_NFKC``...)."""
     import numpy as np
 
-    changing = np.zeros(0x10000, dtype=bool)
-    changing[[ord(c) for c in _nfkc_chars()]] = True
-    space = np.zeros(0x10000, dtype=bool)
-    space[[c for c in range(0x10000) if _OTHER_SPACE.match(chr(c))]] = True
-    return changing, space
+    table = np.zeros(0x10000, dtype=np.uint8)
+    table[[ord(c) for c in _nfkc_chars()]] |= _NFKC
+    table[[ord(c) for c in "⁰¹²³⁴⁵⁶⁷⁸⁹"]] |= _EXPONENT
+    table[[c for c in range(0x10000) if _OTHER_SPACE.match(chr(c))]] |= _SPACE
+    table[[ord(c) for c in _fold_chars()]] |= _FOLD
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def _fold_chars():
+    """Characters of the Basic Multilingual Plane whose case folding is not their lower case
+    (characters beyond it are always case-folded)."""
+    bmp = [chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000 and c != 0x0A]
+    folded = "\n".join(bmp).casefold().split("\n")
+    lowered = "\n".join(bmp).lower().split("\n")
+    chars = [c for c, f, w in zip(bmp, folded, lowered) if f != w]
+    return chars + ["Σ"]  # lower() depends on context for it (final sigma)
+
+
+class _FoldPattern:
+    """Regex of the characters whose case folding is not their lower case (built on first use)."""
+
+    def search(self, text):
+        return _fold_re().search(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _fold_re():
+    return re.compile("[" + "".join(re.escape(c) for c in _fold_chars())
+                      + "\U00010000-\U0010ffff]")
+
+
+_FOLD_RE = _FoldPattern()
 
 
 @functools.lru_cache(maxsize=1)
