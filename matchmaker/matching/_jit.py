@@ -299,3 +299,32 @@ def resolve_hits(doc, end, concept, amb_hit, amb_sense, n_concepts):
             out_concept[found] = cc
             found += 1
     return out_hit[:found], out_concept[:found]
+
+
+@njit(cache=True, nogil=True)
+def accumulate(indices, data, lo, hi, weight, buf, mark):
+    # Partial dot products of a query with the documents of some posting-list
+    # heads; returns the touched documents (first-touch order) and their sums,
+    # leaving buf and mark cleared.
+    total = 0
+    for s in range(lo.shape[0]):
+        total += hi[s] - lo[s]
+    touched = np.empty(total, dtype=np.int64)
+    k = 0
+    for s in range(lo.shape[0]):
+        w = weight[s]
+        for p in range(lo[s], hi[s]):
+            d = indices[p]
+            if not mark[d]:
+                mark[d] = True
+                touched[k] = d
+                k += 1
+            buf[d] += w * data[p]
+    docs = touched[:k]
+    scores = np.empty(k, dtype=np.float32)
+    for j in range(k):
+        d = docs[j]
+        scores[j] = buf[d]
+        buf[d] = 0.0
+        mark[d] = False
+    return docs, scores

@@ -23,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
+from matchmaker.matching import kernels
+
 __all__ = ["InvertedIndex"]
 
 _SEARCH_TERMS = 32  # query terms read to choose candidates (all of them score them)
@@ -270,29 +272,10 @@ class InvertedIndex:
         # Each term reads at most its share of the budget, strongest entries
         # first; a term's share grows with its weight in the query.
         share = np.maximum(256, self.posting_budget * q_vals / q_vals.sum()).astype(np.int64)
-        buf, mark = self._buffer, self._mark
-        indptr, indices, data = self.indptr, self.indices, self.data
-        spans = [(indptr[c], min(indptr[c + 1], indptr[c] + n), w)
-                 for c, w, n in zip(q_cols.tolist(), q_vals.tolist(), share.tolist())]
-        # Finding the touched documents: marking them as they come costs three
-        # extra passes over the postings, scanning the whole buffer one pass
-        # over n_docs; marking is cheaper unless the postings outnumber the documents.
-        marking = sum(hi - lo for lo, hi, _ in spans) < self.n_main
-        touched = []
-        for lo, hi, w in spans:
-            idx = indices[lo:hi]
-            buf[idx] += w * data[lo:hi]
-            if marking:
-                new = idx[~mark[idx]]
-                mark[new] = True
-                touched.append(new)
-        if marking:
-            docs = np.concatenate(touched) if touched else np.empty(0, dtype=np.int64)
-            mark[docs] = False
-        else:
-            docs = np.flatnonzero(buf)
-        scores = buf[docs]
-        buf[docs] = 0.0
+        lo = self.indptr[q_cols].astype(np.int64)
+        hi = np.minimum(self.indptr[q_cols + 1], lo + share).astype(np.int64)
+        docs, scores = kernels.accumulate(self.indices, self.data, lo, hi, q_vals,
+                                          self._buffer, self._mark)
         ok = self.alive[docs]
         if allowed is not None:
             ok &= allowed(docs)

@@ -16,7 +16,7 @@ import functools
 
 import numpy as np
 
-__all__ = ["available", "cjk_tokens", "csr_arrays", "latin_runs", "resolve_hits",
+__all__ = ["accumulate", "available", "cjk_tokens", "csr_arrays", "latin_runs", "resolve_hits",
            "term_candidates"]
 
 
@@ -34,7 +34,17 @@ def available() -> bool:
 def _compiled():
     from matchmaker.matching import _jit
 
-    return _jit.scan_terms, _jit.runs, _jit.cjk, _jit.csr, _jit.resolve_hits
+    return _jit.scan_terms, _jit.runs, _jit.cjk, _jit.csr, _jit.resolve_hits, _jit.accumulate
+
+
+def accumulate(indices, data, lo, hi, weight, buf, mark):
+    """Partial scores of the documents in posting-list ranges ``lo[s]:hi[s]``.
+
+    Each range's entries count ``weight[s]`` times their stored weight.
+    ``buf`` (float32) and ``mark`` (bool), one entry per document, must be
+    zero and are left so. Returns the documents touched and their scores.
+    """
+    return _compiled()[5](indices, data, lo, hi, weight, buf, mark)
 
 
 def resolve_hits(doc, end, concept, amb_hit, amb_sense, n_concepts):
