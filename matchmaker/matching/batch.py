@@ -254,6 +254,13 @@ class TokenVocabulary:
         idx = np.repeat(ptr[runs] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
         return counts, flat[idx]
 
+    def group_array(self) -> np.ndarray:
+        """:attr:`groups` as an array (kept until the vocabulary grows)."""
+        cached = getattr(self, "_group_array", None)
+        if cached is None or len(cached) != len(self.groups):
+            cached = self._group_array = np.asarray(self.groups, dtype=np.int8)
+        return cached
+
     def merge(self, tokens, groups) -> np.ndarray:
         """Ids of tokens from another vocabulary (``tokens``, ``groups`` lists), added
         when new, in the order given."""

@@ -14,6 +14,8 @@ reason is exactly what scored. Columns are turned back into readable terms:
 
 from __future__ import annotations
 
+import numpy as np
+
 from matchmaker.matching.batch import GROUP_CJK, GROUP_NUMBER
 
 __all__ = ["CJK_STOPWORDS", "STOPWORDS", "text_terms"]
@@ -108,29 +110,33 @@ def text_terms(query_text, doc_text, columns, contributions, *, n_concepts, voca
     """
     items: dict[str, float] = {}
     covered: list[str] = []
+    columns = np.asarray(columns, dtype=np.int64)
+    contributions = np.asarray(contributions, dtype=np.float64)
+    is_concept = columns < n_concepts
+    for col, w in zip(columns[is_concept].tolist(), contributions[is_concept].tolist()):
+        q_term = query_terms.get(col)
+        d_term = next((t for t in concept_terms(col) if t in doc_text), None)
+        q_term = q_term or d_term
+        if q_term is None:
+            continue
+        d_term = d_term or q_term
+        shown = (display(q_term) if q_term == d_term
+                 else f"{display(q_term)}/{display(d_term)}")
+        items[shown] = items.get(shown, 0.0) + w
+        covered.extend((q_term, d_term))
+    token_cols = columns[~is_concept] - n_concepts
+    token_w = contributions[~is_concept].tolist()
+    tokens = vocabulary.tokens
+    groups = vocabulary.group_array()[token_cols].tolist()
     bigrams: dict[str, float] = {}
     words: dict[str, float] = {}
-    for col, w in zip(columns, contributions):
-        col = int(col)
-        if col < n_concepts:
-            q_term = query_terms.get(col)
-            d_term = next((t for t in concept_terms(col) if t in doc_text), None)
-            q_term = q_term or d_term
-            if q_term is None:
-                continue
-            d_term = d_term or q_term
-            shown = (display(q_term) if q_term == d_term
-                     else f"{display(q_term)}/{display(d_term)}")
-            items[shown] = items.get(shown, 0.0) + float(w)
-            covered.extend((q_term, d_term))
-            continue
-        token = vocabulary.tokens[col - n_concepts]
-        group = vocabulary.groups[col - n_concepts]
+    for col, group, w in zip(token_cols.tolist(), groups, token_w):
+        token = tokens[col]
         if group == GROUP_CJK:
-            bigrams[token] = float(w)
+            bigrams[token] = w
         elif token not in STOPWORDS and not (group == GROUP_NUMBER and
                                              token.replace(".", "").isdigit()):
-            words[token] = float(w)
+            words[token] = w
     for token, w in words.items():
         if not any(token in c for c in covered):
             items[display(token)] = items.get(display(token), 0.0) + w
