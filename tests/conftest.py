@@ -20,6 +20,15 @@ def need_service(reason: str):
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _matching_kernels_ready():
+    """Compile the matching engine's kernels once (a fresh checkout takes some seconds),
+    so that no single test, nor a page a browser test waits for, pays for it."""
+    from matchmaker.matching import kernels
+
+    kernels.warm_up()
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return DATA

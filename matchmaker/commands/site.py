@@ -47,7 +47,19 @@ def _run(app, host: str, port: int, debug: bool) -> None:
 @click.option("--debug/--no-debug", default=False)
 def serve(host: str, port: int, debug: bool) -> None:
     """Run the development server."""
-    _run(_app(), host, port, debug)
+    app = _app()
+    _warm_up()
+    _run(app, host, port, debug)
+
+
+def _warm_up() -> None:
+    """Compile the matching kernels now rather than in the first request."""
+    from ..matching import kernels
+
+    seconds = kernels.warm_up()
+    if seconds > 3:
+        click.echo(f"matching engine compiled for this machine in {seconds:.0f} s "
+                   "(kept for the next start)", err=True)
 
 
 @click.command()
@@ -63,6 +75,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     with session_scope(app) as session:
         seeding.seed_chains(session)
         seeding.seed_demo(session)
+    _warm_up()
     click.echo("")
     click.echo(f"Matchmaker demo: http://{host}:{port}/")
     click.echo("Demo log-ins (password for all: %s):" % seeding.DEMO_PASSWORD)
@@ -90,5 +103,6 @@ def worker(burst: bool) -> None:
     from redis import Redis
     from rq import Queue, Worker
     connection = Redis.from_url(url)
+    _warm_up()
     with app.app_context():
         Worker([Queue(QUEUE, connection=connection)], connection=connection).work(burst=burst)

@@ -144,3 +144,32 @@ def term_candidates(cp, matcher):
         matcher._slot_first, matcher._slot_lengths, matcher._table, matcher._owner,
         matcher._bits, matcher._probes, _PREFIX_BITS, np.uint64(_MIX), np.uint64(_BASE),
         np.uint64(_LENGTH_SALT), *matcher.stems())
+
+
+def warm_up() -> float:
+    """Compile (or load from the disk cache) every kernel the engine uses; return seconds taken.
+
+    The first use after an install compiles for some seconds; servers and
+    test runs call this once at start so that no request waits for it.
+    """
+    import time
+
+    import networkx as nx
+
+    from matchmaker.matching.matcher import Matcher
+
+    start = time.perf_counter()
+    G = nx.DiGraph()
+    G.add_node("demo.cell", name="电芯", name_en="battery cell", keywords=["cell"], stage="mid",
+               chain="demo")
+    G.add_node("demo.pack", name="电池包", name_en="battery pack", keywords=["pack"],
+               stage="down", chain="demo")
+    G.add_edge("demo.cell", "demo.pack")
+    records = [
+        {"id": "1", "title": "N型电芯 battery cells", "description": "≥200Wh/kg, 10 Ah 电芯"},
+        {"id": "2", "title": "电池包 PACK", "description": "pack 电池包 20 kWh"},
+    ]
+    matcher = Matcher(glossary=False).fit(records, G, demands=records)
+    matcher.rank(records[:1], top=1)
+    matcher.rank_demands(records[:1], top=1)
+    return time.perf_counter() - start

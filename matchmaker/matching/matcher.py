@@ -284,8 +284,10 @@ class Matcher:
             evidence = batch.analysed.counts[todo][:, :self.concepts_.n_concepts]
             evidence = evidence / float(self.title_weight)
             inferred, confidence = self.inferrer_.top_nodes(evidence, k)
-            cols[todo] = inferred
-            conf[todo] = confidence
+            width = inferred.shape[1]  # fewer than k when the graph has fewer nodes
+            rows = np.asarray(todo)[:, None]
+            cols[rows, np.arange(width)] = inferred
+            conf[rows, np.arange(width)] = confidence
         return cols, conf
 
     # -- ranking -------------------------------------------------------------
