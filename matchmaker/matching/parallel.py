@@ -6,7 +6,9 @@ vocabulary. Each worker keeps a vocabulary of its own and sends back, with
 every analysed batch, the tokens it met for the first time; the parent maps
 them onto the shared vocabulary and renumbers the batch's columns. The parent
 meanwhile reads records and does the per-record bookkeeping, so reading,
-analysing and indexing overlap.
+analysing and indexing overlap. Workers are started fresh (``forkserver``,
+or ``spawn`` where there is none), never forked from a parent that may run
+threads.
 
 Results are the same as with one process up to the order of token columns
 (which worker first meets a token is not fixed), so scores can differ in
@@ -71,8 +73,11 @@ class PoolAnalyser:
     def __init__(self, featurizer, n_jobs):
         self.featurizer = featurizer
         self.depth = 2 * n_jobs  # batches in flight: enough to keep every worker busy
+        # Not "fork": the caller may run threads (a web server, a browser
+        # driver), and a child forked while one of them holds a lock waits
+        # for it forever. Workers start clean and receive the concept index.
         methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         self._pool = ctx.Pool(n_jobs, initializer=_start,
                               initargs=(featurizer.concepts, int(featurizer.title_weight)))
         self._maps: dict[int, np.ndarray] = {}

@@ -70,3 +70,34 @@ def test_a_bad_record_stops_the_workers_with_the_usual_error(dev_capabilities, d
 
     with pytest.raises(InvalidRecordError, match="neither title nor description"):
         Matcher(n_jobs=2).fit(records, dev_graph)
+
+
+def test_workers_start_clean_beside_other_threads(dev_capabilities, dev_graph):
+    """A server or browser driver runs threads; forking beside them can deadlock."""
+    import threading
+
+    from matchmaker.matching.parallel import PoolAnalyser
+
+    matcher = Matcher(n_jobs=2)
+    records = _many(dev_capabilities, 2 * 4096 + 10)
+    release = threading.Event()
+    lock = threading.Lock()
+
+    def busy():  # another thread, holding a lock, as a server's would
+        with lock:
+            release.wait(60)
+
+    threading.Thread(target=busy, daemon=True).start()
+    done = []
+    worker = threading.Thread(target=lambda: done.append(matcher.fit(records, dev_graph)),
+                              daemon=True)
+    worker.start()
+    worker.join(120)
+    release.set()
+    assert done, "fitting with worker processes hung"
+    assert len(done[0].capabilities_) == len(records)
+    pool = PoolAnalyser(done[0].capabilities_.featurizer, 2)
+    try:
+        assert pool._pool._ctx.get_start_method() != "fork"
+    finally:
+        pool.close()
