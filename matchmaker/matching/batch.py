@@ -310,11 +310,12 @@ class Analysed:
     heads : ndarray of int32, shape (n, HEADS)
     """
 
-    __slots__ = ("counts", "heads", "hits", "texts", "title_lens")
+    __slots__ = ("counts", "heads", "hits", "nodes", "texts", "title_lens")
 
     def __init__(self, texts, title_lens, counts, heads_, hits=None):
         self.texts, self.title_lens, self.counts, self.heads = texts, title_lens, counts, heads_
         self.hits = hits
+        self.nodes = None  # chain nodes inferred for every posting, when done already
 
     def query_terms(self, i, terms) -> dict:
         """Concept -> the first term posting ``i`` uses for it."""

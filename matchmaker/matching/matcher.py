@@ -84,6 +84,19 @@ def _load_graph(graph):
     return graph_pkg.load_chains(graph)
 
 
+class _NodeInference:
+    """Chain nodes of postings from their concept counts: a concept of the title is full
+    evidence, one of the description half (counts of title terms are ``title_weight``)."""
+
+    def __init__(self, inferrer, k, n_concepts, title_weight):
+        self.inferrer, self.k, self.n_concepts, self.title_weight = (inferrer, k, n_concepts,
+                                                                     title_weight)
+
+    def __call__(self, counts):
+        evidence = counts[:, :self.n_concepts] / self.title_weight
+        return self.inferrer.top_nodes(evidence, self.k)
+
+
 class Matcher:
     """Rank capabilities for demands (and demands for capabilities).
 
@@ -241,7 +254,10 @@ class Matcher:
             records = iter(records)
             head = list(itertools.islice(records, 2 * _BATCH + 1))
             if len(head) > 2 * _BATCH:
-                pool = PoolAnalyser(corpus.featurizer, jobs)
+                pool = PoolAnalyser(corpus.featurizer, jobs,
+                                    infer=_NodeInference(self.inferrer_, self.max_nodes,
+                                                         self.concepts_.n_concepts,
+                                                         float(self.title_weight)))
             records = itertools.chain(head, records)
         try:
             for batch in prepare(records, kind, corpus.featurizer, self.node_columns_, grow=True,
@@ -281,9 +297,13 @@ class Matcher:
             else:
                 todo.append(i)
         if todo:
-            evidence = batch.analysed.counts[todo][:, :self.concepts_.n_concepts]
-            evidence = evidence / float(self.title_weight)
-            inferred, confidence = self.inferrer_.top_nodes(evidence, k)
+            done = batch.analysed.nodes
+            if done is not None:  # inferred by a worker process
+                inferred, confidence = done[0][todo], done[1][todo]
+            else:
+                inferred, confidence = _NodeInference(
+                    self.inferrer_, k, self.concepts_.n_concepts, float(self.title_weight)
+                )(batch.analysed.counts[todo])
             width = inferred.shape[1]  # fewer than k when the graph has fewer nodes
             rows = np.asarray(todo)[:, None]
             cols[rows, np.arange(width)] = inferred

@@ -6,9 +6,8 @@ vocabulary. Each worker keeps a vocabulary of its own and sends back, with
 every analysed batch, the tokens it met for the first time; the parent maps
 them onto the shared vocabulary and renumbers the batch's columns. The parent
 meanwhile reads records and does the per-record bookkeeping, so reading,
-analysing and indexing overlap. Workers are started fresh (``forkserver``,
-or ``spawn`` where there is none), never forked from a parent that may run
-threads.
+analysing and indexing overlap. Workers are forked only from a process
+running no other thread; otherwise they start from a fork server.
 
 Results are the same as with one process up to the order of token columns
 (which worker first meets a token is not fixed), so scores can differ in
@@ -19,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 
 import numpy as np
@@ -45,17 +45,31 @@ def effective_jobs(n_jobs) -> int:
     return max(1, cores + 1 + n_jobs) if n_jobs < 0 else n_jobs
 
 
-def _start(concepts, title_weight):
-    _state.update(concepts=concepts, title_weight=title_weight, vocab=TokenVocabulary(), sent=0)
+def _start(concepts, title_weight, infer):
+    _state.update(concepts=concepts, title_weight=title_weight, infer=infer,
+                  vocab=TokenVocabulary(), sent=0)
 
 
 def _analyse(titles, bodies):
     vocab = _state["vocab"]
     out = analyse(titles, bodies, _state["concepts"], vocab, grow=True,
                   title_weight=_state["title_weight"])
+    if _state["infer"] is not None:
+        out.nodes = _state["infer"](out.counts)
     first = _state["sent"]
     _state["sent"] = len(vocab)
     return os.getpid(), first, vocab.tokens[first:], vocab.groups[first:], out
+
+
+def _context():
+    """How to start workers: forked when this process runs no other thread (fast: the
+    workers share what is loaded); otherwise from a fork server (or spawned), because a
+    child forked while another thread (a web server's, a browser driver's) holds a lock
+    waits for it forever."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 class PoolAnalyser:
@@ -68,18 +82,17 @@ class PoolAnalyser:
         tokens they meet.
     n_jobs : int
         Worker processes (at least 2).
+    infer : callable, optional
+        ``infer(counts) -> (node columns, confidences)`` of a batch's postings,
+        run in the workers too (see ``Matcher._nodes``); must be picklable.
     """
 
-    def __init__(self, featurizer, n_jobs):
+    def __init__(self, featurizer, n_jobs, infer=None):
         self.featurizer = featurizer
         self.depth = 2 * n_jobs  # batches in flight: enough to keep every worker busy
-        # Not "fork": the caller may run threads (a web server, a browser
-        # driver), and a child forked while one of them holds a lock waits
-        # for it forever. Workers start clean and receive the concept index.
-        methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        self._pool = ctx.Pool(n_jobs, initializer=_start,
-                              initargs=(featurizer.concepts, int(featurizer.title_weight)))
+        self._pool = _context().Pool(n_jobs, initializer=_start,
+                                     initargs=(featurizer.concepts, int(featurizer.title_weight),
+                                               infer))
         self._maps: dict[int, np.ndarray] = {}
 
     def submit(self, titles, bodies):
