@@ -198,8 +198,12 @@ def _loads(data: bytes):
         return json.loads(data.decode("utf-8"))
 
 
+_NO_SCALES: dict = {}
+
+
 def _read_jsonl(path, kind, builder):
     keys = {}
+    plans: dict = {}  # key order of an object -> whether its keys are all plain field names
     with open(path, "rb") as fh:
         for lineno, data in enumerate(fh, start=1):
             if lineno == 1 and data.startswith(b"\xef\xbb\xbf"):
@@ -217,6 +221,17 @@ def _read_jsonl(path, kind, builder):
             if not isinstance(obj, dict):
                 builder.error(lineno, None,
                               f"expected a JSON object, got {type(obj).__name__}")
+                continue
+            plain = plans.get(tuple(obj))
+            if plain is None:
+                for key in obj:
+                    if key not in keys:
+                        keys[key] = match_header(kind, key)
+                plain = plans[tuple(obj)] = all(
+                    keys[k][0] is not None and keys[k][0].name == k and keys[k][1] == 1
+                    for k in obj)
+            if plain:  # every key is a field's own name: the object is the raw record
+                builder.add(obj, {}, lineno, _NO_SCALES)
                 continue
             raw, extra, scales = {}, {}, {}
             for key, value in obj.items():

@@ -81,6 +81,11 @@ def parse_list(value):
     elif isinstance(value, list):
         items = []
         for item in value:
+            if type(item) is str:  # the usual case, without a call
+                item = item.strip()
+                if item:
+                    items.append(item)
+                continue
             if isinstance(item, (dict, list, bool)) or item is None:
                 raise BadValue(f"list items must be text, got {_describe(item)}")
             text = parse_text(item)
