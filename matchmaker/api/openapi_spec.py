@@ -14,7 +14,7 @@ from ..models.event import EVENT_STATUSES, PARTICIPANT_ROLES, PARTICIPANT_STATUS
 from ..models.posting import DEMAND_KINDS, DEMAND_STATUSES
 from ..models.user import ROLES
 from ..services.search import KINDS as SEARCH_KINDS
-from .params import FALSE_WORDS, MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_TEXT, TRUE_WORDS
+from .params import BOOL_PATTERN, FALSE_WORDS, MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_TEXT, TRUE_WORDS
 
 __all__ = ["OPENAPI_VERSION", "build_spec"]
 
@@ -178,8 +178,8 @@ def _parameters(per_page: int) -> dict:
         "region": _query("region", TEXT, "A province, full or short name (江苏省 or 江苏); "
                                         "an unknown name matches nothing."),
         "size": _query("size", enum(SIZES), "Enterprise size class."),
-        "upcoming": _query("upcoming", STR | {"enum": [*TRUE_WORDS, *FALSE_WORDS]},
-                           f"Only fairs from today on ({words})."),
+        "upcoming": _query("upcoming", STR | {"pattern": BOOL_PATTERN},
+                           f"Only fairs from today on ({words}, any case)."),
     }
 
 

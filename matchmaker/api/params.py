@@ -29,6 +29,10 @@ MAX_PER_PAGE = 100
 MAX_TEXT = 100
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
+#: The words above in any (ASCII) case, as the OpenAPI document states them.
+BOOL_PATTERN = "^(?:" + "|".join(
+    "".join(f"[{c.upper()}{c}]" if c.isalpha() else c for c in word)
+    for word in TRUE_WORDS + FALSE_WORDS) + ")$"
 # Short enough that int() never meets Python's limit on digits of a huge number.
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}", re.ASCII)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
@@ -110,7 +114,8 @@ def bool_arg(name: str, default: bool = False) -> bool:
     value = _raw(name)
     if value is None:
         return default
-    value = value.strip().lower()
+    if value.isascii():  # non-ASCII letters may lower-case to ASCII ones (K -> k)
+        value = value.lower()
     if value in TRUE_WORDS:
         return True
     if value in FALSE_WORDS:

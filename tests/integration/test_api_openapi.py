@@ -158,7 +158,7 @@ def test_real_payloads_match_the_documented_schemas(client, db):
         ("/demands/{demand_id}/suggestions", f"/demands/{w['demand']}/suggestions", {}, 401),
         ("/capabilities", "/capabilities?size=small", {}, 200), ("/capabilities", "/capabilities?size=x", {}, 400),
         ("/capabilities/{capability_id}", f"/capabilities/{w['capability']}", {}, 200),
-        ("/events", "/events?upcoming=true", {}, 200), ("/events", "/events", organiser, 200),
+        ("/events", "/events?upcoming=true", {}, 200), ("/events", "/events?upcoming=TRUE", {}, 200), ("/events", "/events", organiser, 200),
         ("/events/{event_id}", f"/events/{w['event']}", {}, 200),
         ("/events/{event_id}", f"/events/{w['draft_event']}", organiser, 200),
         ("/events/{event_id}", f"/events/{w['draft_event']}", token, 404),
@@ -194,7 +194,7 @@ def test_real_payloads_match_the_documented_schemas(client, db):
     ("/demands?deadline_before=31/12/2026", "deadline_before"), ("/demands?q=%00", "q"),
     ("/capabilities?size=huge", "size"), ("/capabilities?region=%00", "region"),
     ("/search?q=%00", "q"), ("/search?q=x&kind=people", "kind"), ("/search?q=x&page=99999999999999999999", "page"),
-    ("/events?upcoming=maybe", "upcoming"), ("/events?page=-1", "page"),
+    ("/events?upcoming=maybe", "upcoming"), ("/events?upcoming=%20true", "upcoming"), ("/events?page=-1", "page"),
 ])
 def test_bad_query_parameters_answer_400_naming_the_parameter(client, url, field):
     response = client.get(PREFIX + url)
