@@ -90,7 +90,7 @@ def cjk_tokens(cp, doc_start, doc_len, title_len, excluded, table):
         Where each posting starts, its length and its title's length.
     excluded : ndarray of int64
         Sorted positions of Latin letters not to treat as leading a CJK run.
-    table : batch._KeyTable
+    table : vocabulary._KeyTable
         Known keys, looked up in the same pass.
 
     Returns
@@ -106,7 +106,7 @@ def cjk_tokens(cp, doc_start, doc_len, title_len, excluded, table):
         CJK: the caller checks whether they end a number's unit (``175°c高温``)
         and, if so, calls again with them in ``excluded``.
     """
-    from matchmaker.matching.batch import _MIX
+    from matchmaker.matching.vocabulary import _MIX
 
     return _compiled()[2](np.ascontiguousarray(cp, dtype=np.uint32), doc_start, doc_len,
                           title_len, excluded, table._slots, table._ids, table._bits, _MIX)

@@ -51,23 +51,18 @@ place without rebuilding it.
 
 from __future__ import annotations
 
-import gc
-import itertools
-
 import numpy as np
 
+from matchmaker.matching.building import NodeInference, build_corpus, chain_nodes
 from matchmaker.matching.concepts import ConceptIndex
 from matchmaker.matching.corpus import CAPABILITY, DEMAND, Corpus, prepare
 from matchmaker.matching.errors import NotFittedError
 from matchmaker.matching.explain import Explainer
 from matchmaker.matching.features import Featurizer
-from matchmaker.matching.parallel import PoolAnalyser, effective_jobs
 from matchmaker.matching.result import Match
 from matchmaker.matching.scores import graph_scores, head_scores, qualified_sets
 
 __all__ = ["Match", "Matcher"]
-
-_BATCH = 4096  # postings analysed together
 
 _PARAMS = ("text_weight", "graph_weight", "head_weight", "region_weight", "concept_weight",
            "number_weight", "title_weight", "n_candidates", "posting_budget", "max_nodes",
@@ -82,19 +77,6 @@ def _load_graph(graph):
     import graph as graph_pkg
 
     return graph_pkg.load_chains(graph)
-
-
-class _NodeInference:
-    """Chain nodes of postings from their concept counts: a concept of the title is full
-    evidence, one of the description half (counts of title terms are ``title_weight``)."""
-
-    def __init__(self, inferrer, k, n_concepts, title_weight):
-        self.inferrer, self.k, self.n_concepts, self.title_weight = (inferrer, k, n_concepts,
-                                                                     title_weight)
-
-    def __call__(self, counts):
-        evidence = counts[:, :self.n_concepts] / self.title_weight
-        return self.inferrer.top_nodes(evidence, self.k)
 
 
 class Matcher:
@@ -234,81 +216,17 @@ class Matcher:
         return Featurizer(self.concepts_, title_weight=self.title_weight,
                           concept_weight=self.concept_weight, number_weight=self.number_weight)
 
-    def _build(self, records, kind) -> Corpus:
-        # Indexing creates millions of objects none of which form cycles; the
-        # cyclic garbage collector would only rescan them again and again.
-        paused = gc.isenabled()
-        gc.disable()
-        try:
-            return self._build_corpus(records, kind)
-        finally:
-            if paused:
-                gc.enable()
+    def _node_inference(self):
+        return NodeInference(self.inferrer_, self.max_nodes, self.concepts_.n_concepts,
+                             float(self.title_weight))
 
-    def _build_corpus(self, records, kind) -> Corpus:
-        corpus = Corpus(kind, self._featurizer(), self.max_nodes)
-        counts = []
-        jobs = effective_jobs(self.n_jobs)
-        pool = None
-        if jobs > 1:
-            records = iter(records)
-            head = list(itertools.islice(records, 2 * _BATCH + 1))
-            if len(head) > 2 * _BATCH:
-                pool = PoolAnalyser(corpus.featurizer, jobs,
-                                    infer=_NodeInference(self.inferrer_, self.max_nodes,
-                                                         self.concepts_.n_concepts,
-                                                         float(self.title_weight)))
-            records = itertools.chain(head, records)
-        try:
-            for batch in prepare(records, kind, corpus.featurizer, self.node_columns_, grow=True,
-                                 batch=_BATCH, pool=pool):
-                corpus.absorb(batch, *self._nodes(batch))
-                counts.append(batch.analysed.counts)
-        except BaseException:
-            if pool is not None:
-                pool.terminate()
-            raise
-        if pool is not None:
-            pool.close()
-        stacked = corpus.featurizer.fit(counts)
-        rows = corpus.featurizer.weigh(stacked, copy=False)
-        del stacked
-        corpus.finish(rows, self.posting_budget)
-        return corpus
+    def _build(self, records, kind) -> Corpus:
+        return build_corpus(records, kind, self._featurizer(), self.node_columns_,
+                            self._node_inference(), n_jobs=self.n_jobs,
+                            posting_budget=self.posting_budget)
 
     def _nodes(self, batch):
-        """Chain node columns and confidences of a prepared batch.
-
-        Nodes given in ``chain_nodes`` have confidence 1; the others are
-        inferred from the posting's concepts, a concept of the title being
-        full evidence and one of the description half (the title says what is
-        offered, the description also names context).
-        """
-        k = self.max_nodes
-        n = len(batch)
-        cols = np.full((n, k), -1, dtype=np.int32)
-        conf = np.zeros((n, k), dtype=np.float32)
-        todo = []
-        for i, given in enumerate(batch.nodes):
-            if given:
-                m = min(k, len(given))
-                cols[i, :m] = given[:m]
-                conf[i, :m] = 1.0
-            else:
-                todo.append(i)
-        if todo:
-            done = batch.analysed.nodes
-            if done is not None:  # inferred by a worker process
-                inferred, confidence = done[0][todo], done[1][todo]
-            else:
-                inferred, confidence = _NodeInference(
-                    self.inferrer_, k, self.concepts_.n_concepts, float(self.title_weight)
-                )(batch.analysed.counts[todo])
-            width = inferred.shape[1]  # fewer than k when the graph has fewer nodes
-            rows = np.asarray(todo)[:, None]
-            cols[rows, np.arange(width)] = inferred
-            conf[rows, np.arange(width)] = confidence
-        return cols, conf
+        return chain_nodes(batch, self._node_inference())
 
     # -- ranking -------------------------------------------------------------
     def rank(self, demands, top=10) -> list[list[Match]]:

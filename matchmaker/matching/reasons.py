@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from matchmaker.matching.batch import GROUP_CJK, GROUP_NUMBER
+from matchmaker.matching.vocabulary import GROUP_CJK, GROUP_NUMBER
 
 __all__ = ["CJK_STOPWORDS", "STOPWORDS", "text_terms"]
 

@@ -42,7 +42,7 @@ def test_latin_runs_compiled_and_plain_agree(dev_capabilities):
 
     from matchmaker.domain.text import normalize_many
     from matchmaker.matching import kernels
-    from matchmaker.matching.batch import _latin_alphabet, _python_runs
+    from matchmaker.matching.vocabulary import _latin_alphabet, _python_runs
 
     text = "\n".join(normalize_many([f"{r['title']} {r.get('description') or ''}"
                                      for r in dev_capabilities + EXTRA]))
