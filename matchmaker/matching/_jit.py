@@ -9,6 +9,14 @@ import numpy as np
 from numba import njit
 
 
+@njit(cache=True)
+def grown(a, used, size):
+    # a copy of a's first `used` entries with room for `size`
+    out = np.empty(size, dtype=a.dtype)
+    out[:used] = a[:used]
+    return out
+
+
 @njit(cache=True, inline="always")
 def canon(c):
     # the separators of terms.canonical(): "-", "_", "/" read as spaces
@@ -69,11 +77,8 @@ def scan_terms(cp, pair_has, slot_count, slot_first, slot_lengths, table, owner,
                 if stored == d:
                     if found == cap:
                         cap *= 2
-                        grown_pos = np.empty(cap, dtype=np.int64)
-                        grown_key = np.empty(cap, dtype=np.int64)
-                        grown_pos[:found] = out_pos[:found]
-                        grown_key[:found] = out_key[:found]
-                        out_pos, out_key = grown_pos, grown_key
+                        out_pos = grown(out_pos, found, cap)
+                        out_key = grown(out_key, found, cap)
                     out_pos[found] = i
                     out_key[found] = owner[np.int64(s)]
                     found += 1
@@ -107,15 +112,9 @@ def runs(cp, alphabet, base, salt):
             h = np.uint64(1)
         if found == cap:
             cap *= 2
-            grown = np.empty(cap, dtype=np.int64)
-            grown[:found] = starts[:found]
-            starts = grown
-            grown = np.empty(cap, dtype=np.int64)
-            grown[:found] = ends[:found]
-            ends = grown
-            grown_h = np.empty(cap, dtype=np.uint64)
-            grown_h[:found] = hashes[:found]
-            hashes = grown_h
+            starts = grown(starts, found, cap)
+            ends = grown(ends, found, cap)
+            hashes = grown(hashes, found, cap)
         starts[found] = i
         ends[found] = j
         hashes[found] = h
@@ -173,9 +172,7 @@ def cjk(cp, doc_start, doc_len, title_len, excluded, slots, slot_ids, bits, mix)
                         b = cp[i - 1]
                         if b != 0x20 and b != 0x0A and not is_cjk(b):
                             if n_doubts == doubts.shape[0]:
-                                grown = np.empty(2 * n_doubts, dtype=np.int64)
-                                grown[:n_doubts] = doubts[:n_doubts]
-                                doubts = grown
+                                doubts = grown(doubts, n_doubts, 2 * n_doubts)
                             doubts[n_doubts] = i
                             n_doubts += 1
                     key = (np.uint64(c) << np.uint64(21)) | np.uint64(cp[i + 1])
@@ -192,18 +189,10 @@ def cjk(cp, doc_start, doc_len, title_len, excluded, slots, slot_ids, bits, mix)
             prev_run = True
             if found == cap:
                 cap *= 2
-                g1 = np.empty(cap, dtype=np.int32)
-                g1[:found] = docs[:found]
-                docs = g1
-                g2 = np.empty(cap, dtype=np.uint64)
-                g2[:found] = keys[:found]
-                keys = g2
-                g3 = np.empty(cap, dtype=np.int64)
-                g3[:found] = ids[:found]
-                ids = g3
-                g4 = np.empty(cap, dtype=np.bool_)
-                g4[:found] = title[:found]
-                title = g4
+                docs = grown(docs, found, cap)
+                keys = grown(keys, found, cap)
+                ids = grown(ids, found, cap)
+                title = grown(title, found, cap)
             docs[found] = d
             keys[found] = key
             title[found] = i < t_end

@@ -82,3 +82,26 @@ def test_compiled_csr_matches_scipy():
     expected.sum_duplicates()
     assert np.array_equal(indptr, expected.indptr) and np.array_equal(indices, expected.indices)
     assert np.array_equal(data, expected.data)
+
+
+def test_compiled_outputs_grow_past_their_first_guess(dev_concepts):
+    """Texts denser in hits than the kernels' first allocation give complete results."""
+    import numpy as np
+
+    from matchmaker.matching.terms import TermMatcher
+
+    dense = "电池片" * 60  # a hit at every position
+    fast = TermMatcher(["电池", "电池片", "池片", "片电"], backend="numba").scan(dense)
+    slow = TermMatcher(["电池", "电池片", "池片", "片电"], backend="python").scan(dense)
+    for a, b in zip(fast, slow):
+        assert np.array_equal(a, b)
+    # 40 letters after a number's unit, each before CJK ("5a型"), and a run every 2 characters.
+    text = "5a型 " * 40 + "x " * 200
+    vocab = TokenVocabulary()
+    out = analyse([text], [""], dev_concepts, vocab, grow=True, title_weight=1)
+    tokens = Counter()
+    n = dev_concepts.n_concepts
+    for col, value in zip(out.counts.indices, out.counts.data):
+        if col >= n:
+            tokens[vocab.tokens[col - n]] += int(value)
+    assert tokens == Counter(tokenize(out.texts[0], normalized=True))
