@@ -27,6 +27,7 @@ import unicodedata
 __all__ = [
     "CJK_CLASS",
     "LATIN_TOKEN_RE",
+    "digit_table",
     "normalize",
     "normalize_many",
     "stem",
@@ -165,7 +166,7 @@ def _glue_numbers(text: str) -> str:
     import numpy as np
 
     cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    digits, glue = _digit_tables()
+    digits, glue = digit_table(), _glue_table()
     places = np.flatnonzero(digits[cp[:-1]] & glue[np.minimum(cp[1:], 0xFF)]).tolist()
     pieces, last, match = [], 0, _NUMBER_GLUE_RE.match
     for p in places:
@@ -183,15 +184,25 @@ def _glue_numbers(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _digit_tables():
+def digit_table():
+    """Which code points the regular expression ``\\d`` matches, as a boolean table
+    over all of them (a read-only array)."""
     import numpy as np
 
     digits = np.zeros(0x110000, dtype=bool)
     everything = np.arange(0x110000, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
     digits[[m.start() for m in re.finditer(r"\d", everything)]] = True
+    digits.flags.writeable = False
+    return digits
+
+
+@functools.lru_cache(maxsize=1)
+def _glue_table():
+    import numpy as np
+
     glue = np.zeros(0x100, dtype=bool)
     glue[[ord(c) for c in ", x*\u00d7"]] = True
-    return digits, glue
+    return glue
 
 
 @functools.lru_cache(maxsize=1)

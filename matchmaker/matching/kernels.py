@@ -2,9 +2,8 @@
 
 Indexing a million postings means scanning over a hundred million characters.
 The vectorised NumPy versions of these scans make a dozen passes over arrays
-as long as the text; a compiled loop makes one. Each kernel here has a NumPy
-(or plain Python) twin elsewhere that gives the same result and is used when
-Numba is not installed; tests hold the two together.
+as long as the text; a compiled loop makes one. Where a NumPy or plain-Python
+reference exists, tests hold the kernel to it.
 
 Kernels are compiled on first use and cached on disk (``cache=True``), so
 only the first run after an install pays for compilation.
@@ -16,18 +15,8 @@ import functools
 
 import numpy as np
 
-__all__ = ["accumulate", "available", "cjk_tokens", "csr_arrays", "latin_runs", "resolve_hits",
+__all__ = ["accumulate", "cjk_tokens", "csr_arrays", "latin_runs", "resolve_hits",
            "term_candidates"]
-
-
-@functools.cache
-def available() -> bool:
-    """Whether the compiled kernels can be used (Numba importable)."""
-    try:
-        import numba  # noqa: F401
-    except ImportError:  # pragma: no cover - numba is a dependency; kept for slim installs
-        return False
-    return True
 
 
 @functools.cache

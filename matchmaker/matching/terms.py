@@ -118,7 +118,7 @@ class TermMatcher:
         ``"numba"`` is one compiled pass over the text (see
         :mod:`matchmaker.matching.kernels`), ``"numpy"`` the same algorithm
         vectorised, ``"python"`` a plain loop kept as a reference; all give the
-        same results. ``"auto"`` is ``"numba"`` when Numba is installed.
+        same results. ``"auto"`` is ``"numba"``.
     """
 
     def __init__(self, terms, backend="auto"):
@@ -126,7 +126,7 @@ class TermMatcher:
             raise ValueError(f"backend must be 'auto', 'numba', 'numpy' or 'python', got "
                              f"{backend!r}")
         if backend == "auto":
-            backend = "numba" if kernels.available() else "numpy"
+            backend = "numba"
         self.backend = backend
         self.terms = list(terms)
         keys: dict[str, int] = {}

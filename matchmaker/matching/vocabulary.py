@@ -9,14 +9,12 @@ the characters they are made of, each distinct run cut into tokens once
 from __future__ import annotations
 
 import functools
-import re
 from itertools import chain
 
 import numpy as np
 
-from matchmaker.domain.text import LATIN_TOKEN_RE, stem
+from matchmaker.domain.text import LATIN_TOKEN_RE, digit_table, stem
 from matchmaker.matching import kernels
-from matchmaker.matching.terms import _digest
 
 __all__ = ["GROUP_CJK", "GROUP_CONCEPT", "GROUP_NUMBER", "GROUP_WORD", "TokenVocabulary"]
 
@@ -101,19 +99,8 @@ def _latin_alphabet() -> np.ndarray:
     table = np.zeros(0x110000, dtype=bool)
     for ch in "0123456789abcdefghijklmnopqrstuvwxyz.^-×/·%‰°μω":
         table[ord(ch)] = True
-    everything = np.arange(0x110000, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
-    table[[m.start() for m in re.finditer(r"\d", everything)]] = True  # what \d matches
+    table |= digit_table()  # what \d matches
     return table
-
-
-def _python_runs(text: str, cp: np.ndarray):
-    """:func:`kernels.latin_runs` without Numba (same spans and digests)."""
-    alphabet = _latin_alphabet()
-    inside = alphabet[cp]
-    edges = np.flatnonzero(np.diff(np.concatenate([[False], inside, [False]]).astype(np.int8)))
-    start, end = edges[0::2], edges[1::2]
-    digest = [_digest(text[a:b]) or 1 for a, b in zip(start.tolist(), end.tolist())]
-    return start.astype(np.int64), end.astype(np.int64), np.asarray(digest, dtype=np.uint64)
 
 
 class TokenVocabulary:
@@ -182,10 +169,7 @@ class TokenVocabulary:
         unknown tokens. Tokens come in text order, so that the vocabulary grows
         in that order.
         """
-        if kernels.available():
-            start, end, digest = kernels.latin_runs(cp, _latin_alphabet())
-        else:
-            start, end, digest = _python_runs(text, cp)
+        start, end, digest = kernels.latin_runs(cp, _latin_alphabet())
         run = self._runs.find(digest)
         missing = np.flatnonzero(run < 0)
         if len(missing) and grow:

@@ -42,13 +42,19 @@ def test_latin_runs_compiled_and_plain_agree(dev_capabilities):
 
     from matchmaker.domain.text import normalize_many
     from matchmaker.matching import kernels
-    from matchmaker.matching.vocabulary import _latin_alphabet, _python_runs
+    from matchmaker.matching.terms import _digest
+    from matchmaker.matching.vocabulary import _latin_alphabet
 
     text = "\n".join(normalize_many([f"{r['title']} {r.get('description') or ''}"
                                      for r in dev_capabilities + EXTRA]))
     cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     compiled = kernels.latin_runs(cp, _latin_alphabet())
-    plain = _python_runs(text, cp)
+    # Reference: runs found with NumPy, hashed in Python.
+    inside = np.concatenate([[False], _latin_alphabet()[cp], [False]]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(inside))
+    start, end = edges[0::2], edges[1::2]
+    plain = (start, end, np.asarray([_digest(text[a:b]) or 1 for a, b in zip(start, end)],
+                                    dtype=np.uint64))
     assert len(compiled[0]) > 500
     for a, b in zip(compiled, plain):
         assert np.array_equal(a, b)
