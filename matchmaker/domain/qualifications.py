@@ -32,7 +32,7 @@ SRDI = "专精特新"
 LITTLE_GIANT = "小巨人"
 
 #: What holding a qualification implies: a 专精特新“小巨人” is a 专精特新 enterprise.
-IMPLIES = {LITTLE_GIANT: frozenset({SRDI})}
+IMPLIES = {LITTLE_GIANT: frozenset({SRDI})}  # see also _implied() for levels and scopes
 
 _DISPLAY = {
     SRDI: "专精特新",
@@ -50,7 +50,43 @@ _ALIASES = {
     "CNAS": ("CNAS认可", "CNAS实验室认可"),
     "CMA": ("CMA资质", "CMA资质认定", "检验检测机构资质认定"),
     "农机推广鉴定证书": ("农业机械推广鉴定证书", "农机推广鉴定", "农业机械推广鉴定"),
+    # IRIS Certification has audited railway suppliers against ISO/TS 22163 since 2017.
+    "ISO/TS 22163": ("IRIS", "IRIS认证", "IRISCERTIFICATION", "国际铁路行业标准", "ISOTS22163",
+                     "ISO/TS22163"),
+    "GMP": ("药品GMP", "药品GMP证书", "GMP证书", "GMP认证", "药品生产质量管理规范"),
+    "GSP": ("药品GSP", "药品GSP证书", "GSP证书", "GSP认证", "药品经营质量管理规范"),
 }
+
+#: Nadcap accreditation is granted per commodity (special process); a requirement names one.
+_NADCAP_SCOPES = {
+    "NDT": ("NDT", "NONDESTRUCTIVETESTING", "无损检测", "无损探伤"),
+    "CHEMICAL PROCESSING": ("CHEMICALPROCESSING", "CP", "化学处理", "化学加工", "表面处理"),
+    "HEAT TREATING": ("HEATTREATING", "HEATTREATMENT", "HT", "热处理"),
+    "COATINGS": ("COATINGS", "COATING", "CT", "涂层", "涂层工艺", "喷涂"),
+    "WELDING": ("WELDING", "WLD", "焊接"),
+    "COMPOSITES": ("COMPOSITES", "COMPOSITE", "COMP", "复合材料"),
+    "MATERIALS TESTING": ("MATERIALSTESTING", "MATERIALSTESTINGLABORATORIES", "MTL", "材料测试",
+                          "材料检测", "材料试验"),
+    "NONCONVENTIONAL MACHINING": ("NONCONVENTIONALMACHINING", "NMSE", "特种加工",
+                                  "非常规加工"),
+    "SURFACE ENHANCEMENT": ("SURFACEENHANCEMENT", "SHOTPEENING", "SE", "表面强化", "喷丸",
+                            "喷丸强化"),
+    "MEASUREMENT & INSPECTION": ("MEASUREMENT&INSPECTION", "MEASUREMENTANDINSPECTION", "MI",
+                                 "测量与检验", "测量检验"),
+    "ELASTOMER SEALS": ("ELASTOMERSEALS", "SEALS", "密封件"),
+    "SEALANTS": ("SEALANTS", "密封剂"),
+    "ELECTRONICS": ("ELECTRONICS", "ETG", "电子"),
+    "FLUID DISTRIBUTION": ("FLUIDDISTRIBUTION", "FLUIDS", "流体"),
+    "CONVENTIONAL MACHINING AS A SPECIAL PROCESS": ("CONVENTIONALMACHINING", "CMSP"),
+    "AERO STRUCTURE ASSEMBLY": ("AEROSTRUCTUREASSEMBLY", "ASA"),
+}
+_NADCAP_BY_LOOSE = {alias: scope for scope, aliases in _NADCAP_SCOPES.items() for alias in aliases}
+_NADCAP = re.compile(r"^NADCAP(?:认证|认可|ACCREDITATION|ACCREDITED)?(?P<scope>.*?)"
+                     r"(?:认证|认可|ACCREDITATION|ACCREDITED)?$")
+#: GMP issued by an authority (NMPA, EU, FDA, WHO, PIC/S): a GMP all the same.
+_GMP = re.compile(r"^(?P<by>NMPA|CFDA|SFDA|中国|EU|欧盟|FDA|美国|WHO|PIC/?S|TGA|PMDA|药品)?"
+                  r"(?P<c>C)?GMP(?:证书|认证|符合性检查)?$")
+_SIL = re.compile(r"^(?:IEC61508|EN5012[689])?SIL(?P<level>[1-4])(?:级|LEVEL|认证)?$")
 
 # National standards that are identical adoptions of international ones.
 _EQUIVALENT = {
@@ -150,6 +186,9 @@ def normalize_qualification(name):
         return SRDI
     if loose in _BY_LOOSE:
         return _BY_LOOSE[loose]
+    special = _special_key(loose)
+    if special is not None:
+        return special
     standard = _standard_key(text)
     if standard is not None:
         return standard
@@ -167,6 +206,48 @@ def normalize_qualification(name):
     if not upper.isascii():
         upper = _CJK_SPACE.sub("", upper)
     return _BY_LOOSE.get(_loose(upper), upper)
+
+
+def _special_key(loose):
+    """Keys of qualifications that come in scopes or levels (Nadcap, GMP, SIL)."""
+    nadcap = _NADCAP.match(loose)
+    if nadcap:
+        scope = re.sub(r"[()（）\[\]【】/]", "", nadcap["scope"])
+        if not scope:
+            return "NADCAP"
+        known = _NADCAP_BY_LOOSE.get(scope)
+        return f"NADCAP {known or scope}"
+    gmp = _GMP.match(loose)
+    if gmp:
+        by = gmp["by"]
+        by = {"CFDA": "NMPA", "SFDA": "NMPA", "中国": "NMPA", "欧盟": "EU", "美国": "FDA",
+              "PICS": "PIC/S", "药品": None}.get(by, by)
+        return f"{by} GMP" if by else "GMP"
+    sil = _SIL.match(loose)
+    if sil:
+        return f"SIL {sil['level']}"
+    return None
+
+
+def _implied(key):
+    """What holding ``key`` implies besides itself.
+
+    A CMMI or SIL level includes the levels below it; a GMP of any authority is
+    a GMP; a Nadcap accreditation for a commodity is a Nadcap accreditation; an
+    AS9100 certificate of a revision is an AS9100 certificate.
+    """
+    out = set(IMPLIES.get(key, ()))
+    if key.startswith(("CMMI ", "SIL ")) and key[-1].isdigit():
+        name, level = key.rsplit(" ", 1)
+        low = 2 if name == "CMMI" else 1
+        out.update(f"{name} {n}" for n in range(low, int(level)))
+    elif key.endswith(" GMP"):
+        out.add("GMP")
+    elif key.startswith("NADCAP "):
+        out.add("NADCAP")
+    elif re.fullmatch(r"AS \d+[A-D]", key):
+        out.add(key[:-1])
+    return out
 
 
 def display_name(key):
@@ -195,7 +276,7 @@ def qualification_set(names):
         key = normalize_qualification(name)
         if key:
             keys.add(key)
-            keys |= IMPLIES.get(key, frozenset())
+            keys |= _implied(key)
     return frozenset(keys)
 
 

@@ -112,7 +112,8 @@ def _cjk(cp, doc_start, lens, title_lens, texts, vocab, grow):
     return doc, ids, in_title, letters
 
 
-def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_weight=2):
+def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_weight=2,
+            bridge=None):
     """Analyse a batch of postings (see module docstring).
 
     Parameters
@@ -125,6 +126,10 @@ def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_wei
         are ignored.
     title_weight : int
         How many times title terms count.
+    bridge : callable, optional
+        ``bridge(text) -> str``: words indexed with a posting's text but not
+        shown as part of it (the Chinese words of its English ones,
+        :class:`~matchmaker.matching.bridge.Bridge`).
 
     Returns
     -------
@@ -134,6 +139,10 @@ def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_wei
     norm = normalize_many(list(titles) + list(bodies))
     n_titles, n_bodies = norm[:n], norm[n:]
     texts = [f"{t} {b}" if b else t for t, b in zip(n_titles, n_bodies)]
+    shown = texts
+    if bridge is not None:
+        # The bridged words follow the text after a separator that no token spans.
+        texts = [f"{t} | {extra}" if (extra := bridge(t)) else t for t in texts]
     lens = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     title_lens = np.fromiter(map(len, n_titles), dtype=np.int64, count=n)
     doc_start = np.zeros(n, dtype=np.int64)
@@ -174,4 +183,4 @@ def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_wei
                  latin_titles=letters * 2 > title_lens)
     counts = _compact_csr(np.concatenate(rows), np.concatenate(cols),
                           np.concatenate(vals).astype(np.float32), n, n_concepts + len(vocab))
-    return Analysed(texts, title_lens, counts, head, (c_doc, c_concept, c_term))
+    return Analysed(shown, title_lens, counts, head, (c_doc, c_concept, c_term))

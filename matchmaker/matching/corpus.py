@@ -149,8 +149,6 @@ def _chunks(records, kind, batch):
         rid = r.get("id")
         if rid is None or (isinstance(rid, str) and not rid.strip()):
             raise InvalidRecordError(f"a {kind} has no id: {_preview(r)}")
-        if not _text(r.get("title")).strip() and not _text(r.get("description")).strip():
-            raise InvalidRecordError(f"{kind} {rid!r} has neither title nor description")
         buf.append(r)
         if len(buf) >= batch:
             yield buf

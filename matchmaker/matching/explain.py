@@ -9,6 +9,7 @@ import numpy as np
 from matchmaker.domain.qualifications import display_name, normalize_qualification
 from matchmaker.domain.regions import short_name
 from matchmaker.matching.reasons import text_terms
+from matchmaker.matching.result import Reason
 
 __all__ = ["Explainer"]
 
@@ -17,7 +18,9 @@ __all__ = ["Explainer"]
 MIN_CHAIN_REASON = 0.15
 
 _MAX_QUERY_COLUMNS = 64  # the strongest query terms are enough to explain a match
-_MAX_SHARED = 12  # shared columns turned into words, most contributing first
+_MAX_SHARED = 12
+_COMMON_SHARE = 0.05  # tokens in more than this share of the postings are not shown alone
+_COMMON_MIN_DOCS = 50  # shared columns turned into words, most contributing first
 
 
 class Explainer:
@@ -41,8 +44,14 @@ class Explainer:
     def _terms_of(self, concept):
         return self._concept_terms.get(concept, ())
 
-    def explain(self, batch, i, q_cols, q_vals, q_nodes, q_conf, target, docs, same_region):
-        """Reasons for each of ``docs`` (document numbers of ``target``)."""
+    def explain(self, batch, i, q_cols, q_vals, q_nodes, q_conf, target, docs, same_region,
+                chain_counts, min_conf):
+        """Reasons for each of ``docs`` (document numbers of ``target``).
+
+        ``same_region`` and ``chain_counts`` tell, per doc, whether the region
+        and chain signals contributed to its score; only then is the reason
+        given. Qualification names are never given as shared text terms.
+        """
         m = self.m
         q_text = batch.analysed.texts[i]
         query_terms = batch.analysed.query_terms(i, m.concepts_.matcher_.terms)
@@ -51,6 +60,15 @@ class Explainer:
             q_cols, q_vals = q_cols[strongest], q_vals[strongest]
         d_vals = target.index.values(q_cols, docs)
         required = (batch.qual_names[i] if target.kind == "capability" else None)
+        quals = set(batch.qual_names[i])
+        index = target.index
+        limit = max(_COMMON_SHARE * index.n_main, 2.0)
+
+        def common(col):
+            # By document frequency: a token in a large share of the postings
+            # says nothing about one pair (only judged on a corpus of some size).
+            return index.n_main >= _COMMON_MIN_DOCS and index.df[col] > limit
+
         out = []
         for j, doc in enumerate(docs):
             reasons = []
@@ -58,36 +76,39 @@ class Explainer:
             nz = np.flatnonzero(contrib)
             if len(nz) > _MAX_SHARED:
                 nz = nz[np.argpartition(-contrib[nz], _MAX_SHARED - 1)[:_MAX_SHARED]]
+            held = target.qual_display[target.qual_codes[doc]]
             terms = text_terms(q_text, target.texts[doc], q_cols[nz], contrib[nz],
                                n_concepts=m.concepts_.n_concepts,
                                vocabulary=target.featurizer.vocabulary_,
                                query_terms=query_terms, concept_terms=self._terms_of,
-                               display=m.concepts_.display)
+                               display=m.concepts_.display,
+                               qualifications=quals.union(held), common=common)
             if terms:
-                reasons.append("text: " + ", ".join(terms))
-            chain = self._chain(q_nodes, q_conf, target, doc)
+                reasons.append(Reason("text", tuple(terms)))
+            chain = self._chain(q_nodes, q_conf, target, doc, min_conf) if chain_counts[j] \
+                else None
             if chain:
                 reasons.append(chain)
             if same_region[j]:
-                reasons.append(f"region: {short_name(batch.regions[i]) or batch.regions[i]}")
-            names = required if required is not None else \
-                target.qual_display[target.qual_codes[doc]]
+                reasons.append(Reason("region",
+                                      (short_name(batch.regions[i]) or batch.regions[i],)))
+            names = required if required is not None else held
             shown = [display_name(k) for k in dict.fromkeys(map(normalize_qualification, names))
                      if k]
             if shown:
-                reasons.append("qualification: " + ", ".join(shown))
+                reasons.append(Reason("qualification", tuple(shown)))
             out.append(tuple(reasons))
         return out
 
-    def _chain(self, q_nodes, q_conf, target, doc):
+    def _chain(self, q_nodes, q_conf, target, doc, min_conf):
         m = self.m
         d_nodes, d_conf = target.node_cols[doc], target.node_conf[doc]
         best, pair = 0.0, None
         for qn, qc in zip(q_nodes, q_conf):
-            if qn < 0:
+            if qn < 0 or qc < min_conf:
                 continue
             for dn, dc in zip(d_nodes, d_conf):
-                if dn < 0:
+                if dn < 0 or dc < min_conf:
                     continue
                 s = float(m.proximity_[qn, dn]) * float(qc) * float(dc)
                 if s > best:
@@ -113,4 +134,4 @@ class Explainer:
         if steps and not all(G.has_edge(u, v) for u, v in steps) \
                 and all(G.has_edge(v, u) for u, v in steps):
             path = path[::-1]  # written in supply direction
-        return "chain: " + format_path(G, path)
+        return Reason("chain", tuple(format_path(G, path).split(" ")))

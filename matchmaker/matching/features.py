@@ -1,27 +1,36 @@
-"""TF-IDF rows for postings: text tokens plus shared concept features.
+"""BM25 rows for postings: text tokens, bridged words and shared concept features.
 
 A posting becomes a sparse row over two kinds of columns:
 
 * one column per glossary/chain concept (:class:`ConceptIndex`), the same for
   every language, so "TOPCon" and "隧穿氧化层钝化接触" share a column;
 * one column per token of :func:`matchmaker.domain.text.tokenize` seen when
-  fitting (CJK bigrams, Latin words, numbers with units).
+  fitting (CJK bigrams, Latin words, numbers with units), including the
+  bigrams of the Chinese words that a general dictionary gives for the
+  posting's English ones (:mod:`~matchmaker.matching.bridge`).
 
-Counts (:mod:`~matchmaker.matching.batch`) are weighted with scikit-learn's
-:class:`~sklearn.feature_extraction.text.TfidfTransformer` (sublinear tf,
-smoothed idf), then each column group is scaled (concepts ``concept_weight``,
-Latin words ``word_weight``, numbers ``number_weight``, CJK bigrams 1) and
-rows are L2-normalised, so the dot product of two rows is their cosine
-similarity.
+Indexed postings are weighted with Okapi BM25 (the Lucene variant, as in
+``bm25s``)::
+
+    w(d, t) = idf(t) * scale(t) * tf (k1 + 1) / (tf + k1 (1 - b + b |d| / avgdl))
+    idf(t)  = ln(1 + (N - df + 0.5) / (df + 0.5))
+
+where ``scale`` is 1 for tokens, ``concept_weight`` for concepts and
+``number_weight`` for numbers with units. A query counts each of its columns
+once, so the text score of a pair is the sum of ``w(d, t)`` over the query's
+columns; divided by the query's attainable maximum (every column at infinite
+tf) it lies in [0, 1] (:meth:`Featurizer.query`). Stored weights are divided
+by the largest possible weight so that they lie in (0, 1] (the inverted
+index sorts by them).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from matchmaker.matching.batch import GROUP_CONCEPT, TokenVocabulary, analyse
+from matchmaker.matching.vocabulary import GROUP_NUMBER, GROUP_WORD
 
 __all__ = ["Featurizer"]
 
@@ -53,76 +62,122 @@ class Featurizer:
     ----------
     concepts : ConceptIndex
         Fitted concept index; its concepts are the first columns.
-    title_weight : int, default 2
+    title_weight : int, default 1
         Title terms count this many times.
     concept_weight, number_weight, word_weight : float
         Scale of the concept, number and Latin-word columns relative to CJK bigrams.
+    k1, b : float
+        BM25 term-frequency saturation and length normalisation.
+    bridge : callable, optional
+        ``bridge(text) -> str`` (see :func:`~matchmaker.matching.batch.analyse`).
 
     Attributes
     ----------
     vocabulary_ : TokenVocabulary
-    transformer_ : TfidfTransformer
-    column_scale_ : ndarray of float32
+    idf_ : ndarray of float64
+    avgdl_ : float
+        Mean posting length (title-weighted counts).
+    column_weight_ : ndarray of float32
+        ``idf * scale * (k1 + 1) / norm_``: the largest weight a column can reach.
+    norm_ : float
     """
 
-    def __init__(self, concepts, *, title_weight=2, concept_weight=2.0, number_weight=0.5,
-                 word_weight=1.0):
+    def __init__(self, concepts, *, title_weight=1, concept_weight=1.0, number_weight=1.0,
+                 word_weight=1.0, k1=1.5, b=0.75, bridge=None):
         self.concepts = concepts
         self.title_weight = title_weight
         self.concept_weight = concept_weight
         self.number_weight = number_weight
         self.word_weight = word_weight
+        self.k1 = k1
+        self.b = b
+        self.bridge = bridge
         self.vocabulary_ = TokenVocabulary()
 
     @property
     def n_concepts(self) -> int:
         return self.concepts.n_concepts
 
+    @property
+    def n_columns(self) -> int:
+        return len(self.column_weight_)
+
     def analyse(self, titles, bodies, *, grow=False):
         """Analyse raw postings (see :func:`matchmaker.matching.batch.analyse`)."""
         return analyse(titles, bodies, self.concepts, self.vocabulary_, grow=grow,
-                       title_weight=int(self.title_weight))
+                       title_weight=int(self.title_weight), bridge=self.bridge)
 
     def fit(self, counts):
-        """Learn idf from the count matrices of all fitted batches; return the stacked counts.
+        """Learn idf and mean length from the count matrices of all fitted batches;
+        return the stacked counts.
 
         ``counts`` (a list of CSR matrices) is emptied, so that the batches and
         their stacked copy are never all in memory at once.
         """
         n_cols = self.n_concepts + len(self.vocabulary_)
         stacked = _stack(counts, n_cols)
-        self.transformer_ = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm=None)
-        self.transformer_.fit(stacked)
+        n_docs = stacked.shape[0]
+        df = np.bincount(stacked.indices, minlength=n_cols).astype(np.float64)
+        self.idf_ = np.log1p((n_docs - df + 0.5) / (df + 0.5))
+        lengths = np.add.reduceat(stacked.data, stacked.indptr[:-1]) if stacked.nnz else \
+            np.zeros(0)
+        lengths = np.where(np.diff(stacked.indptr) > 0, lengths, 0.0) if n_docs else lengths
+        self.avgdl_ = float(lengths.mean()) if n_docs and lengths.mean() > 0 else 1.0
         groups = np.empty(n_cols, dtype=np.int8)
         groups[: self.n_concepts] = GROUP_CONCEPT
         groups[self.n_concepts:] = self.vocabulary_.groups
-        scale = np.array([self.concept_weight, 1.0, self.word_weight, self.number_weight],
-                         dtype=np.float32)
-        self.column_scale_ = scale[groups]
-        self._weight = (self.transformer_.idf_ * self.column_scale_).astype(np.float32)
+        scale = np.ones(max(GROUP_CONCEPT, GROUP_NUMBER, GROUP_WORD) + 1, dtype=np.float64)
+        scale[GROUP_CONCEPT] = self.concept_weight
+        scale[GROUP_WORD] = self.word_weight
+        scale[GROUP_NUMBER] = self.number_weight
+        top = self.idf_ * scale[groups] * (float(self.k1) + 1.0)
+        self.norm_ = float(top.max()) if n_cols and top.max() > 0 else 1.0
+        self.column_weight_ = (top / self.norm_).astype(np.float32)
         return stacked
 
-    def weigh(self, counts, *, copy=True):
-        """Sublinear tf x idf x column scale, L2-normalised rows (float32 CSR).
-
-        The same formula as scikit-learn's ``TfidfTransformer.transform`` with
-        the fitted idf, written out so that weighing one query costs
-        microseconds rather than scikit-learn's input validation.
-        """
+    def _fit_width(self, counts, copy):
         counts = sparse.csr_array(counts, dtype=np.float32, copy=copy)
-        n_cols = len(self.column_scale_)
+        n_cols = len(self.column_weight_)
         if counts.shape[1] != n_cols:
             if counts.shape[1] > n_cols:
-                counts = counts[:, :n_cols]
+                counts = sparse.csr_array(counts[:, :n_cols])
             counts.resize((counts.shape[0], n_cols))
-        data = counts.data
-        np.log(data, out=data)
-        data += 1.0
-        data *= self._weight[counts.indices]
-        norms = np.sqrt(np.add.reduceat(data * data, counts.indptr[:-1])
-                        if len(data) else np.zeros(counts.shape[0], dtype=np.float32))
-        lengths = np.diff(counts.indptr)
-        norms = np.where(lengths > 0, norms, 1.0).astype(np.float32)
-        norms[norms == 0] = 1.0
-        data /= np.repeat(norms, lengths)
         return counts
+
+    def weigh(self, counts, *, copy=True):
+        """BM25 weights of postings to index (float32 CSR, values in (0, 1])."""
+        counts = self._fit_width(counts, copy)
+        data = counts.data
+        lengths = np.diff(counts.indptr)
+        if len(data) == 0:
+            return counts
+        dl = np.add.reduceat(data, counts.indptr[:-1][lengths > 0])
+        doc_len = np.zeros(counts.shape[0], dtype=np.float32)
+        doc_len[lengths > 0] = dl
+        k1, b = float(self.k1), float(self.b)
+        norm = (k1 * (1.0 - b + b * doc_len / self.avgdl_)).astype(np.float32)
+        per_entry = np.repeat(norm, lengths)
+        # tf (k1 + 1) / (tf + norm), times the column's idf * scale / (k1 + 1) / norm_
+        data *= self.column_weight_[counts.indices] / (data + per_entry)
+        return counts
+
+    def query(self, counts):
+        """Query rows: each column counts once, weight 1.
+
+        Returns
+        -------
+        rows : scipy.sparse.csr_array
+            Binary rows (float32), unknown columns dropped.
+        maxima : ndarray of float32
+            Per row, the largest text score a posting could reach: the sum of
+            the columns' largest weights (0 for an empty query).
+        """
+        rows = self._fit_width(counts, True)
+        rows.eliminate_zeros()
+        rows.data[:] = 1.0
+        reach = self.column_weight_[rows.indices]
+        lengths = np.diff(rows.indptr)
+        maxima = np.zeros(rows.shape[0], dtype=np.float32)
+        if len(reach):
+            maxima[lengths > 0] = np.add.reduceat(reach, rows.indptr[:-1][lengths > 0])
+        return rows, maxima

@@ -220,7 +220,7 @@ class InvertedIndex:
         return out
 
     # -- search --------------------------------------------------------------
-    def search(self, q_cols, q_vals, n_candidates, allowed=None):
+    def search(self, q_cols, q_vals, n_candidates, allowed=None, priority=None):
         """Best documents for one query by cosine similarity.
 
         Parameters
@@ -234,6 +234,10 @@ class InvertedIndex:
         allowed : callable, optional
             ``allowed(docs) -> bool mask``: which documents may be returned
             (e.g. a qualification filter).
+        priority : ndarray of float, optional
+            Per column, how much a query term can weigh (its largest stored
+            weight); the terms read and their share of the budget follow
+            ``q_vals * priority``. Default: ``q_vals`` alone.
 
         Returns
         -------
@@ -244,7 +248,7 @@ class InvertedIndex:
         """
         q_cols = np.asarray(q_cols, dtype=np.int64)
         q_vals = np.asarray(q_vals, dtype=np.float32)
-        docs = self._candidates(q_cols, q_vals, n_candidates, allowed)
+        docs = self._candidates(q_cols, q_vals, n_candidates, allowed, priority)
         delta = self._delta_matrix()
         if delta is not None:
             dense = np.zeros(self.n_terms, dtype=np.float32)
@@ -260,7 +264,7 @@ class InvertedIndex:
             docs, scores = docs[top], scores[top]
         return docs, scores
 
-    def _candidates(self, q_cols, q_vals, n_candidates, allowed):
+    def _candidates(self, q_cols, q_vals, n_candidates, allowed, priority=None):
         """Main-segment documents with the best partial scores over the head terms."""
         empty = np.empty(0, dtype=np.int64)
         if self.n_main == 0 or len(q_cols) == 0:
@@ -270,12 +274,14 @@ class InvertedIndex:
         q_cols, q_vals, df = q_cols[live], q_vals[live], df[live]
         if len(q_cols) == 0:
             return empty
+        strength = q_vals if priority is None else q_vals * priority[q_cols]
         if len(q_cols) > _SEARCH_TERMS:  # the weakest terms hardly change the candidates
-            keep = np.argpartition(-q_vals, _SEARCH_TERMS - 1)[:_SEARCH_TERMS]
-            q_cols, q_vals = q_cols[keep], q_vals[keep]
+            keep = np.argpartition(-strength, _SEARCH_TERMS - 1)[:_SEARCH_TERMS]
+            q_cols, q_vals, strength = q_cols[keep], q_vals[keep], strength[keep]
         # Each term reads at most its share of the budget, strongest entries
         # first; a term's share grows with its weight in the query.
-        share = np.maximum(256, self.posting_budget * q_vals / q_vals.sum()).astype(np.int64)
+        total = float(strength.sum()) or 1.0
+        share = np.maximum(256, self.posting_budget * strength / total).astype(np.int64)
         lo = self.indptr[q_cols].astype(np.int64)
         hi = np.minimum(self.indptr[q_cols + 1], lo + share).astype(np.int64)
         docs, scores = kernels.accumulate(self.indices, self.data, lo, hi, q_vals,

@@ -2,42 +2,39 @@
 
 How a pair is scored
 --------------------
-Every (demand, capability) pair gets a score in [0, 1]::
+The base is the text score, Okapi BM25 (:mod:`~matchmaker.matching.features`)
+over CJK character bigrams, English words and numbers with units after
+traditional -> simplified conversion and NFKC, plus two bridges between
+languages: *concepts* (a line of the bilingual domain glossary in
+``seeds/glossary`` or a term of a chain node, every way of writing it one
+feature) and the Chinese words that a general dictionary (CC-CEDICT) gives for
+English ones (:mod:`~matchmaker.matching.bridge`). Divided by the query's
+attainable maximum it is ``text`` in [0, 1].
 
-    score = 0.50 * text + 0.25 * graph + 0.20 * head + 0.05 * region
+The other signals are bounded adjustments of it, and none can lift a pair
+without text evidence (``text == 0`` stays unranked)::
 
-(the default weights; they are parameters and are normalised to sum to 1).
+    raw = text + graph_weight * graph + region_weight * same_region
 
-* ``text`` -- cosine similarity of the two postings' TF-IDF vectors
-  (:mod:`~matchmaker.matching.features`): CJK character bigrams, English
-  words, numbers with their units, and *concepts*. A concept is a line of
-  the bilingual domain glossary (``seeds/glossary``) or a term of a chain
-  node; every way of writing it -- simplified, traditional, English,
-  synonym, abbreviation -- counts as the same feature, which is how "TOPCon"
-  meets "隧穿氧化层钝化接触" and "Pd-coated Cu wire" meets "镀钯铜键合丝".
-  Abbreviations count only in the context of their industry (``POE`` film
-  beside other photovoltaic terms, ``PoE`` beside networking ones).
-* ``graph`` -- how close the two postings sit in the industrial-chain graph:
-  the best :class:`graph.ProximityIndex` proximity (1 same node, 0.8 direct
-  supplier/customer, decaying with distance, 0 unrelated) over their chain
-  nodes, each weighted by its confidence -- 1 for nodes given in
-  ``chain_nodes``, the :class:`graph.infer.NodeInferrer` confidence for nodes
-  inferred from the text.
-* ``head`` -- whether both postings are about the same thing: half for the
-  share of the capability's *head* concepts (what its title offers: the last
-  concept of a Chinese title, the one before "for"/"with" in an English one)
-  that the demand names, half for the share of the demand's heads the
-  capability names. It keeps a TOPCon cell sorter from ranking as a TOPCon
-  cell, and a diesel-engine repair shop as a diesel engine.
-* ``region`` -- 1 when both are in the same province-level region: a boost,
-  never a filter.
+* ``graph`` -- the best :class:`graph.ProximityIndex` proximity of the two
+  postings' chain nodes (1 same node, 0.8 direct supplier/customer, decaying
+  with distance), counting only nodes given in ``chain_nodes`` or inferred with
+  a confidence of at least ``chain_confidence``;
+* ``same_region`` -- 1 when both are in the same province-level region.
+
+The weights are fitted on the labelled development sets by cross-validation
+(``matchmaker tune``; values in ``matching/weights.json``). The score shown
+everywhere is ``raw`` mapped to [0, 1] by a logistic calibration fitted at the
+same time: the estimated chance that the pair is a right or adjacent product
+(grade 2 or 3 of the sets' scale).
 
 A capability lacking any of a demand's ``required_qualifications`` (names
 compared after :func:`~matchmaker.domain.qualifications.normalize_qualification`,
-so ``IATF16949`` = ``IATF 16949``, with implications such as 小巨人 ⇒ 专精特新)
-is never ranked for it, in either direction. Every ranked entry carries its
-reasons: the shared terms that contributed most to ``text``, the chain path,
-the common region, the qualifications required and met.
+with implications such as 小巨人 ⇒ 专精特新, CMMI 5 ⇒ CMMI 3) is never ranked for
+it, in either direction. Every ranked entry carries its reasons as data
+(:class:`~matchmaker.matching.result.Reason`): the shared terms that contributed
+most to ``text``, the chain path when the chain signal counted, the common
+region when it counted, the qualifications required and met.
 
 Scale
 -----
@@ -53,20 +50,23 @@ from __future__ import annotations
 
 import numpy as np
 
+from matchmaker.matching.bridge import Bridge
 from matchmaker.matching.building import NodeInference, build_corpus, chain_nodes
 from matchmaker.matching.concepts import ConceptIndex
 from matchmaker.matching.corpus import CAPABILITY, DEMAND, Corpus, prepare
-from matchmaker.matching.errors import NotFittedError
+from matchmaker.matching.errors import NotFittedError, UnknownRecordError
 from matchmaker.matching.explain import Explainer
 from matchmaker.matching.features import Featurizer
 from matchmaker.matching.result import Match
-from matchmaker.matching.scores import graph_scores, head_scores, qualified_sets
+from matchmaker.matching.scores import graph_scores, qualified_sets
+from matchmaker.matching.weights import calibrate, fitted
 
 __all__ = ["Match", "Matcher"]
 
-_PARAMS = ("text_weight", "graph_weight", "head_weight", "region_weight", "concept_weight",
-           "number_weight", "title_weight", "n_candidates", "posting_budget", "max_nodes",
-           "min_node_confidence", "glossary", "n_jobs")
+_PARAMS = ("graph_weight", "region_weight", "chain_confidence", "concept_weight", "k1", "b",
+           "bridge", "number_weight", "title_weight", "n_candidates", "posting_budget",
+           "max_nodes", "min_node_confidence", "glossary", "n_jobs", "calibration")
+_FITTED = object()  # sentinel: the value of matching/weights.json
 
 
 def _load_graph(graph):
@@ -84,14 +84,21 @@ class Matcher:
 
     Parameters
     ----------
-    text_weight, graph_weight, head_weight, region_weight : float
-        Weights of the score components, default 0.5, 0.25, 0.2, 0.05
-        (normalised to sum to 1; see the module docstring).
-    concept_weight : float, default 2.0
-        Weight of concept columns relative to CJK bigrams in the TF-IDF rows.
-    number_weight : float, default 0.5
+    graph_weight, region_weight : float or None
+        Weights of the chain and region adjustments (see the module
+        docstring); ``None`` takes the fitted value of ``matching/weights.json``.
+    chain_confidence : float or None
+        Inferred chain nodes count for the chain signal only at this
+        confidence or above (nodes given in ``chain_nodes`` count as 1).
+    concept_weight : float or None
+        Weight of concept columns relative to tokens.
+    k1, b : float or None
+        BM25 parameters.
+    bridge : bool, default True
+        Index the Chinese words of English ones (CC-CEDICT).
+    number_weight : float, default 1.0
         Weight of number-with-unit columns.
-    title_weight : int, default 2
+    title_weight : int, default 1
         Title terms count this many times.
     n_candidates : int, default 300
         Postings scored in full per query: the best by text similarity, plus
@@ -103,7 +110,7 @@ class Matcher:
     max_nodes : int, default 3
         Chain nodes kept per posting.
     min_node_confidence : float, default 0.3
-        Inferred chain nodes below this confidence are ignored.
+        Inferred chain nodes below this confidence are not kept.
     glossary : Glossary, path, None or False
         Domain glossary; ``None`` is the project glossary (``seeds/glossary``).
     n_jobs : int or None, default None
@@ -111,6 +118,8 @@ class Matcher:
         batches of 4,096): ``None`` or 1 is this process only, -1 all cores
         (see :mod:`~matchmaker.matching.parallel`). Ranking always runs in
         this process.
+    calibration : dict or None
+        ``{"slope": a, "intercept": b}``: score = 1 / (1 + exp(-(a raw + b))).
 
     Attributes
     ----------
@@ -128,16 +137,17 @@ class Matcher:
     'C7'
     """
 
-    def __init__(self, *, text_weight=0.5, graph_weight=0.25, head_weight=0.2,
-                 region_weight=0.05,
-                 concept_weight=2.0, number_weight=0.5, title_weight=2, n_candidates=300,
-                 posting_budget=60_000, max_nodes=3, min_node_confidence=0.3, glossary=None,
-                 n_jobs=None):
-        self.text_weight = text_weight
+    def __init__(self, *, graph_weight=None, region_weight=None, chain_confidence=None,
+                 concept_weight=None, k1=None, b=None, bridge=True, number_weight=1.0,
+                 title_weight=1, n_candidates=300, posting_budget=60_000, max_nodes=3,
+                 min_node_confidence=0.3, glossary=None, n_jobs=None, calibration=None):
         self.graph_weight = graph_weight
-        self.head_weight = head_weight
         self.region_weight = region_weight
+        self.chain_confidence = chain_confidence
         self.concept_weight = concept_weight
+        self.k1 = k1
+        self.b = b
+        self.bridge = bridge
         self.number_weight = number_weight
         self.title_weight = title_weight
         self.n_candidates = n_candidates
@@ -146,6 +156,7 @@ class Matcher:
         self.min_node_confidence = min_node_confidence
         self.glossary = glossary
         self.n_jobs = n_jobs
+        self.calibration = calibration
 
     # -- scikit-learn style parameters --------------------------------------
     def get_params(self, deep=True) -> dict:
@@ -154,8 +165,10 @@ class Matcher:
     def set_params(self, **params):
         """Set parameters.
 
-        The weights, ``n_candidates`` and ``posting_budget`` apply to the next
-        ranking; the other parameters take effect at the next :meth:`fit`.
+        The rank-time weights (``graph_weight``, ``region_weight``,
+        ``chain_confidence``, ``calibration``), ``n_candidates`` and
+        ``posting_budget`` apply to the next ranking; the other parameters take
+        effect at the next :meth:`fit`.
         """
         for name, value in params.items():
             if name not in _PARAMS:
@@ -163,13 +176,20 @@ class Matcher:
             setattr(self, name, value)
         return self
 
+    def _param(self, name):
+        value = getattr(self, name)
+        if value is None:
+            value = fitted()["params"][name]
+        value = float(value)
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+        return value
+
     def _weights(self):
-        w = np.array([self.text_weight, self.graph_weight, self.head_weight,
-                      self.region_weight], dtype=float)
-        if (w < 0).any() or w.sum() <= 0:
-            raise ValueError("text_weight, graph_weight, head_weight and region_weight must "
-                             "be >= 0 and not all 0")
-        return w / w.sum()
+        """(graph weight, region weight, chain confidence, calibration slope, intercept)."""
+        cal = self.calibration if self.calibration is not None else fitted()["calibration"]
+        return (self._param("graph_weight"), self._param("region_weight"),
+                self._param("chain_confidence"), float(cal["slope"]), float(cal["intercept"]))
 
     # -- fitting -------------------------------------------------------------
     def fit(self, capabilities, graph, *, demands=None):
@@ -194,6 +214,8 @@ class Matcher:
         from graph.infer import NodeInferrer
 
         self._weights()
+        for name in ("concept_weight", "k1", "b"):
+            self._param(name)
         G = _load_graph(graph)
         self.graph_ = G
         self.concepts_ = ConceptIndex(self.glossary, G).fit()
@@ -214,7 +236,9 @@ class Matcher:
 
     def _featurizer(self):
         return Featurizer(self.concepts_, title_weight=self.title_weight,
-                          concept_weight=self.concept_weight, number_weight=self.number_weight)
+                          concept_weight=self._param("concept_weight"),
+                          number_weight=self.number_weight, k1=self._param("k1"),
+                          b=self._param("b"), bridge=Bridge() if self.bridge else None)
 
     def _node_inference(self):
         return NodeInference(self.inferrer_, self.max_nodes, self.concepts_.n_concepts,
@@ -268,7 +292,7 @@ class Matcher:
             raise NotFittedError("no demands are indexed; pass demands=... to fit() to rank "
                                  "demands for capabilities")
 
-    def _rank(self, records, source_kind, target: Corpus, top):
+    def _rank(self, records, source_kind, target: Corpus, top, among=None):
         top = int(top)
         if top < 1:
             raise ValueError(f"top must be a positive integer, got {top!r}")
@@ -276,59 +300,81 @@ class Matcher:
         out = []
         for batch in prepare(records, source_kind, target.featurizer, self.node_columns_):
             node_cols, node_conf = self._nodes(batch)
-            rows = target.featurizer.weigh(batch.analysed.counts)
+            rows, maxima = target.featurizer.query(batch.analysed.counts)
             for i in range(len(batch)):
                 lo, hi = rows.indptr[i], rows.indptr[i + 1]
                 out.append(self._rank_one(batch, i, rows.indices[lo:hi], rows.data[lo:hi],
-                                          node_cols[i], node_conf[i], target, top, weights))
+                                          maxima[i], node_cols[i], node_conf[i], target, top,
+                                          weights, among))
         return out
 
-    def _rank_one(self, batch, i, q_cols, q_vals, q_nodes, q_conf, target, top, weights):
+    def _rank_one(self, batch, i, q_cols, q_vals, q_max, q_nodes, q_conf, target, top, weights,
+                  among):
+        graph_w, region_w, min_conf, slope, intercept = weights
         ok_sets = qualified_sets(target.kind == CAPABILITY, batch.quals[i],
                                  target.qual_sets.values)
         qual_codes = target.qual_codes
         allowed = None if ok_sets is None else (lambda d: ok_sets[qual_codes[d]])
-        target.index.posting_budget = int(self.posting_budget)
-        docs, text = target.index.search(q_cols, q_vals, max(int(self.n_candidates), top),
-                                         allowed)
-        docs, text = self._add_graph_candidates(docs, text, q_nodes, target, allowed)
+        if q_max <= 0:
+            return []  # nothing indexable in the query: no text evidence for any pair
+        if among is not None:
+            docs = among[target.index.alive[among]]
+            if allowed is not None and len(docs):
+                docs = docs[allowed(docs)]
+            text = target.index.dot(docs, q_cols, q_vals)
+        else:
+            target.index.posting_budget = int(self.posting_budget)
+            docs, text = target.index.search(q_cols, q_vals, max(int(self.n_candidates), top),
+                                             allowed, priority=target.featurizer.column_weight_)
+        has_text = text > 0
+        docs, text = docs[has_text], text[has_text] / np.float32(q_max)
         if len(docs) == 0:
             return []
-        graph = graph_scores(self.proximity_, q_nodes, q_conf, target.node_cols[docs],
-                             target.node_conf[docs])
+        q_ok = q_conf >= min_conf
+        d_nodes, d_conf = target.node_cols[docs], target.node_conf[docs]
+        graph = graph_scores(self.proximity_, np.where(q_ok, q_nodes, -1), q_conf,
+                             np.where(d_conf >= min_conf, d_nodes, -1), d_conf) \
+            if graph_w > 0 else np.zeros(len(docs), dtype=np.float32)
         region = batch.regions[i]
         rcode = target.regions.get(region) if region is not None else None
-        same_region = (target.region_codes[docs] == rcode) if rcode is not None else \
-            np.zeros(len(docs), dtype=bool)
-        head = head_scores(batch.analysed.concepts(i, self.concepts_.n_concepts),
-                           batch.analysed.heads[i], target.heads[docs],
-                           lambda concepts: target.index.contains(concepts, docs))
-        score = (weights[0] * np.minimum(text, 1.0) + weights[1] * graph
-                 + weights[2] * head + weights[3] * same_region)
+        same_region = (target.region_codes[docs] == rcode) if rcode is not None and region_w > 0 \
+            else np.zeros(len(docs), dtype=bool)
+        raw = np.minimum(text, 1.0) + graph_w * graph + region_w * same_region
         k = min(top, len(docs))
-        best = np.argpartition(-score, k - 1)[:k] if k < len(docs) else np.arange(len(docs))
+        best = np.argpartition(-raw, k - 1)[:k] if k < len(docs) else np.arange(len(docs))
         # Ties broken by id so that a ranking is reproducible.
-        best = sorted(best, key=lambda j: (-score[j], target.ids[docs[j]]))
+        best = sorted(best, key=lambda j: (-raw[j], target.ids[docs[j]]))
         best_docs = docs[best]
+        chain_counts = (graph_w * graph[best]) > 0
         reasons = self._explainer.explain(batch, i, q_cols, q_vals, q_nodes, q_conf, target,
-                                          best_docs, same_region[best])
+                                          best_docs, same_region[best], chain_counts, min_conf)
+        scores = calibrate(raw[best], slope, intercept)
         kind = target.kind
-        return [Match(target.ids[d], round(float(min(max(score[j], 0.0), 1.0)), 4), r, kind)
-                for j, d, r in zip(best, best_docs, reasons)]
+        return [Match(target.ids[d], round(float(s), 4), r, kind)
+                for s, d, r in zip(scores, best_docs, reasons)]
 
-    def _add_graph_candidates(self, docs, text, q_nodes, target, allowed):
-        """Postings on the query's own chain nodes, even with no shared text."""
-        q_nodes = q_nodes[q_nodes >= 0]
-        if len(q_nodes) == 0:
-            return docs, text
-        extra = target.docs_on_nodes(q_nodes, int(self.n_candidates) // 4)
-        if allowed is not None and len(extra):
-            extra = extra[allowed(extra)]
-        extra = np.setdiff1d(extra, docs, assume_unique=False)
-        if len(extra) == 0:
-            return docs, text
-        return (np.concatenate([docs, extra]),
-                np.concatenate([text, np.zeros(len(extra), dtype=np.float32)]))
+    def score_pairs(self, demands, capability_ids):
+        """Every one of ``capability_ids`` ranked for each demand (a fair's suppliers, say).
+
+        Same scores as :meth:`rank` (the whole index's statistics), but no
+        candidate search: each listed capability is scored, and those with no
+        text evidence or lacking a required qualification are left out.
+
+        Raises
+        ------
+        UnknownRecordError
+            An id is not indexed.
+        """
+        self._check_fitted(CAPABILITY)
+        target = self.capabilities_
+        docs = []
+        for cid in capability_ids:
+            doc = target.row_of.get(str(cid))
+            if doc is None:
+                raise UnknownRecordError(str(cid))
+            docs.append(doc)
+        among = np.asarray(sorted(set(docs)), dtype=np.int64)
+        return self._rank(demands, DEMAND, target, max(1, len(among)), among=among)
 
     # -- incremental updates -------------------------------------------------
     def add(self, record, *, kind=CAPABILITY):

@@ -45,15 +45,15 @@ def effective_jobs(n_jobs) -> int:
     return max(1, cores + 1 + n_jobs) if n_jobs < 0 else n_jobs
 
 
-def _start(concepts, title_weight, infer):
-    _state.update(concepts=concepts, title_weight=title_weight, infer=infer,
+def _start(concepts, title_weight, infer, bridge):
+    _state.update(concepts=concepts, title_weight=title_weight, infer=infer, bridge=bridge,
                   vocab=TokenVocabulary(), sent=0)
 
 
 def _analyse(titles, bodies):
     vocab = _state["vocab"]
     out = analyse(titles, bodies, _state["concepts"], vocab, grow=True,
-                  title_weight=_state["title_weight"])
+                  title_weight=_state["title_weight"], bridge=_state["bridge"])
     if _state["infer"] is not None:
         out.nodes = _state["infer"](out.counts)
     first = _state["sent"]
@@ -92,7 +92,7 @@ class PoolAnalyser:
         self.depth = 2 * n_jobs  # batches in flight: enough to keep every worker busy
         self._pool = _context().Pool(n_jobs, initializer=_start,
                                      initargs=(featurizer.concepts, int(featurizer.title_weight),
-                                               infer))
+                                               infer, featurizer.bridge))
         self._maps: dict[int, np.ndarray] = {}
 
     def submit(self, titles, bodies):

@@ -14,30 +14,39 @@ reason is exactly what scored. Columns are turned back into readable terms:
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from matchmaker.matching.vocabulary import GROUP_CJK, GROUP_NUMBER
 
-__all__ = ["CJK_STOPWORDS", "STOPWORDS", "text_terms"]
+__all__ = ["is_stop_word", "stop_words", "text_terms"]
 
 _MINOR = 0.15  # terms contributing less than this share of the best one are not shown
 
-#: English words too common to explain anything.
-STOPWORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of", "on", "or", "per", "the", "to", "up", "with", "without", "our", "we", "us", "you", "your", "can", "will", "all", "any", "than", "that", "this", "these", "those", "other", "such", "more", "most", "over", "under", "via", "both", "each", "only", "also", "based", "using", "use", "used", "new", "high", "low", "gb", "gbt", "yd", "jb", "qc"]
-)
+
+@functools.lru_cache(maxsize=1)
+def stop_words() -> frozenset:
+    """The Chinese (simplified) and English stop words of the ``stopwordsiso`` lists."""
+    import stopwordsiso
+
+    from matchmaker.domain.text import normalize_many
+
+    words = list(stopwordsiso.stopwords("zh")) + list(stopwordsiso.stopwords("en"))
+    return frozenset(normalize_many(words))
+
+
+def is_stop_word(term: str) -> bool:
+    return term.casefold() in stop_words()
+
+
+def _loose(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 #: Characters that join words rather than name things; trimmed from the ends of a shown
 #: CJK run, so 研发与 shows as 研发 and never as the fragment 发与.
 _JOINERS = frozenset("与和及或的等为在对于将并且了是由向从按以其之每各该此")
-
-#: Generic procurement words that two unrelated postings share all the time.
-CJK_STOPWORDS = frozenset([
-    "要求", "需求", "提供", "具备", "具有", "能力", "配合", "产品", "服务", "采购", "供应", "企业", "公司",
-    "项目", "方案", "合作", "以上", "不低于", "不超过", "满足", "相关", "包括", "支持", "用于", "进行",
-    "技术", "质量", "生产", "客户", "国内", "国产", "行业", "领域", "系统", "设备", "材料", "工艺",
-])
 
 
 def _trim(piece, doc_text, covered):
@@ -88,7 +97,8 @@ def _runs(doc_text, query_text, bigrams):
 
 
 def text_terms(query_text, doc_text, columns, contributions, *, n_concepts, vocabulary,
-               query_terms, concept_terms, display, max_terms=4):
+               query_terms, concept_terms, display, qualifications=(), common=None,
+               max_terms=4):
     """Readable shared terms of two postings, most contributing first.
 
     Parameters
@@ -107,7 +117,22 @@ def text_terms(query_text, doc_text, columns, contributions, *, n_concepts, voca
         ``concept_terms(c)`` -> the concept's normalised terms, longest first.
     display : callable
         ``display(term)`` -> how to show a normalised term.
+    qualifications : iterable of str
+        Qualification names of the two postings; a term that is (part of) one
+        is the qualification reason's business and is not shown.
+    common : callable, optional
+        ``common(column) -> bool``: a token found in so many postings that it
+        says nothing about this pair (by document frequency); not shown alone.
+
+    Stop words (:func:`stop_words`) and bare numbers are never shown.
     """
+    quals = [q for q in map(_loose, qualifications) if q]
+
+    def meaningless(term):
+        loose = _loose(term)
+        return (not loose or is_stop_word(term) or loose.replace(".", "").isdigit()
+                or any(loose in q for q in quals))
+
     items: dict[str, float] = {}
     covered: list[str] = []
     columns = np.asarray(columns, dtype=np.int64)
@@ -134,8 +159,8 @@ def text_terms(query_text, doc_text, columns, contributions, *, n_concepts, voca
         token = tokens[col]
         if group == GROUP_CJK:
             bigrams[token] = w
-        elif token not in STOPWORDS and not (group == GROUP_NUMBER and
-                                             token.replace(".", "").isdigit()):
+        elif not (common is not None and common(col + n_concepts)) and not (
+                group == GROUP_NUMBER and token.replace(".", "").isdigit()):
             words[token] = w
     for token, w in words.items():
         if not any(token in c for c in covered):
@@ -143,8 +168,14 @@ def text_terms(query_text, doc_text, columns, contributions, *, n_concepts, voca
     if bigrams:
         for piece, w in _runs(doc_text, query_text, bigrams).items():
             piece = _trim(piece, doc_text, covered)
-            if len(piece) > 1 and piece not in CJK_STOPWORDS and not any(piece in c for c in covered):
+            if len(piece) == 2 and common is not None:
+                col = vocabulary.id_of(piece)
+                if col is not None and common(col + n_concepts):
+                    continue
+            if len(piece) > 1 and not any(piece in c for c in covered):
                 items[piece] = max(items.get(piece, 0.0), w)
+    items = {t: w for t, w in items.items()
+             if not (meaningless(t) or any(meaningless(part) for part in t.split("/")))}
     out: list[str] = []
     floor = _MINOR * max(items.values(), default=0.0)
     for term, weight in sorted(items.items(), key=lambda kv: (-kv[1], kv[0])):

@@ -1,10 +1,10 @@
-"""The non-text parts of a pair's score: chain proximity, title heads, qualifications."""
+"""The non-text parts of a pair's score: chain proximity and the qualification filter."""
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["graph_scores", "head_scores", "qualified_sets"]
+__all__ = ["graph_scores", "qualified_sets"]
 
 
 def graph_scores(proximity, q_nodes, q_conf, d_nodes, d_conf) -> np.ndarray:
@@ -32,38 +32,6 @@ def graph_scores(proximity, q_nodes, q_conf, d_nodes, d_conf) -> np.ndarray:
     prox = proximity[qn][:, np.where(valid, d_nodes, 0)]  # (query nodes, docs, k)
     prox = prox * qc[:, None, None] * np.where(valid, d_conf, 0.0)[None]
     return prox.max(axis=(0, 2)).astype(np.float32)
-
-
-def head_scores(q_concepts, q_heads, d_heads, contains) -> np.ndarray:
-    """Agreement on what the two postings are about, in [0, 1].
-
-    Half is the share of a candidate's head concepts that the query names,
-    half the share of the query's head concepts that the candidate names
-    (see :func:`~matchmaker.matching.concepts.heads`). A posting without
-    heads scores 0 on its half.
-
-    Parameters
-    ----------
-    q_concepts : ndarray
-        Concepts of the query.
-    q_heads : ndarray
-        Head concepts of the query (-1 = none).
-    d_heads : ndarray, shape (n_docs, HEADS)
-        Head concepts of each candidate (-1 = none).
-    contains : callable
-        ``contains(concepts) -> bool mask``: which candidates name any of them.
-    """
-    valid = d_heads >= 0
-    n_heads = valid.sum(axis=1)
-    named = (np.isin(d_heads, q_concepts) & valid).sum(axis=1)
-    named = np.divide(named, n_heads, out=np.zeros(len(d_heads)), where=n_heads > 0)
-    q_heads = q_heads[q_heads >= 0]
-    covered = np.zeros(len(d_heads))
-    for h in q_heads:
-        covered += contains(np.asarray([h]))
-    if len(q_heads):
-        covered /= len(q_heads)
-    return 0.5 * named + 0.5 * covered
 
 
 def qualified_sets(query_is_demand, query_quals, target_sets) -> np.ndarray | None:
