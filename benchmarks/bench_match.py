@@ -331,8 +331,8 @@ def _cli_command():
     script = Path(sys.executable).with_name("matchmaker")
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "import sys; from matchmaker.cli import main; "
-            "sys.argv[0] = 'matchmaker'; sys.exit(main())"]
+    code = "import sys; from matchmaker.cli import main; sys.argv[0] = 'matchmaker'; main()"
+    return [sys.executable, "-c", code]
 
 
 def work_cli(corpus, queries, n, chains=None, few=None):
@@ -510,7 +510,10 @@ def main(argv=None):
              "--query-file", str(queries), "--n", str(args.n), *extra],
             capture_output=True, text=True, check=False)
         if proc.returncode != 0:
-            print(f"{system} failed:\n{proc.stderr[-3000:]}")
+            tail = proc.stderr[-3000:]
+            if len(proc.stderr) > len(tail):  # start at a line
+                tail = tail[tail.find("\n") + 1:]
+            print(f"{system} failed:\n{tail}")
             continue
         results[system] = json.loads(proc.stdout.strip().splitlines()[-1])
     if args.realistic:

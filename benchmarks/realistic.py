@@ -91,7 +91,7 @@ def split_sentences(text):
 class _Text:
     """A piece of text with what the language count of a posting needs, computed once."""
 
-    __slots__ = ("text", "cjk", "latin", "traditional", "ascii_end", "script")
+    __slots__ = ("ascii_end", "cjk", "latin", "script", "text", "traditional")
 
     def __init__(self, text, to_simplified):
         self.text = text

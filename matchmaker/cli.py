@@ -16,7 +16,7 @@ COMMANDS = (
     ("search", ("search",)),
     ("events", ("events",)),
     ("schedule", ("schedule_command",)),
-    ("match", ("match", "evaluate")),
+    ("match", ("match", "evaluate", "tune")),
 )
 
 

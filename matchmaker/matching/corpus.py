@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from scipy import sparse
 
 from matchmaker.domain.qualifications import normalize_qualification, qualification_set
 from matchmaker.domain.regions import normalize_region
@@ -102,6 +103,25 @@ def _required(names):
     return frozenset(k for k in map(normalize_qualification, names) if k)
 
 
+def _add_node_terms(prepared, node_terms):
+    """Add the concepts of each posting's given chain nodes to its counts."""
+    rows = [i for i, nodes in enumerate(prepared.nodes) for _ in nodes]
+    if not rows:
+        return
+    nodes = [n for ns in prepared.nodes for n in ns]
+    counts = prepared.analysed.counts
+    picked = node_terms[nodes]  # (n given, n_concepts)
+    n_rows, n_cols = counts.shape
+    which = sparse.csr_array((np.ones(len(rows), dtype=np.float32),
+                              (np.asarray(rows), np.arange(len(rows)))),
+                             shape=(n_rows, len(rows)))
+    extra = which @ picked
+    extra.resize((n_rows, n_cols))
+    summed = sparse.csr_array(counts + extra)
+    summed.sort_indices()
+    prepared.analysed.counts = summed
+
+
 def prepare(records, kind, featurizer, node_columns, *, grow=False, batch=4096, pool=None):
     """Analyse records of one kind, in batches.
 
@@ -111,7 +131,11 @@ def prepare(records, kind, featurizer, node_columns, *, grow=False, batch=4096, 
     vocabulary (when fitting). With a ``pool``
     (:class:`~matchmaker.matching.parallel.PoolAnalyser`, growing only), the
     texts are analysed in worker processes while the next batches are read.
+    The featurizer's ``node_terms`` (CSR, node column x concept, or None) adds
+    the terms of a posting's given chain nodes to its counts: a capability declared on 正极材料 is
+    about cathode materials, in every language the chain names it.
     """
+    node_terms = featurizer.node_terms
     qual_field = "qualifications" if kind == CAPABILITY else "required_qualifications"
     quals_of = _held if kind == CAPABILITY else _required
 
@@ -131,12 +155,16 @@ def prepare(records, kind, featurizer, node_columns, *, grow=False, batch=4096, 
     if pool is None:
         for out, titles, bodies in described:
             out.analysed = featurizer.analyse(titles, bodies, grow=grow)
+            if node_terms is not None:
+                _add_node_terms(out, node_terms)
             yield out
     else:
         from matchmaker.matching.parallel import pipelined
 
         for out, analysed in pipelined(described, pool):
             out.analysed = analysed
+            if node_terms is not None:
+                _add_node_terms(out, node_terms)
             yield out
 
 

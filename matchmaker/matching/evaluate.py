@@ -13,14 +13,21 @@ Metrics, averaged over every demand of ``demands.jsonl``:
 * recall@10: share of the demand's labelled capabilities found in the first 10;
 * ranking error: 1 - NDCG@10.
 
-Baselines, on the same data: plain TF-IDF cosine over character bigrams
-(scikit-learn), and BM25 (``bm25s``) over the same character bigrams.
+Baselines, the plain standard ones the engine is measured against everywhere
+(:func:`baseline_tokens`): text = title + " " + description; OpenCC t2s, then
+lower case; tokens = every character bigram of each run of CJK characters
+(the character itself for a one-character run) and every ``[a-z0-9]+`` run as
+one word. TF-IDF = scikit-learn ``TfidfVectorizer(sublinear_tf=True)`` over
+those tokens, cosine; BM25 = ``bm25s.BM25()`` with its defaults over the same
+tokens. Neither uses the chain graph or the qualification filter.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,10 +36,13 @@ import numpy as np
 __all__ = [
     "Dataset",
     "Scores",
+    "baseline_tokens",
     "bm25_baseline",
     "engine_rankings",
     "load_dataset",
     "ndcg_at_k",
+    "per_demand_ndcg",
+    "wins_ties_losses",
     "recall_at_k",
     "reciprocal_rank",
     "score_rankings",
@@ -138,50 +148,80 @@ def score_rankings(rankings, dataset, k=10) -> Scores:
     return Scores(nd / n, rr / n, rc / n, n)
 
 
+def per_demand_ndcg(rankings, dataset, k=10) -> np.ndarray:
+    """NDCG@k of each demand of ``dataset`` (in file order)."""
+    return np.array([ndcg_at_k(list(rankings.get(d["id"], [])), dataset.qrels.get(d["id"], {}), k)
+                     for d in dataset.demands])
+
+
+def wins_ties_losses(a, b, tol=1e-9) -> tuple[int, int, int]:
+    """How many demands ``a`` scores higher than, the same as, lower than ``b``."""
+    a, b = np.asarray(a), np.asarray(b)
+    return (int((a > b + tol).sum()), int((np.abs(a - b) <= tol).sum()),
+            int((a < b - tol).sum()))
+
+
 # -- rankers -------------------------------------------------------------------
 def _text(record):
     return f"{record.get('title') or ''} {record.get('description') or ''}"
 
 
-def _bigrams(text):
-    text = "".join(text.lower().split())
-    return [text[i:i + 2] for i in range(len(text) - 1)] or [text]
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
+_TOKEN = re.compile(_CJK_RUN.pattern[:-1] + r"+|[a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def baseline_tokens(text: str) -> list[str]:
+    """Tokens of the plain baselines (see the module docstring)."""
+    text = _t2s().convert(text or "").lower()
+    out: list[str] = []
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        if _CJK_RUN.fullmatch(tok):
+            out.extend([tok[i:i + 2] for i in range(len(tok) - 1)] if len(tok) > 1 else [tok])
+        else:
+            out.append(tok)
+    return out
+
+
+def _ranked(ids, scores, top):
+    return [ids[j] for j in np.argsort(-np.asarray(scores), kind="stable")[:top]]
 
 
 def tfidf_bigram_baseline(dataset, top=10) -> dict:
-    """Plain TF-IDF cosine over character bigrams of title + description."""
+    """TF-IDF (sublinear tf) cosine over the baseline tokens."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 2))
+    vec = TfidfVectorizer(sublinear_tf=True, analyzer=baseline_tokens)
     caps = vec.fit_transform([_text(c) for c in dataset.capabilities])
     queries = vec.transform([_text(d) for d in dataset.demands])
     sims = (queries @ caps.T).toarray()
     ids = [c["id"] for c in dataset.capabilities]
-    return {d["id"]: [ids[j] for j in np.argsort(-sims[i], kind="stable")[:top]]
-            for i, d in enumerate(dataset.demands)}
+    return {d["id"]: _ranked(ids, sims[i], top) for i, d in enumerate(dataset.demands)}
 
 
 def bm25_baseline(dataset, top=10) -> dict:
-    """BM25 (``bm25s``, default k1/b) over character bigrams of title + description."""
+    """BM25 (``bm25s.BM25()``, its defaults) over the baseline tokens."""
     import bm25s
 
-    corpus = [_bigrams(_text(c)) for c in dataset.capabilities]
+    corpus = [baseline_tokens(_text(c)) for c in dataset.capabilities]
+    vocab: dict = {}
+    ids_of = [[vocab.setdefault(t, len(vocab)) for t in doc] for doc in corpus]
     retriever = bm25s.BM25()
-    retriever.index(bm25s.tokenization.Tokenized(*_vocab_ids(corpus)), show_progress=False)
-    vocab = retriever.vocab_dict
+    retriever.index(bm25s.tokenization.Tokenized(ids_of, vocab), show_progress=False)
     ids = [c["id"] for c in dataset.capabilities]
     out = {}
     for d in dataset.demands:
-        toks = [vocab[t] for t in _bigrams(_text(d)) if t in vocab]
+        toks = [vocab[t] for t in baseline_tokens(_text(d)) if t in vocab]
         scores = retriever.get_scores(toks) if toks else np.zeros(len(ids))
-        out[d["id"]] = [ids[j] for j in np.argsort(-scores, kind="stable")[:top]]
+        out[d["id"]] = _ranked(ids, scores, top)
     return out
-
-
-def _vocab_ids(docs):
-    vocab: dict = {}
-    ids = [[vocab.setdefault(t, len(vocab)) for t in doc] for doc in docs]
-    return ids, vocab
 
 
 def engine_rankings(dataset, top=10, matcher=None, **params) -> dict:

@@ -70,6 +70,9 @@ class Featurizer:
         BM25 term-frequency saturation and length normalisation.
     bridge : callable, optional
         ``bridge(text) -> str`` (see :func:`~matchmaker.matching.batch.analyse`).
+    node_terms : scipy.sparse.csr_array, optional
+        Node column x concept weights added to the counts of postings with
+        given chain nodes (see :func:`~matchmaker.matching.corpus.prepare`).
 
     Attributes
     ----------
@@ -83,7 +86,7 @@ class Featurizer:
     """
 
     def __init__(self, concepts, *, title_weight=1, concept_weight=1.0, number_weight=1.0,
-                 word_weight=1.0, k1=1.5, b=0.75, bridge=None):
+                 word_weight=1.0, k1=1.5, b=0.75, bridge=None, node_terms=None):
         self.concepts = concepts
         self.title_weight = title_weight
         self.concept_weight = concept_weight
@@ -92,6 +95,7 @@ class Featurizer:
         self.k1 = k1
         self.b = b
         self.bridge = bridge
+        self.node_terms = node_terms
         self.vocabulary_ = TokenVocabulary()
 
     @property

@@ -63,7 +63,8 @@ from matchmaker.matching.weights import calibrate, fitted
 
 __all__ = ["Match", "Matcher"]
 
-_PARAMS = ("graph_weight", "region_weight", "chain_confidence", "concept_weight", "k1", "b",
+_PARAMS = ("graph_weight", "region_weight", "chain_confidence", "concept_weight",
+           "node_terms_weight", "k1", "b",
            "bridge", "number_weight", "title_weight", "n_candidates", "posting_budget",
            "max_nodes", "min_node_confidence", "glossary", "n_jobs", "calibration")
 _FITTED = object()  # sentinel: the value of matching/weights.json
@@ -92,6 +93,10 @@ class Matcher:
         confidence or above (nodes given in ``chain_nodes`` count as 1).
     concept_weight : float or None
         Weight of concept columns relative to tokens.
+    node_terms_weight : float or None
+        A posting with given ``chain_nodes`` also counts the terms of those
+        nodes (name, English name, keywords) this many times: the chain data
+        says what the posting is about, in every language it names it.
     k1, b : float or None
         BM25 parameters.
     bridge : bool, default True
@@ -138,13 +143,14 @@ class Matcher:
     """
 
     def __init__(self, *, graph_weight=None, region_weight=None, chain_confidence=None,
-                 concept_weight=None, k1=None, b=None, bridge=True, number_weight=1.0,
+                 concept_weight=None, node_terms_weight=None, k1=None, b=None, bridge=True, number_weight=1.0,
                  title_weight=1, n_candidates=300, posting_budget=60_000, max_nodes=3,
                  min_node_confidence=0.3, glossary=None, n_jobs=None, calibration=None):
         self.graph_weight = graph_weight
         self.region_weight = region_weight
         self.chain_confidence = chain_confidence
         self.concept_weight = concept_weight
+        self.node_terms_weight = node_terms_weight
         self.k1 = k1
         self.b = b
         self.bridge = bridge
@@ -214,7 +220,7 @@ class Matcher:
         from graph.infer import NodeInferrer
 
         self._weights()
-        for name in ("concept_weight", "k1", "b"):
+        for name in ("concept_weight", "node_terms_weight", "k1", "b"):
             self._param(name)
         G = _load_graph(graph)
         self.graph_ = G
@@ -223,6 +229,7 @@ class Matcher:
                                       min_confidence=self.min_node_confidence).fit()
         nodes = self.inferrer_.nodes_
         self.node_columns_ = {n: j for j, n in enumerate(nodes)}
+        self.node_terms_ = self._node_terms(nodes)
         self.proximity_index_ = ProximityIndex(G)
         self.proximity_ = (self.proximity_index_.pairwise(nodes, nodes).astype(np.float32)
                            if nodes else np.zeros((0, 0), dtype=np.float32))
@@ -234,11 +241,28 @@ class Matcher:
         self._explainer = Explainer(self)
         return self
 
+    def _node_terms(self, nodes):
+        weight = self._param("node_terms_weight")
+        if weight <= 0 or not nodes:
+            return None
+        rows, cols = [], []
+        for j, node in enumerate(nodes):
+            for concept in self.concepts_.node_concepts_.get(node, {}):
+                rows.append(j)
+                cols.append(concept)
+        if not rows:
+            return None
+        from scipy import sparse
+
+        return sparse.csr_array((np.full(len(rows), weight, dtype=np.float32), (rows, cols)),
+                                shape=(len(nodes), self.concepts_.n_concepts))
+
     def _featurizer(self):
         return Featurizer(self.concepts_, title_weight=self.title_weight,
                           concept_weight=self._param("concept_weight"),
                           number_weight=self.number_weight, k1=self._param("k1"),
-                          b=self._param("b"), bridge=Bridge() if self.bridge else None)
+                          b=self._param("b"), bridge=Bridge() if self.bridge else None,
+                          node_terms=self.node_terms_)
 
     def _node_inference(self):
         return NodeInference(self.inferrer_, self.max_nodes, self.concepts_.n_concepts,

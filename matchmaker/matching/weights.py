@@ -17,7 +17,8 @@ __all__ = ["FITTED", "calibrate", "fitted", "write_weights"]
 PATH = Path(__file__).with_name("weights.json")
 
 #: Parameters the file may set (the others of :class:`Matcher` are not fitted).
-FITTED = ("graph_weight", "region_weight", "chain_confidence", "concept_weight", "k1", "b")
+FITTED = ("graph_weight", "region_weight", "chain_confidence", "concept_weight",
+          "node_terms_weight", "k1", "b")
 
 
 @functools.lru_cache(maxsize=1)
