@@ -233,7 +233,8 @@ def _entry(entry, other):
     ident = getattr(entry, other, None)
     if ident is None:
         ident = entry.id
-    return ident, entry.score, getattr(entry, "reasons", None) or ()
+    # Reasons given as data (kind + values) are written as their exchange-format strings.
+    return ident, entry.score, tuple(map(str, getattr(entry, "reasons", None) or ()))
 
 
 def _ranking(item, id_field):

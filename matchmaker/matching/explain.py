@@ -59,6 +59,7 @@ class Explainer:
             strongest = np.argpartition(-q_vals, _MAX_QUERY_COLUMNS - 1)[:_MAX_QUERY_COLUMNS]
             q_cols, q_vals = q_cols[strongest], q_vals[strongest]
         d_vals = target.index.values(q_cols, docs)
+        q_first = self._first_positions(q_text, q_cols, target)
         required = (batch.qual_names[i] if target.kind == "capability" else None)
         quals = set(batch.qual_names[i])
         index = target.index
@@ -75,7 +76,10 @@ class Explainer:
             contrib = q_vals * d_vals[:, j]
             nz = np.flatnonzero(contrib)
             if len(nz) > _MAX_SHARED:
-                nz = nz[np.argpartition(-contrib[nz], _MAX_SHARED - 1)[:_MAX_SHARED]]
+                # Equal contributions are common (BM25 of single occurrences): ties go
+                # to the term first met in the query, whatever the column numbers.
+                order = np.lexsort((q_first[nz], -np.round(contrib[nz], 6)))
+                nz = nz[order[:_MAX_SHARED]]
             held = target.qual_display[target.qual_codes[doc]]
             terms = text_terms(q_text, target.texts[doc], q_cols[nz], contrib[nz],
                                n_concepts=m.concepts_.n_concepts,
@@ -98,6 +102,20 @@ class Explainer:
             if shown:
                 reasons.append(Reason("qualification", tuple(shown)))
             out.append(tuple(reasons))
+        return out
+
+    def _first_positions(self, text, cols, target):
+        """Where each column's token first occurs in ``text`` (len(text) if not found)."""
+        n_concepts = self.m.concepts_.n_concepts
+        tokens = target.featurizer.vocabulary_.tokens
+        out = np.full(len(cols), len(text), dtype=np.int64)
+        for k, col in enumerate(cols.tolist()):
+            if col >= n_concepts:
+                at = text.find(tokens[col - n_concepts])
+                if at >= 0:
+                    out[k] = at
+            else:
+                out[k] = -1  # concepts first: they name what is offered
         return out
 
     def _chain(self, q_nodes, q_conf, target, doc, min_conf):

@@ -55,6 +55,13 @@ def _stack(chunks, n_cols):
     return sparse.csr_array((data, indices, indptr), shape=(n_rows, n_cols))
 
 
+def _row_sums(m, values=None) -> np.ndarray:
+    """Sum of each CSR row's stored values (float32; 0 for an empty row)."""
+    values = m.data if values is None else values
+    rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+    return np.bincount(rows, weights=values, minlength=m.shape[0]).astype(np.float32)
+
+
 class Featurizer:
     """Vocabulary, idf and column weights of one indexed side.
 
@@ -123,10 +130,8 @@ class Featurizer:
         n_docs = stacked.shape[0]
         df = np.bincount(stacked.indices, minlength=n_cols).astype(np.float64)
         self.idf_ = np.log1p((n_docs - df + 0.5) / (df + 0.5))
-        lengths = np.add.reduceat(stacked.data, stacked.indptr[:-1]) if stacked.nnz else \
-            np.zeros(0)
-        lengths = np.where(np.diff(stacked.indptr) > 0, lengths, 0.0) if n_docs else lengths
-        self.avgdl_ = float(lengths.mean()) if n_docs and lengths.mean() > 0 else 1.0
+        mean = float(_row_sums(stacked).mean()) if n_docs else 0.0
+        self.avgdl_ = mean if mean > 0 else 1.0
         groups = np.empty(n_cols, dtype=np.int8)
         groups[: self.n_concepts] = GROUP_CONCEPT
         groups[self.n_concepts:] = self.vocabulary_.groups
@@ -155,9 +160,7 @@ class Featurizer:
         lengths = np.diff(counts.indptr)
         if len(data) == 0:
             return counts
-        dl = np.add.reduceat(data, counts.indptr[:-1][lengths > 0])
-        doc_len = np.zeros(counts.shape[0], dtype=np.float32)
-        doc_len[lengths > 0] = dl
+        doc_len = _row_sums(counts)
         k1, b = float(self.k1), float(self.b)
         norm = (k1 * (1.0 - b + b * doc_len / self.avgdl_)).astype(np.float32)
         per_entry = np.repeat(norm, lengths)
@@ -180,8 +183,5 @@ class Featurizer:
         rows.eliminate_zeros()
         rows.data[:] = 1.0
         reach = self.column_weight_[rows.indices]
-        lengths = np.diff(rows.indptr)
-        maxima = np.zeros(rows.shape[0], dtype=np.float32)
-        if len(reach):
-            maxima[lengths > 0] = np.add.reduceat(reach, rows.indptr[:-1][lengths > 0])
+        maxima = _row_sums(rows, reach)
         return rows, maxima

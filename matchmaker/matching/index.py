@@ -58,7 +58,7 @@ def _impact_order(indptr, indices, data, block=1 << 22):
             # weights lie in (0, 1]: column + (1 - weight) / 2 sorts by column, then weight down
             key = np.repeat(np.arange(c1 - c0, dtype=np.float64), np.diff(indptr[c0:c1 + 1]))
             key += (1.0 - data[lo:hi]) * 0.5
-            order = np.argsort(key)
+            order = np.argsort(key, kind="stable")  # equal weights: by document number
             indices[lo:hi] = indices[lo:hi][order]
             data[lo:hi] = data[lo:hi][order]
         c0 = c1
@@ -276,7 +276,10 @@ class InvertedIndex:
             return empty
         strength = q_vals if priority is None else q_vals * priority[q_cols]
         if len(q_cols) > _SEARCH_TERMS:  # the weakest terms hardly change the candidates
-            keep = np.argpartition(-strength, _SEARCH_TERMS - 1)[:_SEARCH_TERMS]
+            # Terms tied with the last one kept are kept too, so that the choice does
+            # not depend on column numbers (which differ between equal indexes).
+            cut = np.partition(strength, len(strength) - _SEARCH_TERMS)[-_SEARCH_TERMS]
+            keep = strength >= cut
             q_cols, q_vals, strength = q_cols[keep], q_vals[keep], strength[keep]
         # Each term reads at most its share of the budget, strongest entries
         # first; a term's share grows with its weight in the query.
@@ -291,5 +294,7 @@ class InvertedIndex:
             ok &= allowed(docs)
         docs, scores = docs[ok].astype(np.int64), scores[ok]
         if len(docs) > n_candidates:
-            docs = docs[np.argpartition(-scores, n_candidates - 1)[:n_candidates]]
+            # with the documents tied with the last candidate (see above)
+            cut = np.partition(scores, len(scores) - n_candidates)[-n_candidates]
+            docs = docs[scores >= cut]
         return docs

@@ -7,14 +7,12 @@ pair of participants scores as its best demand-capability pairing.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..models import Capability, Demand, Enterprise, EventParticipant, MeetingRequest
-from . import chains as chain_service
 
 __all__ = ["Suggestion", "pair_scores", "suggest"]
 
@@ -46,38 +44,32 @@ def _postings(session: Session, model, enterprise_ids: set[int]):
     return out
 
 
-_cache: OrderedDict[tuple, dict] = OrderedDict()
-_CACHE_SIZE = 16
-
-
 def _engine_scores(session: Session, demands: list[Demand], capabilities: list[Capability]) -> dict:
-    """``{(demand id, capability id): (score, reasons)}`` from the matching engine.
+    """``{(demand id, capability id): (score, reasons)}`` from the platform's matching engine.
 
-    The engine is fitted on the fair's own suppliers' capabilities, so every one of
-    them is ranked for every buyer demand (not only the platform-wide top few);
-    fits are cached until a posting of the fair changes.
+    Every capability of the fair is scored for every buyer demand
+    (:meth:`Matcher.score_pairs`), with the same engine, statistics and
+    calibration as the demand page and 我的商机, so a pair shows one score
+    everywhere.
     """
     # Imported here so that the fair pages load even while no engine can be built.
-    from ..matching import Matcher, MatchingError
+    from ..matching import MatchingError
     from .matching import localize_reason
-    from .matching_engine import capability_record, demand_record
-    G = chain_service.current_graph(session)
-    key = (session.get_bind().url.render_as_string(hide_password=True), id(G),
-           tuple((c.id, str(c.updated_at)) for c in capabilities), tuple((d.id, str(d.updated_at)) for d in demands))
-    if key in _cache:
-        _cache.move_to_end(key)
-        return _cache[key]
-    try:
-        matcher = Matcher().fit([capability_record(c) for c in capabilities], G)
-        ranked = matcher.rank([demand_record(d) for d in demands], top=len(capabilities))
-    except MatchingError:
-        ranked = [[] for _ in demands]
-    scores = {(d.id, int(m.capability_id)): (m.score, [localize_reason(G, r) for r in m.reasons])
-              for d, matches in zip(demands, ranked) for m in matches}
-    _cache[key] = scores
-    while len(_cache) > _CACHE_SIZE:
-        _cache.popitem(last=False)
-    return scores
+    from .matching_engine import demand_record, engine_for
+    engine = engine_for(session)
+    if engine.matcher is None:
+        return {}
+    with engine.lock:
+        indexed = engine.matcher.capabilities_.row_of
+        ids = [str(c.id) for c in capabilities if str(c.id) in indexed]
+        if not ids:
+            return {}
+        try:
+            ranked = engine.matcher.score_pairs([demand_record(d) for d in demands], ids)
+        except MatchingError:
+            return {}
+    return {(d.id, int(m.capability_id)): (m.score, [localize_reason(engine.graph, r) for r in m.reasons])
+            for d, matches in zip(demands, ranked) for m in matches}
 
 
 def pair_scores(session: Session, buyers: list[EventParticipant], suppliers: list[EventParticipant]):

@@ -74,14 +74,17 @@ class ResourceMatch:
     closeness: float
 
 
-def localize_reason(G: nx.DiGraph, reason: str) -> str:
-    """An engine reason (``"chain: pv.wafer → pv.cell"``) in the user's language, with node names."""
-    prefix, _, rest = reason.partition(": ")
-    if prefix == "chain":
-        rest = " ".join(_node_name(G, token) for token in rest.split(" "))
+def localize_reason(G: nx.DiGraph, reason) -> str:
+    """An engine reason (a :class:`~matchmaker.matching.result.Reason`) in the user's language,
+    chain nodes by name."""
+    kind, values = reason.kind, list(reason.values)
+    if kind == "chain":
+        rest = " ".join(_node_name(G, token) for token in values)
+    else:
+        rest = tr("、", ", ").join(values)
     label = {"text": tr("共同关键词", "Shared terms"), "chain": tr("产业链关系", "Chain link"),
-             "region": tr("同一地区", "Same region"), "qualification": tr("满足资质", "Meets qualifications")}.get(prefix)
-    return f"{label}{tr('：', ': ')}{rest}" if label else reason
+             "region": tr("同一地区", "Same region"), "qualification": tr("满足资质", "Meets qualifications")}.get(kind)
+    return f"{label}{tr('：', ': ')}{rest}" if label else str(reason)
 
 
 def _node_name(G: nx.DiGraph, token: str) -> str:
@@ -140,7 +143,8 @@ def suggested_suppliers(session: Session, demand: Demand, region: str | None = N
         verified = {q.canonical or normalize_qualification(q.name) for q in enterprise.qualifications if q.verified}
         quals = [(name, (normalize_qualification(name) or name) in verified) for name in record["qualifications"]]
         out.append(Suggestion(capability, enterprise, match.score,
-                              [localize_reason(engine.graph, r) for r in match.reasons], list(match.reasons), quals))
+                              [localize_reason(engine.graph, r) for r in match.reasons],
+                              [str(r) for r in match.reasons], quals))
     return _page(out, page, per_page)
 
 
@@ -179,7 +183,7 @@ def opportunities_for(session: Session, enterprise: Enterprise, chain: str | Non
                                                         Demand.enterprise_id != enterprise.id)
     demands = session.scalars(stmt).unique().all()
     out = [Opportunity(d, best[d.id][0], [localize_reason(engine.graph, r) for r in best[d.id][1]],
-                       list(best[d.id][1]), best[d.id][2]) for d in demands]
+                       [str(r) for r in best[d.id][1]], best[d.id][2]) for d in demands]
     out.sort(key=lambda o: (-o.score, -o.demand.id))
     return out
 

@@ -65,10 +65,10 @@ def test_two_processes_rank_like_one(dev_capabilities, dev_demands, dev_graph):
 
 def test_a_bad_record_stops_the_workers_with_the_usual_error(dev_capabilities, dev_graph):
     records = _many(dev_capabilities, 2 * 4096 + 500)
-    records[-1] = {"id": "X", "title": ""}
+    records[-1] = {"title": "no id"}
     from matchmaker.matching.errors import InvalidRecordError
 
-    with pytest.raises(InvalidRecordError, match="neither title nor description"):
+    with pytest.raises(InvalidRecordError, match="has no id"):
         Matcher(n_jobs=2).fit(records, dev_graph)
 
 
