@@ -86,7 +86,9 @@ class Explainer:
                                vocabulary=target.featurizer.vocabulary_,
                                query_terms=query_terms, concept_terms=self._terms_of,
                                display=m.concepts_.display,
-                               qualifications=quals.union(held), common=common)
+                               qualifications=quals.union(held).union(
+                                   target.qual_sets.values[target.qual_codes[doc]]),
+                               common=common)
             if terms:
                 reasons.append(Reason("text", tuple(terms)))
             chain = self._chain(q_nodes, q_conf, target, doc, min_conf) if chain_counts[j] \

@@ -18,6 +18,7 @@ import functools
 
 import numpy as np
 
+from matchmaker.domain.qualifications import normalize_qualification
 from matchmaker.matching.vocabulary import GROUP_CJK, GROUP_NUMBER
 
 __all__ = ["is_stop_word", "stop_words", "text_terms"]
@@ -126,12 +127,14 @@ def text_terms(query_text, doc_text, columns, contributions, *, n_concepts, voca
 
     Stop words (:func:`stop_words`) and bare numbers are never shown.
     """
+    qualifications = list(qualifications)
     quals = [q for q in map(_loose, qualifications) if q]
+    keys = {k for k in map(normalize_qualification, qualifications) if k}
 
     def meaningless(term):
         loose = _loose(term)
         return (not loose or is_stop_word(term) or loose.replace(".", "").isdigit()
-                or any(loose in q for q in quals))
+                or any(loose in q for q in quals) or normalize_qualification(term) in keys)
 
     items: dict[str, float] = {}
     covered: list[str] = []
@@ -141,10 +144,8 @@ def text_terms(query_text, doc_text, columns, contributions, *, n_concepts, voca
     for col, w in zip(columns[is_concept].tolist(), contributions[is_concept].tolist()):
         q_term = query_terms.get(col)
         d_term = next((t for t in concept_terms(col) if t in doc_text), None)
-        q_term = q_term or d_term
-        if q_term is None:
-            continue
-        d_term = d_term or q_term
+        if q_term is None or d_term is None:
+            continue  # a concept of a posting's chain node, not written in its text
         shown = (display(q_term) if q_term == d_term
                  else f"{display(q_term)}/{display(d_term)}")
         items[shown] = items.get(shown, 0.0) + w

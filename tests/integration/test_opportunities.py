@@ -142,3 +142,21 @@ def test_a_capability_counts_verified_enterprise_qualifications_and_its_own(db, 
     db.add(cap)
     db.commit()
     assert sorted(capability_record(cap)["qualifications"]) == ["ISO 9001", "专精特新"]
+
+
+def test_a_capability_without_indexable_text_breaks_no_page(client, db, world):
+    """A capability titled "—" with no description once broke matching platform-wide."""
+    other_ent, _ = member(db, size="small", name="空白能力有限公司", region="江苏省")
+    helpers.capability(db, other_ent, title="—", description="", region="江苏省", active=True)
+    db.commit()
+    login(client, world["sme"])
+    page = client.get("/opportunities/")
+    assert page.status_code == 200 and "键合丝年度采购" in text(page)
+    logout(client)
+    login(client, world["buyer"])
+    demand = db.scalar(select(Demand).where(Demand.title == "键合丝年度采购"))
+    page = client.get(f"/demands/{demand.id}")
+    assert page.status_code == 200
+    html = text(page)
+    assert "苏州键合丝有限公司" in html and "匹配度" in html
+    assert "空白能力有限公司" not in html

@@ -88,3 +88,23 @@ def test_normalising_a_key_gives_the_same_key(name):
     key = normalize_qualification(name)
     if key is not None:
         assert normalize_qualification(key) == key
+
+
+@pytest.mark.parametrize("required, held, ok", [
+    ("Nadcap NDT", ["NADCAP 無損檢測"], True),
+    ("NADCAP（化学处理）", ["Nadcap Chemical Processing"], True),
+    ("NADCAP（化学处理）", ["Nadcap Coatings", "NADCAP 喷丸"], False),
+    ("Nadcap NDT", ["Nadcap Heat Treating"], False),
+    ("GMP", ["EU GMP"], True),
+    ("GMP", ["FDA cGMP", "NMPA GMP"], True),
+    ("GSP", ["藥品GSP證書"], True),
+    ("ISO/TS 22163", ["IRIS"], True),
+    ("CMMI 3", ["CMMI 5"], True),
+    ("CMMI 5", ["CMMI 3"], False),
+    ("SIL 4", ["SIL4"], True),
+    ("SIL 4", ["SIL 2"], False),
+    ("AS9100", ["AS9100D"], True),
+    ("AS9100D", ["AS9100C"], False),
+])
+def test_scopes_levels_and_issuers(required, held, ok):
+    assert (missing([required], held) == []) is ok

@@ -1,3 +1,4 @@
+from pathlib import Path
 """The match and evaluate commands, on real JSON Lines, CSV and Excel files."""
 import csv
 import json
@@ -133,5 +134,32 @@ def test_seeded_chains_are_used_without_chains_option(files):
 def test_evaluate_prints_engine_and_baselines(dev_dir):
     result = CliRunner().invoke(evaluate, [str(dev_dir)])
     assert result.exit_code == 0, result.output
-    for label in ("engine", "TF-IDF character bigrams", "BM25 (bm25s)", "held out", "NDCG@10"):
+    for label in ("engine (shipped weights)", "TF-IDF (baseline)", "BM25 (baseline)", "NDCG@10",
+                  "vs BM25:", "won", "lost", "error / best baseline error"):
         assert label in result.output
+
+
+def test_evaluate_cross_validates_across_sets(dev_dir):
+    """Each set is scored with weights fitted on the other one only."""
+    second = dev_dir.parent / "match-dev-2"
+    result = CliRunner().invoke(evaluate, [str(dev_dir), str(second)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("weights fitted on the other set(s)") == 2
+    assert result.output.count("engine (fitted on the others)") >= 2
+    assert "summary (cross-validated)" in result.output
+
+
+def test_match_indexes_and_ranks_an_empty_posting_last_in_the_file(files):
+    """A capability with no indexable text (title "—", no description) breaks nothing."""
+    caps = files["tmp"] / "caps-empty.jsonl"
+    lines = Path(files["caps_jsonl"]).read_text(encoding="utf-8").splitlines()
+    lines.append(json.dumps({"id": "EMPTY", "enterprise": "某公司", "title": "—"},
+                            ensure_ascii=False))
+    caps.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = files["tmp"] / "ranking-empty.jsonl"
+    result = _run("--chains", files["chains"], "--demands", files["demands_jsonl"],
+                  "--capabilities", str(caps), "--top", "5", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 16 and all(r["ranked"] for r in rows)
+    assert all(e["capability_id"] != "EMPTY" for r in rows for e in r["ranked"])

@@ -54,7 +54,7 @@ def test_missing_required_qualification_excludes(dev_matcher, dev_demands, dev_c
     kept = {m.id for m in dev_matcher.rank([demand], top=50)[0]}
     assert kept and not kept & set(lacking)
     for m in dev_matcher.rank([demand], top=50)[0]:
-        assert "qualification: IATF 16949" in m.reasons
+        assert "qualification: IATF 16949" in map(str, m.reasons)
 
 
 def test_qualification_spellings_are_equal(dev_graph):
@@ -74,33 +74,44 @@ def test_reasons_name_terms_found_in_both_texts(dev_matcher, dev_demands, dev_ca
         for m in matches:
             cap = by_id(dev_capabilities, m.id)
             d = normalize(f"{cap['title']} {cap.get('description', '')}")
-            text = [r for r in m.reasons if r.startswith("text: ")]
+            text = m.reason("text")
             assert text, m
-            for term in text[0][len("text: "):].split(", "):
-                parts = term.split("/") if "/" in term and term.split("/")[0].lower() in q \
-                    else [term]
-                if len(parts) == 2:
-                    assert parts[0].lower() in q and parts[1].lower() in d, term
-                else:
-                    assert term.lower() in q and term.lower() in d, term
+            for term in text.values:
+                t = term.lower()
+                # "demand term/capability term" (either may itself hold a "/")
+                splits = [(t[:k], t[k + 1:]) for k in range(len(t)) if t[k] == "/"]
+                assert (t in q and t in d) or any(a in q and b in d for a, b in splits), term
 
 
-def test_reason_formats(dev_matcher, dev_demands):
-    matches = dev_matcher.rank([by_id(dev_demands, "DD01")], top=3)[0]
-    top = matches[0]
-    assert top.reasons[0].startswith("text: ")
-    assert "chain: pv.cell" in top.reasons
-    assert "region: 江苏" in top.reasons
-    assert top.to_dict() == {"capability_id": top.id, "score": top.score,
-                             "reasons": list(top.reasons)}
+def test_reason_formats(dev_capabilities, dev_demands, dev_graph):
+    matcher = Matcher(graph_weight=0.05, region_weight=0.02).fit(dev_capabilities, dev_graph)
+    top = matcher.rank([by_id(dev_demands, "DD01")], top=3)[0][0]
+    assert top.reasons[0].kind == "text"
+    shown = [str(r) for r in top.reasons]
+    assert shown[0].startswith("text: ")
+    assert "chain: pv.cell" in shown
+    assert "region: 江苏" in shown
+    assert top.to_dict() == {"capability_id": top.id, "score": top.score, "reasons": shown}
+
+
+def test_chain_and_region_reasons_only_when_they_counted(dev_matcher, dev_demands):
+    """With the fitted weights at 0, neither signal moves a score, so neither is a reason."""
+    off = dev_matcher.get_params()
+    dev_matcher.set_params(graph_weight=0.0, region_weight=0.0)
+    try:
+        for matches in dev_matcher.rank(dev_demands, top=10):
+            for m in matches:
+                assert {r.kind for r in m.reasons} <= {"text", "qualification"}
+    finally:
+        dev_matcher.set_params(**{k: off[k] for k in ("graph_weight", "region_weight")})
 
 
 def test_chain_path_reads_in_supply_direction(dev_graph):
     capabilities = [{"id": "W", "enterprise": "甲", "title": "N型单晶硅片",
                      "chain_nodes": ["pv.wafer"]}]
     demand = {"id": "D", "enterprise": "乙", "title": "硅片采购", "chain_nodes": ["pv.cell"]}
-    matcher = Matcher().fit(capabilities, dev_graph)
-    assert "chain: pv.wafer → pv.cell" in matcher.rank([demand])[0][0].reasons
+    matcher = Matcher(graph_weight=0.05).fit(capabilities, dev_graph)
+    assert "chain: pv.wafer → pv.cell" in map(str, matcher.rank([demand])[0][0].reasons)
 
 
 def test_english_demand_finds_chinese_capability(dev_graph):
@@ -114,7 +125,7 @@ def test_english_demand_finds_chinese_capability(dev_graph):
               "description": "For our packaging lines, annual volume 200 million metres."}
     matches = Matcher().fit(capabilities, dev_graph).rank([demand])[0]
     assert matches[0].id == "WIRE"
-    assert any(r.startswith("chain: icpkg.bonding-wire") for r in matches[0].reasons)
+    assert matches[0].reason("text").values
 
 
 def test_region_boosts_but_does_not_filter(dev_graph):
@@ -123,9 +134,9 @@ def test_region_boosts_but_does_not_filter(dev_graph):
         {"id": "NEAR", "enterprise": "乙", "title": "组串式逆变器", "region": "江苏"},
     ]
     demand = {"id": "D", "enterprise": "丙", "title": "组串式逆变器采购", "region": "Jiangsu"}
-    matches = Matcher().fit(capabilities, dev_graph).rank([demand])[0]
+    matches = Matcher(region_weight=0.02).fit(capabilities, dev_graph).rank([demand])[0]
     assert [m.id for m in matches] == ["NEAR", "FAR"]
-    assert "region: 江苏" in matches[0].reasons
+    assert "region: 江苏" in map(str, matches[0].reasons)
 
 
 def test_add_makes_a_capability_rankable_and_remove_hides_it(dev_capabilities, dev_graph):
@@ -177,7 +188,7 @@ def test_rank_time_weights_change_without_refit(dev_capabilities, dev_demands, d
     matcher = Matcher().fit(dev_capabilities, dev_graph)
     demand = by_id(dev_demands, "DD04")
     before = ranked(matcher.rank([demand])[0])
-    matcher.set_params(text_weight=1.0, graph_weight=0.0, head_weight=0.0, region_weight=0.0)
+    matcher.set_params(graph_weight=0.5, chain_confidence=0.3, region_weight=0.3)
     after = ranked(matcher.rank([demand])[0])
     assert before != after
     with pytest.raises(ValueError, match="unknown parameter"):
