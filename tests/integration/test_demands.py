@@ -190,7 +190,7 @@ def test_the_owner_sees_suggested_suppliers_and_invites_one(client, db, chains):
     db.commit()
     login(client, u)
     html = text(client.get(f"/demands/{d.id}"))
-    assert "推荐供应商" in html and "苏州晶片科技有限公司" in html and "产业链关系" in html
+    assert "推荐供应商" in html and "苏州晶片科技有限公司" in html and "匹配度" in html
     assert "苏州晶片科技有限公司" not in text(client.get(f"/demands/{d.id}?size=medium"))
     assert "苏州晶片科技有限公司" not in text(client.get(f"/demands/{d.id}?qualification=IATF 16949"))
     assert "苏州晶片科技有限公司" in text(client.get(f"/demands/{d.id}?qualification=ISO9001"))
