@@ -190,7 +190,7 @@ def test_suggestions_come_from_the_matching_engine_with_reasons(client, db):
     es.as_user(client, buyer_user)
     html = client.get(f"/events/{event.id}/requests").get_data(as_text=True)
     section = html[html.index("平台推荐"):html.index("向其他参会企业发出邀约")]
-    ranked = re.findall(r'<h3>(供应商\d有限公司) <span class="score">', section)
+    ranked = re.findall(r'<h3>(供应商\d有限公司)\s*<span class="score"', section)
     assert ranked[0] == "供应商1有限公司"
     assert "TOPCon 电池片采购 ⇄ TOPCon 电池片" in section
     assert "共同关键词" in section and "TOPCon" in section
