@@ -142,7 +142,6 @@ def cjk(cp, doc_start, doc_len, title_len, excluded, slots, slot_ids, bits, mix)
     keys = np.empty(cap, dtype=np.uint64)
     ids = np.empty(cap, dtype=np.int64)
     title = np.empty(cap, dtype=np.bool_)
-    letters = np.zeros(n_docs, dtype=np.int64)
     doubts = np.empty(16, dtype=np.int64)
     n_doubts = 0
     found = 0
@@ -159,8 +158,6 @@ def cjk(cp, doc_start, doc_len, title_len, excluded, slots, slot_ids, bits, mix)
             here = is_cjk(c)
             nxt = i + 1 < end and is_cjk(cp[i + 1])
             if 0x61 <= c <= 0x7A:
-                if i < t_end:
-                    letters[d] += 1
                 if nxt and not (i > 0 and is_alnum(cp[i - 1])):
                     while x < excluded.shape[0] and excluded[x] < i:
                         x += 1
@@ -208,7 +205,7 @@ def cjk(cp, doc_start, doc_len, title_len, excluded, slots, slot_ids, bits, mix)
                 s = (s + np.uint64(1)) & mask
             ids[found] = got
             found += 1
-    return (docs[:found], keys[:found], ids[:found], title[:found], letters,
+    return (docs[:found], keys[:found], ids[:found], title[:found],
             doubts[:n_doubts])
 
 

@@ -1,4 +1,4 @@
-"""Analysing postings in batches: normalised text, token and concept counts, heads.
+"""Analysing postings in batches: normalised text, token and concept counts.
 
 The engine analyses up to a million postings, so the work is done on whole
 batches rather than text by text: the batch is normalised in one call, joined
@@ -19,7 +19,6 @@ from scipy import sparse
 
 from matchmaker.domain.text import LATIN_TOKEN_RE, normalize_many
 from matchmaker.matching import kernels
-from matchmaker.matching.concepts import heads
 from matchmaker.matching.vocabulary import (
     GROUP_CJK,
     GROUP_CONCEPT,
@@ -54,13 +53,12 @@ class Analysed:
     title_lens : ndarray of int64
     counts : scipy.sparse.csr_array
         Title-weighted counts over ``[concepts | tokens]`` columns.
-    heads : ndarray of int32, shape (n, HEADS)
     """
 
-    __slots__ = ("counts", "heads", "hits", "nodes", "texts", "title_lens")
+    __slots__ = ("counts", "hits", "nodes", "texts", "title_lens")
 
-    def __init__(self, texts, title_lens, counts, heads_, hits=None):
-        self.texts, self.title_lens, self.counts, self.heads = texts, title_lens, counts, heads_
+    def __init__(self, texts, title_lens, counts, hits=None):
+        self.texts, self.title_lens, self.counts = texts, title_lens, counts
         self.hits = hits
         self.nodes = None  # chain nodes inferred for every posting, when done already
 
@@ -84,11 +82,10 @@ class Analysed:
 
 
 def _cjk(cp, doc_start, lens, title_lens, texts, vocab, grow):
-    """CJK tokens of a batch: posting, token id (-1: unknown), in title; and each
-    title's count of Latin letters."""
+    """CJK tokens of a batch: posting, token id (-1: unknown), in title."""
     none = np.empty(0, dtype=np.int64)
     out = kernels.cjk_tokens(cp, doc_start, lens, title_lens, none, vocab._keys)
-    doubts = out[5]
+    doubts = out[4]
     if len(doubts):
         # A letter ending a number's unit ("175°c高温") belongs to the number,
         # not to the CJK run after it.
@@ -105,11 +102,11 @@ def _cjk(cp, doc_start, lens, title_lens, texts, vocab, grow):
         if inside:
             out = kernels.cjk_tokens(cp, doc_start, lens, title_lens,
                                      np.asarray(inside, dtype=np.int64), vocab._keys)
-    doc, keys, ids, in_title, letters, _ = out
+    doc, keys, ids, in_title, _ = out
     missing = np.flatnonzero(ids < 0)
     if len(missing):
         ids[missing] = vocab.key_ids(keys[missing], grow)
-    return doc, ids, in_title, letters
+    return doc, ids, in_title
 
 
 def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_weight=2,
@@ -169,18 +166,16 @@ def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_wei
     cols.append(ids[ok] + n_concepts)
     vals.append(weight_of(start[ok], d))
     # CJK bigrams (a Latin letter may lead a run: "n型"), single-character runs.
-    doc, ids, in_title, letters = _cjk(cp, doc_start, lens, title_lens, texts, vocab, grow)
+    doc, ids, in_title = _cjk(cp, doc_start, lens, title_lens, texts, vocab, grow)
     ok = ids >= 0
     rows.append(doc[ok])
     cols.append(ids[ok] + n_concepts)
     vals.append(np.where(in_title[ok], heavy, np.float32(1)))
     # Concepts.
-    c_doc, c_start, c_end, c_concept, c_term = concepts.scan(chunk, doc_of, n, cp)
+    c_doc, c_start, _, c_concept, c_term = concepts.scan(chunk, doc_of, n, cp)
     rows.append(c_doc)
     cols.append(c_concept)
     vals.append(weight_of(c_start, c_doc))
-    head = heads(n_titles, c_doc, c_start, c_end, c_concept, doc_start,
-                 latin_titles=letters * 2 > title_lens)
     counts = _compact_csr(np.concatenate(rows), np.concatenate(cols),
                           np.concatenate(vals).astype(np.float32), n, n_concepts + len(vocab))
-    return Analysed(shown, title_lens, counts, head, (c_doc, c_concept, c_term))
+    return Analysed(shown, title_lens, counts, (c_doc, c_concept, c_term))

@@ -1,7 +1,7 @@
 """One indexed side of the matching: capabilities, or demands.
 
 A :class:`Corpus` keeps, per posting, what ranking needs and nothing more:
-its id, its normalised text (for explanations), its TF-IDF row (in an
+its id, its normalised text (for explanations), its BM25 row (in an
 :class:`~matchmaker.matching.index.InvertedIndex`), its chain nodes with
 confidences, its region code and its qualification-set code. Region names and
 qualification sets repeat a lot, so each distinct value is stored once and
@@ -17,7 +17,6 @@ from scipy import sparse
 
 from matchmaker.domain.qualifications import normalize_qualification, qualification_set
 from matchmaker.domain.regions import normalize_region
-from matchmaker.matching.concepts import HEADS
 from matchmaker.matching.errors import (
     DuplicateRecordError,
     InvalidRecordError,
@@ -209,8 +208,6 @@ class Corpus:
         Codes into :attr:`regions` and :attr:`qual_sets` (-1: no region).
     node_cols : ndarray of int32, shape (n, k)
         Chain node columns (-1 = none); ``node_conf`` their confidences.
-    heads : ndarray of int32, shape (n, 2)
-        Head concepts of each title (-1 = none).
     """
 
     def __init__(self, kind, featurizer, max_nodes):
@@ -227,7 +224,6 @@ class Corpus:
         self._qual_codes: list = []
         self._node_cols: list = []
         self._node_conf: list = []
-        self._heads: list = []
         self.index = None
         self._node_postings = None
 
@@ -250,10 +246,9 @@ class Corpus:
             self._qual_codes.append(code)
         self._node_cols.append(node_cols)
         self._node_conf.append(node_conf)
-        self._heads.append(prepared.analysed.heads)
 
     def finish(self, rows, posting_budget):
-        """Freeze metadata into arrays and index the TF-IDF rows."""
+        """Freeze metadata into arrays and index the BM25 rows."""
         self.region_codes = np.asarray(self._region_codes, dtype=np.int32)
         self.qual_codes = np.asarray(self._qual_codes, dtype=np.int32)
         k = self.max_nodes
@@ -261,10 +256,8 @@ class Corpus:
                           else np.empty((0, k), dtype=np.int32))
         self.node_conf = (np.concatenate(self._node_conf) if self._node_conf
                           else np.empty((0, k), dtype=np.float32))
-        self.heads = (np.concatenate(self._heads) if self._heads
-                      else np.empty((0, HEADS), dtype=np.int32))
         self._region_codes = self._qual_codes = None
-        self._node_cols, self._node_conf, self._heads = [], [], []
+        self._node_cols, self._node_conf = [], []
         self.index = InvertedIndex(rows, posting_budget=posting_budget)
 
     # -- incremental updates -------------------------------------------------
@@ -286,7 +279,6 @@ class Corpus:
         self.qual_codes = np.append(self.qual_codes, np.int32(code))
         self.node_cols = np.vstack([self.node_cols, node_cols])
         self.node_conf = np.vstack([self.node_conf, node_conf])
-        self.heads = np.vstack([self.heads, prepared.analysed.heads[:1]])
         return doc
 
     def remove(self, record_id):
@@ -310,7 +302,6 @@ class Corpus:
         self.qual_codes = self.qual_codes[keep]
         self.node_cols = self.node_cols[keep]
         self.node_conf = self.node_conf[keep]
-        self.heads = self.heads[keep]
         self.row_of = {rid: i for i, rid in enumerate(self.ids)}
         self._node_postings = None
 

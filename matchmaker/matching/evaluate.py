@@ -166,8 +166,8 @@ def _text(record):
     return f"{record.get('title') or ''} {record.get('description') or ''}"
 
 
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
-_TOKEN = re.compile(_CJK_RUN.pattern[:-1] + r"+|[a-z0-9]+")
+_CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]"
+_TOKEN = re.compile(f"(?P<cjk>{_CJK}+)|[a-z0-9]+")
 
 
 @functools.lru_cache(maxsize=1)
@@ -183,7 +183,7 @@ def baseline_tokens(text: str) -> list[str]:
     out: list[str] = []
     for m in _TOKEN.finditer(text):
         tok = m.group()
-        if _CJK_RUN.fullmatch(tok):
+        if m.lastgroup == "cjk":
             out.extend([tok[i:i + 2] for i in range(len(tok) - 1)] if len(tok) > 1 else [tok])
         else:
             out.append(tok)

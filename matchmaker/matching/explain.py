@@ -27,7 +27,7 @@ class Explainer:
     """Builds the ``reasons`` of ranked entries for a fitted matcher.
 
     Only the few entries returned are explained, from data the ranking
-    already has (the shared columns of the two TF-IDF rows), so explaining
+    already has (the shared columns of the query and the posting), so explaining
     costs little whatever the corpus size.
     """
 

@@ -63,8 +63,7 @@ class _Scorer:
             ds = self.datasets[ds_index]
             m = Matcher(**{k: params[k] for k in INDEX_PARAMS}).fit(ds.capabilities, ds.chains)
             self._fitted[key] = m
-        return m.set_params(**{k: v for k, v in params.items() if k not in INDEX_PARAMS},
-                            calibration={"slope": 1.0, "intercept": 0.0})
+        return m.set_params(**{k: v for k, v in params.items() if k not in INDEX_PARAMS})
 
     def __call__(self, params) -> float:
         key = tuple(sorted(params.items()))

@@ -1,4 +1,4 @@
-"""Inverted index over L2-normalised TF-IDF rows, with bounded work per query.
+"""Inverted index over weighted rows (BM25 impacts in (0, 1]), with bounded work per query.
 
 The rows are stored twice: term-major (the inverted index) to find
 candidates, and document-major (CSR) to score them exactly.
@@ -7,8 +7,8 @@ Each posting list is sorted by weight, highest first (impact order). A
 query reads, for each of its strongest terms, only the head of the list:
 all of it for a rare term, a share of ``posting_budget`` proportional to the
 term's weight in the query for a frequent one. Those partial dot products
-pick ``n_candidates`` documents, whose exact cosine similarity is then
-computed from their rows. The work per query is thus bounded by the budget
+pick ``n_candidates`` documents, whose exact score (the full dot product with
+the query) is then computed from their rows. The work per query is thus bounded by the budget
 whatever the corpus size, and spent on the entries that weigh most.
 ``benchmarks/bench_match.py`` measures the price against scoring every
 posting: on its synthetic corpus the top 20 found score 99.7% of the true
@@ -65,12 +65,12 @@ def _impact_order(indptr, indices, data, block=1 << 22):
 
 
 class InvertedIndex:
-    """Searchable store of TF-IDF rows.
+    """Searchable store of weighted rows (BM25 impacts).
 
     Parameters
     ----------
     rows : scipy sparse matrix, shape (n_docs, n_terms)
-        L2-normalised float rows (CSR or anything convertible).
+        Non-negative float rows with weights in (0, 1] (CSR or anything convertible).
     posting_budget : int, default 60_000
         Posting entries read per query to choose candidates.
     """
@@ -112,7 +112,7 @@ class InvertedIndex:
         return len(self._delta_rows)
 
     def append(self, row) -> int:
-        """Add one L2-normalised row; return its document number."""
+        """Add one weighted row; return its document number."""
         row = sparse.csr_array(row, dtype=np.float32)
         if row.shape[1] != self.n_terms:
             row.resize((1, self.n_terms))
@@ -171,7 +171,7 @@ class InvertedIndex:
         return np.concatenate(cols), np.concatenate(vals), offsets
 
     def dot(self, docs, q_cols, q_vals) -> np.ndarray:
-        """Exact cosine similarity of ``docs`` with a query (float32)."""
+        """Exact score (dot product) of ``docs`` with a query (float32)."""
         if len(docs) == 0:
             return np.zeros(0, dtype=np.float32)
         cols, vals, offsets = self._rows_of(docs)
@@ -221,14 +221,14 @@ class InvertedIndex:
 
     # -- search --------------------------------------------------------------
     def search(self, q_cols, q_vals, n_candidates, allowed=None, priority=None):
-        """Best documents for one query by cosine similarity.
+        """Best documents for one query by score (dot product with the query).
 
         Parameters
         ----------
         q_cols : ndarray of int
             Column numbers of the query's non-zero weights.
         q_vals : ndarray of float
-            The query's L2-normalised weights.
+            The query's weights.
         n_candidates : int
             How many documents to return at most.
         allowed : callable, optional
@@ -243,7 +243,7 @@ class InvertedIndex:
         -------
         docs : ndarray of int64
         scores : ndarray of float32
-            Exact cosine similarities, unordered; documents sharing no
+            Exact scores, unordered; documents sharing no
             head term with the query are not returned.
         """
         q_cols = np.asarray(q_cols, dtype=np.int64)

@@ -88,8 +88,6 @@ def cjk_tokens(cp, doc_start, doc_len, title_len, excluded, table):
         One entry per token: its posting, key (``first << 21 | second``, or
         the code point of a single character), id in ``table`` (-1 unknown),
         and whether it is in the title.
-    letters : ndarray of int64
-        Latin letters in each title.
     doubts : ndarray of int64
         Leading letters right after a character that is neither a space nor
         CJK: the caller checks whether they end a number's unit (``175°c高温``)

@@ -1,15 +1,19 @@
 """The text reason of a ranked pair: the terms that made the two postings similar.
 
-The terms are the columns the two TF-IDF rows share, ordered by their
-contribution to the cosine similarity (query weight x posting weight), so the
+The terms are the columns the query and the posting share, ordered by their
+contribution to the text score (query weight x posting weight), so the
 reason is exactly what scored. Columns are turned back into readable terms:
 
 * a concept shows the term each posting uses for it, ``demand/capability``
   when they differ (``TOPCon/隧穿氧化硅钝化接触``);
 * consecutive shared CJK bigrams are joined into the longest string found in
   both texts (``磷酸铁锂`` rather than ``磷酸``, ``酸铁``, ``铁锂``);
-* Latin words and numbers with units show as they are (bare numbers and
-  common English words are left out).
+* Latin words and numbers with units show as they are.
+
+Never shown: stop words (the ``stopwordsiso`` Chinese and English lists), bare
+numbers, the pair's qualification names (the qualification reason's job),
+tokens found in a large share of the postings, and concepts that one posting
+gets from its chain node rather than from its text.
 """
 
 from __future__ import annotations
@@ -107,7 +111,7 @@ def text_terms(query_text, doc_text, columns, contributions, *, n_concepts, voca
     query_text, doc_text : str
         Normalised texts.
     columns, contributions : sequence
-        Shared columns and their contribution to the cosine similarity.
+        Shared columns and their contribution to the text score.
     n_concepts : int
         Columns below this are concepts.
     vocabulary : TokenVocabulary

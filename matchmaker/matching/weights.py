@@ -12,6 +12,8 @@ import functools
 import json
 from pathlib import Path
 
+import numpy as np
+
 __all__ = ["FITTED", "calibrate", "fitted", "write_weights"]
 
 PATH = Path(__file__).with_name("weights.json")
@@ -35,8 +37,6 @@ def fitted() -> dict:
 
 def calibrate(raw, slope, intercept):
     """Logistic map of raw scores (array or float) to [0, 1]."""
-    import numpy as np
-
     z = np.clip(slope * np.asarray(raw, dtype=np.float64) + intercept, -60.0, 60.0)
     return 1.0 / (1.0 + np.exp(-z))
 

@@ -66,12 +66,3 @@ def test_abbreviation_needs_context_of_its_industry(dev_concepts):
     assert bare == []
 
 
-@pytest.mark.parametrize("title, head", [
-    ("TOPCon电池片EL/IV检测分选机", "分选机"),  # a sorter, not cells
-    ("N型TOPCon电池片月度采购", "电池片"),
-    ("MEMS probe cards for 300 mm wafer sort", "MEMS探针卡"),
-    ("320kW并网逆变器（1500V组串）", "逆变器"),  # parentheses are an aside
-])
-def test_head_of_a_title_is_what_it_offers(dev_concepts, title, head):
-    _, _, heads = dev_concepts.analyse(normalize(title), "")
-    assert head in {dev_concepts.labels_[c] for c in heads}
