@@ -60,7 +60,7 @@ _ALIASES = {
 #: Nadcap accreditation is granted per commodity (special process); a requirement names one.
 _NADCAP_SCOPES = {
     "NDT": ("NDT", "NONDESTRUCTIVETESTING", "无损检测", "无损探伤"),
-    "CHEMICAL PROCESSING": ("CHEMICALPROCESSING", "CP", "化学处理", "化学加工", "表面处理"),
+    "CHEMICAL PROCESSING": ("CHEMICALPROCESSING", "CP", "化学处理", "化学加工"),
     "HEAT TREATING": ("HEATTREATING", "HEATTREATMENT", "HT", "热处理"),
     "COATINGS": ("COATINGS", "COATING", "CT", "涂层", "涂层工艺", "喷涂"),
     "WELDING": ("WELDING", "WLD", "焊接"),

@@ -45,6 +45,11 @@ def is_stop_word(term: str) -> bool:
     return term.casefold() in stop_words()
 
 
+#: Canonical qualification key of a shown term (terms repeat a lot across rankings).
+_qualification_key = functools.lru_cache(maxsize=65536)(normalize_qualification)
+
+
+@functools.lru_cache(maxsize=65536)
 def _loose(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
@@ -133,12 +138,12 @@ def text_terms(query_text, doc_text, columns, contributions, *, n_concepts, voca
     """
     qualifications = list(qualifications)
     quals = [q for q in map(_loose, qualifications) if q]
-    keys = {k for k in map(normalize_qualification, qualifications) if k}
+    keys = {k for k in map(_qualification_key, qualifications) if k}
 
     def meaningless(term):
         loose = _loose(term)
         return (not loose or is_stop_word(term) or loose.replace(".", "").isdigit()
-                or any(loose in q for q in quals) or normalize_qualification(term) in keys)
+                or any(loose in q for q in quals) or _qualification_key(term) in keys)
 
     items: dict[str, float] = {}
     covered: list[str] = []
@@ -159,11 +164,13 @@ def text_terms(query_text, doc_text, columns, contributions, *, n_concepts, voca
     tokens = vocabulary.tokens
     groups = vocabulary.group_array()[token_cols].tolist()
     bigrams: dict[str, float] = {}
+    bigram_cols: dict[str, int] = {}
     words: dict[str, float] = {}
     for col, group, w in zip(token_cols.tolist(), groups, token_w):
         token = tokens[col]
         if group == GROUP_CJK:
             bigrams[token] = w
+            bigram_cols[token] = col
         elif not (common is not None and common(col + n_concepts)) and not (
                 group == GROUP_NUMBER and token.replace(".", "").isdigit()):
             words[token] = w
@@ -173,19 +180,20 @@ def text_terms(query_text, doc_text, columns, contributions, *, n_concepts, voca
     if bigrams:
         for piece, w in _runs(doc_text, query_text, bigrams).items():
             piece = _trim(piece, doc_text, covered)
-            if len(piece) == 2 and common is not None:
-                col = vocabulary.id_of(piece)
-                if col is not None and common(col + n_concepts):
-                    continue
+            if len(piece) == 2 and common is not None and piece in bigram_cols \
+                    and common(bigram_cols[piece] + n_concepts):
+                continue
             if len(piece) > 1 and not any(piece in c for c in covered):
                 items[piece] = max(items.get(piece, 0.0), w)
-    items = {t: w for t, w in items.items()
-             if not (meaningless(t) or any(meaningless(part) for part in t.split("/")))}
     out: list[str] = []
-    floor = _MINOR * max(items.values(), default=0.0)
+    floor = None  # a share of the best meaningful term's weight
     for term, weight in sorted(items.items(), key=lambda kv: (-kv[1], kv[0])):
-        if weight < floor:
+        if floor is not None and weight < floor:
             break  # a minor coincidence next to the terms that made the match
+        if meaningless(term) or any(meaningless(part) for part in term.split("/")):
+            continue
+        if floor is None:
+            floor = _MINOR * weight
         folded = term.casefold()
         if any(folded in kept.casefold() for kept in out):
             continue
