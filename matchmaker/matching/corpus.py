@@ -225,7 +225,6 @@ class Corpus:
         self._node_cols: list = []
         self._node_conf: list = []
         self.index = None
-        self._node_postings = None
 
     # -- building ------------------------------------------------------------
     def absorb(self, prepared, node_cols, node_conf):
@@ -303,30 +302,6 @@ class Corpus:
         self.node_cols = self.node_cols[keep]
         self.node_conf = self.node_conf[keep]
         self.row_of = {rid: i for i, rid in enumerate(self.ids)}
-        self._node_postings = None
-
-    def docs_on_nodes(self, nodes, limit):
-        """Live documents on any of ``nodes``, most confident first, at most ``limit`` per node."""
-        n_main = self.index.n_main
-        if self._node_postings is None or self._node_postings[2] != n_main:
-            # Built for the main segment only; added documents are few and scanned.
-            cols, conf = self.node_cols[:n_main], self.node_conf[:n_main]
-            flat_nodes = cols.ravel()
-            flat_docs = np.repeat(np.arange(n_main), cols.shape[1])
-            keep = flat_nodes >= 0
-            flat_nodes, flat_docs = flat_nodes[keep], flat_docs[keep]
-            order = np.lexsort((-conf.ravel()[keep], flat_nodes))
-            self._node_postings = (flat_nodes[order], flat_docs[order], n_main)
-        sorted_nodes, sorted_docs, _ = self._node_postings
-        alive = self.index.alive
-        out = []
-        for node in np.unique(nodes):
-            lo, hi = np.searchsorted(sorted_nodes, [node, node + 1])
-            docs = sorted_docs[lo:hi]
-            out.append(docs[alive[docs]][:limit])
-        extra = np.flatnonzero(np.isin(self.node_cols[n_main:], nodes).any(axis=1)) + n_main
-        out.append(extra[alive[extra]])
-        return np.unique(np.concatenate(out))
 
     def __len__(self):
         return len(self.row_of)

@@ -106,8 +106,7 @@ class Matcher:
     title_weight : int, default 1
         Title terms count this many times.
     n_candidates : int, default 300
-        Postings scored in full per query: the best by text similarity, plus
-        postings on the query's own chain nodes.
+        Postings scored in full per query, the best by text score.
     posting_budget : int, default 60_000
         Posting-list entries read per query to choose those candidates,
         strongest first (see :class:`~matchmaker.matching.index.InvertedIndex`);
