@@ -63,8 +63,7 @@ def load_dictionary() -> dict:
                 if not sense or sense.startswith(_SKIP):
                     continue
                 sense = _BRACKETS.sub("", sense).strip()
-                if sense.startswith("to "):
-                    sense = sense[3:]
+                sense = sense.removeprefix("to ")
                 words = _WORD.findall(sense)
                 # Only definitions that are a plain phrase (no punctuation in between).
                 if not words or len(words) > MAX_WORDS or " ".join(words) != \

@@ -16,7 +16,6 @@ plain word matching.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np

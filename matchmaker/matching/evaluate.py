@@ -42,11 +42,11 @@ __all__ = [
     "load_dataset",
     "ndcg_at_k",
     "per_demand_ndcg",
-    "wins_ties_losses",
     "recall_at_k",
     "reciprocal_rank",
     "score_rankings",
     "tfidf_bigram_baseline",
+    "wins_ties_losses",
 ]
 
 

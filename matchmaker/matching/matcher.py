@@ -57,9 +57,9 @@ from matchmaker.matching.corpus import CAPABILITY, DEMAND, Corpus, prepare
 from matchmaker.matching.errors import NotFittedError, UnknownRecordError
 from matchmaker.matching.explain import Explainer
 from matchmaker.matching.features import Featurizer
+from matchmaker.matching.ranking import Query, Settings, rank_query
 from matchmaker.matching.result import Match
-from matchmaker.matching.scores import graph_scores, qualified_sets
-from matchmaker.matching.weights import calibrate, fitted
+from matchmaker.matching.weights import fitted
 
 __all__ = ["Match", "Matcher"]
 
@@ -190,11 +190,11 @@ class Matcher:
             raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
         return value
 
-    def _weights(self):
-        """(graph weight, region weight, chain confidence, calibration slope, intercept)."""
+    def _settings(self) -> Settings:
         cal = self.calibration if self.calibration is not None else fitted()["calibration"]
-        return (self._param("graph_weight"), self._param("region_weight"),
-                self._param("chain_confidence"), float(cal["slope"]), float(cal["intercept"]))
+        return Settings(self._param("graph_weight"), self._param("region_weight"),
+                        self._param("chain_confidence"), float(cal["slope"]),
+                        float(cal["intercept"]), int(self.n_candidates), int(self.posting_budget))
 
     # -- fitting -------------------------------------------------------------
     def fit(self, capabilities, graph, *, demands=None):
@@ -218,7 +218,7 @@ class Matcher:
         from graph import ProximityIndex
         from graph.infer import NodeInferrer
 
-        self._weights()
+        self._settings()
         for name in ("concept_weight", "node_terms_weight", "k1", "b"):
             self._param(name)
         G = _load_graph(graph)
@@ -319,62 +319,18 @@ class Matcher:
         top = int(top)
         if top < 1:
             raise ValueError(f"top must be a positive integer, got {top!r}")
-        weights = self._weights()
+        settings = self._settings()
         out = []
         for batch in prepare(records, source_kind, target.featurizer, self.node_columns_):
             node_cols, node_conf = self._nodes(batch)
-            rows, maxima = target.featurizer.query(batch.analysed.counts)
+            rows, reach = target.featurizer.query(batch.analysed.counts)
             for i in range(len(batch)):
                 lo, hi = rows.indptr[i], rows.indptr[i + 1]
-                out.append(self._rank_one(batch, i, rows.indices[lo:hi], rows.data[lo:hi],
-                                          maxima[i], node_cols[i], node_conf[i], target, top,
-                                          weights, among))
+                query = Query(batch, i, rows.indices[lo:hi], rows.data[lo:hi], float(reach[i]),
+                              node_cols[i], node_conf[i])
+                out.append(rank_query(query, target, top, settings, self.proximity_,
+                                      self._explainer, among))
         return out
-
-    def _rank_one(self, batch, i, q_cols, q_vals, q_max, q_nodes, q_conf, target, top, weights,
-                  among):
-        graph_w, region_w, min_conf, slope, intercept = weights
-        ok_sets = qualified_sets(target.kind == CAPABILITY, batch.quals[i],
-                                 target.qual_sets.values)
-        qual_codes = target.qual_codes
-        allowed = None if ok_sets is None else (lambda d: ok_sets[qual_codes[d]])
-        if q_max <= 0:
-            return []  # nothing indexable in the query: no text evidence for any pair
-        if among is not None:
-            docs = among[target.index.alive[among]]
-            if allowed is not None and len(docs):
-                docs = docs[allowed(docs)]
-            text = target.index.dot(docs, q_cols, q_vals)
-        else:
-            target.index.posting_budget = int(self.posting_budget)
-            docs, text = target.index.search(q_cols, q_vals, max(int(self.n_candidates), top),
-                                             allowed, priority=target.featurizer.column_weight_)
-        has_text = text > 0
-        docs, text = docs[has_text], text[has_text] / np.float32(q_max)
-        if len(docs) == 0:
-            return []
-        q_ok = q_conf >= min_conf
-        d_nodes, d_conf = target.node_cols[docs], target.node_conf[docs]
-        graph = graph_scores(self.proximity_, np.where(q_ok, q_nodes, -1), q_conf,
-                             np.where(d_conf >= min_conf, d_nodes, -1), d_conf) \
-            if graph_w > 0 else np.zeros(len(docs), dtype=np.float32)
-        region = batch.regions[i]
-        rcode = target.regions.get(region) if region is not None else None
-        same_region = (target.region_codes[docs] == rcode) if rcode is not None and region_w > 0 \
-            else np.zeros(len(docs), dtype=bool)
-        raw = np.minimum(text, 1.0) + graph_w * graph + region_w * same_region
-        k = min(top, len(docs))
-        best = np.argpartition(-raw, k - 1)[:k] if k < len(docs) else np.arange(len(docs))
-        # Ties broken by id so that a ranking is reproducible.
-        best = sorted(best, key=lambda j: (-raw[j], target.ids[docs[j]]))
-        best_docs = docs[best]
-        chain_counts = (graph_w * graph[best]) > 0
-        reasons = self._explainer.explain(batch, i, q_cols, q_vals, q_nodes, q_conf, target,
-                                          best_docs, same_region[best], chain_counts, min_conf)
-        scores = calibrate(raw[best], slope, intercept)
-        kind = target.kind
-        return [Match(target.ids[d], round(float(s), 4), r, kind)
-                for s, d, r in zip(scores, best_docs, reasons)]
 
     def score_pairs(self, demands, capability_ids):
         """Every one of ``capability_ids`` ranked for each demand (a fair's suppliers, say).

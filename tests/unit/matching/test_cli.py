@@ -1,7 +1,7 @@
-from pathlib import Path
 """The match and evaluate commands, on real JSON Lines, CSV and Excel files."""
 import csv
 import json
+from pathlib import Path
 
 import openpyxl
 import pytest
