@@ -89,10 +89,14 @@ class Bridge:
         self.dictionary = load_dictionary() if dictionary is None else dictionary
         self._stop = _stop_words()
 
-    def words(self, text: str) -> list[str]:
-        """Headwords for the English phrases of a normalised (lower-case) text, in text order."""
-        words = _WORD.findall(text)
-        out: list[str] = []
+    def pairs(self, text: str) -> list[tuple[str, str]]:
+        """``(English phrase as written, Chinese headword)`` for the phrases of a
+        normalised (lower-case) text, in text order."""
+        if not text or not _LETTER.search(text):
+            return []
+        found = list(_WORD.finditer(text))
+        words = [m.group() for m in found]
+        out: list[tuple[str, str]] = []
         i, n = 0, len(words)
         lookup, stop, limit = self.dictionary.get, self._stop, self.max_senses
         while i < n:
@@ -100,18 +104,20 @@ class Bridge:
             for k in range(min(MAX_WORDS, n - i), 0, -1):
                 if k == 1 and words[i] in stop:
                     break
-                phrase = words[i] if k == 1 else " ".join(words[i:i + k])
-                heads = lookup(phrase)
+                heads = lookup(words[i] if k == 1 else " ".join(words[i:i + k]))
                 if heads is not None:
                     if len(heads) <= limit:
-                        out.extend(heads)
+                        written = text[found[i].start():found[i + k - 1].end()]
+                        out.extend((written, head) for head in heads)
                     step = k
                     break
             i += step
         return out
 
+    def words(self, text: str) -> list[str]:
+        """Headwords for the English phrases of a normalised (lower-case) text, in text order."""
+        return [head for _, head in self.pairs(text)]
+
     def __call__(self, text: str) -> str:
         """The headwords of :meth:`words` as one space-separated string ("" if none)."""
-        if not text or not _LETTER.search(text):
-            return ""
         return " ".join(self.words(text))

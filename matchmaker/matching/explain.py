@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from itertools import pairwise
 
 import numpy as np
@@ -21,6 +22,10 @@ _MAX_QUERY_COLUMNS = 64  # the strongest query terms are enough to explain a mat
 _MAX_SHARED = 12
 _COMMON_SHARE = 0.05  # tokens in more than this share of the postings are not shown alone
 _COMMON_MIN_DOCS = 50  # shared columns turned into words, most contributing first
+
+
+def _none(_text):
+    return []
 
 
 class Explainer:
@@ -62,6 +67,8 @@ class Explainer:
         q_first = self._first_positions(q_text, q_cols, target)
         required = (batch.qual_names[i] if target.kind == "capability" else None)
         quals = set(batch.qual_names[i])
+        bridge = target.featurizer.bridge
+        q_pairs = bridge.pairs(q_text) if bridge is not None else []
         index = target.index
         limit = max(_COMMON_SHARE * index.n_main, 2.0)
 
@@ -88,7 +95,10 @@ class Explainer:
                                display=m.concepts_.display,
                                qualifications=quals.union(held).union(
                                    target.qual_sets.values[target.qual_codes[doc]]),
-                               common=common)
+                               common=common,
+                               bridged=(q_pairs, functools.partial(
+                                   bridge.pairs if bridge is not None else _none,
+                                   target.texts[doc])))
             if terms:
                 reasons.append(Reason("text", tuple(terms)))
             chain = self._chain(q_nodes, q_conf, target, doc, min_conf) if chain_counts[j] \

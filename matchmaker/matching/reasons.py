@@ -106,9 +106,16 @@ def _runs(doc_text, query_text, bigrams):
     return out
 
 
+def _bridged_item(items, bigrams, head, shown):
+    """Move the shared bigrams of a bridged headword from ``bigrams`` into one shown item."""
+    weight = sum(bigrams.pop(head[k:k + 2], 0.0) for k in range(len(head) - 1))
+    if weight > 0:
+        items[shown] = max(items.get(shown, 0.0), weight)
+
+
 def text_terms(query_text, doc_text, columns, contributions, *, n_concepts, vocabulary,
                query_terms, concept_terms, display, qualifications=(), common=None,
-               max_terms=4):
+               bridged=((), list), max_terms=4):
     """Readable shared terms of two postings, most contributing first.
 
     Parameters
@@ -133,6 +140,12 @@ def text_terms(query_text, doc_text, columns, contributions, *, n_concepts, voca
     common : callable, optional
         ``common(column) -> bool``: a token found in so many postings that it
         says nothing about this pair (by document frequency); not shown alone.
+    bridged : (list, callable)
+        ``(English phrase, Chinese headword)`` pairs of the query, and a
+        callable giving those of the posting (only called when a shared bigram
+        is missing from the posting's text; see
+        :meth:`~matchmaker.matching.bridge.Bridge.pairs`): a headword written
+        in the other text is shown as ``"forging/锻造"``.
 
     Stop words (:func:`stop_words`) and bare numbers are never shown.
     """
@@ -177,6 +190,15 @@ def text_terms(query_text, doc_text, columns, contributions, *, n_concepts, voca
     for token, w in words.items():
         if not any(token in c for c in covered):
             items[display(token)] = items.get(display(token), 0.0) + w
+    q_pairs, d_pairs = bridged
+    if any(b not in query_text for b in bigrams):
+        for phrase, head in q_pairs:  # an English query word, Chinese in the posting
+            if head in doc_text and head not in query_text:
+                _bridged_item(items, bigrams, head, f"{display(phrase)}/{head}")
+    if any(b not in doc_text for b in bigrams):
+        for phrase, head in d_pairs():  # a Chinese query word, English in the posting
+            if head in query_text and head not in doc_text:
+                _bridged_item(items, bigrams, head, f"{head}/{display(phrase)}")
     if bigrams:
         for piece, w in _runs(doc_text, query_text, bigrams).items():
             piece = _trim(piece, doc_text, covered)

@@ -59,3 +59,5 @@ def test_english_capability_found_for_a_chinese_demand_through_the_bridge(dev_gr
     without = Matcher(bridge=False).fit(caps, dev_graph).rank([demand])[0]
     assert [m.id for m in with_bridge][:1] == ["EN"]
     assert "EN" not in [m.id for m in without]
+    # the reason names the bridged words as each posting writes them
+    assert "超声/ultrasonic" in with_bridge[0].reason("text").values
