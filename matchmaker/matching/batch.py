@@ -171,8 +171,14 @@ def analyse(titles, bodies, concepts, vocab: TokenVocabulary, *, grow, title_wei
     rows.append(doc[ok])
     cols.append(ids[ok] + n_concepts)
     vals.append(np.where(in_title[ok], heavy, np.float32(1)))
-    # Concepts.
+    # Concepts, of the written text only: a dictionary's translation of a word is
+    # no evidence of a domain term ("cathode" is 负极 in electrolysis, 正极 in a battery).
     c_doc, c_start, _, c_concept, c_term = concepts.scan(chunk, doc_of, n, cp)
+    if shown is not texts:
+        written_end = doc_start + np.fromiter(map(len, shown), dtype=np.int64, count=n)
+        keep = c_start < written_end[c_doc]
+        c_doc, c_start, c_concept, c_term = c_doc[keep], c_start[keep], c_concept[keep], \
+            c_term[keep]
     rows.append(c_doc)
     cols.append(c_concept)
     vals.append(weight_of(c_start, c_doc))

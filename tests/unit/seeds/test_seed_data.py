@@ -249,3 +249,39 @@ def test_open_resources_come_from_large_enterprises_at_known_nodes(enterprises, 
         assert by_key[row["enterprise_key"]]["kind"] == "large", row["id"]
         assert row["kind"] in kinds, row["id"]
         assert row["chain_nodes"] and all(n in G for n in row["chain_nodes"]), row["id"]
+
+
+def _glossary_terms():
+    from matchmaker.matching.glossary import load_glossary
+
+    return load_glossary().concepts
+
+
+@pytest.mark.parametrize("a, b", [
+    ("硫酸", "磷酸"), ("盐酸", "硝酸"), ("sulfuric acid", "phosphoric acid"),
+    ("工业软件", "PLM"), ("激光焊接", "焊接机器人"), ("组件封装", "芯片封装"),
+    ("晶圆", "silicon wafer"), ("抛光片", "外延片"), ("远程监控", "车联网"),
+])
+def test_a_glossary_line_never_merges_two_different_things(a, b):
+    """Two substances or products that differ never share a concept (a false equivalence
+    would make an LFP cathode maker a supplier of sulfuric acid)."""
+    def concepts_of(term):
+        t = term.casefold()
+        return {c.id for c in _glossary_terms()
+                if t in {x.casefold() for x in c.written}}
+    assert not concepts_of(a) & concepts_of(b)
+
+
+def test_no_glossary_term_is_the_name_of_another_line():
+    """A synonym that is another line's own name merges two concepts."""
+    concepts = _glossary_terms()
+    names = {}
+    for c in concepts:
+        for name in (c.zh, c.en):
+            if name:
+                names.setdefault(name.casefold(), set()).add(c.id)
+    same_thing = {"光刻胶材料"}  # one substance, listed in two domains under two names
+    clashes = [(c.id, s) for c in concepts for s in c.written[2:]
+               if s.casefold() in names and c.id not in names[s.casefold()]
+               and s not in same_thing]
+    assert clashes == []
