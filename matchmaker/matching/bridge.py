@@ -88,12 +88,23 @@ class Bridge:
         self.max_senses = int(max_senses)
         self.dictionary = load_dictionary() if dictionary is None else dictionary
         self._stop = _stop_words()
+        # The postings explained most often (top of many rankings) are met again and again.
+        self._pairs = functools.lru_cache(maxsize=4096)(self._pairs)
+
+    def __getstate__(self):  # sent to worker processes without its cache
+        return {"max_senses": self.max_senses, "dictionary": self.dictionary}
+
+    def __setstate__(self, state):
+        self.__init__(**state)
 
     def pairs(self, text: str) -> list[tuple[str, str]]:
         """``(English phrase as written, Chinese headword)`` for the phrases of a
         normalised (lower-case) text, in text order."""
         if not text or not _LETTER.search(text):
             return []
+        return self._pairs(text)
+
+    def _pairs(self, text):
         found = list(_WORD.finditer(text))
         words = [m.group() for m in found]
         out: list[tuple[str, str]] = []

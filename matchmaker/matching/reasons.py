@@ -54,6 +54,13 @@ def _loose(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
+@functools.lru_cache(maxsize=65536)
+def _empty_word(term: str) -> bool:
+    """A term that says nothing whatever the pair: blank, a stop word or a bare number."""
+    loose = _loose(term)
+    return not loose or is_stop_word(term) or loose.replace(".", "").isdigit()
+
+
 #: Characters that join words rather than name things; trimmed from the ends of a shown
 #: CJK run, so 研发与 shows as 研发 and never as the fragment 发与.
 _JOINERS = frozenset("与和及或的等为在对于将并且了是由向从按以其之每各该此")
@@ -154,9 +161,11 @@ def text_terms(query_text, doc_text, columns, contributions, *, n_concepts, voca
     keys = {k for k in map(_qualification_key, qualifications) if k}
 
     def meaningless(term):
+        if _empty_word(term):
+            return True
         loose = _loose(term)
-        return (not loose or is_stop_word(term) or loose.replace(".", "").isdigit()
-                or any(loose in q for q in quals) or _qualification_key(term) in keys)
+        return bool(quals) and (any(loose in q for q in quals)
+                                or _qualification_key(term) in keys)
 
     items: dict[str, float] = {}
     covered: list[str] = []
