@@ -116,7 +116,11 @@ SCHEMAS = {
                        "capacity": nullable(STR)}),
     "CapabilityPage": _paged("Capability", "Active capabilities, most recently changed first."),
     "Suggestion": obj({"capability_id": dict(STR, description="The capability's id, as text (ranking format)."),
-                       "score": {"type": "number", "minimum": 0, "maximum": 1},
+                       "score": {"type": "number", "minimum": 0, "maximum": 1,
+                                 "description": "Calibrated match score, the one shown as "
+                                                "匹配度 (×100) on the site: the estimated "
+                                                "chance that the supplier offers the right or "
+                                                "an adjacent product."},
                        "reasons": dict(STRINGS, description="Machine-readable reasons, e.g. `chain: a → b`."),
                        "title": STR, "enterprise": ref("EnterpriseRef")}),
     "Suggestions": obj({"demand_id": STR, "ranked": array(ref("Suggestion")), "page": INT, "per_page": INT,
