@@ -81,6 +81,11 @@ def print_corpus(args, described):
           "(match-dev and match-dev-2 merged)")
 
 
+def _rate(count, seconds):
+    """``count / seconds`` with thousands separators, or "-" when the time rounds to 0."""
+    return f"{count / seconds:,.0f}" if seconds > 0 else "-"
+
+
 def _ratio(a, b):
     return a / b if b else float("nan")
 
@@ -89,7 +94,8 @@ def print_realistic(args, results):
     print(f"\n{args.n:,} realistic capabilities, {args.queries} demands, top {TOP}, one core, "
           "one thread")
     print("latency: one demand at a time, wall clock; batch: all demands in one call (best of "
-          "three); marginal: batch time per demand, or for cli the cost of one more demand")
+          "three); marginal: batch time per demand (cli: its ranking time per demand); cli build: "
+          "its indexing time")
     print(f"{'system':<9}{'build s':>9}{'postings/s':>12}{'peak MB':>9}{'p50 ms':>9}"
           f"{'p95 ms':>9}{'batch q/s':>11}{'marginal ms/q':>15}")
     dash = "-"
@@ -97,19 +103,20 @@ def print_realistic(args, results):
         if name == "engine_jobs":
             continue
         if name == "cli":
-            marginal = (r["wall"] - r["few_wall"]) / (r["n_queries"] - r["few_queries"])
-            fixed = r["few_wall"] - r["few_queries"] * marginal
-            print(f"{name:<9}{fixed:>9.1f}{args.n / fixed:>12,.0f}{r['peak']:>9.0f}{dash:>9}"
-                  f"{dash:>9}{dash:>11}{marginal * 1000:>15.2f}")
+            print(f"{name:<9}{r['index']:>9.1f}{_rate(args.n, r['index']):>12}"
+                  f"{r['peak']:>9.0f}{dash:>9}{dash:>9}{dash:>11}"
+                  f"{r['rank'] / r['n_queries'] * 1000:>15.2f}")
             continue
         print(f"{name:<9}{r['build']:>9.1f}{args.n / r['build']:>12,.0f}{r['peak']:>9.0f}"
               f"{percentile(r['lat'], 50):>9.2f}{percentile(r['lat'], 95):>9.2f}"
               f"{r['n_queries'] / r['batch']:>11.1f}{r['batch'] / r['n_queries'] * 1000:>15.2f}")
     if "cli" in results:
         r = results["cli"]
-        print(f"(cli: {r['wall']:.1f} s wall for {r['n_queries']} demands, {r['few_wall']:.1f} s "
-              f"for {r['few_queries']}; its build is the fixed cost: start-up, reading, "
-              f"indexing, writing; {r['rows']} and {r['few_rows']} rankings written)")
+        rest = r["wall"] - r["index"] - r["rank"]
+        print(f"(cli: {r['wall']:.1f} s wall time of the whole command for {r['n_queries']} "
+              f"demands, of which indexing {r['index']:.1f} s, ranking {r['rank']:.2f} s "
+              f"({r['rank'] / r['n_queries'] * 1000:.2f} ms per demand), the rest ({rest:.1f} s) "
+              f"start-up, reading and writing; {r['rows']} rankings written)")
     if "bm25s" in results and "tokenize" in results["bm25s"]:
         print(f"(bm25s build includes {results['bm25s']['tokenize']:.1f} s of tokenisation)")
     e = results.get("engine")
@@ -131,11 +138,18 @@ def print_realistic(args, results):
     if "tantivy" in results:
         rows.append(("engine p95 / tantivy p95", _ratio(percentile(e["lat"], 95), percentile(
             results["tantivy"]["lat"], 95)), "<= 1"))
-    rows.append(("engine build postings/s / 20,000", _ratio(args.n / e["build"], 20_000), ">= 1"))
+    rows.append(("engine build (one core) / 20,000 per s", _ratio(args.n / e["build"], 20_000),
+                 ">= 1"))
+    if j:
+        rows.append(("engine build (n_jobs=-1) / 20,000 per s",
+                     _ratio(args.n / j["build"], 20_000), ">= 1"))
     rows.append(("engine peak MB / 3 GB", _ratio(e["peak"], 3 * 1024), "<= 1"))
+    if j:
+        rows.append(("engine n_jobs=-1 peak, all MB / 3 GB",
+                     _ratio(j["peak"] + j["jobs"] * j["children_peak"], 3 * 1024), "<= 1"))
     if "cli" in results:
         rows.append(("cli peak MB / 3 GB", _ratio(results["cli"]["peak"], 3 * 1024), "<= 1"))
     for label, value, side in rows:
         ok = value >= 1 if side == ">= 1" else value <= 1
-        print(f"  {'yes' if ok else 'NO ':<4} {label:<38}{value:>8.2f}  (target {side})")
+        print(f"  {'yes' if ok else 'NO ':<4} {label:<40}{value:>8.2f}  (target {side})")
 

@@ -11,6 +11,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMB
     os.environ[_var] = "1"
 
 import json
+import re
 import resource
 import shutil
 import subprocess
@@ -64,7 +65,7 @@ _CAPABILITY_FIELDS = ("id", "enterprise", "title", "description", "region", "siz
                       "chain_nodes")
 
 
-def work_engine(corpus, queries, n, chains=None, few=None):
+def work_engine(corpus, queries, n, chains=None):
     from synth import read_jsonl
 
     from matchmaker.matching import Matcher
@@ -142,7 +143,7 @@ def _search_recall(matcher, queries):
             "n": len(ratios)}
 
 
-def work_engine_jobs(corpus, queries, n, chains=None, few=None):
+def work_engine_jobs(corpus, queries, n, chains=None):
     """Build only, with ``Matcher(n_jobs=-1)``: every core of the machine."""
     from synth import read_jsonl
 
@@ -170,7 +171,7 @@ def _record_text(r):
     return f"{r.get('title') or ''} {r.get('description') or ''}"
 
 
-def work_bm25s(corpus, queries, n, chains=None, few=None):
+def work_bm25s(corpus, queries, n, chains=None):
     import bm25s
     import numpy as np
     from synth import read_jsonl
@@ -216,7 +217,7 @@ def work_bm25s(corpus, queries, n, chains=None, few=None):
             "peak": _rss_mb(), "lat": lat, "cpu": cpu, "batch": batch, "n_queries": len(qs)}
 
 
-def work_tantivy(corpus, queries, n, chains=None, few=None):
+def work_tantivy(corpus, queries, n, chains=None):
     import tantivy
     from synth import read_jsonl
 
@@ -275,19 +276,41 @@ def _cli_command():
     return [sys.executable, "-c", code]
 
 
-def work_cli(corpus, queries, n, chains=None, few=None):
-    """``matchmaker match`` end to end, with all demands and with the first few (best of three).
+# The timing line ``matchmaker match`` prints to stderr, e.g. "indexed 467 postings in
+# 1.6 s; ranked 45 in 0.07 s (1.50 ms each)".
+_TIMING = re.compile(r"indexed ([\d,]+) postings in ([\d.]+) s; ranked ([\d,]+) in ([\d.]+) s"
+                     r"(?: \(([\d.]+) ms each\))?")
 
-    The process is pinned to one core, so the command (``--jobs 1``) runs on it too.
-    A first run on a few hundred capabilities fills the caches (compiled kernels,
-    imported modules) that the two timed runs then share.
+
+def _timing(stderr):
+    """Indexing and ranking as the command reports them, from its stderr."""
+    found = _TIMING.search(stderr)
+    if not found:
+        raise RuntimeError("matchmaker match printed no line 'indexed ... postings in X s; "
+                           "ranked N in Y s' on stderr; it printed:\n" + stderr[-3000:])
+    indexed, indexing, ranked, ranking, each = found.groups()
+    ranked = int(ranked.replace(",", ""))
+    # The per-demand figure has more significant digits than the total (two decimals).
+    ranking = float(each) * ranked / 1000 if each else float(ranking)
+    return {"indexed": int(indexed.replace(",", "")), "index": float(indexing),
+            "ranked": ranked, "rank": ranking}
+
+
+def work_cli(corpus, queries, n, chains=None):
+    """``matchmaker match`` end to end with all demands (best of three), as a subprocess.
+
+    Returns the wall time of the whole command and, from the timing line it
+    prints, the seconds spent indexing and ranking; the rest is start-up,
+    reading and writing. The process is pinned to one core, so the command
+    (``--jobs 1``) runs on it too. A first run on 500 capabilities fills the
+    caches (compiled kernels, imported modules) that the timed runs then share.
     """
     folder = Path(tempfile.mkdtemp(prefix="bench-cli-"))
     command = _cli_command()
 
-    def run(capabilities, demands):
+    def run(capabilities):
         out = folder / "ranking.jsonl"
-        args = [*command, "match", "--demands", str(demands), "--capabilities",
+        args = [*command, "match", "--demands", str(queries), "--capabilities",
                 str(capabilities), "--top", str(TOP), "--out", str(out), "--jobs", "1"]
         if chains:
             args += ["--chains", str(chains)]
@@ -298,7 +321,7 @@ def work_cli(corpus, queries, n, chains=None, few=None):
             raise RuntimeError(f"{' '.join(args)} exited {proc.returncode}:\n{proc.stderr[-3000:]}")
         with open(out, "rb") as fh:
             rows = sum(1 for _ in fh)
-        return wall, rows, proc.stderr.strip().splitlines()[-1:]
+        return dict(_timing(proc.stderr), wall=wall, rows=rows)
 
     try:
         sample = folder / "sample.jsonl"
@@ -307,16 +330,12 @@ def work_cli(corpus, queries, n, chains=None, few=None):
                 if i == 500:
                     break
                 dst.write(line)
-        run(sample, few)
-        # Best of three each: the difference of the two is a few seconds at most, so a
-        # single run of each can leave it inside the noise of start-up and reading.
-        few_wall, few_rows, _ = min(run(corpus, few) for _ in range(3))
-        all_wall, all_rows, said = min(run(corpus, queries) for _ in range(3))
+        run(sample)
+        best = min((run(corpus) for _ in range(3)), key=lambda r: r["wall"])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return {"few_wall": few_wall, "few_queries": len(_queries(few)), "few_rows": few_rows,
-            "wall": all_wall, "n_queries": len(_queries(queries)), "rows": all_rows,
-            "said": said, "peak": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+    return dict(best, n_queries=len(_queries(queries)),
+                peak=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
 
 WORKERS = {"engine": work_engine, "engine_jobs": work_engine_jobs, "bm25s": work_bm25s,

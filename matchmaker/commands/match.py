@@ -110,7 +110,7 @@ def match(chains_path, demands_path, capabilities_path, top, direction, out_path
         written = write_ranking(out_path, rankings(), id_field)
     except MatchingError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"indexed {indexed:,} postings in {indexing:.1f} s; ranked {len(queries):,} in "
+    click.echo(f"indexed {indexed:,} postings in {indexing:.2f} s; ranked {len(queries):,} in "
                f"{ranking_time[0]:.2f} s ({1000 * ranking_time[0] / max(len(queries), 1):.2f} ms "
                "each)", err=True)
     click.echo(f"{written} rankings written to {out_path}"
