@@ -1,4 +1,4 @@
-"""Industrial-chain graphs: build, validate, compare, score, infer, find weak links, draw.
+"""Industrial-chain graphs: build, validate, compare, score, find weak links, draw.
 
 A pure package: it takes plain data (dicts, ``networkx.DiGraph``) and returns
 plain data. See :mod:`graph.build` for the graph schema.
@@ -14,7 +14,6 @@ from graph.errors import (
     UnknownNodeError,
 )
 from graph.export import chains_to_dict, read_graphml, write_chains, write_graphml
-from graph.infer import NodeInferrer, infer_nodes
 from graph.layout import layout
 from graph.proximity import ProximityIndex, format_path, proximity
 from graph.svg import render_svg
@@ -28,7 +27,6 @@ __all__ = [
     "ChainProblem",
     "ChainValidationError",
     "NodeChange",
-    "NodeInferrer",
     "ProximityIndex",
     "UnknownChainError",
     "UnknownNodeError",
@@ -37,7 +35,6 @@ __all__ = [
     "chains_to_dict",
     "diff_chains",
     "format_path",
-    "infer_nodes",
     "layout",
     "load_chains",
     "proximity",

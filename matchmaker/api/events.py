@@ -10,11 +10,11 @@ from flask import Blueprint, abort, jsonify
 from flask_login import current_user
 
 from ..db import get_session
+from ..paging import paginate
 from ..services import event_exports
 from ..services import events as event_service
 from ..services.errors import NotFound
 from ..services.event_schedule import slot_end
-from ..web.pagination import paginate
 from .auth import token_optional, token_required
 from .params import ID, MAX_ID, bool_arg, int_arg, page_args
 

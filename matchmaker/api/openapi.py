@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template
 
-from .. import __version__
+from ..version import __version__
 from .openapi_spec import build_spec
 
 bp = Blueprint("api_openapi", __name__)

@@ -12,12 +12,12 @@ from flask_login import current_user
 from ..db import get_session
 from ..models.enterprise import SIZES
 from ..models.posting import DEMAND_KINDS
+from ..paging import paginate
 from ..services import capabilities as capability_service
 from ..services import demands as demand_service
 from ..services import matching
 from ..services.chains import current_graph
 from ..services.errors import NotFound
-from ..web.pagination import paginate
 from .auth import token_optional, token_required
 from .params import ID, choice_arg, date_arg, error_response, page_args, text_arg, timestamp
 

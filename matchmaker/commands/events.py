@@ -36,10 +36,10 @@ def expire(event_id: int | None) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
 def schedule(event_id: int, allow_moves: bool, time_limit: float, seed: int) -> None:
     """Build EVENT_ID's schedule from the database and store it (as the web page does)."""
+    from .. import scheduling
     from ..models import Event
     from ..services import event_schedule
     from ..services.errors import ServiceError
-    from ..services.schedule_text import with_names
     app = _app()
     with app.app_context(), session_scope(app) as session:
         event = session.get(Event, event_id)
@@ -53,6 +53,14 @@ def schedule(event_id: int, allow_moves: bool, time_limit: float, seed: int) -> 
             click.echo(f"{event.name}: {exc.message}", err=True)
             sys.exit(1)
         names = event_schedule.participant_names(session, event)
+        keys = {event_schedule.participant_key(pid): name for pid, name in names.items()}
+
+        def english(value) -> str:
+            message = event_schedule.stored_message(value)
+            if isinstance(message, scheduling.Message):
+                message = message.renamed(keys)
+            return str(message or "")
+
         click.echo(f"{event.name} (schedule version {stats['version']})")
         click.echo(f"meetings scheduled   {stats['meetings']} of {stats['requests']} accepted requests")
         click.echo(f"total priority       {stats['total_priority']:g} (upper bound {stats['upper_bound']:g}, "
@@ -65,9 +73,9 @@ def schedule(event_id: int, allow_moves: bool, time_limit: float, seed: int) -> 
             buyer, supplier = (names.get(p, str(p)) for p in change["pair"])
             before = "{} table {}".format(*change["before"]) if change["before"] else "-"
             after = "{} table {}".format(*change["after"]) if change["after"] else "-"
-            reason = with_names(change.get("reason") or "", names)
+            reason = english(change.get("reason"))
             click.echo(f"  {change['kind']:<8} {buyer} / {supplier}: {before} -> {after}"
                        + (f" ({reason})" if reason else ""))
         for item in stats["unscheduled"]:
             buyer, supplier = (names.get(p, str(p)) for p in item["pair"])
-            click.echo(f"  left out {buyer} / {supplier}: {with_names(item['reason'], names)}")
+            click.echo(f"  left out {buyer} / {supplier}: {english(item['reason'])}")

@@ -49,6 +49,7 @@ def serve(host: str, port: int, debug: bool) -> None:
     """Run the development server."""
     app = _app()
     _warm_up()
+    _fit_engines(app)
     _run(app, host, port, debug)
 
 
@@ -60,6 +61,12 @@ def _warm_up() -> None:
     if seconds > 3:
         click.echo(f"matching engine compiled for this machine in {seconds:.0f} s "
                    "(kept for the next start)", err=True)
+
+
+def _fit_engines(app) -> None:
+    """Fit the matching engines before the first request (which then answers at once)."""
+    from ..services.engines import warm_up
+    warm_up(app)
 
 
 @click.command()
@@ -78,11 +85,12 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     _warm_up()
     click.echo("")
     click.echo(f"Matchmaker demo: http://{host}:{port}/")
-    click.echo("Demo log-ins (password for all: %s):" % seeding.DEMO_PASSWORD)
+    click.echo(f"Demo log-ins (password for all: {seeding.DEMO_PASSWORD}):")
     for account in seeding.DEMO_ACCOUNTS:
         click.echo(f"  {account['role_label']:<28} {account['email']}")
     click.echo("")
     if not no_serve:
+        _fit_engines(app)
         _run(app, host, port, False)
 
 
@@ -95,7 +103,7 @@ def _safe_url(url: str) -> str:
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 def worker(burst: bool) -> None:
     """Run a background worker (RQ) for the queues; needs REDIS_URL."""
-    from ..services.event_jobs import QUEUE
+    from ..jobs import QUEUE
     app = _app()
     url = app.config.get("REDIS_URL")
     if not url:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from matchmaker.domain.text import normalize
 from matchmaker.matching.errors import GlossaryError
+from matchmaker.package_data import seeds_dir
 
 __all__ = ["Concept", "Glossary", "default_glossary_dir", "load_glossary"]
 
@@ -30,7 +31,7 @@ _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 def default_glossary_dir() -> Path:
     """Folder of the glossary shipped with the project (``seeds/glossary``)."""
-    return Path(__file__).resolve().parents[2] / "seeds" / "glossary"
+    return seeds_dir() / "glossary"
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,7 +57,8 @@ from matchmaker.matching.corpus import CAPABILITY, DEMAND, Corpus, prepare
 from matchmaker.matching.errors import NotFittedError, UnknownRecordError
 from matchmaker.matching.explain import Explainer
 from matchmaker.matching.features import Featurizer
-from matchmaker.matching.ranking import Query, Settings, rank_query
+from matchmaker.matching.inference import NodeInferrer
+from matchmaker.matching.ranking import Query, Restriction, Settings, rank_query
 from matchmaker.matching.result import Match
 from matchmaker.matching.weights import fitted
 
@@ -129,7 +130,7 @@ class Matcher:
     ----------
     graph_ : networkx.DiGraph
     concepts_ : ConceptIndex
-    inferrer_ : graph.infer.NodeInferrer
+    inferrer_ : matchmaker.matching.inference.NodeInferrer
     capabilities_ : Corpus
     demands_ : Corpus or None
         Present when ``demands`` were given to :meth:`fit`.
@@ -216,7 +217,6 @@ class Matcher:
         self
         """
         from graph import ProximityIndex
-        from graph.infer import NodeInferrer
 
         self._settings()
         for name in ("concept_weight", "node_terms_weight", "k1", "b"):
@@ -276,7 +276,7 @@ class Matcher:
         return chain_nodes(batch, self._node_inference())
 
     # -- ranking -------------------------------------------------------------
-    def rank(self, demands, top=10) -> list[list[Match]]:
+    def rank(self, demands, top=10, *, among=None) -> list[list[Match]]:
         """Best capabilities for each demand.
 
         Parameters
@@ -284,6 +284,11 @@ class Matcher:
         demands : iterable of dict
             Demand records (need not be indexed).
         top : int, default 10
+        among : iterable of str, optional
+            Capability ids the ranking is restricted to (a page's region or
+            size filter, say). The restriction applies before the best ``top``
+            are chosen, so it never leaves a page short while enough of these
+            capabilities match. Ids that are not indexed are ignored.
 
         Returns
         -------
@@ -292,17 +297,27 @@ class Matcher:
             lacking a required qualification are left out.
         """
         self._check_fitted(CAPABILITY)
-        return self._rank(demands, DEMAND, self.capabilities_, top)
+        return self._rank(demands, DEMAND, self.capabilities_, top,
+                          self._restriction(self.capabilities_, among))
 
-    def rank_demands(self, capabilities, top=10) -> list[list[Match]]:
+    def rank_demands(self, capabilities, top=10, *, among=None) -> list[list[Match]]:
         """Best demands for each capability (the reverse direction of :meth:`rank`).
 
         Needs ``demands`` to have been given to :meth:`fit` (or added with
         :meth:`add`). Demands requiring a qualification the capability lacks
-        are left out.
+        are left out; ``among`` restricts the ranking to those demand ids.
         """
         self._check_fitted(DEMAND)
-        return self._rank(capabilities, CAPABILITY, self.demands_, top)
+        return self._rank(capabilities, CAPABILITY, self.demands_, top,
+                          self._restriction(self.demands_, among))
+
+    @staticmethod
+    def _restriction(target: Corpus, ids) -> Restriction | None:
+        if ids is None:
+            return None
+        row_of = target.row_of
+        docs = np.fromiter((row_of[i] for i in map(str, ids) if i in row_of), dtype=np.int64)
+        return Restriction(np.unique(docs))
 
     def _check_fitted(self, kind):
         if not hasattr(self, "capabilities_"):
@@ -352,8 +367,8 @@ class Matcher:
             if doc is None:
                 raise UnknownRecordError(str(cid))
             docs.append(doc)
-        among = np.asarray(sorted(set(docs)), dtype=np.int64)
-        return self._rank(demands, DEMAND, target, max(1, len(among)), among=among)
+        among = Restriction(np.asarray(sorted(set(docs)), dtype=np.int64), exhaustive=True)
+        return self._rank(demands, DEMAND, target, max(1, len(among.docs)), among=among)
 
     # -- incremental updates -------------------------------------------------
     def add(self, record, *, kind=CAPABILITY):

@@ -15,7 +15,7 @@ from matchmaker.matching.result import Match
 from matchmaker.matching.scores import graph_scores, qualified_sets
 from matchmaker.matching.weights import calibrate
 
-__all__ = ["Settings", "rank_query"]
+__all__ = ["EXHAUSTIVE_LIMIT", "Restriction", "Settings", "rank_query"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,21 +44,53 @@ class Query:
     conf: np.ndarray
 
 
-def _candidates(q: Query, target, top, s: Settings, among):
+#: A restriction leaving at most this many postings is scored exhaustively
+#: (exact, and cheaper than a search that would mostly read excluded postings).
+EXHAUSTIVE_LIMIT = 20_000
+#: How far the search's posting budget may grow to find enough postings of a
+#: broad restriction (multiples of the budget).
+MAX_BUDGET_GROWTH = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Restriction:
+    """Postings a ranking may return (a page's filters, a fair's participants).
+
+    ``docs`` are document numbers; ``exhaustive`` scores every one of them
+    instead of searching (used for a fair's short lists).
+    """
+
+    docs: np.ndarray
+    exhaustive: bool = False
+
+
+def _candidates(q: Query, target, top, s: Settings, among: Restriction | None):
     """Documents with text evidence and their text scores in [0, 1]."""
     ok_sets = qualified_sets(target.kind == CAPABILITY, q.batch.quals[q.i],
                              target.qual_sets.values)
     qual_codes = target.qual_codes
     allowed = None if ok_sets is None else (lambda d: ok_sets[qual_codes[d]])
-    if among is not None:
-        docs = among[target.index.alive[among]]
+    index = target.index
+    if among is not None and (among.exhaustive or len(among.docs) <= EXHAUSTIVE_LIMIT):
+        docs = among.docs[index.alive[among.docs]]
         if allowed is not None and len(docs):
             docs = docs[allowed(docs)]
-        text = target.index.dot(docs, q.cols, q.vals)
+        text = index.dot(docs, q.cols, q.vals)
     else:
-        target.index.posting_budget = s.posting_budget
-        docs, text = target.index.search(q.cols, q.vals, max(s.n_candidates, top), allowed,
-                                         priority=target.featurizer.column_weight_)
+        budget = s.posting_budget
+        if among is not None:
+            # Only the restricted postings count: the search reads more of each
+            # posting list so as to meet about as many of them as it would meet
+            # postings without the restriction.
+            mask = np.zeros(index.n_docs, dtype=bool)
+            mask[among.docs] = True
+            share = max(len(among.docs) / max(index.n_docs, 1), 1.0 / MAX_BUDGET_GROWTH)
+            budget = int(budget / share)
+            qual_ok = allowed
+            allowed = (lambda d: mask[d]) if qual_ok is None else (lambda d: mask[d] & qual_ok(d))
+        index.posting_budget = budget
+        docs, text = index.search(q.cols, q.vals, max(s.n_candidates, top), allowed,
+                                  priority=target.featurizer.column_weight_)
     has_text = text > 0
     return docs[has_text], np.minimum(text[has_text] / np.float32(q.reach), 1.0)
 
@@ -66,8 +98,9 @@ def _candidates(q: Query, target, top, s: Settings, among):
 def rank_query(q: Query, target, top, s: Settings, proximity, explainer, among=None):
     """The best ``top`` postings of ``target`` for query ``q``, as :class:`Match` objects.
 
-    ``among`` (document numbers) scores those postings only instead of
-    searching the index.
+    ``among`` (a :class:`Restriction`) keeps the ranking to those postings:
+    the restriction applies before the best ``top`` are chosen, so a narrow
+    one still yields ``top`` matches when that many postings qualify.
     """
     if q.reach <= 0:
         return []  # nothing indexable in the query: no text evidence for any pair
@@ -87,9 +120,17 @@ def rank_query(q: Query, target, top, s: Settings, proximity, explainer, among=N
         and s.region_weight > 0 else np.zeros(len(docs), dtype=bool)
     raw = text + s.graph_weight * graph + s.region_weight * same_region
     k = min(top, len(docs))
-    best = np.argpartition(-raw, k - 1)[:k] if k < len(docs) else np.arange(len(docs))
+    if k < len(docs):
+        # Every posting tied with the k-th is kept for the tie-break below, so
+        # which of them make the cut does not depend on their order in memory.
+        cut = -np.partition(-raw, k - 1)[k - 1]
+        best = np.flatnonzero(raw >= cut)
+    else:
+        best = np.arange(len(docs))
     # Ties broken by id so that a ranking is reproducible.
-    best = sorted(best, key=lambda j: (-raw[j], target.ids[docs[j]]))
+    ids = target.ids
+    order = np.lexsort((np.array([ids[d] for d in docs[best]]), -raw[best]))
+    best = best[order[:k]]
     best_docs = docs[best]
     reasons = explainer.explain(q.batch, q.i, q.cols, q.vals, q.nodes, q.conf, target,
                                 best_docs, same_region[best], (s.graph_weight * graph[best]) > 0,

@@ -17,6 +17,7 @@ priority as possible, with proven bounds on both.
 from .check import check
 from .errors import InvalidEventError, ScheduleError
 from .greedy import greedy_schedule
+from .messages import Message
 from .model import Change, Meeting, Participant, Problem, Request, ScheduleResult
 from .solver import schedule
 from .validate import validate
@@ -25,6 +26,7 @@ __all__ = [
     "Change",
     "InvalidEventError",
     "Meeting",
+    "Message",
     "Participant",
     "Problem",
     "Request",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from collections import Counter
 
+from .messages import Message
 from .model import BUYER, Request
 
 __all__ = ["Instance", "bits", "popcount"]
@@ -52,7 +53,7 @@ class Instance:
     hints : dict
         Request index -> (slot, table) of published meetings to keep where
         possible when moves are allowed.
-    removed : list of (Meeting, str)
+    removed : list of (Meeting, Message)
         Published meetings that cannot be kept, with the reason.
     """
 
@@ -149,20 +150,21 @@ class Instance:
                     if self.pins[r][0] == t and self.pins[r][1] == m.table:
                         seen.add(m.key)
                         continue
-                    reason = "replaced by a locked meeting of the same pair"
+                    reason = Message("replaced_by_locked")
                 elif (b, t) in busy or (s, t) in busy:
-                    reason = "conflicts with a locked or kept meeting in the same slot"
+                    reason = Message("slot_conflict")
                 elif count[b] >= self.limit[b] or count[s] >= self.limit[s]:
                     who = self.pid[b] if count[b] >= self.limit[b] else self.pid[s]
-                    reason = f"{who} now accepts at most {self.limit[self.pidx[who]]} meetings"
+                    reason = Message("max_meetings_lowered",
+                                     {"participant": who, "limit": self.limit[self.pidx[who]]})
                 else:
                     table = m.table if self._table_ok(b, m.table) else None
                     if table is not None and (t, table) in table_used:
                         table = None
                     if self.fixed[b] is None and floating_used[t] >= len(self.floating):
-                        reason = "no table left in that slot"
+                        reason = Message("no_table_left")
                     elif self.fixed[b] is not None and (t, self.fixed[b]) in table_used:
-                        reason = "the buyer's table is taken in that slot"
+                        reason = Message("buyer_table_taken")
             if reason is not None:
                 self.removed.append((m, reason))
                 continue
@@ -188,15 +190,15 @@ class Instance:
     def _previous_problem(self, m):
         for pid in (m.buyer, m.supplier):
             if pid not in self.pidx:
-                return f"{pid} is no longer in the event"
+                return Message("participant_left", {"participant": pid})
         if m.slot not in self.sidx:
-            return f"slot {m.slot} no longer exists"
+            return Message("slot_removed", {"slot": m.slot})
         if m.key not in self.rindex:
-            return "request withdrawn"
+            return Message("request_withdrawn")
         t = self.sidx[m.slot]
         for pid in (m.buyer, m.supplier):
             if not self.avail[self.pidx[pid]] >> t & 1:
-                return f"{pid} is now unavailable in {m.slot}"
+                return Message("participant_unavailable", {"participant": pid, "slot": m.slot})
         return None
 
     def restricted(self, slot_of, window, buyers=None):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .messages import Message
+
 __all__ = [
     "BUYER",
     "SUPPLIER",
@@ -103,8 +105,9 @@ class Problem:
     allow_moves : bool
     max_meetings_default : int or None
         Limit applied to participants without their own ``max_meetings``.
-    warnings : sequence of str
-        Notes gathered while reading the event (e.g. merged duplicates).
+    warnings : sequence of Message
+        Notes gathered while checking the event (merged duplicate requests,
+        a table shared by buyers).
     """
 
     slots: tuple[str, ...]
@@ -115,7 +118,7 @@ class Problem:
     previous: tuple[Meeting, ...] = ()
     allow_moves: bool = True
     max_meetings_default: int | None = None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Message, ...] = ()
 
     def __post_init__(self):
         for name in ("slots", "participants", "requests", "locked", "previous", "warnings"):
@@ -144,7 +147,8 @@ class Change:
 
     ``kind`` is ``"added"``, ``"removed"`` or ``"moved"``; ``before`` is the
     published meeting (None when added), ``after`` the new one (None when
-    removed).
+    removed); ``reason`` says why a meeting moved or was removed (None when
+    added).
     """
 
     kind: str
@@ -152,7 +156,7 @@ class Change:
     supplier: str
     before: Meeting | None
     after: Meeting | None
-    reason: str = ""
+    reason: Message | None = None
 
 
 @dataclass
@@ -163,7 +167,7 @@ class ScheduleResult:
     ----------
     meetings : list of Meeting
         Sorted by slot order, then table.
-    unscheduled : list of (Request, str)
+    unscheduled : list of (Request, Message)
         Requests left out, each with the reason.
     total_priority : float
         Sum of the priorities of the meetings held.
@@ -183,11 +187,12 @@ class ScheduleResult:
         Differences from ``problem.previous`` (empty without one).
     stats : dict
         ``time`` (s), ``method`` and solver details.
-    warnings : list of str
+    warnings : list of Message
+        The problem's notes (see :attr:`Problem.warnings`).
     """
 
     meetings: list[Meeting]
-    unscheduled: list[tuple[Request, str]]
+    unscheduled: list[tuple[Request, Message]]
     total_priority: float
     upper_bound: float
     participants_with_request: int
@@ -196,7 +201,7 @@ class ScheduleResult:
     optimal: bool
     changes: list[Change] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
 
     @property
     def gap(self) -> float:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .instance import bits
-from .model import Change
+from .messages import Message
+from .model import BUYER, SUPPLIER, Change
 
 __all__ = ["diff_previous", "unscheduled_reasons"]
 
@@ -12,50 +13,48 @@ def _limit_reason(inst, p, role):
     part = inst.problem.participants[p]
     explicit = part.max_meetings is not None or inst.problem.max_meetings_default is not None
     if explicit and inst.limit[p] < inst.free[p].bit_count() + inst.pin_count[p]:
-        return f"{role} reached max_meetings ({inst.limit[p]})"
-    return f"{role}'s schedule is full"
+        return Message("max_meetings", {"role": role, "participant": inst.pid[p], "limit": inst.limit[p]})
+    return Message("schedule_full", {"role": role, "participant": inst.pid[p]})
 
 
 def _reason(inst, r, slot_of, busy, count, tables_left):
     b, s = inst.rb[r], inst.rs[r]
     if not inst.avail[b] & inst.avail[s]:
-        return "buyer and supplier share no free slot"
+        return Message("no_shared_slot")
     if not inst.A[r]:
         if inst.free[b] & inst.free[s]:
             if not inst.floating and inst.fixed[b] is None:
-                return "no table for this buyer: every table is another buyer's fixed table"
-            return "no table free in common slots (locked or kept meetings hold them)"
-        return "the slots they share are taken by locked or kept meetings"
+                return Message("no_table_for_buyer")
+            return Message("tables_held")
+        return Message("slots_held")
     if count[b] >= inst.limit[b]:
-        return _limit_reason(inst, b, "buyer")
+        return _limit_reason(inst, b, BUYER)
     if count[s] >= inst.limit[s]:
-        return _limit_reason(inst, s, "supplier")
+        return _limit_reason(inst, s, SUPPLIER)
     common = inst.A[r]
     if not common & ~busy[b]:
-        text = "buyer is busy in every slot they share"
+        kind, fields = "busy", {"role": BUYER, "participant": inst.pid[b]}
     elif not common & ~busy[s]:
-        text = "supplier is busy in every slot they share"
+        kind, fields = "busy", {"role": SUPPLIER, "participant": inst.pid[s]}
     elif not common & ~busy[b] & ~busy[s]:
-        text = "buyer and supplier have no common free slot left"
+        kind, fields = "no_common_free_slot", {}
     else:
         k = inst.fixed[b]
         if k is not None:
-            text = f"table {k} is taken in every common free slot"
+            kind, fields = "table_taken", {"table": k}
         else:
             open_ = [t for t in bits(common & ~busy[b] & ~busy[s]) if tables_left[t] > 0]
             if open_:
-                return "left out when the time limit was reached"
-            text = "no table free in common slots"
+                return Message("time_limit")
+            kind, fields = "no_free_table", {}
     blocking = [inst.rp[o] for o, t in slot_of.items() if common >> t & 1]
-    if blocking and inst.rp[r] <= min(blocking):
-        text += "; lower priority than the meetings kept"
-    elif blocking:
-        text += "; those slots hold meetings that let more participants meet"
-    return text
+    if blocking:
+        fields["kept"] = "priority" if inst.rp[r] <= min(blocking) else "coverage"
+    return Message(kind, fields)
 
 
 def unscheduled_reasons(inst, slot_of):
-    """Return ``[(Request, reason)]`` for requests not in ``slot_of``."""
+    """Return ``[(Request, Message)]`` for requests not in ``slot_of``."""
     busy = [0] * len(inst.pid)
     count = [0] * len(inst.pid)
     tables_left = [len(inst.floating)] * inst.T
@@ -83,7 +82,7 @@ def diff_previous(inst, meetings, reasons):
     if not problem.previous:
         return []
     new = {m.key: m for m in meetings}
-    why = {req.key: text for req, text in reasons}
+    why = {req.key: message for req, message in reasons}
     changes = []
     gone = set()
     for m, reason in inst.removed:
@@ -103,14 +102,14 @@ def diff_previous(inst, meetings, reasons):
         after = new.get(key)
         if after is None:
             changes.append(Change("removed", m.buyer, m.supplier, m, None,
-                                  why.get(key, "left out")))
+                                  why.get(key, Message("left_out"))))
         elif (after.slot, after.table) != (m.slot, m.table):
-            text = "table changed" if after.slot == m.slot else "moved to another slot"
-            changes.append(Change("moved", m.buyer, m.supplier, m, after, text))
+            reason = Message("table_changed" if after.slot == m.slot else "slot_changed")
+            changes.append(Change("moved", m.buyer, m.supplier, m, after, reason))
     published = set(before) | gone
     for key, m in new.items():
         if key not in published:
-            changes.append(Change("added", m.buyer, m.supplier, None, m, ""))
+            changes.append(Change("added", m.buyer, m.supplier, None, m))
     order = {s: i for i, s in enumerate(problem.slots)}
     changes.sort(key=lambda c: (("removed", "moved", "added").index(c.kind),
                                 order.get((c.before or c.after).slot, -1), c.buyer, c.supplier))

@@ -7,13 +7,10 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 
 from .errors import InvalidEventError
+from .messages import Message
 from .model import BUYER, SUPPLIER, Problem, Request
 
 __all__ = ["validate"]
-
-
-def _fmt(value):
-    return int(value) if float(value).is_integer() else value
 
 
 def _check_participants(problem, errors, warnings):
@@ -45,8 +42,7 @@ def _check_participants(problem, errors, warnings):
             errors.append(f"{where}: max_meetings {p.max_meetings!r} is not a whole number >= 0")
     for table, buyers in sorted(tables_of.items()):
         if len(buyers) > 1:
-            warnings.append(f"table {table} is the fixed table of {', '.join(buyers)}; "
-                            f"they never have meetings in the same slot")
+            warnings.append(Message("shared_table", {"table": table, "buyers": tuple(buyers)}))
 
 
 def _role_problem(buyer, supplier, pmap):
@@ -86,8 +82,8 @@ def _merge_requests(problem, pmap, errors, warnings):
             merged[r.key] = r
     for key, count in counts.items():
         if count > 1:
-            warnings.append(f"request ({key[0]}, {key[1]}) is listed {count} times; kept once "
-                            f"with the highest priority, {_fmt(merged[key].priority)}")
+            warnings.append(Message("duplicate_request", {"buyer": key[0], "supplier": key[1], "count": count,
+                                                          "priority": merged[key].priority}))
     return list(merged.values())
 
 
@@ -148,7 +144,7 @@ def validate(problem: Problem) -> Problem:
     InvalidEventError
     """
     errors: list[str] = []
-    warnings: list[str] = list(problem.warnings)
+    warnings: list[Message] = list(problem.warnings)
     if not problem.slots:
         errors.append("slots: the event needs at least one slot")
     for slot, count in Counter(problem.slots).items():

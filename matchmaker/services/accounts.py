@@ -303,7 +303,7 @@ def start_password_reset(session: Session, email: str, link_for: Callable[[str],
         return False
     token, digest = new_token()
     session.add(PasswordResetToken(user_id=user.id, token_hash=digest, expires_at=_utcnow() + RESET_TTL))
-    notifications.send_mail(user.email, tr("重置 Matchmaker 密码", "Reset your Matchmaker password"), tr(
+    notifications.send_mail(session, user.email, tr("重置 Matchmaker 密码", "Reset your Matchmaker password"), tr(
         "您好，{name}：\n\n请在 1 小时内打开以下链接设置新密码（链接仅可使用一次）：\n{link}\n\n如果不是您本人操作，请忽略此邮件。",
         "Hello {name},\n\nOpen this link within one hour to choose a new password (it works once):\n{link}\n\n"
         "If you did not ask for this, ignore this message.", name=user.name, link=link_for(token)))

@@ -1,11 +1,13 @@
 """Application attachments: checked, stored outside the web root, served only to their owners.
 
-A file is accepted when its extension is allowed (``UPLOAD_EXTENSIONS``), it is
-not larger than ``UPLOAD_MAX_BYTES``, and its first bytes are those of the type
-its extension claims (PDF, PNG, JPEG, ZIP, and the ZIP-based Office formats,
-which must also hold their main part). The file is written under a random name
-in ``UPLOAD_FOLDER`` with its SHA-256; the name the user gave is kept only for
-the download. Files written in a transaction that rolls back are removed.
+The site's rules come in an :class:`UploadSettings` (built by the caller from
+``UPLOAD_FOLDER``, ``UPLOAD_EXTENSIONS`` and ``UPLOAD_MAX_BYTES``). A file is
+accepted when its extension is allowed, it is not larger than the size limit,
+and its first bytes are those of the type its extension claims (PDF, PNG, JPEG,
+ZIP, and the ZIP-based Office formats, which must also hold their main part).
+The file is written under a random name in the upload folder with its SHA-256;
+the name the user gave is kept only for the download. Files written in a
+transaction that rolls back are removed.
 """
 from __future__ import annotations
 
@@ -15,10 +17,10 @@ import os
 import secrets
 import unicodedata
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -29,6 +31,7 @@ from .errors import NotFound, ServiceError
 __all__ = [
     "MAX_FILES_PER_APPLICATION",
     "Upload",
+    "UploadSettings",
     "attachment_path",
     "check_upload",
     "downloadable_attachment",
@@ -37,6 +40,7 @@ __all__ = [
 ]
 
 MAX_FILES_PER_APPLICATION = 10
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 _OFFICE_PART = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml", ".pptx": "ppt/presentation.xml"}
 _CONTENT_TYPES = {
@@ -49,12 +53,30 @@ _CONTENT_TYPES = {
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 
+@dataclass(frozen=True)
+class UploadSettings:
+    """Where attachments are kept and which files the site accepts."""
+
+    folder: Path
+    extensions: tuple[str, ...] = ()
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> UploadSettings:
+        """The ``UPLOAD_FOLDER``, ``UPLOAD_EXTENSIONS`` and ``UPLOAD_MAX_BYTES`` of a site configuration."""
+        return cls(folder=Path(config["UPLOAD_FOLDER"]),
+                   extensions=tuple(e.lower() for e in config.get("UPLOAD_EXTENSIONS", ())),
+                   max_bytes=int(config.get("UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES)))
+
+
 @dataclass
 class Upload:
-    """A file as received: the name the user gave and its bytes (read at most limit + 1)."""
+    """A file as received: the name the user gave, its bytes (read at most
+    ``settings.max_bytes + 1``) and the rules it is checked and stored by."""
 
     filename: str
     data: bytes
+    settings: UploadSettings
 
 
 def _clean_filename(name: str) -> str:
@@ -91,8 +113,8 @@ def check_upload(upload: Upload) -> tuple[str, str, str]:
     """``(clean filename, extension, content type)`` of an acceptable upload; refuses it otherwise."""
     name = _clean_filename(upload.filename)
     ext = os.path.splitext(name)[1].lower()
-    allowed = tuple(e.lower() for e in current_app.config.get("UPLOAD_EXTENSIONS", ()))
-    limit = int(current_app.config.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+    allowed = upload.settings.extensions
+    limit = upload.settings.max_bytes
     shown = name or tr("（无名文件）", "(unnamed file)")
     if not name or ext not in allowed:
         raise ServiceError(tr("文件“{f}”的类型不允许；允许的类型：{a}。", "“{f}” is not an allowed type; allowed: {a}.",
@@ -113,14 +135,14 @@ def _mb(limit: int) -> str:
     return f"{limit / (1024 * 1024):g}"
 
 
-def _folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def _folder(settings: UploadSettings) -> Path:
+    settings.folder.mkdir(parents=True, exist_ok=True)
+    return settings.folder
 
 
-def attachment_path(attachment: Attachment) -> Path:
-    return _folder() / attachment.stored_name
+def attachment_path(attachment: Attachment, settings: UploadSettings) -> Path:
+    """Where the attachment's file is kept."""
+    return _folder(settings) / attachment.stored_name
 
 
 def _remove_on_rollback(session: Session, path: Path) -> None:
@@ -144,7 +166,7 @@ def store_upload(session: Session, application: Application, upload: Upload) -> 
                               n=MAX_FILES_PER_APPLICATION), field="attachments")
     name, _ext, content_type = check_upload(upload)
     stored_name = secrets.token_hex(20)
-    path = _folder() / stored_name
+    path = _folder(upload.settings) / stored_name
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
     with os.fdopen(fd, "wb") as fh:
         fh.write(upload.data)
@@ -156,7 +178,8 @@ def store_upload(session: Session, application: Application, upload: Upload) -> 
     return attachment
 
 
-def downloadable_attachment(session: Session, attachment_id: int, enterprise_id: int | None) -> Attachment:
+def downloadable_attachment(session: Session, attachment_id: int, enterprise_id: int | None,
+                            settings: UploadSettings) -> Attachment:
     """The attachment if ``enterprise_id`` is the applicant or the demand's owner; else :class:`NotFound`."""
     attachment = session.get(Attachment, attachment_id)
     if attachment is None or enterprise_id is None:
@@ -164,19 +187,20 @@ def downloadable_attachment(session: Session, attachment_id: int, enterprise_id:
     application = attachment.application
     if enterprise_id not in (application.enterprise_id, application.demand.enterprise_id):
         raise NotFound()
-    if not attachment_path(attachment).is_file():
+    if not attachment_path(attachment, settings).is_file():
         raise NotFound()
     return attachment
 
 
-def remove_attachment(session: Session, attachment: Attachment, enterprise_id: int | None) -> None:
+def remove_attachment(session: Session, attachment: Attachment, enterprise_id: int | None,
+                      settings: UploadSettings) -> None:
     """The applicant removes a file from an application still under review."""
     application = attachment.application
     if application.enterprise_id != enterprise_id:
         raise NotFound()
     if application.status not in ("submitted", "shortlisted"):
         raise ServiceError(tr("申请已处理，附件不能再修改。", "The application is decided; its files can no longer change."))
-    path = attachment_path(attachment)
+    path = attachment_path(attachment, settings)
     session.delete(attachment)
     session.flush()
     # Removed only once the deletion is committed, so a rollback keeps file and row together.

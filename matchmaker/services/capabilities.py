@@ -42,23 +42,17 @@ __all__ = [
     "visible_capability",
 ]
 
-_inferrer: dict = {}
-
-
-def suggest_chain_nodes(G: nx.DiGraph, text: str, top: int = 3) -> list[tuple[str, float]]:
+def suggest_chain_nodes(session: Session, text: str, top: int = 3) -> list[tuple[str, float]]:
     """Chain nodes the text is about, best first, as ``(node, confidence)``.
 
-    The inferrer is fitted once per graph (the graph object changes whenever a
-    chain is edited, see :func:`matchmaker.services.chains.current_graph`).
+    The inferrer belongs to the application's engine registry and follows the
+    stored chains.
     """
-    if not (text or "").strip() or G.number_of_nodes() == 0:
+    if not (text or "").strip():
         return []
-    from graph.infer import NodeInferrer
-    entry = _inferrer.get("current")
-    if entry is None or entry[0] is not G:
-        entry = (G, NodeInferrer(G).fit())
-        _inferrer["current"] = entry
-    return entry[1].infer(text, top)
+    from .engines import registry_of
+    inferrer = registry_of(session).inferrer(session)
+    return inferrer.infer(text, top) if inferrer is not None else []
 
 
 def claim_names(enterprise: Enterprise) -> list[str]:

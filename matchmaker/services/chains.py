@@ -5,15 +5,15 @@ import json
 from pathlib import Path
 
 import networkx as nx
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import graph as chaingraph
 
 from ..models import ChainGraph
+from ..package_data import seeds_dir
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-_cache: dict[tuple, nx.DiGraph] = {}
+SEEDS = seeds_dir()
 
 
 def seed_files(folder: Path | None = None) -> list[Path]:
@@ -34,17 +34,9 @@ def chains_document(session: Session) -> dict:
 
 
 def current_graph(session: Session) -> nx.DiGraph:
-    """The stored chains as a validated graph, cached until any chain changes."""
-    stamp = session.execute(
-        select(func.count(ChainGraph.id), func.coalesce(func.sum(ChainGraph.version), 0),
-               func.max(ChainGraph.updated_at))).one()
-    key = (str(session.get_bind().url), tuple(stamp))
-    G = _cache.get(key)
-    if G is None:
-        G = chaingraph.load_chains(chains_document(session))
-        _cache.clear()
-        _cache[key] = G
-    return G
+    """The stored chains as one validated graph (kept by the application's engine registry)."""
+    from .engines import registry_of
+    return registry_of(session).graph(session)
 
 
 def store_chains(session: Session, document: dict, user_id: int | None = None) -> tuple[int, int]:

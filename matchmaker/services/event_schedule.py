@@ -17,11 +17,11 @@ from .. import scheduling
 from ..domain.slots import slot_parts
 from ..i18n import tr
 from ..models import Event, EventParticipant, Meeting, MeetingRequest
+from ..presentation import schedule_message_text
 from . import audit, notifications
 from .errors import NotAllowed, NotFound, ServiceError
 from .event_requests import utcnow
 from .events import EVENT_TZ, can_manage, manageable
-from .schedule_text import participant_id, participant_key, reason_text, with_names
 
 __all__ = [
     "SCHEDULE_STATUSES",
@@ -29,6 +29,9 @@ __all__ = [
     "lock_meeting",
     "meeting_of",
     "meeting_uid",
+    "message_text",
+    "participant_id",
+    "participant_key",
     "participant_names",
     "publish",
     "run_schedule",
@@ -36,6 +39,7 @@ __all__ = [
     "slot_end",
     "slot_start",
     "stored_meetings",
+    "stored_message",
 ]
 
 #: Event statuses in which a schedule may be (re)built.
@@ -53,6 +57,16 @@ def _approved(session: Session, event: Event) -> list[EventParticipant]:
     return session.scalars(select(EventParticipant).options(joinedload(EventParticipant.enterprise))
                            .where(EventParticipant.event_id == event.id, EventParticipant.status == "approved")
                            .order_by(EventParticipant.id)).all()
+
+
+def participant_key(participant_id: int) -> str:
+    """The id a participant has in a scheduling problem."""
+    return f"P{participant_id}"
+
+
+def participant_id(key: str) -> int:
+    """The participant a scheduling-problem id stands for."""
+    return int(key[1:])
 
 
 def participant_names(session: Session, event: Event) -> dict[int, str]:
@@ -138,12 +152,35 @@ def _store(session: Session, event: Event, result: scheduling.ScheduleResult) ->
     return changes
 
 
-def _reasons(result: scheduling.ScheduleResult) -> dict[tuple[int, int], str]:
-    why = {(participant_id(r.buyer), participant_id(r.supplier)): text for r, text in result.unscheduled}
+def _reasons(result: scheduling.ScheduleResult) -> dict[tuple[int, int], scheduling.Message]:
+    why = {(participant_id(r.buyer), participant_id(r.supplier)): m for r, m in result.unscheduled}
     for c in result.changes:
-        if c.reason:
+        if c.reason is not None:
             why[(participant_id(c.buyer), participant_id(c.supplier))] = c.reason
     return why
+
+
+def stored_message(value) -> scheduling.Message | str | None:
+    """A scheduler message as kept in ``Event.schedule_stats`` (None when there is none).
+
+    Statistics stored before messages were kept as data hold the English
+    sentence itself, which is returned as it is.
+    """
+    if not value:
+        return None
+    if isinstance(value, str):
+        return value
+    return scheduling.Message.from_dict(value)
+
+
+def message_text(value, names: dict[int, str]) -> str:
+    """A stored scheduler message in the user's language, with participant names."""
+    message = stored_message(value)
+    if message is None:
+        return ""
+    if isinstance(message, str):
+        return message
+    return schedule_message_text(message, {participant_key(pid): name for pid, name in names.items()})
 
 
 def run_schedule(session: Session, user, event: Event, allow_moves: bool = False, time_limit: float = 10.0,
@@ -160,16 +197,16 @@ def run_schedule(session: Session, user, event: Event, allow_moves: bool = False
     problem = build_problem(session, event, allow_moves)
     if not problem.requests and not problem.locked:
         raise ServiceError(tr("还没有已接受的会谈邀约，无法排程。", "No accepted meeting requests to schedule yet."))
-    names = participant_names(session, event)
     try:
         result = scheduling.schedule(problem, time_limit=time_limit, random_state=random_state)
     except scheduling.InvalidEventError as exc:
         raise ServiceError(tr("排程数据有误：{p}", "The schedule cannot be built: {p}",
-                              p="; ".join(with_names(p, names) for p in exc.problems))) from None
+                              p="; ".join(map(str, exc.problems)))) from None
     changes = _store(session, event, result)
     why = _reasons(result)
     for c in changes:
-        c["reason"] = why.get(c["pair"], "")
+        reason = why.get(c["pair"])
+        c["reason"] = reason.to_dict() if reason is not None else None
     event.schedule_version = (event.schedule_version or 0) + 1
     stats = {
         "version": event.schedule_version, "built_at": utcnow().isoformat(timespec="seconds"),
@@ -179,9 +216,9 @@ def run_schedule(session: Session, user, event: Event, allow_moves: bool = False
         "gap": round(100 * result.gap, 2), "participants_met": result.participants_met,
         "participants_with_request": result.participants_with_request, "coverage_bound": result.coverage_bound,
         "optimal": result.optimal, "seconds": round(float(result.stats.get("time", 0.0)), 2),
-        "method": result.stats.get("method"), "warnings": [with_names(w, names) for w in result.warnings],
+        "method": result.stats.get("method"), "warnings": [w.to_dict() for w in result.warnings],
         "unscheduled": [{"pair": [participant_id(r.buyer), participant_id(r.supplier)], "priority": r.priority,
-                         "reason": text} for r, text in result.unscheduled],
+                         "reason": m.to_dict()} for r, m in result.unscheduled],
         "changes": [{**c, "pair": list(c["pair"])} for c in changes],
         "state": "done",
     }
@@ -246,7 +283,8 @@ def lock_meeting(session: Session, user, meeting: Meeting, locked: bool) -> Meet
 
 
 def schedule_overview(session: Session, event: Event) -> dict:
-    """What the schedule page shows: the grid, the last run's figures with names, and the changes."""
+    """What the schedule page shows: the grid, the last run's figures, and the changes, reasons
+    and warnings in the user's language with participant names."""
     meetings = stored_meetings(session, event)
     names = participant_names(session, event)
     stats = dict(event.schedule_stats or {})
@@ -260,11 +298,13 @@ def schedule_overview(session: Session, event: Event) -> dict:
 
     changes = [{"kind": c["kind"], "label": label[c["kind"]], "buyer": pair(c["pair"])[0],
                 "supplier": pair(c["pair"])[1], "before": c.get("before"), "after": c.get("after"),
-                "reason": reason_text(c.get("reason", ""), names)} for c in stats.get("changes", [])]
+                "reason": message_text(c.get("reason"), names)} for c in stats.get("changes", [])]
     unscheduled = [{"buyer": pair(u["pair"])[0], "supplier": pair(u["pair"])[1], "priority": u["priority"],
-                    "reason": reason_text(u["reason"], names)} for u in stats.get("unscheduled", [])]
+                    "reason": message_text(u["reason"], names)} for u in stats.get("unscheduled", [])]
+    warnings = [message_text(w, names) for w in stats.get("warnings", [])]
     return {"meetings": meetings, "grid": grid, "tables": list(range(1, event.tables + 1)), "stats": stats,
-            "changes": changes, "unscheduled": unscheduled, "built": bool(event.schedule_version)}
+            "changes": changes, "unscheduled": unscheduled, "warnings": warnings,
+            "built": bool(event.schedule_version)}
 
 
 def slot_end(event: Event, slot: str) -> str:

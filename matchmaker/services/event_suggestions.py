@@ -1,9 +1,10 @@
 """Meetings the platform suggests at a fair, ranked by the matching engine with reasons.
 
 Buyers' published demands are ranked against suppliers' active capabilities by
-the platform's matching engine (:class:`matchmaker.matching.Matcher`, with the
-records and reason wording of :mod:`.matching_engine` and :mod:`.matching`); a
-pair of participants scores as its best demand-capability pairing.
+the platform's matching engine (the application's one :class:`matchmaker.matching.Matcher`,
+restricted to the fair's participants; records of :mod:`.engines`, reasons worded
+by :mod:`matchmaker.presentation`); a pair of participants scores as its best
+demand-capability pairing.
 """
 from __future__ import annotations
 
@@ -54,9 +55,10 @@ def _engine_scores(session: Session, demands: list[Demand], capabilities: list[C
     """
     # Imported here so that the fair pages load even while no engine can be built.
     from ..matching import MatchingError
-    from .matching import localize_reason
-    from .matching_engine import demand_record, engine_for
-    engine = engine_for(session)
+    from ..presentation import reason_text
+    from .engines import demand_record, registry_of
+    registry = registry_of(session)
+    engine, G = registry.engine(session), registry.graph(session)
     if engine.matcher is None:
         return {}
     with engine.lock:
@@ -68,7 +70,7 @@ def _engine_scores(session: Session, demands: list[Demand], capabilities: list[C
             ranked = engine.matcher.score_pairs([demand_record(d) for d in demands], ids)
         except MatchingError:
             return {}
-    return {(d.id, int(m.capability_id)): (m.score, [localize_reason(engine.graph, r) for r in m.reasons])
+    return {(d.id, int(m.capability_id)): (m.score, [reason_text(G, r) for r in m.reasons])
             for d, matches in zip(demands, ranked) for m in matches}
 
 

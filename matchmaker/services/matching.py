@@ -1,9 +1,12 @@
 """Matching on the site: suppliers suggested for a demand, opportunities for an SME.
 
-The engine (:mod:`matchmaker.matching`, kept per process by
-:mod:`.matching_engine`) ranks postings; this module turns its matches back into
-rows the pages show, applies the page filters, and words the reasons in the
-user's language. See :mod:`.matching_engine` for which qualifications count.
+The engine (:mod:`matchmaker.matching`, kept by the application's
+:class:`~.engines.EngineRegistry`) ranks postings; this module turns the page
+filters into a restriction the engine applies before choosing its best matches
+(so a filtered page is as full as the postings allow), turns matches back into
+rows the pages show, and words the reasons in the user's language
+(:mod:`matchmaker.presentation`). See :mod:`.engines` for which qualifications
+count.
 """
 from __future__ import annotations
 
@@ -11,20 +14,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import networkx as nx
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..domain.qualifications import normalize_qualification, qualification_set
+from ..domain.qualifications import normalize_qualification
 from ..i18n import tr
 from ..models import Capability, Demand, Enterprise, OpenResource
+from ..paging import page_of
+from ..presentation import reason_text
+from .engines import capability_record, demand_record, registry_of
 from .errors import ServiceError
-from .matching_engine import (
-    capability_changed,
-    capability_record,
-    demand_changed,
-    demand_record,
-    engine_for,
-)
 from .posting_fields import clean_region, json_list_contains_any, node_label
 
 __all__ = [
@@ -35,13 +34,13 @@ __all__ = [
     "Suggestion",
     "capability_changed",
     "demand_changed",
-    "localize_reason",
     "opportunities_for",
     "resources_for",
     "suggested_suppliers",
 ]
 
-#: How many postings the engine is asked for before the page filters apply.
+#: How many postings the engine is asked for at first; more are asked for while
+#: the suppliers left after one-per-enterprise do not fill the page.
 CANDIDATES = 200
 #: Matches scoring less are not shown: at that level the only link is a long chain
 #: path or a common word, which sends a busy buyer or SME on a wasted visit.
@@ -74,31 +73,31 @@ class ResourceMatch:
     closeness: float
 
 
-def localize_reason(G: nx.DiGraph, reason) -> str:
-    """An engine reason (a :class:`~matchmaker.matching.result.Reason`) in the user's language,
-    chain nodes by name."""
-    kind, values = reason.kind, list(reason.values)
-    if kind == "chain":
-        rest = " ".join(_node_name(G, token) for token in values)
-    else:
-        rest = tr("、", ", ").join(values)
-    label = {"text": tr("共同关键词", "Shared terms"), "chain": tr("产业链关系", "Chain link"),
-             "region": tr("同一地区", "Same region"), "qualification": tr("满足资质", "Meets qualifications")}.get(kind)
-    return f"{label}{tr('：', ': ')}{rest}" if label else str(reason)
-
-
-def _node_name(G: nx.DiGraph, token: str) -> str:
-    if token not in G:
-        return token
-    data = G.nodes[token]
-    return tr(data.get("name", token), data.get("name_en") or data.get("name", token))
-
-
 def _page(items: list, page: int, per_page: int):
-    from ..web.pagination import Page
-    page = max(1, int(page or 1))
-    start = (page - 1) * per_page
-    return Page(items=items[start:start + per_page], page=page, per_page=per_page, total=len(items))
+    return page_of(items, per_page, max(1, int(page or 1)))
+
+
+def capability_changed(session: Session, capability: Capability) -> None:
+    """Queue the capability's new state for the engine (applied when the transaction commits)."""
+    record = capability_record(capability) if capability.active else None
+    registry_of(session).queue(session, "capability", str(capability.id), record)
+
+
+def demand_changed(session: Session, demand: Demand) -> None:
+    """Queue the demand's new state for the engine (applied when the transaction commits)."""
+    record = demand_record(demand) if demand.status == "published" else None
+    registry_of(session).queue(session, "demand", str(demand.id), record)
+
+
+def _eligible_suppliers(session: Session, demand: Demand, region: str | None, size: str | None) -> list[str]:
+    """Ids of the active capabilities a filtered supplier page may show."""
+    stmt = (select(Capability.id).join(Capability.enterprise)
+            .where(Capability.active, Enterprise.id != demand.enterprise_id, Enterprise.size != "large"))
+    if region:
+        stmt = stmt.where(func.coalesce(Capability.region, Enterprise.region) == region)
+    if size:
+        stmt = stmt.where(Enterprise.size == size)
+    return [str(i) for i in session.scalars(stmt)]
 
 
 def suggested_suppliers(session: Session, demand: Demand, region: str | None = None,
@@ -108,22 +107,41 @@ def suggested_suppliers(session: Session, demand: Demand, region: str | None = N
 
     ``region`` keeps suppliers whose capability is in that province;
     ``qualification`` those holding it (after normalisation, 小巨人 implies 专精特新);
-    ``size`` those of that size class.
+    ``size`` those of that size class. The filters restrict the engine's ranking
+    itself, so a page is full whenever enough suppliers qualify.
     """
-    engine = engine_for(session)
+    registry = registry_of(session)
+    engine = registry.engine(session)
+    G = registry.graph(session)
     if engine.matcher is None:
         return _page([], page, per_page)
-    with engine.lock:
-        matches = engine.matcher.rank([demand_record(demand)], top=CANDIDATES)[0]
-    ids = [int(m.capability_id) for m in matches]
-    rows = {c.id: c for c in session.scalars(
-        select(Capability).where(Capability.id.in_(ids), Capability.active)
-        .options(selectinload(Capability.enterprise).selectinload(Enterprise.qualifications)))} if ids else {}
     try:
         region = clean_region(region)
     except ServiceError:  # an unknown province matches nobody
         return _page([], page, per_page)
-    wanted = normalize_qualification(qualification) if qualification else None
+    record = demand_record(demand)
+    if qualification:
+        # the engine's own hard filter: 小巨人 counts as 专精特新, spacing and versions as it knows them
+        record["required_qualifications"] = [*record["required_qualifications"], qualification]
+    among = _eligible_suppliers(session, demand, region, size) if region or size else None
+    wanted = page * per_page + 1  # one more than the page, to know whether another follows
+    top = CANDIDATES
+    while True:
+        with engine.lock:
+            matches = engine.matcher.rank([record], top=top, among=among)[0]
+        out = _suppliers(session, demand, matches, G)
+        exhausted = len(matches) < top or matches[-1].score < MIN_SCORE
+        if len(out) >= wanted or exhausted:
+            break
+        top *= 4
+    return _page(out, page, per_page)
+
+
+def _suppliers(session: Session, demand: Demand, matches, G) -> list[Suggestion]:
+    ids = [int(m.capability_id) for m in matches]
+    rows = {c.id: c for c in session.scalars(
+        select(Capability).where(Capability.id.in_(ids), Capability.active)
+        .options(selectinload(Capability.enterprise).selectinload(Enterprise.qualifications)))} if ids else {}
     out, seen = [], set()
     for match in matches:
         capability = rows.get(int(match.capability_id))
@@ -132,20 +150,13 @@ def suggested_suppliers(session: Session, demand: Demand, region: str | None = N
         enterprise = capability.enterprise
         if enterprise.id in seen or enterprise.id == demand.enterprise_id or enterprise.is_large:
             continue
-        record = capability_record(capability)
-        if region and record["region"] != region:
-            continue
-        if size and enterprise.size != size:
-            continue
-        if wanted and wanted not in qualification_set(record["qualifications"]):
-            continue
         seen.add(enterprise.id)
+        names = capability_record(capability)["qualifications"]
         verified = {q.canonical or normalize_qualification(q.name) for q in enterprise.qualifications if q.verified}
-        quals = [(name, (normalize_qualification(name) or name) in verified) for name in record["qualifications"]]
-        out.append(Suggestion(capability, enterprise, match.score,
-                              [localize_reason(engine.graph, r) for r in match.reasons],
+        quals = [(name, (normalize_qualification(name) or name) in verified) for name in names]
+        out.append(Suggestion(capability, enterprise, match.score, [reason_text(G, r) for r in match.reasons],
                               [str(r) for r in match.reasons], quals))
-    return _page(out, page, per_page)
+    return out
 
 
 def opportunities_for(session: Session, enterprise: Enterprise, chain: str | None = None,
@@ -163,11 +174,21 @@ def opportunities_for(session: Session, enterprise: Enterprise, chain: str | Non
         .options(selectinload(Capability.enterprise).selectinload(Enterprise.qualifications))).all()
     if not capabilities:
         return []
-    engine = engine_for(session)
+    registry = registry_of(session)
+    engine = registry.engine(session)
+    G = registry.graph(session)
     if engine.matcher is None or not engine.has_demands:
         return []
+    # The hall's filters (and: still open, not the SME's own) restrict the ranking itself.
+    eligible = (published_demands(G, kind=kind, chain=chain, region=region, deadline_before=deadline_before,
+                                  q=q, open_only=True)
+                .where(Demand.enterprise_id != enterprise.id).with_only_columns(Demand.id).order_by(None))
+    among = [str(i) for i in session.scalars(eligible)]
+    if not among:
+        return []
     with engine.lock:
-        ranked = engine.matcher.rank_demands([capability_record(c) for c in capabilities], top=CANDIDATES)
+        ranked = engine.matcher.rank_demands([capability_record(c) for c in capabilities], top=CANDIDATES,
+                                             among=among)
     best: dict[int, tuple] = {}
     for capability, matches in zip(capabilities, ranked):
         for match in matches:
@@ -178,11 +199,9 @@ def opportunities_for(session: Session, enterprise: Enterprise, chain: str | Non
                 best[demand_id] = (match.score, match.reasons, capability)
     if not best:
         return []
-    stmt = published_demands(engine.graph, kind=kind, chain=chain, region=region, deadline_before=deadline_before,
-                             q=q, open_only=True).where(Demand.id.in_(list(best)),
-                                                        Demand.enterprise_id != enterprise.id)
-    demands = session.scalars(stmt).unique().all()
-    out = [Opportunity(d, best[d.id][0], [localize_reason(engine.graph, r) for r in best[d.id][1]],
+    demands = session.scalars(select(Demand).where(Demand.id.in_(list(best)))
+                              .options(selectinload(Demand.enterprise))).all()
+    out = [Opportunity(d, best[d.id][0], [reason_text(G, r) for r in best[d.id][1]],
                        [str(r) for r in best[d.id][1]], best[d.id][2]) for d in demands]
     out.sort(key=lambda o: (-o.score, -o.demand.id))
     return out

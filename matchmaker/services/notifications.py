@@ -1,34 +1,91 @@
-"""In-app notifications (and e-mail when SMTP is configured)."""
+"""In-app notifications, and e-mail that leaves once the transaction commits.
+
+Services write notifications and put e-mail in the session's outbox
+(:func:`send_mail`); nothing is sent from inside a transaction. Whoever owns the
+sessions delivers the outbox after each commit with the site's
+:class:`MailSettings` (see :mod:`matchmaker.mail`) and drops it on rollback, so
+an action that is undone mails nobody and a mail outage never undoes an action.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import smtplib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from email.message import EmailMessage
 
-from flask import current_app, has_app_context
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..models import Notification, User
 
+__all__ = [
+    "Mail",
+    "MailSettings",
+    "deliver",
+    "mark_all_read",
+    "mark_read",
+    "notify",
+    "notify_enterprise",
+    "send_mail",
+    "take_outbox",
+    "unread_count",
+    "user_notifications",
+]
+
 log = logging.getLogger(__name__)
 
+_OUTBOX = "mail_outbox"
 
-def notify(session: Session, user_ids, text: str, link: str | None = None, email_subject: str | None = None):
-    """Notify users in-app; also e-mail them when ``email_subject`` is given."""
+
+@dataclass(frozen=True)
+class Mail:
+    """One message waiting for its transaction to commit.
+
+    ``log_unsent`` False drops the message when the site has no SMTP server
+    instead of writing it to the log (routine notices, which would fill the
+    log of a development site).
+    """
+
+    to: str
+    subject: str
+    body: str
+    log_unsent: bool = True
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """How the site sends e-mail; no ``server`` means it writes messages to the log."""
+
+    server: str | None = None
+    port: int = 25
+    sender: str | None = None
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> MailSettings:
+        """The ``MAIL_SERVER``, ``MAIL_PORT`` and ``MAIL_SENDER`` of a site configuration."""
+        return cls(server=config.get("MAIL_SERVER") or None, port=int(config.get("MAIL_PORT") or 25),
+                   sender=config.get("MAIL_SENDER"))
+
+
+def notify(session: Session, user_ids, text: str, link: str | None = None, email_subject: str | None = None,
+           *, log_unsent: bool = True):
+    """Notify users in-app; also e-mail them when ``email_subject`` is given (see :class:`Mail`)."""
     ids = list(dict.fromkeys(user_ids))
     for uid in ids:
         session.add(Notification(user_id=uid, text=text, link=link))
     if email_subject and ids:
         for user in session.scalars(select(User).where(User.id.in_(ids))):
-            send_mail(user.email, email_subject, text + (f"\n\n{link}" if link else ""))
+            send_mail(session, user.email, email_subject, text + (f"\n\n{link}" if link else ""),
+                      log_unsent=log_unsent)
 
 
 def notify_enterprise(session: Session, enterprise_id: int, text: str, link: str | None = None,
-                      email_subject: str | None = None):
+                      email_subject: str | None = None, *, log_unsent: bool = True):
+    """:func:`notify` every active member of the enterprise."""
     ids = session.scalars(select(User.id).where(User.enterprise_id == enterprise_id, User.active)).all()
-    notify(session, ids, text, link, email_subject)
+    notify(session, ids, text, link, email_subject, log_unsent=log_unsent)
 
 
 def unread_count(session: Session, user_id: int) -> int:
@@ -38,7 +95,7 @@ def unread_count(session: Session, user_id: int) -> int:
 
 def mark_all_read(session: Session, user_id: int) -> None:
     session.execute(update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-                    .values(read_at=dt.datetime.now(dt.timezone.utc)))
+                    .values(read_at=dt.datetime.now(dt.UTC)))
 
 
 def user_notifications(user_id: int, unread_only: bool = False):
@@ -55,25 +112,36 @@ def mark_read(session: Session, user_id: int, notification_id: int) -> Notificat
     if note is None or note.user_id != user_id:
         return None
     if note.read_at is None:
-        note.read_at = dt.datetime.now(dt.timezone.utc)
+        note.read_at = dt.datetime.now(dt.UTC)
     return note
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send through SMTP when configured; otherwise write the message to the log."""
-    server = current_app.config.get("MAIL_SERVER") if has_app_context() else None
-    if not server:
-        log.warning("e-mail to %s: %s\n%s", to, subject, body)
-        return
-    msg = EmailMessage()
-    msg["From"] = current_app.config["MAIL_SENDER"]
-    msg["To"] = to
-    msg["Subject"] = subject
-    msg.set_content(body)
-    try:
-        with smtplib.SMTP(server, current_app.config.get("MAIL_PORT", 25), timeout=10) as smtp:
-            smtp.send_message(msg)
-    except (smtplib.SMTPException, OSError) as exc:
-        # A mail outage must not undo the action that triggered the mail; the in-app
-        # notification is already recorded and the message is kept in the log.
-        log.error("e-mail to %s failed (%s): %s\n%s", to, exc, subject, body)
+def send_mail(session: Session, to: str, subject: str, body: str, *, log_unsent: bool = True) -> None:
+    """Put a message in the session's outbox; it is sent when the transaction commits."""
+    session.info.setdefault(_OUTBOX, []).append(Mail(to, subject, body, log_unsent))
+
+
+def take_outbox(session: Session) -> list[Mail]:
+    """The messages waiting in the session, removed from it."""
+    return session.info.pop(_OUTBOX, [])
+
+
+def deliver(messages: Iterable[Mail], settings: MailSettings) -> None:
+    """Send through SMTP when ``settings`` name a server; otherwise write the messages to the log."""
+    for mail in messages:
+        if not settings.server:
+            if mail.log_unsent:
+                log.warning("e-mail to %s: %s\n%s", mail.to, mail.subject, mail.body)
+            continue
+        msg = EmailMessage()
+        msg["From"] = settings.sender
+        msg["To"] = mail.to
+        msg["Subject"] = mail.subject
+        msg.set_content(mail.body)
+        try:
+            with smtplib.SMTP(settings.server, settings.port, timeout=10) as smtp:
+                smtp.send_message(msg)
+        except (smtplib.SMTPException, OSError) as exc:
+            # The action is committed and the in-app notification recorded; the
+            # message is kept in the log so it can be sent by hand.
+            log.error("e-mail to %s failed (%s): %s\n%s", mail.to, exc, mail.subject, mail.body)

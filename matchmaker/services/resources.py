@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..i18n import tr
 from ..models import Enterprise, OpenResource, ResourceRequest
 from ..models.resource import RESOURCE_KINDS, RESOURCE_REQUEST_STATUSES
+from ..presentation import resource_request_status_label
 from . import audit
 from .errors import NotAllowed, NotFound, ServiceError
 from .posting_fields import (
@@ -35,7 +36,6 @@ __all__ = [
     "owned_resource",
     "public_resources",
     "request_access",
-    "request_status_label",
     "requests_received",
     "requests_sent",
     "set_active",
@@ -52,11 +52,6 @@ def kind_label(kind: str) -> str:
     return {"rnd": tr("研发能力", "R&D"), "design": tr("设计能力", "Design"),
             "equipment": tr("仪器设备", "Instruments and equipment"), "test_site": tr("试验验证场景", "Test sites"),
             "capacity": tr("富余产能", "Spare capacity")}.get(kind, kind)
-
-
-def request_status_label(status: str) -> str:
-    return {"pending": tr("待答复", "Pending"), "approved": tr("已同意", "Approved"),
-            "declined": tr("已婉拒", "Declined"), "withdrawn": tr("已撤回", "Withdrawn")}.get(status, status)
 
 
 def _apply_fields(resource: OpenResource, G: nx.DiGraph, data: dict) -> None:
@@ -135,7 +130,7 @@ def decide(session: Session, req: ResourceRequest, user_id: int | None, decision
         raise ServiceError(tr("无效的操作。", "Unknown action."))
     if req.status != "pending":
         raise NotAllowed(tr("该申请已是“{s}”，不能再答复。", "This request is already “{s}”.",
-                            s=request_status_label(req.status)))
+                            s=resource_request_status_label(req.status)))
     reply = clean_text(reply, 2000)
     if decision == "declined" and not reply:
         raise ServiceError(tr("婉拒时请写明原因，便于对方调整。", "Give a reason when declining."), field="reply")
@@ -143,7 +138,7 @@ def decide(session: Session, req: ResourceRequest, user_id: int | None, decision
     session.flush()
     audit.record(session, user_id, f"resource.request_{decision}", req)
     text = tr("{o}对贵企业使用《{t}》的申请：{s}。", "{o} answered your request for “{t}”: {s}.",
-              o=req.resource.enterprise.name, t=req.resource.title, s=request_status_label(decision))
+              o=req.resource.enterprise.name, t=req.resource.title, s=resource_request_status_label(decision))
     if req.reply:
         text += " " + tr("答复：{r}", "Reply: {r}", r=req.reply)
     tell_enterprise(session, req.enterprise_id, text, link)

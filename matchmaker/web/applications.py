@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -143,8 +144,10 @@ def attach(application_id: int):
 @bp.get("/attachments/<int:attachment_id>")
 @enterprise_required
 def download(attachment_id: int):
-    attachment = or_404(attachments.downloadable_attachment, get_session(), attachment_id, current_user.enterprise_id)
-    response = send_file(attachments.attachment_path(attachment), mimetype=attachment.content_type,
+    settings = attachments.UploadSettings.from_config(current_app.config)
+    attachment = or_404(attachments.downloadable_attachment, get_session(), attachment_id, current_user.enterprise_id,
+                        settings)
+    response = send_file(attachments.attachment_path(attachment, settings), mimetype=attachment.content_type,
                          as_attachment=True, download_name=attachment.filename, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
@@ -154,9 +157,12 @@ def download(attachment_id: int):
 @bp.post("/attachments/<int:attachment_id>/delete")
 @sme_required
 def delete_attachment(attachment_id: int):
-    attachment = or_404(attachments.downloadable_attachment, get_session(), attachment_id, current_user.enterprise_id)
+    settings = attachments.UploadSettings.from_config(current_app.config)
+    attachment = or_404(attachments.downloadable_attachment, get_session(), attachment_id, current_user.enterprise_id,
+                        settings)
     application = attachment.application
     if WithdrawForm().validate_on_submit():
-        attempt(lambda session: attachments.remove_attachment(session, attachment, current_user.enterprise_id),
+        attempt(lambda session: attachments.remove_attachment(session, attachment, current_user.enterprise_id,
+                                                              settings),
                 success=tr("附件已删除。", "File removed."), abort_on={NotFound: 404})
     return redirect(_link(application))

@@ -61,7 +61,7 @@ def _needs_confirmation(form: CapabilityForm, data: dict) -> bool:
     asked = "infer" in request.form
     if not asked and (data["chain_nodes"] or data["inferred_nodes"]):
         return False
-    found = service.suggest_chain_nodes(current_graph(), f"{data['title']}\n{data['description'] or ''}")
+    found = service.suggest_chain_nodes(get_session(), f"{data['title']}\n{data['description'] or ''}")
     if not found:
         if asked:
             flash(tr("未能从描述中推断出产业链环节，请手动选择或补充描述。",

@@ -5,11 +5,12 @@ from flask import abort
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from .. import presentation
 from ..db import get_session
 from ..domain.slots import slot_parts
 from ..i18n import tr
 from ..services import events as event_service
-from ..services.event_requests import priority_label, status_label
+from ..services.event_requests import priority_label
 from .service_calls import or_404
 
 __all__ = [
@@ -57,24 +58,8 @@ def slot_choices(event) -> list[SelectChoice]:
     return [SelectChoice(s, f"{s}–{slot_end(event, s)}") for s in event.slots or []]
 
 
-def event_status_label(status: str) -> str:
-    return {"draft": tr("草稿", "Draft"), "open": tr("报名中", "Registration open"),
-            "closed": tr("报名截止", "Registration closed"), "provisional": tr("日程暂定", "Provisional agenda"),
-            "final": tr("日程定稿", "Final agenda"), "archived": tr("已结束", "Archived")}.get(status, status)
-
-
-def participant_status_label(status: str) -> str:
-    return {"pending": tr("待审核", "Awaiting approval"), "approved": tr("已通过", "Approved"),
-            "rejected": tr("未通过", "Declined"), "withdrawn": tr("已退出", "Withdrawn")}.get(status, status)
-
-
 def role_label(role: str) -> str:
     return {"buyer": tr("采购方", "Buyer"), "supplier": tr("供应方", "Supplier")}.get(role, role)
-
-
-def checkin_label(status: str) -> str:
-    return {"pending": tr("未签到", "Not checked in"), "held": tr("已洽谈", "Held"),
-            "no_show": tr("缺席", "No-show")}.get(status, status)
 
 
 def local_time(value) -> str:
@@ -99,6 +84,11 @@ def slot_time(slot: str) -> str:
 
 
 def template_helpers() -> dict:
-    return {"local_time": local_time, "slot_day": slot_day, "slot_time": slot_time, "event_status_label": event_status_label, "participant_status_label": participant_status_label,
-            "role_label": role_label, "request_status_label": status_label, "priority_label": priority_label,
-            "checkin_label": checkin_label, "can_manage_event": lambda e: event_service.can_manage(viewer(), e)}
+    return {"local_time": local_time, "slot_day": slot_day, "slot_time": slot_time,
+            "event_status_label": presentation.event_status_label,
+            "participant_status_label": presentation.participant_status_label,
+            "meeting_request_status_label": presentation.meeting_request_status_label,
+            "meeting_status_label": presentation.meeting_status_label,
+            "checkin_status_label": presentation.checkin_status_label,
+            "role_label": role_label, "priority_label": priority_label,
+            "can_manage_event": lambda e: event_service.can_manage(viewer(), e)}

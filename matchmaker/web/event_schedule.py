@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from ..db import get_session
 from ..i18n import tr
+from ..jobs import Jobs
 from ..services import event_exports, event_jobs, event_schedule
 from ..services.errors import NotFound
 from .access import organiser_required
@@ -48,13 +49,12 @@ def build(event_id: int):
         flash_form_errors(form)
         return _page(event, form, 400)
     limit = form.time_limit.data or current_app.config.get("SCHEDULE_TIME_LIMIT", 10)
-    redis_url = current_app.config.get("REDIS_URL")
+    jobs = Jobs.from_config(current_app.config)
 
     def build_schedule(session):
-        if redis_url:
-            event_jobs.queue_schedule(session, current_user, event, redis_url, form.allow_moves.data, limit)
+        stats = event_jobs.build_schedule(session, current_user, event, form.allow_moves.data, limit, jobs)
+        if stats["state"] == "queued":
             return tr("排程已在后台开始，完成后本页会显示结果。", "The schedule is being built; this page shows it when done.")
-        stats = event_schedule.run_schedule(session, current_user, event, form.allow_moves.data, limit)
         return tr("日程已生成：{m} 场会谈，变动 {c} 处。", "Schedule built: {m} meetings, {c} changes.",
                   m=stats["meetings"], c=len(stats["changes"]))
     ok, message = attempt(build_schedule)

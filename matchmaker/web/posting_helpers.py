@@ -6,10 +6,11 @@ import datetime as dt
 from flask import current_app, g, request
 from flask_login import current_user
 
+from .. import presentation
 from ..db import get_session
 from ..i18n import tr
 from ..services import chains
-from ..services.attachments import Upload
+from ..services.attachments import Upload, UploadSettings
 from ..services.posting_fields import node_label
 from .forms.choices import (
     as_select,
@@ -65,12 +66,13 @@ def save_posting(form, posting, create, update, saved_message: str):
 
 def uploads_from_request(field: str = "attachments") -> list[Upload]:
     """The files of a multipart field, each read up to one byte past the size limit."""
-    limit = int(current_app.config.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+    settings = UploadSettings.from_config(current_app.config)
     uploads = []
     for storage in request.files.getlist(field):
         if storage is None or not storage.filename:
             continue
-        uploads.append(Upload(filename=storage.filename, data=storage.stream.read(limit + 1)))
+        uploads.append(Upload(filename=storage.filename, data=storage.stream.read(settings.max_bytes + 1),
+                              settings=settings))
     return uploads
 
 
@@ -102,14 +104,17 @@ def template_helpers() -> dict:
     """Labels for chain nodes, statuses and kinds, for every posting template."""
     from ..services import applications, demands, resources
 
+    # Status labels of the fairs' pages are registered by event_helpers.
     return {
         "node_label": lambda node: node_label(current_graph(), node),
-        "demand_status_label": demands.status_label,
+        "demand_status_label": presentation.demand_status_label,
         "demand_kind_label": demands.kind_label,
-        "application_status_label": applications.status_label,
+        "application_status_label": presentation.application_status_label,
         "application_action_label": applications.action_label,
         "resource_kind_label": resources.kind_label,
-        "request_status_label": resources.request_status_label,
+        "resource_request_status_label": presentation.resource_request_status_label,
+        "verification_label": presentation.verification_label,
+        "weak_link_status_label": presentation.weak_link_status_label,
         "chain_filter_choices": lambda: chain_choices(current_graph()),
         "region_filter_choices": region_choices,
         "money": _money,

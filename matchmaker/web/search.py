@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 
 from ..db import get_session
+from ..paging import Page
 from ..services import search as service
 from ..services.enterprises import size_label
-from .pagination import Page, page_number, paginate_list
+from .pagination import page_number, paginate_list
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 MAX_QUERY = 100

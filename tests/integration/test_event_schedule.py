@@ -110,9 +110,18 @@ def test_rerun_with_moves_forbidden_keeps_published_meetings_and_reports_changes
     assert any(m.buyer_id == b1.id and m.supplier_id == s[3].id for m in _meetings(db, event))
     kinds = {(c["kind"], tuple(c["pair"])) for c in db.get(Event, event.id).schedule_stats["changes"]}
     assert kinds == {("moved", (b1.id, s[0].id)), ("removed", (b2.id, s[1].id)), ("added", (b1.id, s[3].id))}
+    away = before[moved.uid][0]
+    reasons = {c["kind"]: c["reason"] for c in db.get(Event, event.id).schedule_stats["changes"]}
+    assert reasons == {"moved": {"kind": "participant_unavailable",
+                                 "fields": {"participant": event_schedule.participant_key(s[0].id),
+                                            "slot": away}},
+                       "removed": {"kind": "request_withdrawn", "fields": {}}, "added": None}
     assert new.status == "accepted"
     html = client.get(f"/events/{event.id}/schedule").get_data(as_text=True)
-    assert "无法参会" in html and "邀约已撤回" in html
+    assert f"{s[0].enterprise.name} 在 {away} 无法参会" in html and "邀约已撤回" in html
+    es.fresh()
+    html = client.get(f"/events/{event.id}/schedule?lang=en").get_data(as_text=True)
+    assert f"{s[0].enterprise.name} is now unavailable in {away}" in html
     assert any("日程有变动" in n.text for n in db.query(Notification).filter_by(user_id=b1_user.id))
 
 
@@ -237,11 +246,31 @@ def test_cli_schedule_builds_the_stored_event(app, db, fair, monkeypatch):
     result = CliRunner().invoke(events_cli, ["schedule", str(event.id), "--time-limit", "2"])
     assert result.exit_code == 0, result.output
     assert "meetings scheduled   5 of 6 accepted requests" in result.output
-    assert "upper bound 12" in result.output and "left out" in result.output
+    assert "upper bound 12" in result.output
     db.expire_all()
+    names = {p.id: p.enterprise.name for p, _u in fair["buyers"] + fair["suppliers"]}
+    (left,) = db.get(Event, event.id).schedule_stats["unscheduled"]
+    buyer, supplier = (names[p] for p in left["pair"])
+    assert f"  left out {buyer} / {supplier}: supplier reached max_meetings (1)" in result.output
     assert len(_meetings(db, event)) == 5
     missing = CliRunner().invoke(events_cli, ["schedule", "999"])
     assert missing.exit_code == 1 and "no event with id 999" in missing.output
+
+
+def test_statistics_stored_as_english_text_still_show(client, db, fair):
+    event, owner = fair["event"], fair["organiser"]
+    (b1, _), _b2 = fair["buyers"]
+    s = fair["s"]
+    event.schedule_version = 1
+    event.schedule_stats = {"meetings": 0, "requests": 1, "total_priority": 0, "upper_bound": 2, "gap": 100,
+                            "participants_met": 0, "participants_with_request": 2, "coverage_bound": 2,
+                            "optimal": False, "seconds": 0.1, "method": "exact MILP", "warnings": [],
+                            "changes": [], "unscheduled": [{"pair": [b1.id, s[0].id], "priority": 2,
+                                                            "reason": "buyer's schedule is full"}]}
+    db.commit()
+    es.as_user(client, owner)
+    html = client.get(f"/events/{event.id}/schedule").get_data(as_text=True)
+    assert "buyer&#39;s schedule is full" in html
 
 
 def test_build_without_accepted_requests_says_so(client, db):
@@ -259,7 +288,7 @@ def test_build_runs_as_an_rq_job_when_redis_is_configured(client, db, app, fair,
     redis = pytest.importorskip("redis")
     from rq import Queue, SimpleWorker
 
-    from matchmaker.services.event_jobs import QUEUE
+    from matchmaker.jobs import QUEUE
     from tests.conftest import need_service
     import os
     url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")

@@ -5,8 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from matchmaker.models import Capability, Demand, Qualification
-from matchmaker.services import matching_engine
-from matchmaker.services.matching_engine import capability_record, engine_for
+from matchmaker.services.engines import capability_record
 from tests.integration import helpers
 from tests.integration.postings_support import (
     in_days,
@@ -104,33 +103,6 @@ def test_open_resources_on_the_smes_chain_nodes_are_listed(client, db, world):
     html = text(client.get("/opportunities/"))
     assert "封装可靠性实验室" in html and "上下游环节" in html
     assert "农机试验田" not in html
-
-
-def test_small_indexes_are_refitted_and_large_ones_patched(app, db, world, monkeypatch):
-    first = engine_for(db)
-    assert engine_for(db) is first, "an unchanged database reuses the fitted engine"
-    helpers.capability(db, world["sme_ent"], title="引线框架", description="蚀刻引线框架", chain_nodes=["icpkg.leadframe"],
-                       active=True)
-    db.commit()
-    assert engine_for(db) is not first, "a change made without the hook is noticed by the stamp"
-
-    monkeypatch.setattr(matching_engine, "INCREMENTAL_MIN_POSTINGS", 0)
-    monkeypatch.setattr(matching_engine, "MAX_INCREMENTAL_SHARE", 100)
-    fitted = engine_for(db)
-    demand = helpers.demand(db, world["buyer_ent"], title="引线框架采购", description="采购蚀刻引线框架",
-                            chain_nodes=["icpkg.leadframe"])
-    matching_engine.demand_changed(db, demand)
-    db.rollback()
-    assert fitted.changes == 0, "a rolled-back change is never applied"
-    demand = helpers.demand(db, world["buyer_ent"], title="引线框架采购", description="采购蚀刻引线框架",
-                            chain_nodes=["icpkg.leadframe"])
-    matching_engine.demand_changed(db, demand)
-    db.commit()
-    assert fitted.changes == 1
-    patched = engine_for(db)
-    assert patched is fitted
-    ranked = patched.matcher.rank_demands([{"id": "q", "title": "蚀刻引线框架", "chain_nodes": ["icpkg.leadframe"]}])
-    assert str(demand.id) in [m.demand_id for m in ranked[0]]
 
 
 def test_a_capability_counts_verified_enterprise_qualifications_and_its_own(db, world):

@@ -1,5 +1,5 @@
 """Which chain nodes a free text is about."""
-from graph.infer import NodeInferrer, infer_nodes
+from matchmaker.matching.inference import NodeInferrer, infer_nodes
 
 
 def test_infers_the_node_in_any_language(dev_graph):

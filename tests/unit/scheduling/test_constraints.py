@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matchmaker.scheduling import (
+    Message,
     Participant,
     Problem,
     Request,
@@ -118,7 +119,8 @@ def test_no_common_slot_is_explained():
     problem = Problem(["a", "b"], 1, parts, [Request("B1", "S1")])
     result = schedule(problem)
     assert result.meetings == []
-    assert result.unscheduled[0][1] == "buyer and supplier share no free slot"
+    assert result.unscheduled[0][1] == Message("no_shared_slot")
+    assert str(result.unscheduled[0][1]) == "buyer and supplier share no free slot"
     assert result.coverage_bound == 0 and result.optimal
 
 

@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matchmaker.scheduling import InvalidEventError, Problem, ScheduleError, schedule
+from matchmaker.scheduling import (
+    InvalidEventError,
+    Message,
+    Problem,
+    ScheduleError,
+    schedule,
+)
 
 EVENT = {
     "slots": ["09:00", "09:20", "09:40"],
@@ -53,7 +59,10 @@ def test_duplicate_requests_are_merged_with_a_warning():
                 {"buyer": "B1", "supplier": "S1"}]
     problem = Problem.from_dict(_event(requests=requests))
     assert [(r.key, r.priority) for r in problem.requests] == [(("B1", "S1"), 5)]
-    assert len(problem.warnings) == 1 and "3 times" in problem.warnings[0]
+    assert problem.warnings == (Message("duplicate_request", {"buyer": "B1", "supplier": "S1",
+                                                              "count": 3, "priority": 5}),)
+    assert str(problem.warnings[0]) == ("request (B1, S1) is listed 3 times; "
+                                        "kept once with the highest priority, 5")
 
 
 def test_every_problem_is_listed_at_once():
@@ -120,7 +129,9 @@ def test_two_buyers_may_share_a_fixed_table_with_a_warning():
                     {"id": "B2", "role": "buyer", "table": 1},
                     {"id": "S1", "role": "supplier"}]
     problem = Problem.from_dict(_event(participants=participants))
-    assert any("never have meetings in the same slot" in w for w in problem.warnings)
+    assert problem.warnings == (Message("shared_table", {"table": 1, "buyers": ("B1", "B2")}),)
+    assert str(problem.warnings[0]) == ("table 1 is the fixed table of B1, B2; "
+                                        "they never have meetings in the same slot")
 
 
 def test_previous_and_locked_meetings_are_read():

@@ -5,7 +5,14 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matchmaker.scheduling import Participant, Problem, Request, check, schedule
+from matchmaker.scheduling import (
+    Message,
+    Participant,
+    Problem,
+    Request,
+    check,
+    schedule,
+)
 
 from .reference import events
 
@@ -94,8 +101,10 @@ def test_withdrawn_request_and_new_absence_are_the_reasons_given():
                     previous=published, allow_moves=False)
     result = schedule(again)
     reasons = {c.supplier: (c.kind, c.reason) for c in result.changes}
-    assert reasons == {"S1": ("removed", "request withdrawn"),
-                       "S2": ("moved", f"S2 is now unavailable in {slot_s2}")}
+    assert reasons == {"S1": ("removed", Message("request_withdrawn")),
+                       "S2": ("moved", Message("participant_unavailable",
+                                               {"participant": "S2", "slot": slot_s2}))}
+    assert str(reasons["S2"][1]) == f"S2 is now unavailable in {slot_s2}"
     # The meeting that could not stay takes the slot S1 freed.
     assert [(m.supplier, m.slot) for m in result.meetings] == [("S2", "ab".replace(slot_s2, ""))]
 

@@ -25,6 +25,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
+from matchmaker.domain.text import normalize, normalize_many
+from matchmaker.matching.concepts import ConceptIndex
+
 __all__ = ["NodeInferrer", "infer_nodes"]
 
 _STEEPNESS = 1.2
@@ -39,7 +42,7 @@ class NodeInferrer:
         Chain graph (nodes with ``name``, ``name_en``, ``keywords``). May also
         be given to :meth:`fit`.
     glossary : Glossary, path, None or False, default None
-        Domain glossary (see :class:`matchmaker.matching.concepts.ConceptIndex`);
+        Domain glossary (see :class:`~matchmaker.matching.concepts.ConceptIndex`);
         ``None`` loads the project glossary, ``False`` uses only the graph.
     min_confidence : float, default 0.3
         Nodes inferred with less confidence are dropped.
@@ -71,10 +74,6 @@ class NodeInferrer:
 
     def fit(self, G=None):
         """Build the concept-to-node weights; return ``self``."""
-        # Imported here: the concept machinery lives with the ranking engine,
-        # which itself imports this package.
-        from matchmaker.matching.concepts import ConceptIndex
-
         if G is not None:
             self.G = G
         if self.G is None:
@@ -118,16 +117,12 @@ class NodeInferrer:
         list of (node, confidence)
             Confidence in [0, 1]; empty when nothing is confidently related.
         """
-        from matchmaker.domain.text import normalize
-
         if not normalized:
             text = normalize(text)
         return self.infer_concepts([self.concepts_.find_ids(text)], top)[0]
 
     def infer_many(self, texts, top=3, *, normalized=False):
         """:meth:`infer` for many texts; one list per text."""
-        from matchmaker.domain.text import normalize_many
-
         if not normalized:
             texts = normalize_many(texts)
         find = self.concepts_.find_ids

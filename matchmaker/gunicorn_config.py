@@ -1,0 +1,42 @@
+"""Gunicorn settings for Matchmaker: ``gunicorn -c python:matchmaker.gunicorn_config matchmaker.wsgi:app``.
+
+``preload_app`` builds the application, loads the matching kernels and fits the
+engines once in the master process (see :mod:`matchmaker.wsgi`); workers fork
+with all of it in memory, shared copy-on-write, so no worker compiles or fits
+anything before answering. Each worker then gets its own database connections
+(:func:`post_fork`) and keeps its engines fresh on its own background thread.
+
+Environment
+    ``MATCHMAKER_BIND`` (default ``127.0.0.1:8000``), ``MATCHMAKER_WORKERS``
+    (default 2 × cores + 1), ``MATCHMAKER_THREADS`` (default 4),
+    ``MATCHMAKER_TIMEOUT`` (seconds, default 30), ``MATCHMAKER_PRELOAD``
+    (``0`` turns the preloading off), ``MATCHMAKER_ACCESS_LOG`` (a file, or
+    ``-`` for standard output; default none).
+"""
+from __future__ import annotations
+
+import os
+
+bind = os.environ.get("MATCHMAKER_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("MATCHMAKER_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
+threads = int(os.environ.get("MATCHMAKER_THREADS", "4"))
+worker_class = "gthread"
+timeout = int(os.environ.get("MATCHMAKER_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+preload_app = os.environ.get("MATCHMAKER_PRELOAD", "1") != "0"
+accesslog = os.environ.get("MATCHMAKER_ACCESS_LOG") or None
+# worker pid, status, seconds taken, method and path: enough to see each worker's first answers
+access_log_format = '%(p)s %(s)s %(L)s "%(m)s %(U)s"'
+forwarded_allow_ips = os.environ.get("MATCHMAKER_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_fork(server, worker):
+    """Connections opened in the master are not shared with the workers."""
+    try:
+        from matchmaker.wsgi import app
+    except ImportError:  # not preloaded: the worker builds its own application
+        return
+    engine = app.extensions.get("sqlalchemy_engine")
+    if engine is not None:
+        engine.dispose(close=False)

@@ -1,0 +1,195 @@
+"""Words at the edges: engine reasons, scheduler messages and status labels in the
+user's language.
+
+The engines (:mod:`matchmaker.matching`, :mod:`matchmaker.scheduling`) return
+their reasons and reports as data, a ``kind`` with named values; this module is
+the one place that turns them, and every status label of the site, into
+Chinese or English with :func:`matchmaker.i18n.tr`.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import networkx as nx
+
+from .i18n import current_language, tr
+from .scheduling import Message
+
+__all__ = [
+    "STATUS_LABELS",
+    "application_status_label",
+    "checkin_status_label",
+    "demand_status_label",
+    "event_status_label",
+    "meeting_request_status_label",
+    "meeting_status_label",
+    "participant_status_label",
+    "reason_text",
+    "resource_request_status_label",
+    "schedule_message_text",
+    "status_label",
+    "verification_label",
+    "weak_link_status_label",
+]
+
+
+def reason_text(G: nx.DiGraph, reason) -> str:
+    """An engine reason (a :class:`~matchmaker.matching.result.Reason`) in the
+    user's language, chain nodes by name."""
+    kind, values = reason.kind, list(reason.values)
+    if kind == "chain":
+        rest = " ".join(_node_name(G, token) for token in values)
+    else:
+        rest = tr("、", ", ").join(values)
+    label = {"text": tr("共同关键词", "Shared terms"), "chain": tr("产业链关系", "Chain link"),
+             "region": tr("同一地区", "Same region"),
+             "qualification": tr("满足资质", "Meets qualifications")}.get(kind)
+    return f"{label}{tr('：', ': ')}{rest}" if label else str(reason)
+
+
+def _node_name(G: nx.DiGraph, token: str) -> str:
+    if token not in G:
+        return token
+    data = G.nodes[token]
+    return tr(data.get("name", token), data.get("name_en") or data.get("name", token))
+
+
+_ROLE_ZH = {"buyer": "采购方", "supplier": "供应方"}
+
+_KEPT_ZH = {"priority": "；优先级低于已排入的会谈", "coverage": "；这些时段的会谈能让更多企业获得洽谈"}
+
+#: Chinese sentence of every scheduler message kind, from its fields (names already in).
+_SCHEDULE_ZH = {
+    "no_shared_slot": lambda f: "双方没有共同的空闲时段",
+    "no_table_for_buyer": lambda f: "没有可用的洽谈桌：每张桌都是其他采购方的固定桌",
+    "tables_held": lambda f: "共同时段没有空闲洽谈桌（已被锁定或保留的会谈占用）",
+    "slots_held": lambda f: "共同时段已被锁定或保留的会谈占用",
+    "max_meetings": lambda f: f"{_ROLE_ZH[f['role']]}已达会谈上限（{f['limit']} 场）",
+    "schedule_full": lambda f: f"{_ROLE_ZH[f['role']]}日程已满",
+    "busy": lambda f: f"{_ROLE_ZH[f['role']]}在所有共同时段都已有会谈",
+    "no_common_free_slot": lambda f: "双方已没有共同的空闲时段",
+    "table_taken": lambda f: f"第 {f['table']} 桌在所有共同空闲时段都已占用",
+    "no_free_table": lambda f: "共同时段没有空闲洽谈桌",
+    "time_limit": lambda f: "计算时限已到，未能排入",
+    "left_out": lambda f: "未排入",
+    "participant_left": lambda f: f"{f['participant']} 已不再参会",
+    "slot_removed": lambda f: f"时段 {f['slot']} 已不存在",
+    "request_withdrawn": lambda f: "邀约已撤回",
+    "participant_unavailable": lambda f: f"{f['participant']} 在 {f['slot']} 无法参会",
+    "replaced_by_locked": lambda f: "被同一对企业的锁定会谈取代",
+    "slot_conflict": lambda f: "与同一时段的锁定或保留会谈冲突",
+    "max_meetings_lowered": lambda f: f"{f['participant']} 现在最多接受 {f['limit']} 场会谈",
+    "no_table_left": lambda f: "该时段已无空闲洽谈桌",
+    "buyer_table_taken": lambda f: "采购方的洽谈桌在该时段已被占用",
+    "table_changed": lambda f: "更换了洽谈桌",
+    "slot_changed": lambda f: "调整到其他时段",
+    "shared_table": lambda f: f"第 {f['table']} 桌是 {'、'.join(f['buyers'])} 的固定桌，他们不会被安排在同一时段",
+    "duplicate_request": lambda f: (f"邀约（{f['buyer']}，{f['supplier']}）重复 {f['count']} 次，"
+                                    f"按最高优先级 {_number(f['priority'])} 保留一次"),
+}
+
+
+def _number(value):
+    return int(value) if float(value).is_integer() else value
+
+
+def schedule_message_text(message: Message, names: Mapping[str, str] | None = None) -> str:
+    """A scheduler :class:`~matchmaker.scheduling.Message` in the user's language.
+
+    ``names`` maps the participant ids of the scheduling problem to the names
+    shown instead of them.
+    """
+    if names:
+        message = message.renamed(names)
+    if current_language() == "en":
+        return str(message)
+    return _SCHEDULE_ZH[message.kind](message.fields) + _KEPT_ZH.get(message.get("kept"), "")
+
+
+#: Every status of every model, by kind of thing: status -> (Chinese, English).
+STATUS_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "demand": {
+        "draft": ("草稿", "Draft"), "published": ("已发布", "Published"), "closed": ("已截止", "Closed"),
+        "awarded": ("已授标", "Awarded"), "cancelled": ("已取消", "Cancelled"),
+    },
+    "application": {
+        "submitted": ("已提交", "Submitted"), "shortlisted": ("已入围", "Shortlisted"),
+        "accepted": ("已接受", "Accepted"), "rejected": ("未采纳", "Rejected"), "withdrawn": ("已撤回", "Withdrawn"),
+    },
+    "resource_request": {
+        "pending": ("待答复", "Pending"), "approved": ("已同意", "Approved"),
+        "declined": ("已婉拒", "Declined"), "withdrawn": ("已撤回", "Withdrawn"),
+    },
+    "event": {
+        "draft": ("草稿", "Draft"), "open": ("报名中", "Registration open"),
+        "closed": ("报名截止", "Registration closed"), "provisional": ("日程暂定", "Provisional agenda"),
+        "final": ("日程定稿", "Final agenda"), "archived": ("已结束", "Archived"),
+    },
+    "participant": {
+        "pending": ("待审核", "Awaiting approval"), "approved": ("已通过", "Approved"),
+        "rejected": ("未通过", "Declined"), "withdrawn": ("已退出", "Withdrawn"),
+    },
+    "meeting_request": {
+        "pending": ("待回复", "Awaiting answer"), "accepted": ("已接受", "Accepted"),
+        "declined": ("已婉拒", "Declined"), "expired": ("已过期", "Expired"), "cancelled": ("已撤回", "Withdrawn"),
+    },
+    "meeting": {"scheduled": ("已排定", "Scheduled"), "cancelled": ("已取消", "Cancelled")},
+    "checkin": {"pending": ("未签到", "Not checked in"), "held": ("已洽谈", "Held"), "no_show": ("缺席", "No-show")},
+    "verification": {"verified": ("已认证", "Verified"), "unverified": ("未认证", "Not verified")},
+    "weak_link": {"gap": ("断点", "gap"), "thin": ("堵点", "thin"), "ok": ("正常", "ok"), "idle": ("暂无", "idle")},
+}
+
+
+def status_label(thing: str, status: str) -> str:
+    """The label of ``status`` of a ``thing`` (a key of :data:`STATUS_LABELS`) in the user's language.
+
+    An unknown status is shown as it is; an unknown kind of thing is a programming error.
+    """
+    try:
+        labels = STATUS_LABELS[thing]
+    except KeyError:
+        raise ValueError(f"no status labels for {thing!r}; known: {', '.join(STATUS_LABELS)}") from None
+    pair = labels.get(status)
+    return tr(*pair) if pair else status
+
+
+def demand_status_label(status: str) -> str:
+    return status_label("demand", status)
+
+
+def application_status_label(status: str) -> str:
+    return status_label("application", status)
+
+
+def resource_request_status_label(status: str) -> str:
+    return status_label("resource_request", status)
+
+
+def event_status_label(status: str) -> str:
+    return status_label("event", status)
+
+
+def participant_status_label(status: str) -> str:
+    return status_label("participant", status)
+
+
+def meeting_request_status_label(status: str) -> str:
+    return status_label("meeting_request", status)
+
+
+def meeting_status_label(status: str) -> str:
+    return status_label("meeting", status)
+
+
+def checkin_status_label(status: str) -> str:
+    return status_label("checkin", status)
+
+
+def verification_label(verified: bool) -> str:
+    """"Verified" or "Not verified", for an enterprise or a qualification."""
+    return status_label("verification", "verified" if verified else "unverified")
+
+
+def weak_link_status_label(status: str) -> str:
+    """A chain node's supply status: a gap, a thin link, fine, or idle."""
+    return status_label("weak_link", status)

@@ -1,0 +1,481 @@
+"""The application's long-lived engines: chain graph, matcher and node inferrer, kept fresh.
+
+One :class:`EngineRegistry` per application (``app.extensions["matchmaker.engines"]``)
+owns them. Services reach it through their session (the application's sessions
+carry it in ``session.info["engines"]``), so they need neither the application
+nor a process-global cache.
+
+Records
+    Built from the database with the fields of formats.md; ids are
+    ``str(Capability.id)`` and ``str(Demand.id)``. Only active capabilities and
+    published demands are indexed.
+
+Qualifications of a capability
+    The enterprise's *verified* qualifications plus the capability's own list.
+    A verified certificate (ISO 9001, 专精特新 …) belongs to the whole
+    enterprise, so it counts for each of its capabilities; the capability's own
+    list is chosen by the SME among its claims (verified or not), because a
+    product-specific certificate is often what a buyer asks for and waiting for
+    verification would hide new suppliers. Pages show which ones are verified.
+
+Freshness
+    * The first use fits the engines (``matchmaker serve`` and the shipped
+      gunicorn configuration do it at start-up, before any request).
+    * Each transaction checks one stamp of the tables (row counts and last
+      update times of chains, capabilities, demands and enterprises), once.
+    * A posting saved through the services is applied to the matcher when its
+      transaction commits (:meth:`EngineRegistry.queue`), so the writer sees it
+      on the next page. Changes made elsewhere (another worker, the command
+      line) are read back by their update time and applied the same way when
+      the stamp moves.
+    * A full rebuild — chains edited, many postings changed since fitting (the
+      vocabulary and statistics are learned at fitting), a posting deleted
+      outright, a failed patch — runs on a background thread while the current
+      engines keep serving; the new ones replace them in one step. A failed
+      rebuild is logged and retried with a growing delay.
+    * A small index (fewer than :data:`INCREMENTAL_MIN_POSTINGS`) is refitted
+      inline when a change commits: that costs milliseconds and keeps new
+      words findable at once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+
+import networkx as nx
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+import graph as chaingraph
+
+from ..matching import Matcher, MatchingError, UnknownRecordError
+from ..matching.inference import NodeInferrer
+from ..models import Capability, ChainGraph, Demand, Enterprise
+from .chains import chains_document
+
+__all__ = [
+    "INCREMENTAL_MIN_POSTINGS",
+    "MAX_INCREMENTAL_SHARE",
+    "Engine",
+    "EngineRegistry",
+    "capability_record",
+    "demand_record",
+    "init_app",
+    "registry_of",
+    "warm_up",
+]
+
+log = logging.getLogger(__name__)
+
+INCREMENTAL_MIN_POSTINGS = 200
+MAX_INCREMENTAL_SHARE = 0.2
+#: Rows read back from other writers may have been stamped this long before
+#: they committed; they are read again (applying a change twice is harmless).
+CLOCK_SLACK = dt.timedelta(seconds=5)
+RETRY_DELAYS = (1, 5, 30, 120, 600)
+
+
+def capability_record(capability: Capability) -> dict:
+    enterprise = capability.enterprise
+    verified = [q.name for q in enterprise.qualifications if q.verified]
+    return {
+        "id": str(capability.id), "enterprise": enterprise.name, "enterprise_id": enterprise.id,
+        "title": capability.title, "description": capability.description or "",
+        "chain_nodes": list(capability.chain_nodes or []), "region": capability.region or enterprise.region,
+        "qualifications": list(dict.fromkeys(verified + list(capability.qualifications or []))),
+        "size": enterprise.size,
+    }
+
+
+def demand_record(demand: Demand) -> dict:
+    return {
+        "id": str(demand.id), "enterprise": demand.enterprise.name, "kind": demand.kind, "title": demand.title,
+        "description": demand.description or "", "chain_nodes": list(demand.chain_nodes or []),
+        "region": demand.region, "required_qualifications": list(demand.required_qualifications or []),
+        "budget": float(demand.budget) if demand.budget is not None else None,
+        "deadline": demand.deadline.isoformat() if demand.deadline else None, "payment_days": demand.payment_days,
+    }
+
+
+@dataclass
+class Engine:
+    """A fitted :class:`~matchmaker.matching.Matcher` and what it was fitted on.
+
+    ``matcher`` is None when there is no capability to rank yet. ``lock`` guards
+    ranking against concurrent patching: hold it while using ``matcher``.
+    """
+
+    matcher: Matcher | None
+    graph: nx.DiGraph
+    fitted_size: int
+    has_demands: bool
+    changes: int = 0
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+
+@dataclass
+class _State:
+    """Everything one fit produced, replaced as a whole by a rebuild."""
+
+    graph: nx.DiGraph
+    engine: Engine
+    inferrer: NodeInferrer | None
+    stamp: tuple            # the tables as last seen (fitted, patched or read back)
+    chains: tuple           # the chains' part of the stamp the graph was built from
+    fitted_chains: tuple    # ... and the one the matcher and inferrer were fitted with
+    since: dt.datetime | None  # rows updated from then on are read back on a stamp change
+    sequence: int = 0          # fits are numbered in the order they started
+    built_at: float = field(default_factory=time.monotonic)
+
+
+def init_app(app) -> EngineRegistry:
+    """Give the application its registry; its sessions carry it (``session.info["engines"]``)."""
+    bind = app.extensions["sqlalchemy_engine"]
+    registry = EngineRegistry(bind, background=app.config.get("ENGINE_BACKGROUND_REBUILDS", True))
+    app.extensions["matchmaker.engines"] = registry
+    app.extensions["sqlalchemy_sessionmaker"].configure(info={"engines": registry})
+    return registry
+
+
+def warm_up(app) -> None:
+    """Load the matching kernels and fit the application's engines before serving.
+
+    A failure (a database not migrated yet, say) is logged, not raised: the first
+    request that needs the engines fits them.
+    """
+    from ..matching import kernels
+
+    started = time.perf_counter()
+    kernels.warm_up()
+    try:
+        app.extensions["matchmaker.engines"].warm()
+    except Exception:
+        log.exception("the matching engines could not be fitted at start-up; the first request will fit them")
+        return
+    log.info("kernels loaded and engines fitted in %.1f s", time.perf_counter() - started)
+
+
+def registry_of(session: Session) -> EngineRegistry:
+    """The registry of the application that made ``session``.
+
+    A session made elsewhere (a script's own ``sessionmaker``) gets a registry of
+    its own database, kept for the process.
+    """
+    registry = session.info.get("engines")
+    if registry is None:
+        bind = session.get_bind()
+        key = bind.url.render_as_string(hide_password=True)
+        with _orphans_lock:
+            registry = _orphans.get(key)
+            if registry is None or registry.bind is not bind:
+                registry = _orphans[key] = EngineRegistry(bind)
+        session.info["engines"] = registry
+    return registry
+
+
+_orphans: dict[str, EngineRegistry] = {}
+_orphans_lock = threading.Lock()
+
+
+class EngineRegistry:
+    """The engines of one database, fitted once and kept fresh off the request path.
+
+    Parameters
+    ----------
+    bind : sqlalchemy Engine
+        The database the engines are fitted from (rebuilds open their own
+        sessions on it).
+    background : bool, default True
+        Run full rebuilds on a background thread. False runs them inline
+        (tools that fit once and exit).
+    """
+
+    def __init__(self, bind, *, background: bool = True):
+        self.bind = bind
+        self.background = background
+        self._state: _State | None = None
+        self._sequence = 0
+        self._lock = threading.RLock()        # first fit and state swaps
+        self._catch_up = threading.Lock()     # one reader of other writers' rows at a time
+        self._rebuild_wanted = threading.Event()
+        self._worker: threading.Thread | None = None
+        self._worker_pid: int | None = None
+        self._idle = threading.Event()
+        self._idle.set()
+        self.failures = 0
+        self.last_error: str | None = None
+        self.rebuilds = 0
+
+    # -- what services use ---------------------------------------------------
+    def graph(self, session: Session) -> nx.DiGraph:
+        """The chains as one validated graph."""
+        return self._current(session).graph
+
+    def engine(self, session: Session) -> Engine:
+        """The matcher and the graph it ranks with."""
+        return self._current(session).engine
+
+    def inferrer(self, session: Session) -> NodeInferrer | None:
+        """The chain-node inferrer of the current graph (None for an empty graph)."""
+        return self._current(session).inferrer
+
+    @property
+    def ready(self) -> bool:
+        """Whether engines are fitted (a readiness probe's question)."""
+        return self._state is not None
+
+    def warm(self) -> None:
+        """Fit the engines now if they are not (start-up, before serving)."""
+        with self.bind.connect() as conn, Session(bind=conn) as session:
+            self._current(session)
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until no rebuild is pending or running; False on timeout."""
+        return self._idle.wait(timeout)
+
+    def request_rebuild(self) -> None:
+        """Rebuild everything from the database off the request path."""
+        if not self.background:
+            with Session(bind=self.bind) as session:
+                self._install(self._build(session))
+            return
+        self._idle.clear()
+        self._rebuild_wanted.set()
+        self._ensure_worker()
+
+    # -- changes made through the services -----------------------------------
+    def queue(self, session: Session, kind: str, record_id: str, record: dict | None) -> None:
+        """Apply a posting's new state (None: no longer indexed) once ``session`` commits."""
+        from sqlalchemy import event
+        if not session.info.get("engines_listening"):
+            session.info["engines_listening"] = True
+            event.listen(session, "after_commit", self._apply_pending)
+            event.listen(session, "after_rollback", _forget_pending)
+        session.info.setdefault("engines_pending", []).append((kind, record_id, record))
+
+    def _apply_pending(self, session: Session) -> None:
+        changes = session.info.pop("engines_pending", None) or []
+        state = self._state
+        if not changes or state is None:
+            return
+        engine = state.engine
+        if engine.matcher is None or engine.fitted_size < INCREMENTAL_MIN_POSTINGS:
+            # Small: refitting costs less than patching and learns the new words.
+            try:
+                with Session(bind=self.bind) as fresh:
+                    self._install(self._build(fresh))
+            except Exception:
+                log.exception("refitting the matching engine failed; a rebuild is scheduled")
+                self.request_rebuild()
+            return
+        if not self._patch(engine, changes):
+            self.request_rebuild()
+
+    # -- the stamp -----------------------------------------------------------
+    def _current(self, session: Session) -> _State:
+        state = self._state
+        if state is None:
+            with self._lock:
+                if self._state is None:
+                    self._install(self._build(session))
+                state = self._state
+            session.info["engines_checked"] = session.get_transaction()
+            return state
+        transaction = session.get_transaction()
+        if transaction is None or session.info.get("engines_checked") is not transaction:
+            # Once per transaction: a page sees one consistent set of engines.
+            self._check(session, state)
+            session.info["engines_checked"] = session.get_transaction()
+            state = self._state
+        return state
+
+    def _check(self, session: Session, state: _State) -> None:
+        stamp = _stamp(session)
+        if stamp == state.stamp:
+            return
+        if stamp[0] != state.chains:
+            # The chains changed: the graph is cheap to rebuild and pages must show it
+            # now; the matcher follows in the background.
+            try:
+                G = chaingraph.load_chains(chains_document(session))
+            except Exception:
+                log.exception("the stored chains do not load; the current graph is kept")
+                return
+            with self._lock:
+                if self._state is state:
+                    self._state = _State(G, state.engine, state.inferrer, state.stamp, stamp[0],
+                                         state.fitted_chains, state.since, state.sequence)
+            self.request_rebuild()
+            return
+        if not self._catch_up.acquire(blocking=False):
+            return  # another request is reading the same changes
+        try:
+            self._read_back(session, state, stamp)
+        finally:
+            self._catch_up.release()
+
+    def _read_back(self, session: Session, state: _State, stamp: tuple) -> None:
+        """Apply rows other writers changed since ``state.since``."""
+        engine = state.engine
+        if engine.matcher is None or state.since is None:
+            self.request_rebuild()
+            state.stamp = stamp
+            return
+        since = state.since - CLOCK_SLACK
+        changed_enterprises = select(Enterprise.id).where(Enterprise.updated_at >= since)
+        capabilities = session.scalars(
+            select(Capability).where((Capability.updated_at >= since)
+                                     | Capability.enterprise_id.in_(changed_enterprises))
+            .options(selectinload(Capability.enterprise).selectinload(Enterprise.qualifications))).all()
+        demands = session.scalars(
+            select(Demand).where((Demand.updated_at >= since) | Demand.enterprise_id.in_(changed_enterprises))
+            .options(selectinload(Demand.enterprise))).all()
+        changes = [("capability", str(c.id), capability_record(c) if c.active else None) for c in capabilities]
+        changes += [("demand", str(d.id), demand_record(d) if d.status == "published" else None) for d in demands]
+        ok = self._patch(engine, changes) if changes else True
+        if changes and engine.fitted_size < INCREMENTAL_MIN_POSTINGS:
+            ok = False  # small: a refit (in the background) learns the new words
+        with engine.lock:
+            n_caps = len(engine.matcher.capabilities_.index.alive.nonzero()[0])
+            n_dems = (len(engine.matcher.demands_.index.alive.nonzero()[0])
+                      if engine.matcher.demands_ is not None else 0)
+        counts_agree = (n_caps, n_dems) == (stamp[1][0], stamp[2][0])
+        state.stamp = stamp
+        state.since = max([state.since] + [_aware(r.updated_at) for r in (*capabilities, *demands)])
+        if not ok or not counts_agree:
+            # A posting deleted outright (or a patch that failed): only a rebuild sees it.
+            self.request_rebuild()
+
+    def _patch(self, engine: Engine, changes: list) -> bool:
+        """Apply ``changes``; False when they call for a rebuild instead."""
+        with engine.lock:
+            if engine.matcher is None:
+                return False
+            if engine.changes + len(changes) > MAX_INCREMENTAL_SHARE * max(engine.fitted_size, 1):
+                return False
+            try:
+                for kind, record_id, record in changes:
+                    _patch_one(engine, kind, record_id, record)
+            except (MatchingError, ValueError, KeyError):
+                log.exception("patching the matching engine failed; a rebuild is scheduled")
+                return False
+            engine.changes += len(changes)
+        return True
+
+    # -- fitting -------------------------------------------------------------
+    def _build(self, session: Session) -> _State:
+        started = time.perf_counter()
+        with self._lock:
+            self._sequence += 1
+            sequence = self._sequence
+        stamp = _stamp(session)
+        previous = self._state
+        same_chains = previous is not None and previous.chains == stamp[0]
+        G = previous.graph if same_chains else chaingraph.load_chains(chains_document(session))
+        capabilities = session.scalars(
+            select(Capability).where(Capability.active)
+            .options(selectinload(Capability.enterprise).selectinload(Enterprise.qualifications))
+            .order_by(Capability.id)).all()
+        demands = session.scalars(
+            select(Demand).where(Demand.status == "published")
+            .options(selectinload(Demand.enterprise)).order_by(Demand.id)).all()
+        if capabilities:
+            matcher = Matcher().fit([capability_record(c) for c in capabilities], G,
+                                    demands=[demand_record(d) for d in demands] if demands else None)
+            engine = Engine(matcher, G, len(capabilities) + len(demands), bool(demands))
+        else:
+            engine = Engine(None, G, 0, False)
+        if same_chains and previous.fitted_chains == stamp[0]:
+            inferrer = previous.inferrer
+        else:
+            inferrer = NodeInferrer(G).fit() if G.number_of_nodes() else None
+        since = max((_aware(r.updated_at) for r in (*capabilities, *demands)), default=None)
+        log.info("matching engine fitted: %d capabilities, %d demands in %.2f s",
+                 len(capabilities), len(demands), time.perf_counter() - started)
+        return _State(G, engine, inferrer, stamp, stamp[0], stamp[0], since or _EPOCH, sequence)
+
+    def _install(self, state: _State) -> None:
+        with self._lock:
+            if self._state is not None and self._state.sequence > state.sequence:
+                return  # a fit that started later is already serving
+            self._state = state
+            self.rebuilds += 1
+
+    # -- the background worker -----------------------------------------------
+    def _ensure_worker(self) -> None:
+        with self._lock:
+            alive = self._worker is not None and self._worker.is_alive() and self._worker_pid == os.getpid()
+            if not alive:  # none yet, or this is a forked child: threads do not survive a fork
+                self._worker = threading.Thread(target=self._run, name="matching-engine-rebuild", daemon=True)
+                self._worker_pid = os.getpid()
+                self._worker.start()
+
+    def _run(self) -> None:
+        while True:
+            if not self._rebuild_wanted.wait(timeout=60):
+                continue
+            self._rebuild_wanted.clear()
+            try:
+                with Session(bind=self.bind) as session:
+                    state = self._build(session)
+                self._install(state)
+                self.failures, self.last_error = 0, None
+            except Exception as exc:  # keep serving the old engines; try again later
+                self.failures += 1
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                delay = RETRY_DELAYS[min(self.failures, len(RETRY_DELAYS)) - 1]
+                log.exception("rebuilding the matching engine failed (%d in a row); retrying in %d s",
+                              self.failures, delay)
+                if self._rebuild_wanted.wait(timeout=delay):
+                    continue
+                self._rebuild_wanted.set()
+                continue
+            if not self._rebuild_wanted.is_set():
+                self._idle.set()
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes for timezone-aware columns (stored as UTC).
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _forget_pending(session: Session) -> None:
+    session.info.pop("engines_pending", None)
+
+
+def _stamp(session: Session) -> tuple:
+    """One query: what changes when chains, postings or enterprises change."""
+    def part(model, *where):
+        return (select(func.count(model.id)).where(*where).scalar_subquery(),
+                select(func.max(model.updated_at)).scalar_subquery())
+    row = session.execute(select(
+        select(func.count(ChainGraph.id)).scalar_subquery(),
+        select(func.coalesce(func.sum(ChainGraph.version), 0)).scalar_subquery(),
+        select(func.max(ChainGraph.updated_at)).scalar_subquery(),
+        *part(Capability, Capability.active),
+        *part(Demand, Demand.status == "published"),
+        select(func.max(Enterprise.updated_at)).scalar_subquery(),
+    )).one()
+    return ((row[0], int(row[1]), str(row[2])), (row[3], str(row[4])), (row[5], str(row[6])), str(row[7]))
+
+
+def _patch_one(engine: Engine, kind: str, record_id: str, record: dict | None) -> None:
+    if kind == "demand" and not engine.has_demands:
+        raise MatchingError("no demand side to patch")
+    if record is None:
+        try:
+            engine.matcher.remove(record_id, kind=kind)
+        except UnknownRecordError:
+            pass
+        return
+    try:
+        engine.matcher.update(record, kind=kind)
+    except UnknownRecordError:
+        engine.matcher.add(record, kind=kind)

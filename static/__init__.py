@@ -1,0 +1,4 @@
+"""Static files served at ``/static``: CSS, JavaScript and images.
+
+Data only; read it through :mod:`matchmaker.package_data`.
+"""
