@@ -11,11 +11,13 @@ Environment
     (default 2 × cores + 1), ``MATCHMAKER_THREADS`` (default 4),
     ``MATCHMAKER_TIMEOUT`` (seconds, default 30), ``MATCHMAKER_PRELOAD``
     (``0`` turns the preloading off), ``MATCHMAKER_ACCESS_LOG`` (a file, or
-    ``-`` for standard output; default none).
+    ``-`` for standard output; default none), ``MATCHMAKER_CONTROL_SOCKET``
+    (gunicorn's control socket, when several servers run under one user).
 """
 from __future__ import annotations
 
 import os
+import sys
 
 bind = os.environ.get("MATCHMAKER_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("MATCHMAKER_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
@@ -26,17 +28,19 @@ graceful_timeout = 30
 keepalive = 5
 preload_app = os.environ.get("MATCHMAKER_PRELOAD", "1") != "0"
 accesslog = os.environ.get("MATCHMAKER_ACCESS_LOG") or None
-# worker pid, status, seconds taken, method and path: enough to see each worker's first answers
+# worker pid (written <1234>), status, seconds taken, method and path
+
 access_log_format = '%(p)s %(s)s %(L)s "%(m)s %(U)s"'
 forwarded_allow_ips = os.environ.get("MATCHMAKER_FORWARDED_ALLOW_IPS", "127.0.0.1")
+if os.environ.get("MATCHMAKER_CONTROL_SOCKET"):  # one per server when several run under one user
+    control_socket = os.environ["MATCHMAKER_CONTROL_SOCKET"]
 
 
 def post_fork(server, worker):
     """Connections opened in the master are not shared with the workers."""
-    try:
-        from matchmaker.wsgi import app
-    except ImportError:  # not preloaded: the worker builds its own application
+    wsgi = sys.modules.get("matchmaker.wsgi")
+    if wsgi is None:  # not preloaded: the worker builds its own application after this hook
         return
-    engine = app.extensions.get("sqlalchemy_engine")
+    engine = wsgi.app.extensions.get("sqlalchemy_engine")
     if engine is not None:
         engine.dispose(close=False)

@@ -9,6 +9,7 @@ memory and its first matching page answers at once.
 """
 from __future__ import annotations
 
+import logging
 import os
 
 from . import create_app
@@ -16,6 +17,14 @@ from .services.engines import warm_up
 
 __all__ = ["app"]
 
+
+_log = logging.getLogger("matchmaker")
+if not _log.handlers and not logging.getLogger().handlers:
+    # the server configures its own loggers only: say what the application does at start-up
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s"))
+    _log.addHandler(_handler)
+    _log.setLevel(logging.INFO)
 
 app = create_app()
 if os.environ.get("MATCHMAKER_WARM", "1") != "0":

@@ -47,7 +47,7 @@ import time
 from dataclasses import dataclass, field
 
 import networkx as nx
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, selectinload
 
 import graph as chaingraph
@@ -77,6 +77,8 @@ MAX_INCREMENTAL_SHARE = 0.2
 #: they committed; they are read again (applying a change twice is harmless).
 CLOCK_SLACK = dt.timedelta(seconds=5)
 RETRY_DELAYS = (1, 5, 30, 120, 600)
+#: A rebuild thread with nothing to do for this long ends.
+IDLE_THREAD_SECONDS = 60
 
 
 def capability_record(capability: Capability) -> dict:
@@ -250,7 +252,6 @@ class EngineRegistry:
     # -- changes made through the services -----------------------------------
     def queue(self, session: Session, kind: str, record_id: str, record: dict | None) -> None:
         """Apply a posting's new state (None: no longer indexed) once ``session`` commits."""
-        from sqlalchemy import event
         if not session.info.get("engines_listening"):
             session.info["engines_listening"] = True
             event.listen(session, "after_commit", self._apply_pending)
@@ -416,7 +417,11 @@ class EngineRegistry:
 
     def _run(self) -> None:
         while True:
-            if not self._rebuild_wanted.wait(timeout=60):
+            if not self._rebuild_wanted.wait(timeout=IDLE_THREAD_SECONDS):
+                with self._lock:  # idle: end the thread (the next rebuild starts another)
+                    if not self._rebuild_wanted.is_set():
+                        self._worker = None
+                        return
                 continue
             self._rebuild_wanted.clear()
             try:
