@@ -15,8 +15,9 @@ def created_at():
     return mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
 
 
-def updated_at():
-    return mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False)
+def updated_at(index: bool = False):
+    """Last change; ``index`` where the matching engine's freshness stamp reads its maximum."""
+    return mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False, index=index)
 
 
 def choice(*values: str, name: str):

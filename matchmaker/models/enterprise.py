@@ -36,7 +36,7 @@ class Enterprise(Base):
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = created_at()
-    updated_at: Mapped[dt.datetime] = updated_at()
+    updated_at: Mapped[dt.datetime] = updated_at(index=True)
 
     qualifications: Mapped[list["Qualification"]] = relationship(
         back_populates="enterprise", cascade="all, delete-orphan", order_by="Qualification.id")

@@ -47,7 +47,7 @@ class Demand(Base):
     status_reason: Mapped[str | None] = mapped_column(Text)
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = created_at()
-    updated_at: Mapped[dt.datetime] = updated_at()
+    updated_at: Mapped[dt.datetime] = updated_at(index=True)
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     enterprise: Mapped[Enterprise] = relationship()
@@ -75,7 +75,7 @@ class Capability(Base):
     active: Mapped[bool] = mapped_column(default=True)
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = created_at()
-    updated_at: Mapped[dt.datetime] = updated_at()
+    updated_at: Mapped[dt.datetime] = updated_at(index=True)
 
     enterprise: Mapped[Enterprise] = relationship()
 

@@ -21,8 +21,9 @@ Qualifications of a capability
 Freshness
     * The first use fits the engines (``matchmaker serve`` and the shipped
       gunicorn configuration do it at start-up, before any request).
-    * Each transaction checks one stamp of the tables (row counts and last
-      update times of chains, capabilities, demands and enterprises), once.
+    * Each transaction checks one stamp of the tables (the last update times
+      of chains, capabilities, demands and enterprises, read from indexes),
+      once.
     * A posting saved through the services is applied to the matcher when its
       transaction commits (:meth:`EngineRegistry.queue`), so the writer sees it
       on the next page. Changes made elsewhere (another worker, the command
@@ -32,7 +33,10 @@ Freshness
       vocabulary and statistics are learned at fitting), a posting deleted
       outright, a failed patch — runs on a background thread while the current
       engines keep serving; the new ones replace them in one step. A failed
-      rebuild is logged and retried with a growing delay.
+      rebuild is logged and retried with a growing delay. A posting deleted
+      outright moves no update time: the background thread compares the
+      indexed counts with the tables' about once a minute and rebuilds when
+      they differ.
     * A small index (fewer than :data:`INCREMENTAL_MIN_POSTINGS`) is refitted
       inline when a change commits: that costs milliseconds and keeps new
       words findable at once.
@@ -79,6 +83,8 @@ CLOCK_SLACK = dt.timedelta(seconds=5)
 RETRY_DELAYS = (1, 5, 30, 120, 600)
 #: A rebuild thread with nothing to do for this long ends.
 IDLE_THREAD_SECONDS = 60
+#: How often the indexed counts are compared with the tables' (in the background).
+RECONCILE_SECONDS = 60
 
 
 def capability_record(capability: Capability) -> dict:
@@ -203,7 +209,10 @@ class EngineRegistry:
         self._sequence = 0
         self._lock = threading.RLock()        # first fit and state swaps
         self._catch_up = threading.Lock()     # one reader of other writers' rows at a time
-        self._rebuild_wanted = threading.Event()
+        self._work = threading.Event()        # something for the background thread
+        self._want_rebuild = False
+        self._want_reconcile = False
+        self._reconciled_at = time.monotonic()
         self._worker: threading.Thread | None = None
         self._worker_pid: int | None = None
         self._idle = threading.Event()
@@ -245,8 +254,21 @@ class EngineRegistry:
             with Session(bind=self.bind) as session:
                 self._install(self._build(session))
             return
+        self._want_rebuild = True
+        self._wake()
+
+    def _request_reconcile(self) -> None:
+        """Compare the indexed counts with the tables' off the request path (a posting
+        deleted outright changes no update time)."""
+        self._reconciled_at = time.monotonic()
+        if not self.background:
+            return
+        self._want_reconcile = True
+        self._wake()
+
+    def _wake(self) -> None:
         self._idle.clear()
-        self._rebuild_wanted.set()
+        self._work.set()
         self._ensure_worker()
 
     # -- changes made through the services -----------------------------------
@@ -295,6 +317,8 @@ class EngineRegistry:
         return state
 
     def _check(self, session: Session, state: _State) -> None:
+        if time.monotonic() - self._reconciled_at > RECONCILE_SECONDS:
+            self._request_reconcile()
         stamp = _stamp(session)
         if stamp == state.stamp:
             return
@@ -340,15 +364,9 @@ class EngineRegistry:
         ok = self._patch(engine, changes) if changes else True
         if changes and engine.fitted_size < INCREMENTAL_MIN_POSTINGS:
             ok = False  # small: a refit (in the background) learns the new words
-        with engine.lock:
-            n_caps = len(engine.matcher.capabilities_.index.alive.nonzero()[0])
-            n_dems = (len(engine.matcher.demands_.index.alive.nonzero()[0])
-                      if engine.matcher.demands_ is not None else 0)
-        counts_agree = (n_caps, n_dems) == (stamp[1][0], stamp[2][0])
         state.stamp = stamp
         state.since = max([state.since] + [_aware(r.updated_at) for r in (*capabilities, *demands)])
-        if not ok or not counts_agree:
-            # A posting deleted outright (or a patch that failed): only a rebuild sees it.
+        if not ok:
             self.request_rebuild()
 
     def _patch(self, engine: Engine, changes: list) -> bool:
@@ -417,17 +435,22 @@ class EngineRegistry:
 
     def _run(self) -> None:
         while True:
-            if not self._rebuild_wanted.wait(timeout=IDLE_THREAD_SECONDS):
-                with self._lock:  # idle: end the thread (the next rebuild starts another)
-                    if not self._rebuild_wanted.is_set():
+            if not self._work.wait(timeout=IDLE_THREAD_SECONDS):
+                with self._lock:  # idle: end the thread (the next request for work starts another)
+                    if not self._work.is_set():
                         self._worker = None
                         return
                 continue
-            self._rebuild_wanted.clear()
+            self._work.clear()
+            rebuild, self._want_rebuild = self._want_rebuild, False
+            reconcile, self._want_reconcile = self._want_reconcile, False
             try:
-                with Session(bind=self.bind) as session:
-                    state = self._build(session)
-                self._install(state)
+                if reconcile and not rebuild:
+                    rebuild = not self._counts_agree()
+                if rebuild:
+                    with Session(bind=self.bind) as session:
+                        state = self._build(session)
+                    self._install(state)
                 self.failures, self.last_error = 0, None
             except Exception as exc:  # keep serving the old engines; try again later
                 self.failures += 1
@@ -435,12 +458,29 @@ class EngineRegistry:
                 delay = RETRY_DELAYS[min(self.failures, len(RETRY_DELAYS)) - 1]
                 log.exception("rebuilding the matching engine failed (%d in a row); retrying in %d s",
                               self.failures, delay)
-                if self._rebuild_wanted.wait(timeout=delay):
-                    continue
-                self._rebuild_wanted.set()
+                self._want_rebuild = self._want_rebuild or rebuild
+                self._want_reconcile = self._want_reconcile or reconcile
+                self._work.wait(timeout=delay)  # new work cuts the wait short
+                self._work.set()
                 continue
-            if not self._rebuild_wanted.is_set():
+            if not self._work.is_set():
                 self._idle.set()
+
+    def _counts_agree(self) -> bool:
+        """Whether the engine indexes as many postings as the tables hold."""
+        with Session(bind=self.bind) as session:
+            counts = _counts(session)
+        state = self._state
+        if state is None:
+            return True
+        engine = state.engine
+        if engine.matcher is None:
+            return counts == (0, 0)
+        with engine.lock:
+            matcher = engine.matcher
+            indexed = (int(matcher.capabilities_.index.alive.sum()),
+                       int(matcher.demands_.index.alive.sum()) if matcher.demands_ is not None else 0)
+        return indexed == counts
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -456,19 +496,24 @@ def _forget_pending(session: Session) -> None:
 
 
 def _stamp(session: Session) -> tuple:
-    """One query: what changes when chains, postings or enterprises change."""
-    def part(model, *where):
-        return (select(func.count(model.id)).where(*where).scalar_subquery(),
-                select(func.max(model.updated_at)).scalar_subquery())
+    """One cheap query (indexed maxima): what moves when chains, postings or enterprises change."""
+    def latest(model):
+        return select(func.max(model.updated_at)).scalar_subquery()
     row = session.execute(select(
         select(func.count(ChainGraph.id)).scalar_subquery(),
         select(func.coalesce(func.sum(ChainGraph.version), 0)).scalar_subquery(),
-        select(func.max(ChainGraph.updated_at)).scalar_subquery(),
-        *part(Capability, Capability.active),
-        *part(Demand, Demand.status == "published"),
-        select(func.max(Enterprise.updated_at)).scalar_subquery(),
+        latest(ChainGraph), latest(Capability), latest(Demand), latest(Enterprise),
     )).one()
-    return ((row[0], int(row[1]), str(row[2])), (row[3], str(row[4])), (row[5], str(row[6])), str(row[7]))
+    return ((row[0], int(row[1]), str(row[2])), str(row[3]), str(row[4]), str(row[5]))
+
+
+def _counts(session: Session) -> tuple[int, int]:
+    """Active capabilities and published demands (a full count: checked off the request path)."""
+    row = session.execute(select(
+        select(func.count(Capability.id)).where(Capability.active).scalar_subquery(),
+        select(func.count(Demand.id)).where(Demand.status == "published").scalar_subquery(),
+    )).one()
+    return int(row[0]), int(row[1])
 
 
 def _patch_one(engine: Engine, kind: str, record_id: str, record: dict | None) -> None:

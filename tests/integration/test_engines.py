@@ -72,8 +72,9 @@ def test_changes_made_elsewhere_are_read_back_and_large_indexes_patched(app, db,
     assert str(cap.id) not in _ranked_ids(db, "镀钯铜键合丝")
 
 
-def test_a_posting_deleted_outright_is_dropped_by_a_background_rebuild(app, db, world):
+def test_a_posting_deleted_outright_is_dropped_by_a_background_rebuild(app, db, world, monkeypatch):
     registry = app.extensions["matchmaker.engines"]
+    monkeypatch.setattr(engines_module, "RECONCILE_SECONDS", 0)  # counts compared at every check
     cap = helpers.capability(db, world["sme_ent"], title="引线框架", description="蚀刻引线框架",
                              chain_nodes=["icpkg.leadframe"], active=True)
     matching.capability_changed(db, cap)
@@ -81,7 +82,7 @@ def test_a_posting_deleted_outright_is_dropped_by_a_background_rebuild(app, db, 
     assert str(cap.id) in _ranked_ids(db)
     db.delete(cap)
     db.commit()
-    registry.engine(db)  # notices the stamp, schedules the rebuild
+    registry.engine(db)  # the background thread compares the counts and rebuilds
     assert registry.wait_idle(30)
     db.commit()
     assert str(cap.id) not in _ranked_ids(db)
