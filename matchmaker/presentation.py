@@ -4,11 +4,12 @@ user's language.
 The engines (:mod:`matchmaker.matching`, :mod:`matchmaker.scheduling`) return
 their reasons and reports as data, a ``kind`` with named values; this module is
 the one place that turns them, and every status label of the site, into
-Chinese or English with :func:`matchmaker.i18n.tr`.
+Chinese or English with :func:`matchmaker.i18n.tr`. :func:`register` makes the
+labels globals of the site's templates.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import networkx as nx
 
@@ -25,9 +26,11 @@ __all__ = [
     "meeting_status_label",
     "participant_status_label",
     "reason_text",
+    "register",
     "resource_request_status_label",
     "schedule_message_text",
     "status_label",
+    "template_globals",
     "verification_label",
     "weak_link_status_label",
 ]
@@ -89,6 +92,72 @@ _SCHEDULE_ZH = {
 }
 
 
+def _r(value) -> str:
+    return repr(list(value)) if isinstance(value, tuple) else repr(value)
+
+
+def _role_zh(role) -> str:
+    return _ROLE_ZH.get(role, str(role))
+
+
+def _where_zh(f) -> str:
+    record = f["record"]
+    if record == "participant":
+        return f"参会企业 {f['participant']}"
+    if record == "request":
+        return f"第 {f['index']} 条邀约（{f['buyer']}，{f['supplier']}）"
+    return f"第 {f['index']} 场锁定会谈（{f['buyer']}，{f['supplier']}，{f['slot']}，第 {f['table']} 桌）"
+
+
+def _about_zh(sentence):
+    return lambda f: f"{_where_zh(f)}：{sentence(f)}"
+
+
+#: Chinese sentence of every problem that keeps an event from being scheduled.
+_PROBLEM_ZH = {
+    "no_slots": lambda f: "时段：对接会至少需要一个时段",
+    "duplicate_slot": lambda f: f"时段：{f['slot']} 出现 {f['count']} 次（时段名称不能重复）",
+    "invalid_tables": lambda f: f"洽谈桌数：{_r(f['value'])} 不是不小于 1 的整数",
+    "invalid_max_meetings_default": lambda f: f"默认会谈上限：{_r(f['value'])} 不是不小于 0 的整数",
+    "duplicate_participant": _about_zh(lambda f: f"出现 {f['count']} 次（编号不能重复）"),
+    "invalid_role": _about_zh(lambda f: f"身份 {_r(f['role'])} 既不是采购方也不是供应方"),
+    "supplier_table": _about_zh(lambda f: "只有采购方有固定洽谈桌（供应方到采购方的桌前洽谈）"),
+    "table_out_of_range": _about_zh(lambda f: f"第 {f['table']} 桌超出桌号范围 1–{f['tables']}"),
+    "unknown_unavailable_slots": _about_zh(lambda f: f"不可参会时段 {'、'.join(f['slots'])} 不在本场的时段中"),
+    "invalid_max_meetings": _about_zh(lambda f: f"会谈上限 {_r(f['value'])} 不是不小于 0 的整数"),
+    "locked_over_limit": _about_zh(lambda f: f"已锁定 {f['count']} 场会谈，超过会谈上限 {f['limit']} 场"),
+    "unknown_buyer": _about_zh(lambda f: f"采购方 {f['buyer']} 不是本场的参会企业"),
+    "unknown_supplier": _about_zh(lambda f: f"供应方 {f['supplier']} 不是本场的参会企业"),
+    "roles_swapped": _about_zh(lambda f: "采购方与供应方填反了"),
+    "not_a_buyer": _about_zh(lambda f: f"{f['buyer']} 是{_role_zh(f['role'])}，不是采购方"),
+    "not_a_supplier": _about_zh(lambda f: f"{f['supplier']} 是{_role_zh(f['role'])}，不是供应方"),
+    "invalid_priority": _about_zh(lambda f: f"优先级 {_r(f['priority'])} 须为大于 0 的数"),
+    "unknown_slot": _about_zh(lambda f: f"时段 {f['slot']} 不在本场的时段中"),
+    "locked_table_taken": _about_zh(lambda f: f"第 {f['table']} 桌在 {f['slot']} 已有锁定会谈"),
+    "buyer_fixed_table": _about_zh(lambda f: f"采购方 {f['buyer']} 的固定洽谈桌是第 {f['fixed_table']} 桌"),
+    "table_of_other_buyers": _about_zh(lambda f: f"第 {f['table']} 桌是 {'、'.join(f['buyers'])} 的固定桌"),
+    "locked_unavailable": _about_zh(lambda f: f"{f['participant']} 在 {f['slot']} 无法参会"),
+    "locked_double_booked": _about_zh(lambda f: f"{f['participant']} 在 {f['slot']} 已有另一场锁定会谈"),
+    "pair_locked_twice": _about_zh(lambda f: "这对企业被锁定了不止一场会谈"),
+    "event_not_object": lambda f: "对接会数据须为包含 slots、tables、participants 和 requests 的 JSON 对象",
+    "missing_list": lambda f: f"{f['at']}：缺少（应为列表）",
+    "not_a_list": lambda f: f"{f['at']}：应为列表，实际为 {f['type']}",
+    "missing_tables": lambda f: "tables：缺少（应为洽谈桌数）",
+    "not_a_slot_item": lambda f: f"slots：第 {f['index']} 项（{_r(f['value'])}）不是时段名称",
+    "not_an_object": lambda f: f"{f['at']}：应为包含 {'、'.join(f['keys'])} 的对象",
+    "missing_id": lambda f: f"{f['at']}：缺少编号或编号不是文本",
+    "missing_whole_number": lambda f: f"{f['at']}：缺少（应为整数）",
+    "not_whole_number": lambda f: f"{f['at']}：{_r(f['value'])} 不是整数",
+    "below_minimum": lambda f: f"{f['at']}：{f['value']} 小于 {f['minimum']}",
+    "not_a_number": lambda f: f"{f['at']}：{_r(f['value'])} 不是数字",
+    "missing_slot_name": lambda f: f"{f['at']}：缺少时段名称或不是时段名称",
+    "unknown_role": lambda f: f"{f['at']}：{_r(f['value'])} 既不是 buyer 也不是 supplier",
+    "unavailable_not_list": lambda f: f"{f['at']}：应为时段名称的列表",
+    "not_a_slot_name": lambda f: f"{f['at']}：{_r(f['value'])} 不是时段名称",
+}
+_SCHEDULE_ZH.update(_PROBLEM_ZH)
+
+
 def _number(value):
     return int(value) if float(value).is_integer() else value
 
@@ -96,6 +165,7 @@ def _number(value):
 def schedule_message_text(message: Message, names: Mapping[str, str] | None = None) -> str:
     """A scheduler :class:`~matchmaker.scheduling.Message` in the user's language.
 
+    Reasons, changes, notes and the problems of an event's data alike.
     ``names`` maps the participant ids of the scheduling problem to the names
     shown instead of them.
     """
@@ -193,3 +263,16 @@ def verification_label(verified: bool) -> str:
 def weak_link_status_label(status: str) -> str:
     """A chain node's supply status: a gap, a thin link, fine, or idle."""
     return status_label("weak_link", status)
+
+
+def template_globals() -> dict[str, Callable[..., str]]:
+    """Every label function, by the name templates call it."""
+    labels = (status_label, demand_status_label, application_status_label, resource_request_status_label,
+              event_status_label, participant_status_label, meeting_request_status_label, meeting_status_label,
+              checkin_status_label, verification_label, weak_link_status_label)
+    return {f.__name__: f for f in labels}
+
+
+def register(app) -> None:
+    """Make every label a global of ``app``'s templates (macros imported without context see them too)."""
+    app.jinja_env.globals.update(template_globals())

@@ -61,7 +61,6 @@ def search():
     session = get_session()
     found = search_service.search_postings(session, query, kind, page=page, per_page=per_page)
     matches = search_service.fuzzy_enterprises(session, query, limit=per_page)
-    session.commit()  # the search index may have been brought up to date
     return jsonify({
         "query": query, "page": page, "per_page": per_page, "total": found.total,
         "pages": max(1, -(-found.total // per_page)),

@@ -13,7 +13,7 @@ from functools import wraps
 
 from flask import current_app, g, jsonify, request
 
-from ..db import get_session
+from .. import transactions
 from ..services import api_tokens
 
 __all__ = ["api_auth", "token_required", "token_optional", "bearer_token", "unauthorized"]
@@ -44,10 +44,9 @@ def api_auth():
     token = bearer_token()
     user = None
     if token:
-        session = get_session()
-        user = api_tokens.authenticate_token(session, token)
-        if user is not None:
-            session.commit()  # last_used_at
+        # Committed here, before the view runs, so the transaction holds nothing but the
+        # token's ``last_used_at``, which the service moves at most once a minute.
+        user = transactions.run(lambda session: api_tokens.authenticate_token(session, token))
     # flask_login reads g._login_user; setting it bypasses the session cookie entirely.
     g._login_user = user if user is not None else current_app.login_manager.anonymous_user()
     if token is None:

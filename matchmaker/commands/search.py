@@ -18,7 +18,7 @@ def search() -> None:
 
 @search.command()
 def reindex() -> None:
-    """Rebuild the index of demands and capabilities (searches also refresh changed rows on their own)."""
+    """Rebuild the index of demands and capabilities (after rows were written outside the site, e.g. by SQL)."""
     from ..services import search as service
     app = _app()
     with app.app_context(), session_scope(app) as session:

@@ -12,9 +12,10 @@ class InvalidEventError(ScheduleError):
 
     Parameters
     ----------
-    problems : list of str
+    problems : list of Message
         Every problem found, each naming the record and field at fault,
-        so that a user can fix them all in one pass.
+        so that a user can fix them all in one pass; ``str()`` of each is
+        its English sentence.
     """
 
     def __init__(self, problems):

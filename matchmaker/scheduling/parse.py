@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 
 from .errors import InvalidEventError
+from .messages import Message
 from .model import BUYER, SUPPLIER, Meeting, Participant, Problem, Request
 from .validate import validate
 
@@ -17,29 +18,29 @@ _ROLES = {"buyer": BUYER, "supplier": SUPPLIER}
 def _ident(value, where, errors):
     # Spreadsheet exports often turn ids such as 1001 into numbers.
     if isinstance(value, bool) or value is None:
-        errors.append(f"{where}: missing or not a text id")
+        errors.append(Message("missing_id", {"at": where}))
         return None
     if isinstance(value, int):
         return str(value)
     if isinstance(value, str) and value.strip():
         return value.strip()
-    errors.append(f"{where}: missing or not a text id")
+    errors.append(Message("missing_id", {"at": where}))
     return None
 
 
 def _integer(value, where, errors, *, minimum=None):
     if value is None:
-        errors.append(f"{where}: missing (expected a whole number)")
+        errors.append(Message("missing_whole_number", {"at": where}))
         return None
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         value = int(value.strip())
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        errors.append(f"{where}: {value!r} is not a whole number")
+        errors.append(Message("not_whole_number", {"at": where, "value": value}))
         return None
     if minimum is not None and value < minimum:
-        errors.append(f"{where}: {value} is below {minimum}")
+        errors.append(Message("below_minimum", {"at": where, "value": value, "minimum": minimum}))
         return None
     return value
 
@@ -51,10 +52,10 @@ def _priority(value, where, errors):
         try:
             value = float(value) if "." in value else int(value)
         except ValueError:
-            errors.append(f"{where}: {value!r} is not a number")
+            errors.append(Message("not_a_number", {"at": where, "value": value}))
             return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        errors.append(f"{where}: {value!r} is not a number")
+        errors.append(Message("not_a_number", {"at": where, "value": value}))
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -64,14 +65,14 @@ def _priority(value, where, errors):
 def meeting_from_dict(item, where, errors, *, locked=False):
     """Read one meeting object; append problems to ``errors`` and return None on failure."""
     if not isinstance(item, Mapping):
-        errors.append(f"{where}: expected an object with buyer, supplier, slot and table")
+        errors.append(Message("not_an_object", {"at": where, "keys": ("buyer", "supplier", "slot", "table")}))
         return None
     count = len(errors)
     buyer = _ident(item.get("buyer"), f"{where}.buyer", errors)
     supplier = _ident(item.get("supplier"), f"{where}.supplier", errors)
     slot = item.get("slot")
     if not isinstance(slot, str) or not slot.strip():
-        errors.append(f"{where}.slot: missing or not a slot name")
+        errors.append(Message("missing_slot_name", {"at": f"{where}.slot"}))
     table = _integer(item.get("table"), f"{where}.table", errors)
     priority = _priority(item.get("priority"), f"{where}.priority", errors)
     if len(errors) > count:
@@ -82,7 +83,7 @@ def meeting_from_dict(item, where, errors, *, locked=False):
 def _participant(item, i, errors):
     where = f"participant #{i + 1}"
     if not isinstance(item, Mapping):
-        errors.append(f"{where}: expected an object with id and role")
+        errors.append(Message("not_an_object", {"at": where, "keys": ("id", "role")}))
         return None
     count = len(errors)
     pid = _ident(item.get("id"), f"{where}.id", errors)
@@ -91,7 +92,7 @@ def _participant(item, i, errors):
     role = item.get("role")
     role = _ROLES.get(role.strip().lower()) if isinstance(role, str) else None
     if role is None:
-        errors.append(f"{where}.role: {item.get('role')!r} is not 'buyer' or 'supplier'")
+        errors.append(Message("unknown_role", {"at": f"{where}.role", "value": item.get("role")}))
     table = item.get("table")
     if table is not None:
         table = _integer(table, f"{where}.table", errors, minimum=1)
@@ -100,12 +101,12 @@ def _participant(item, i, errors):
         max_meetings = _integer(max_meetings, f"{where}.max_meetings", errors, minimum=0)
     unavailable = item.get("unavailable") or []
     if isinstance(unavailable, str) or not isinstance(unavailable, list):
-        errors.append(f"{where}.unavailable: expected a list of slot names")
+        errors.append(Message("unavailable_not_list", {"at": f"{where}.unavailable"}))
         unavailable = []
     names = set()
     for slot in unavailable:
         if not isinstance(slot, str):
-            errors.append(f"{where}.unavailable: {slot!r} is not a slot name")
+            errors.append(Message("not_a_slot_name", {"at": f"{where}.unavailable", "value": slot}))
         else:
             names.add(slot.strip())
     if len(errors) > count:
@@ -116,7 +117,7 @@ def _participant(item, i, errors):
 def _request(item, i, errors):
     where = f"request #{i + 1}"
     if not isinstance(item, Mapping):
-        errors.append(f"{where}: expected an object with buyer and supplier")
+        errors.append(Message("not_an_object", {"at": where, "keys": ("buyer", "supplier")}))
         return None
     count = len(errors)
     buyer = _ident(item.get("buyer"), f"{where}.buyer", errors)
@@ -131,10 +132,10 @@ def _list(data, key, errors, *, required):
     value = data.get(key)
     if value is None:
         if required:
-            errors.append(f"{key}: missing (expected a list)")
+            errors.append(Message("missing_list", {"at": key}))
         return []
     if not isinstance(value, list):
-        errors.append(f"{key}: expected a list, got {type(value).__name__}")
+        errors.append(Message("not_a_list", {"at": key, "type": type(value).__name__}))
         return []
     return value
 
@@ -148,19 +149,18 @@ def problem_from_dict(data) -> Problem:
         Listing every problem found (shape and meaning).
     """
     if not isinstance(data, Mapping):
-        raise InvalidEventError([
-            "the event must be a JSON object with slots, tables, participants and requests"])
-    errors: list[str] = []
+        raise InvalidEventError([Message("event_not_object")])
+    errors: list[Message] = []
     slots = []
     for i, slot in enumerate(_list(data, "slots", errors, required=True)):
         if not isinstance(slot, str) or not slot.strip():
-            errors.append(f"slots: item #{i + 1} ({slot!r}) is not a slot name")
+            errors.append(Message("not_a_slot_item", {"index": i + 1, "value": slot}))
         else:
             slots.append(slot.strip())
     tables = data.get("tables")
     tables = _integer(tables, "tables", errors, minimum=1) if tables is not None else None
     if data.get("tables") is None:
-        errors.append("tables: missing (expected the number of tables)")
+        errors.append(Message("missing_tables"))
     participants = [_participant(p, i, errors)
                     for i, p in enumerate(_list(data, "participants", errors, required=True))]
     requests = [_request(r, i, errors)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -73,8 +74,12 @@ def pending_qualifications_query():
             .where(Qualification.verified.is_(False)).order_by(Qualification.created_at, Qualification.id))
 
 
-def verify_enterprise(session: Session, admin: User, enterprise_id: int, verified: bool = True) -> Enterprise:
-    """Mark an enterprise's identity (name and credit code) as checked, or withdraw that."""
+def verify_enterprise(session: Session, admin: User, enterprise_id: int, verified: bool = True,
+                      link: str | None = None) -> Enterprise:
+    """Mark an enterprise's identity (name and credit code) as checked, or withdraw that.
+
+    The enterprise is told, with ``link`` (its page) on the notice.
+    """
     ent = _get(session, Enterprise, enterprise_id, tr("企业不存在。", "No such enterprise."))
     if ent.verified == verified:
         return ent
@@ -83,12 +88,16 @@ def verify_enterprise(session: Session, admin: User, enterprise_id: int, verifie
     audit.record(session, admin.id, "enterprise.verify" if verified else "enterprise.unverify", ent, name=ent.name)
     text = (tr("贵企业“{name}”已通过平台认证。", "Your enterprise “{name}” is now verified.", name=ent.name) if verified
             else tr("贵企业“{name}”的认证已撤销。", "The verification of “{name}” was withdrawn.", name=ent.name))
-    notifications.notify_enterprise(session, ent.id, text, f"/enterprises/{ent.id}")
+    notifications.notify_enterprise(session, ent.id, text, link)
     return ent
 
 
-def verify_qualification(session: Session, admin: User, qualification_id: int, verified: bool = True) -> Qualification:
-    """Confirm a qualification claim after checking its certificate, or withdraw that."""
+def verify_qualification(session: Session, admin: User, qualification_id: int, verified: bool = True,
+                         link_for: Callable[[int], str] | None = None) -> Qualification:
+    """Confirm a qualification claim after checking its certificate, or withdraw that.
+
+    A confirmation is told to the enterprise, linking to ``link_for(enterprise id)`` (its page).
+    """
     qual = _get(session, Qualification, qualification_id, tr("资质不存在。", "No such qualification."))
     if qual.verified == verified:
         return qual
@@ -100,7 +109,7 @@ def verify_qualification(session: Session, admin: User, qualification_id: int, v
     if verified:
         notifications.notify_enterprise(session, qual.enterprise_id, tr(
             "资质“{name}”已通过平台核验。", "The qualification “{name}” was verified.", name=qual.name),
-            f"/enterprises/{qual.enterprise_id}")
+            link_for(qual.enterprise_id) if link_for else None)
     return qual
 
 

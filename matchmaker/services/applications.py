@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session, joinedload
 from ..i18n import tr
 from ..models import Application, Capability, Demand, Enterprise
 from ..models.posting import APPLICATION_STATUSES, APPLICATION_TRANSITIONS
+from ..presentation import application_status_label
 from . import audit
 from .attachments import Upload, store_upload
 from .errors import NotAllowed, NotFound, ServiceError
-from .posting_fields import clean_amount, clean_text, today
-from .posting_notices import tell_enterprise
+from .postings.fields import clean_amount, clean_text, today
+from .postings.notices import tell_enterprise
 
 __all__ = [
     "REVIEW_ACTIONS",
@@ -29,21 +30,12 @@ __all__ = [
     "applications_received",
     "apply",
     "review",
-    "status_label",
     "visible_application",
     "withdraw",
 ]
 
 #: What the demand's owner may do to an application.
 REVIEW_ACTIONS = ("shortlisted", "accepted", "rejected")
-
-
-def status_label(status: str) -> str:
-    return {
-        "submitted": tr("已提交", "Submitted"), "shortlisted": tr("已入围", "Shortlisted"),
-        "accepted": tr("已接受", "Accepted"), "rejected": tr("未采纳", "Rejected"),
-        "withdrawn": tr("已撤回", "Withdrawn"),
-    }.get(status, status)
 
 
 def action_label(status: str) -> str:
@@ -128,7 +120,7 @@ def add_attachments(session: Session, application: Application, user_id: int | N
 def _move(application: Application, status: str) -> None:
     if status not in APPLICATION_TRANSITIONS.get(application.status, ()):
         raise NotAllowed(tr("申请不能从“{a}”变为“{b}”。", "An application cannot go from “{a}” to “{b}”.",
-                            a=status_label(application.status), b=status_label(status)))
+                            a=application_status_label(application.status), b=application_status_label(status)))
     application.status = status
 
 
@@ -156,7 +148,7 @@ def review(session: Session, application: Application, user_id: int | None, stat
     audit.record(session, user_id, f"application.{status}", application)
     demand = application.demand
     text = tr("{o}处理了贵企业对《{t}》的{w}：{s}。", "{o} marked your {w} for “{t}” as: {s}.",
-              o=demand.enterprise.name, t=demand.title, w=_answer_word(demand), s=status_label(status))
+              o=demand.enterprise.name, t=demand.title, w=_answer_word(demand), s=application_status_label(status))
     if application.message:
         # Chinese runs on after 。 without a space; English needs one.
         text += tr("留言：{m}", " Message: {m}", m=application.message)

@@ -19,7 +19,7 @@ from ..models import Capability, Enterprise
 from ..models.enterprise import SIZES
 from . import audit, matching
 from .errors import NotAllowed, NotFound, ServiceError
-from .posting_fields import (
+from .postings.fields import (
     clean_chain_nodes,
     clean_qualifications,
     clean_region,

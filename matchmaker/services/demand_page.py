@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from ..models import Application, Enterprise
 from . import matching
 from .demands import visible_demand
-from .posting_fields import today
+from .postings.fields import today
 
 __all__ = ["DemandPage", "demand_page"]
 

@@ -19,10 +19,11 @@ from ..domain.errors import PaymentTermError
 from ..i18n import tr
 from ..models import Application, Demand, Enterprise
 from ..models.posting import DEMAND_KINDS, DEMAND_STATUSES
+from ..presentation import demand_status_label
 from . import audit, matching
 from .enterprises import bilingual
 from .errors import NotAllowed, NotFound, ServiceError
-from .posting_fields import (
+from .postings.fields import (
     clean_amount,
     clean_chain_nodes,
     clean_qualifications,
@@ -32,7 +33,7 @@ from .posting_fields import (
     today,
     where_chain_and_region,
 )
-from .posting_notices import tell_enterprise
+from .postings.notices import tell_enterprise
 
 __all__ = [
     "ACTIVE_APPLICATION_STATUSES",
@@ -44,19 +45,11 @@ __all__ = [
     "kind_label",
     "owned_demand",
     "published_demands",
-    "status_label",
     "update_demand",
     "visible_demand",
 ]
 
 ACTIVE_APPLICATION_STATUSES = ("submitted", "shortlisted", "accepted")
-
-
-def status_label(status: str) -> str:
-    return {
-        "draft": tr("草稿", "Draft"), "published": tr("已发布", "Published"), "closed": tr("已截止", "Closed"),
-        "awarded": tr("已授标", "Awarded"), "cancelled": tr("已取消", "Cancelled"),
-    }.get(status, status)
 
 
 def kind_label(kind: str) -> str:
@@ -158,7 +151,7 @@ def change_status(session: Session, demand: Demand, user_id: int | None, status:
     """
     if not demand.can_move_to(status):
         raise NotAllowed(tr("需求不能从“{a}”变为“{b}”。", "A demand cannot go from “{a}” to “{b}”.",
-                            a=status_label(demand.status), b=status_label(status)))
+                            a=demand_status_label(demand.status), b=demand_status_label(status)))
     reason = clean_text(reason) or None
     if status == "cancelled" and not reason:
         raise ServiceError(tr("取消需求须说明原因。", "Give a reason for cancelling."), field="reason")
@@ -180,7 +173,7 @@ def _tell_applicants(session: Session, demand: Demand, link: str | None) -> None
     enterprise_ids = session.scalars(select(Application.enterprise_id).where(
         Application.demand_id == demand.id, Application.status.in_(ACTIVE_APPLICATION_STATUSES))).all()
     text = tr("您申请的需求《{t}》状态变为“{s}”。", "The demand “{t}” you applied to is now “{s}”.",
-              t=demand.title, s=status_label(demand.status))
+              t=demand.title, s=demand_status_label(demand.status))
     if demand.status_reason:
         text += " " + tr("原因：{r}", "Reason: {r}", r=demand.status_reason)
     for enterprise_id in enterprise_ids:

@@ -5,10 +5,15 @@ Either side asks with a priority; the other side answers before the request
 expires (the event's ``request_expiry_hours``). Expiry is applied lazily by every
 read here and in bulk by ``matchmaker events expire``. Organisers may add a
 meeting directly (hosted-buyer mode): it is accepted at once.
+
+Every notice sent here points at the event's meeting-requests page, whose
+address the caller passes in (``link``, or ``link_for(event id)`` where
+several events are involved).
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -16,6 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..i18n import tr
 from ..models import Event, EventParticipant, MeetingRequest
 from ..models.event import REQUEST_STATUSES as MEETING_REQUEST_STATUSES
+from ..presentation import meeting_request_status_label
 from . import audit, notifications
 from .errors import NotAllowed, NotFound, ServiceError
 from .events import can_manage
@@ -35,7 +41,6 @@ __all__ = [
     "requests_allowed",
     "requests_of",
     "respond",
-    "status_label",
     "utcnow",
 ]
 
@@ -60,10 +65,6 @@ def aware(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
-def _link(event_id: int) -> str:
-    return f"/events/{event_id}/requests"
-
-
 def acts_for(user, participant: EventParticipant) -> bool:
     """Members of the participant's enterprise act for it; so do the event's organisers."""
     member = getattr(user, "enterprise_id", None)
@@ -74,8 +75,13 @@ def requests_allowed(event: Event, organiser: bool = False) -> bool:
     return event.status in REQUEST_STATUSES or (organiser and event.status == "final")
 
 
-def expire_pending(session: Session, event_id: int | None = None, now: dt.datetime | None = None) -> int:
-    """Mark pending requests past their expiry as ``expired`` and tell whoever asked."""
+def expire_pending(session: Session, event_id: int | None = None, now: dt.datetime | None = None,
+                   link_for: Callable[[int], str] | None = None) -> int:
+    """Mark pending requests past their expiry as ``expired`` and tell whoever asked.
+
+    ``link_for(event id)`` gives the address of an event's meeting-requests page,
+    linked from each notice.
+    """
     now = now or utcnow()
     stmt = (select(MeetingRequest).options(joinedload(MeetingRequest.buyer), joinedload(MeetingRequest.supplier))
             .where(MeetingRequest.status == "pending", MeetingRequest.expires_at.is_not(None),
@@ -89,7 +95,7 @@ def expire_pending(session: Session, event_id: int | None = None, now: dt.dateti
         other = req.supplier if asker is req.buyer else req.buyer
         notifications.notify_enterprise(session, asker.enterprise_id, tr(
             "您向{n}发出的会谈邀约已过期。", "Your meeting request to {n} expired.", n=other.enterprise.name),
-            link=_link(req.event_id))
+            link=link_for(req.event_id) if link_for else None)
     session.flush()
     return len(rows)
 
@@ -118,6 +124,11 @@ def _existing(session: Session, buyer: EventParticipant, supplier: EventParticip
         MeetingRequest.supplier_id == supplier.id))
 
 
+def _same(link: str | None) -> Callable[[int], str] | None:
+    """``link_for`` of a single event's page."""
+    return (lambda _event_id: link) if link else None
+
+
 def _check_priority(priority: int) -> int:
     if priority not in PRIORITIES:
         raise ServiceError(tr("优先级应为 1、2 或 3。", "Priority must be 1, 2 or 3."), field="priority")
@@ -126,10 +137,11 @@ def _check_priority(priority: int) -> int:
 
 def request_meeting(session: Session, user, requester: EventParticipant, counterpart: EventParticipant,
                     priority: int = 2, message: str | None = None, reasons=None,
-                    source: str = "participant") -> MeetingRequest:
+                    source: str = "participant", link: str | None = None) -> MeetingRequest:
     """``requester`` asks ``counterpart`` for a meeting; returns the (pending or accepted) request.
 
     When the counterpart has already asked for the same meeting, asking back accepts it.
+    ``link`` is the event's meeting-requests page, linked from the notices.
     """
     event = requester.event
     if not acts_for(user, requester):
@@ -138,11 +150,11 @@ def request_meeting(session: Session, user, requester: EventParticipant, counter
         raise NotAllowed(tr("本场对接会当前不接受会谈邀约。", "This fair is not taking meeting requests now."))
     buyer, supplier = _pair(requester, counterpart)
     _check_priority(priority)
-    expire_pending(session, event.id)
+    expire_pending(session, event.id, link_for=_same(link))
     req = _existing(session, buyer, supplier)
     if req is not None and req.status == "pending" and req.requested_by_id == counterpart.id:
         req.priority = max(req.priority, priority)
-        return _answer(session, user, req, True)
+        return _answer(session, user, req, True, link)
     if req is not None and req.status in ("pending", "accepted"):
         raise ServiceError(tr("与{n}的会谈邀约已存在。", "A request with {n} already exists.",
                               n=counterpart.enterprise.name))
@@ -164,13 +176,16 @@ def request_meeting(session: Session, user, requester: EventParticipant, counter
         "{n}希望在“{e}”与您会谈（{p}），请在 {h} 小时内回复。",
         "{n} asks to meet you at “{e}” ({p}); please answer within {h} hours.",
         n=requester.enterprise.name, e=event.name, p=priority_label(priority), h=event.request_expiry_hours),
-        link=_link(event.id), email_subject=tr("新的会谈邀约", "New meeting request"))
+        link=link, email_subject=tr("新的会谈邀约", "New meeting request"))
     return req
 
 
 def organiser_meeting(session: Session, user, buyer: EventParticipant, supplier: EventParticipant,
-                      priority: int = 2) -> MeetingRequest:
-    """An organiser adds a meeting directly; it counts as accepted by both sides."""
+                      priority: int = 2, link: str | None = None) -> MeetingRequest:
+    """An organiser adds a meeting directly; it counts as accepted by both sides.
+
+    Both sides are told, with ``link`` (the event's meeting-requests page).
+    """
     event = buyer.event
     if not can_manage(user, event):
         raise NotAllowed(tr("只有组织方可以直接安排会谈。", "Only organisers add meetings directly."))
@@ -189,11 +204,11 @@ def organiser_meeting(session: Session, user, buyer: EventParticipant, supplier:
     for mine, other in ((buyer, supplier), (supplier, buyer)):
         notifications.notify_enterprise(session, mine.enterprise_id, tr(
             "组织方为您安排了与{n}的会谈（{e}）。", "The organisers arranged a meeting with {n} at “{e}”.",
-            n=other.enterprise.name, e=event.name), link=_link(event.id))
+            n=other.enterprise.name, e=event.name), link=link)
     return req
 
 
-def _answer(session: Session, user, req: MeetingRequest, accept: bool) -> MeetingRequest:
+def _answer(session: Session, user, req: MeetingRequest, accept: bool, link: str | None) -> MeetingRequest:
     req.status = "accepted" if accept else "declined"
     req.responded_at = utcnow()
     asker = req.buyer if req.requested_by_id == req.buyer_id else req.supplier
@@ -201,31 +216,35 @@ def _answer(session: Session, user, req: MeetingRequest, accept: bool) -> Meetin
     audit.record(session, user.id, "event.request." + req.status, req)
     text = (tr("{n}接受了您的会谈邀约。", "{n} accepted your meeting request.", n=other.enterprise.name) if accept
             else tr("{n}婉拒了您的会谈邀约。", "{n} declined your meeting request.", n=other.enterprise.name))
-    notifications.notify_enterprise(session, asker.enterprise_id, text, link=_link(req.event_id))
+    notifications.notify_enterprise(session, asker.enterprise_id, text, link=link)
     session.flush()
     return req
 
 
-def respond(session: Session, user, req: MeetingRequest, accept: bool) -> MeetingRequest:
+def respond(session: Session, user, req: MeetingRequest, accept: bool, link: str | None = None) -> MeetingRequest:
     """The asked side (or an organiser) accepts or declines a pending request.
 
     A request found past its expiry is marked ``expired`` and returned as such
-    (not refused), so that the caller's commit keeps the expiry.
+    (not refused), so that the caller's commit keeps the expiry. ``link`` is the
+    event's meeting-requests page, linked from the notice.
     """
     if req.status == "pending" and req.expires_at is not None and aware(req.expires_at) < utcnow():
-        expire_pending(session, req.event_id)
+        expire_pending(session, req.event_id, link_for=_same(link))
         return req
     if req.status != "pending":
         raise NotAllowed(tr("该邀约已不在待回复状态（{s}）。", "This request is no longer awaiting an answer ({s}).",
-                            s=status_label(req.status)))
+                            s=meeting_request_status_label(req.status)))
     answering = req.supplier if req.requested_by_id == req.buyer_id else req.buyer
     if not acts_for(user, answering):
         raise NotAllowed(tr("只有被邀约的一方可以回复。", "Only the side that was asked can answer."))
-    return _answer(session, user, req, accept)
+    return _answer(session, user, req, accept, link)
 
 
-def cancel(session: Session, user, req: MeetingRequest) -> MeetingRequest:
-    """Either side (or an organiser) withdraws a pending or accepted request."""
+def cancel(session: Session, user, req: MeetingRequest, link: str | None = None) -> MeetingRequest:
+    """Either side (or an organiser) withdraws a pending or accepted request.
+
+    The other side is told, with ``link`` (the event's meeting-requests page).
+    """
     if req.status not in ("pending", "accepted"):
         raise NotAllowed(tr("该邀约无法撤回。", "This request cannot be withdrawn."))
     if not (acts_for(user, req.buyer) or acts_for(user, req.supplier)):
@@ -237,14 +256,8 @@ def cancel(session: Session, user, req: MeetingRequest) -> MeetingRequest:
         if getattr(user, "enterprise_id", None) != side.enterprise_id:
             notifications.notify_enterprise(session, side.enterprise_id, tr(
                 "与{a}和{b}的会谈邀约已撤回。", "The meeting request between {a} and {b} was withdrawn.",
-                a=req.buyer.enterprise.name, b=req.supplier.enterprise.name), link=_link(req.event_id))
+                a=req.buyer.enterprise.name, b=req.supplier.enterprise.name), link=link)
     return req
-
-
-def status_label(status: str) -> str:
-    return {"pending": tr("待回复", "Awaiting answer"), "accepted": tr("已接受", "Accepted"),
-            "declined": tr("已婉拒", "Declined"), "expired": tr("已过期", "Expired"),
-            "cancelled": tr("已撤回", "Withdrawn")}.get(status, status)
 
 
 def request_of(session: Session, event: Event, request_id: int, user) -> MeetingRequest:
@@ -255,9 +268,13 @@ def request_of(session: Session, event: Event, request_id: int, user) -> Meeting
     return req
 
 
-def requests_of(session: Session, participant: EventParticipant) -> dict[str, list[MeetingRequest]]:
-    """A participant's requests after lazy expiry: incoming, outgoing (both pending), agreed, closed."""
-    expire_pending(session, participant.event_id)
+def requests_of(session: Session, participant: EventParticipant,
+                link: str | None = None) -> dict[str, list[MeetingRequest]]:
+    """A participant's requests after lazy expiry: incoming, outgoing (both pending), agreed, closed.
+
+    ``link`` (the event's meeting-requests page) goes on the notices of requests expired now.
+    """
+    expire_pending(session, participant.event_id, link_for=_same(link))
     rows = session.scalars(
         select(MeetingRequest).options(joinedload(MeetingRequest.buyer), joinedload(MeetingRequest.supplier))
         .where(or_(MeetingRequest.buyer_id == participant.id, MeetingRequest.supplier_id == participant.id))
@@ -273,9 +290,12 @@ def requests_of(session: Session, participant: EventParticipant) -> dict[str, li
     return out
 
 
-def event_requests(session: Session, event: Event, status: str | None = None):
-    """A select of the event's requests (for the organisers' paginated list), after lazy expiry."""
-    expire_pending(session, event.id)
+def event_requests(session: Session, event: Event, status: str | None = None, link: str | None = None):
+    """A select of the event's requests (for the organisers' paginated list), after lazy expiry.
+
+    ``link`` (the event's meeting-requests page) goes on the notices of requests expired now.
+    """
+    expire_pending(session, event.id, link_for=_same(link))
     stmt = (select(MeetingRequest).options(joinedload(MeetingRequest.buyer), joinedload(MeetingRequest.supplier))
             .where(MeetingRequest.event_id == event.id))
     if status in MEETING_REQUEST_STATUSES:

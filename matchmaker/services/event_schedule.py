@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -26,6 +27,7 @@ from .events import EVENT_TZ, can_manage, manageable
 __all__ = [
     "SCHEDULE_STATUSES",
     "build_problem",
+    "data_problems",
     "lock_meeting",
     "meeting_of",
     "meeting_uid",
@@ -116,6 +118,23 @@ def build_problem(session: Session, event: Event, allow_moves: bool = False) -> 
                               max_meetings_default=event.max_meetings)
 
 
+def data_problems(session: Session, event: Event) -> list[scheduling.Message]:
+    """What in the event's data keeps it from being scheduled now (empty when nothing does).
+
+    Fixed tables beyond the event's tables, locked meetings in a slot a participant
+    marked unavailable, more locked meetings than a participant's limit and the like.
+    """
+    try:
+        scheduling.validate(build_problem(session, event))
+    except scheduling.InvalidEventError as exc:
+        return exc.problems
+    return []
+
+
+def _keys(names: Mapping[int, str]) -> dict[str, str]:
+    return {participant_key(pid): name for pid, name in names.items()}
+
+
 def _request_ids(session: Session, event: Event) -> dict[tuple[int, int], int]:
     return {(r.buyer_id, r.supplier_id): r.id for r in session.scalars(
         select(MeetingRequest).where(MeetingRequest.event_id == event.id))}
@@ -180,15 +199,17 @@ def message_text(value, names: dict[int, str]) -> str:
         return ""
     if isinstance(message, str):
         return message
-    return schedule_message_text(message, {participant_key(pid): name for pid, name in names.items()})
+    return schedule_message_text(message, _keys(names))
 
 
 def run_schedule(session: Session, user, event: Event, allow_moves: bool = False, time_limit: float = 10.0,
-                 random_state=0) -> dict:
+                 random_state=0, agenda_links: Mapping[int, str] | None = None) -> dict:
     """Build the event's schedule, store it and return the run's figures (also kept on the event).
 
     ``user`` None means the command line. With a published agenda, published
-    meetings stay where they are unless ``allow_moves``.
+    meetings stay where they are unless ``allow_moves``, and participants whose
+    meetings changed are told, with a link to ``agenda_links[participant id]``.
+    Data that cannot be scheduled is refused with every problem, by enterprise name.
     """
     if user is not None:
         manageable(user, event)
@@ -200,8 +221,9 @@ def run_schedule(session: Session, user, event: Event, allow_moves: bool = False
     try:
         result = scheduling.schedule(problem, time_limit=time_limit, random_state=random_state)
     except scheduling.InvalidEventError as exc:
+        keys = _keys(participant_names(session, event))
         raise ServiceError(tr("排程数据有误：{p}", "The schedule cannot be built: {p}",
-                              p="; ".join(map(str, exc.problems)))) from None
+                              p=tr("；", "; ").join(schedule_message_text(m, keys) for m in exc.problems))) from None
     changes = _store(session, event, result)
     why = _reasons(result)
     for c in changes:
@@ -226,22 +248,26 @@ def run_schedule(session: Session, user, event: Event, allow_moves: bool = False
     audit.record(session, getattr(user, "id", None), "event.schedule", event, version=event.schedule_version,
                  meetings=stats["meetings"], changes=len(changes))
     if event.status in PUBLISHED and changes:
-        _tell_changed(session, event, changes)
+        _tell_changed(session, event, changes, agenda_links or {})
     session.flush()
     return stats
 
 
-def _tell_changed(session: Session, event: Event, changes: list[dict]) -> None:
+def _tell_changed(session: Session, event: Event, changes: list[dict], agenda_links: Mapping[int, str]) -> None:
     touched = {pid for c in changes for pid in c["pair"]}
     for p in session.scalars(select(EventParticipant).where(EventParticipant.id.in_(touched))):
         notifications.notify_enterprise(session, p.enterprise_id, tr(
             "您在“{e}”的会谈日程有变动，请查看最新日程并更新日历。",
             "Your agenda for “{e}” changed; check it and update your calendar.", e=event.name),
-            link=f"/events/{event.id}/agenda/{p.id}", email_subject=tr("会谈日程变动", "Agenda changed"))
+            link=agenda_links.get(p.id), email_subject=tr("会谈日程变动", "Agenda changed"))
 
 
-def publish(session: Session, user, event: Event, final: bool = False) -> Event:
-    """Publish the schedule as a provisional or final agenda and tell every participant."""
+def publish(session: Session, user, event: Event, final: bool = False,
+            agenda_links: Mapping[int, str] | None = None) -> Event:
+    """Publish the schedule as a provisional or final agenda and tell every participant.
+
+    Each participant's notice links to ``agenda_links[participant id]``.
+    """
     manageable(user, event)
     if not event.schedule_version:
         raise NotAllowed(tr("请先生成日程再发布。", "Build the schedule before publishing it."))
@@ -259,8 +285,9 @@ def publish(session: Session, user, event: Event, final: bool = False) -> Event:
                e=event.name) if final else
             tr("“{e}”的会谈日程（暂定）已发布，请查看您的日程。", "A provisional agenda of “{e}” is out; see your meetings.",
                e=event.name))
+    agenda_links = agenda_links or {}
     for p in _approved(session, event):
-        notifications.notify_enterprise(session, p.enterprise_id, text, link=f"/events/{event.id}/agenda/{p.id}",
+        notifications.notify_enterprise(session, p.enterprise_id, text, link=agenda_links.get(p.id),
                                         email_subject=tr("会谈日程", "Meeting agenda"))
     return event
 
@@ -283,8 +310,9 @@ def lock_meeting(session: Session, user, meeting: Meeting, locked: bool) -> Meet
 
 
 def schedule_overview(session: Session, event: Event) -> dict:
-    """What the schedule page shows: the grid, the last run's figures, and the changes, reasons
-    and warnings in the user's language with participant names."""
+    """What the schedule page shows: the grid, the last run's figures, the changes, reasons
+    and warnings, and what in the event's data keeps it from being scheduled, in the user's
+    language with participant names."""
     meetings = stored_meetings(session, event)
     names = participant_names(session, event)
     stats = dict(event.schedule_stats or {})
@@ -302,8 +330,9 @@ def schedule_overview(session: Session, event: Event) -> dict:
     unscheduled = [{"buyer": pair(u["pair"])[0], "supplier": pair(u["pair"])[1], "priority": u["priority"],
                     "reason": message_text(u["reason"], names)} for u in stats.get("unscheduled", [])]
     warnings = [message_text(w, names) for w in stats.get("warnings", [])]
+    problems = [schedule_message_text(m, _keys(names)) for m in data_problems(session, event)]
     return {"meetings": meetings, "grid": grid, "tables": list(range(1, event.tables + 1)), "stats": stats,
-            "changes": changes, "unscheduled": unscheduled, "warnings": warnings,
+            "changes": changes, "unscheduled": unscheduled, "warnings": warnings, "problems": problems,
             "built": bool(event.schedule_version)}
 
 

@@ -261,11 +261,12 @@ def find_enterprise(session: Session, text: str) -> Enterprise:
 
 
 def register(session: Session, user: User, event: Event, role: str, unavailable=(),
-             enterprise: Enterprise | None = None) -> EventParticipant:
+             enterprise: Enterprise | None = None, link: str | None = None) -> EventParticipant:
     """Register the user's enterprise (or, for organisers, ``enterprise``) as buyer or supplier.
 
     Enterprises register within the registration window and wait for approval;
-    an organiser registering an enterprise may do so at any time and approves it at once.
+    an organiser registering an enterprise may do so at any time and approves it at once,
+    telling it with ``link`` (the event's page) on the notice.
     """
     organiser = can_manage(user, event)
     if enterprise is None:
@@ -296,7 +297,7 @@ def register(session: Session, user: User, event: Event, role: str, unavailable=
     if organiser and enterprise.id != user.enterprise_id:
         notifications.notify_enterprise(session, enterprise.id, tr(
             "组织方已为贵企业报名对接会“{e}”。", "The organisers registered you for the fair “{e}”.", e=event.name),
-            link=f"/events/{event.id}")
+            link=link)
     return p
 
 
@@ -309,7 +310,9 @@ def set_availability(session: Session, user: User, participant: EventParticipant
     return participant
 
 
-def review_participant(session: Session, user: User, participant: EventParticipant, approve: bool) -> EventParticipant:
+def review_participant(session: Session, user: User, participant: EventParticipant, approve: bool,
+                       link: str | None = None) -> EventParticipant:
+    """Approve or decline a registration and tell the enterprise, with ``link`` (the event's page)."""
     event = manageable(user, participant.event)
     if participant.status == "withdrawn":
         raise NotAllowed(tr("该企业已退出。", "This participant has withdrawn."))
@@ -319,7 +322,7 @@ def review_participant(session: Session, user: User, participant: EventParticipa
     audit.record(session, user.id, "event.review", participant, status=participant.status)
     text = (tr("贵企业参加对接会“{e}”的报名已通过。", "Your registration for “{e}” is approved.", e=event.name) if approve
             else tr("贵企业参加对接会“{e}”的报名未获通过。", "Your registration for “{e}” was declined.", e=event.name))
-    notifications.notify_enterprise(session, participant.enterprise_id, text, link=f"/events/{event.id}")
+    notifications.notify_enterprise(session, participant.enterprise_id, text, link=link)
     return participant
 
 

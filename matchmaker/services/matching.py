@@ -24,7 +24,7 @@ from ..paging import page_of
 from ..presentation import reason_text
 from .engines import capability_record, demand_record, registry_of
 from .errors import ServiceError
-from .posting_fields import clean_region, json_list_contains_any, node_label
+from .postings.fields import clean_region, json_list_contains_any, node_label
 
 __all__ = [
     "CANDIDATES",

@@ -17,7 +17,7 @@ from ..models.resource import RESOURCE_KINDS, RESOURCE_REQUEST_STATUSES
 from ..presentation import resource_request_status_label
 from . import audit
 from .errors import NotAllowed, NotFound, ServiceError
-from .posting_fields import (
+from .postings.fields import (
     clean_chain_nodes,
     clean_region,
     clean_text,
@@ -25,7 +25,7 @@ from .posting_fields import (
     where_chain_and_region,
     where_text,
 )
-from .posting_notices import tell_enterprise
+from .postings.notices import tell_enterprise
 
 __all__ = [
     "DECISIONS",

@@ -5,8 +5,14 @@ goes through the same functions, so ``傳感器``, ``传感器`` and ``ＰＬＣ
 Two foldings are stored side by side: :func:`matchmaker.domain.text.normalize` (OpenCC
 ``tw2sp``: characters *and* Taiwan vocabulary, 碳化矽 -> 碳化硅) and a plain character
 fold (``t2s``, 模組 -> 模组, which ``tw2sp`` would turn into 模块); a query term matches
-when either of its foldings occurs. The index follows the postings by itself: :func:`sync_index` (run before every
-search) re-indexes the rows whose ``updated_at`` changed, however they were written.
+when either of its foldings occurs.
+
+The index is kept on the write path: :func:`init_app` has every session of the app
+write the entries of the demands and capabilities it inserts, changes or deletes in
+the same flush, so in the same transaction, as the postings themselves. A search
+only reads, and a posting is findable exactly when its own change is committed.
+Rows written past the ORM (raw SQL, a restored dump) are picked up by
+:func:`sync_index` or ``matchmaker search reindex``.
 
 Enterprise names are compared with RapidFuzz on a key that is simplified (OpenCC
 ``t2s``), half-width, lower-case and stripped of legal-form suffixes (有限公司 …), so
@@ -20,17 +26,18 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import and_, case, delete, exists, func, or_, select
+from sqlalchemy import and_, case, delete, event, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..domain.text import normalize, normalize_many
 from ..models import Capability, Demand, Enterprise, SearchEntry
 
-__all__ = ["SearchResults", "sync_index", "reindex", "search_postings", "fuzzy_enterprises",
-           "name_key", "fold", "query_terms", "KINDS"]
+__all__ = ["KINDS", "SearchResults", "fold", "fuzzy_enterprises", "index_flushed", "init_app", "name_key",
+           "query_terms", "reindex", "search_postings", "sync_index"]
 
 KINDS = ("demand", "capability")
 _MODELS = {"demand": Demand, "capability": Capability}
+_KIND_OF = {model: kind for kind, model in _MODELS.items()}
 #: Lowest RapidFuzz WRatio score that counts as a match in the enterprise search.
 FUZZY_CUTOFF = 60
 _BATCH = 500
@@ -168,6 +175,37 @@ def sync_index(session: Session) -> int:
     return total
 
 
+def index_flushed(session: Session, _flush_context=None) -> None:
+    """Index the postings this flush inserted or changed and drop those it deleted.
+
+    Registered by :func:`init_app` as the sessions' ``after_flush`` hook: the rows are
+    written, and their ids and new ``updated_at`` known, but the transaction is open,
+    so the entries commit or roll back together with the postings.
+    """
+    changed: dict[str, list] = {kind: [] for kind in _MODELS}
+    deleted: dict[str, list[int]] = {kind: [] for kind in _MODELS}
+    for obj in session.new:
+        if type(obj) in _KIND_OF:
+            changed[_KIND_OF[type(obj)]].append(obj)
+    for obj in session.dirty:
+        if type(obj) in _KIND_OF and session.is_modified(obj, include_collections=False):
+            changed[_KIND_OF[type(obj)]].append(obj)
+    for obj in session.deleted:
+        if type(obj) in _KIND_OF and obj.id is not None:
+            deleted[_KIND_OF[type(obj)]].append(obj.id)
+    for kind in _MODELS:
+        if changed[kind]:
+            _index_rows(session, kind, changed[kind])
+        if deleted[kind]:
+            session.execute(delete(SearchEntry.__table__).where(
+                SearchEntry.object_type == kind, SearchEntry.object_id.in_(deleted[kind])))
+
+
+def init_app(app) -> None:
+    """Keep the index in step with the postings in every session the app makes."""
+    event.listen(app.extensions["sqlalchemy_sessionmaker"], "after_flush", index_flushed)
+
+
 def reindex(session: Session) -> int:
     """Rebuild the whole index (also drops entries of deleted postings)."""
     session.execute(delete(SearchEntry))
@@ -209,7 +247,6 @@ def search_postings(session: Session, query: str, kind: str | None = None, page:
     results = SearchResults(query=query, terms=[sorted(t)[0] for t in terms])
     if not terms:
         return results
-    sync_index(session)
 
     def holds(column, forms):
         return or_(*[column.contains(f, autoescape=True) for f in sorted(forms)])

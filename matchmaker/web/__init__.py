@@ -6,6 +6,8 @@ from importlib import import_module
 from flask import Flask, current_app
 from flask_login import current_user
 
+from .. import presentation
+
 #: Blueprint modules, each exposing ``bp``; order sets the registration order.
 BLUEPRINTS = (
     "main",
@@ -16,10 +18,10 @@ BLUEPRINTS = (
     "admin",
     "notifications",
     "search",
-    "demands",
-    "capabilities",
+    "postings.demands",
+    "postings.capabilities",
     "applications",
-    "resources",
+    "postings.resources",
     "opportunities",
     "events",
     "event_admin",
@@ -60,6 +62,7 @@ def _nav_items():
 
 
 def init_app(app: Flask) -> None:
+    presentation.register(app)
     for name in BLUEPRINTS:
         module = import_module(f"{__name__}.{name}")
         app.register_blueprint(module.bp)

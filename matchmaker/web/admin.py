@@ -41,7 +41,9 @@ def enterprises():
 @bp.post("/enterprises/<int:enterprise_id>/verify")
 @admin_required
 def verify_enterprise(enterprise_id: int):
-    ok, ent = attempt(lambda session: service.verify_enterprise(session, current_user, enterprise_id, _flag()))
+    link = url_for("enterprises.show", enterprise_id=enterprise_id)
+    ok, ent = attempt(lambda session: service.verify_enterprise(session, current_user, enterprise_id, _flag(),
+                                                                link=link))
     if ok:
         flash(tr("已认证“{name}”。", "“{name}” is verified.", name=ent.name) if ent.verified
               else tr("已撤销“{name}”的认证。", "Verification of “{name}” withdrawn.", name=ent.name), "success")
@@ -58,7 +60,9 @@ def qualifications():
 @bp.post("/qualifications/<int:qualification_id>/verify")
 @admin_required
 def verify_qualification(qualification_id: int):
-    ok, qual = attempt(lambda session: service.verify_qualification(session, current_user, qualification_id, _flag()))
+    ok, qual = attempt(lambda session: service.verify_qualification(
+        session, current_user, qualification_id, _flag(),
+        link_for=lambda enterprise_id: url_for("enterprises.show", enterprise_id=enterprise_id)))
     if ok:
         flash(tr("资质“{name}”已核验。", "“{name}” verified.", name=qual.name) if qual.verified
               else tr("已撤销资质“{name}”的核验。", "Verification of “{name}” withdrawn.", name=qual.name), "success")

@@ -24,7 +24,7 @@ from .access import enterprise_required, large_required, sme_required
 from .forms.applications import ApplicationForm, AttachForm, ReviewForm, WithdrawForm
 from .forms.choices import as_select
 from .pagination import paginate
-from .posting_helpers import arg, uploads_from_request
+from .postings.helpers import arg, uploads_from_request
 from .service_calls import attempt, or_404
 
 bp = Blueprint("applications", __name__)

@@ -7,6 +7,7 @@ from flask import (Blueprint, current_app, flash, jsonify, make_response, redire
                    url_for)
 from flask_login import current_user, login_user, logout_user
 
+from .. import transactions
 from ..db import get_session
 from ..extensions import limiter
 from ..i18n import current_language, tr
@@ -54,22 +55,19 @@ def register():
     form = SignUpForm()
     candidates = []
     if form.validate_on_submit():
-        session = get_session()
         data = SignUp(email=form.email.data, name=form.full_name.data, password=form.password.data,
                       uscc=form.uscc.data, join=form.mode.data == "join", confirm_new=bool(form.confirm_new.data),
                       enterprise=None if form.mode.data == "join" else form.details(), locale=current_language())
         try:
-            user = accounts.register(session, data)
+            user = transactions.run(lambda session: accounts.register(session, data))
         except SimilarEnterprisesError as exc:
             candidates = exc.candidates
             flash(exc.message, "warning")
         except (AccountError, EnterpriseError) as exc:
-            session.rollback()
             mapping = dict(SignUpForm.FIELD_MAP, name="full_name") if isinstance(exc, AccountError) \
                 else SignUpForm.FIELD_MAP
             show_error(form, exc, mapping)
         else:
-            session.commit()
             login_user(user)
             if user.pending_enterprise_id:
                 flash(tr("注册成功。您的加入申请已发送给该企业的成员，审核通过后即可代表企业开展对接。",
@@ -97,13 +95,8 @@ def login():
         return redirect(_home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        session = get_session()
-        try:
-            user = accounts.authenticate(session, form.email.data, form.password.data)
-        except AccountError as exc:
-            flash(exc.message, "error")
-        else:
-            session.commit()
+        ok, user = attempt(lambda session: accounts.authenticate(session, form.email.data, form.password.data))
+        if ok:
             login_user(user, remember=bool(form.remember.data))
             return redirect(_safe_next(request.args.get("next")) or _home_for(user))
     return render_template("auth/login.html", form=form)
@@ -190,13 +183,12 @@ def join():
 def forgot_password():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        session = get_session()
-        accounts.start_password_reset(session, form.email.data,
-                                      lambda token: url_for("auth.reset_password", token=token, _external=True))
-        session.commit()
-        flash(tr("如果该邮箱已注册，我们已发送重置链接，请在 1 小时内使用。",
-                 "If the address is registered, a reset link is on its way; it works for one hour."), "success")
-        return redirect(url_for("auth.login"))
+        ok, _ = attempt(lambda session: accounts.start_password_reset(
+            session, form.email.data, lambda token: url_for("auth.reset_password", token=token, _external=True)),
+            success=tr("如果该邮箱已注册，我们已发送重置链接，请在 1 小时内使用。",
+                       "If the address is registered, a reset link is on its way; it works for one hour."))
+        if ok:
+            return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
 
 
@@ -210,12 +202,9 @@ def reset_password(token: str):
     except AccountError as exc:
         error = exc.message
     if error is None and form.validate_on_submit():
-        try:
-            accounts.reset_password(session, token, form.password.data)
-        except AccountError as exc:
-            show_error(form, exc)
-        else:
-            session.commit()
+        ok, _ = attempt(lambda session: accounts.reset_password(session, token, form.password.data),
+                        form=form, flash_always=False)
+        if ok:
             logout_user()
             flash(tr("密码已重置，请用新密码登录。", "Password reset; log in with the new password."), "success")
             return redirect(url_for("auth.login"))

@@ -17,6 +17,7 @@ from ..i18n import current_language, tr
 from ..services import audit, chain_analysis
 from ..services import chains as chain_service
 from .access import admin_required
+from .service_calls import attempt
 
 bp = Blueprint("chains", __name__, url_prefix="/chains")
 
@@ -103,13 +104,17 @@ def apply(token: str):
     if not path.exists():
         flash(tr("待应用的上传已失效，请重新上传。", "That upload expired; upload the file again."), "error")
         return redirect(url_for("chains.upload"))
-    session = get_session()
     document = json.loads(path.read_text(encoding="utf-8"))
-    added, updated, removed = chain_analysis.apply_upload(session, document, current_user.id)
-    audit.record(session, current_user.id, "chains.replace", object_type="ChainGraph",
-                 added=added, updated=updated, removed=removed)
-    session.commit()
-    path.unlink(missing_ok=True)
-    flash(tr("产业链已更新：新增 {a}，修改 {u}，删除 {r}。", "Chains updated: {a} added, {u} changed, {r} removed.",
-             a=added, u=updated, r=removed), "success")
+
+    def replace(session):
+        added, updated, removed = chain_analysis.apply_upload(session, document, current_user.id)
+        audit.record(session, current_user.id, "chains.replace", object_type="ChainGraph",
+                     added=added, updated=updated, removed=removed)
+        return added, updated, removed
+    ok, counts = attempt(replace)
+    if ok:
+        path.unlink(missing_ok=True)
+        added, updated, removed = counts
+        flash(tr("产业链已更新：新增 {a}，修改 {u}，删除 {r}。", "Chains updated: {a} added, {u} changed, {r} removed.",
+                 a=added, u=updated, r=removed), "success")
     return redirect(url_for("chains.upload"))

@@ -101,17 +101,11 @@ def add_qualification(enterprise_id: int):
 @bp.post("/<int:enterprise_id>/qualifications/<int:qualification_id>/delete")
 @login_required
 def remove_qualification(enterprise_id: int, qualification_id: int):
-    session = get_session()
     if not service.can_edit(current_user, enterprise_id):
         abort(403)
-    try:
-        service.remove_qualification(session, current_user, enterprise_id, qualification_id)
-    except NotAllowedError:
-        abort(403)
-    except EnterpriseError:
-        abort(404)
-    session.commit()
-    flash(tr("资质已删除。", "Qualification removed."), "success")
+    attempt(lambda session: service.remove_qualification(session, current_user, enterprise_id, qualification_id),
+            abort_on={NotAllowedError: 403, EnterpriseError: 404},
+            success=tr("资质已删除。", "Qualification removed."))
     return redirect(url_for("enterprises.show", enterprise_id=enterprise_id) + "#qualifications")
 
 

@@ -11,7 +11,13 @@ from ..services import event_requests
 from ..services import events as event_service
 from ..services.errors import NotFound
 from .access import organiser_required
-from .event_helpers import load_participant, managed_event, slot_choices
+from .event_helpers import (
+    event_link,
+    load_participant,
+    managed_event,
+    requests_link,
+    slot_choices,
+)
 from .forms.choices import as_select, chain_choices, chain_node_choices
 from .forms.events import (
     EventForm,
@@ -22,7 +28,7 @@ from .forms.events import (
 )
 from .forms.feedback import flash_form_errors
 from .pagination import paginate
-from .posting_helpers import current_graph
+from .postings.helpers import current_graph
 from .service_calls import attempt
 
 bp = Blueprint("event_admin", __name__, url_prefix="/events")
@@ -120,7 +126,8 @@ def review(event_id: int, participant_id: int):
     approve = request.form.get("approve") == "1"
     return _participant_action(
         event_id, participant_id,
-        lambda session, p: event_service.review_participant(session, current_user, p, approve),
+        lambda session, p: event_service.review_participant(session, current_user, p, approve,
+                                                            link=event_link(event_id)),
         tr("已通过。", "Approved.") if approve else tr("已拒绝。", "Declined."))
 
 
@@ -151,7 +158,7 @@ def add_participant(event_id: int):
         def register(session):
             enterprise = event_service.find_enterprise(session, form.enterprise.data)
             event_service.register(session, current_user, event, form.role.data, form.unavailable.data,
-                                   enterprise=enterprise)
+                                   enterprise=enterprise, link=event_link(event.id))
             return enterprise
         ok, enterprise = attempt(register, form=form)
         if ok:
@@ -172,7 +179,8 @@ def requests(event_id: int):
     event = managed_event(event_id)
     session = get_session()
     status_filter = request.args.get("status") or None
-    page = paginate(session, event_requests.event_requests(session, event, status_filter))
+    page = paginate(session, event_requests.event_requests(session, event, status_filter,
+                                                           link=requests_link(event.id)))
     session.commit()  # lazy expiry
     meeting_form, behalf_form = OrganiserMeetingForm(), OnBehalfRequestForm()
     _pair_choices(event, meeting_form)
@@ -198,7 +206,7 @@ def add_meeting(event_id: int):
     if form.validate_on_submit():
         buyer, supplier = _pair(event, form)
         attempt(lambda session: event_requests.organiser_meeting(session, current_user, buyer, supplier,
-                                                                 form.priority.data),
+                                                                 form.priority.data, link=requests_link(event.id)),
                 success=tr("已安排{a}与{b}会谈。", "Meeting of {a} and {b} added.", a=buyer.enterprise.name,
                            b=supplier.enterprise.name))
     return redirect(url_for("event_admin.requests", event_id=event.id))
@@ -213,7 +221,8 @@ def on_behalf(event_id: int):
     if form.validate_on_submit():
         buyer, supplier = _pair(event, form)
         asker, other = (buyer, supplier) if form.requester.data == "buyer" else (supplier, buyer)
-        attempt(lambda session: event_requests.request_meeting(session, current_user, asker, other, form.priority.data),
+        attempt(lambda session: event_requests.request_meeting(session, current_user, asker, other, form.priority.data,
+                                                               link=requests_link(event.id)),
                 success=tr("已代{a}向{b}发出邀约。", "Request sent for {a} to {b}.", a=asker.enterprise.name,
                            b=other.enterprise.name),
                 abort_on={NotFound: 404})

@@ -1,11 +1,10 @@
 """Pieces the fair blueprints share: loading an event for the viewer, slot choices, labels."""
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import presentation
 from ..db import get_session
 from ..domain.slots import slot_parts
 from ..i18n import tr
@@ -14,10 +13,12 @@ from ..services.event_requests import priority_label
 from .service_calls import or_404
 
 __all__ = [
+    "event_link",
     "load_event",
     "load_participant",
     "managed_event",
     "my_participant",
+    "requests_link",
     "slot_choices",
     "template_helpers",
     "viewer",
@@ -53,6 +54,16 @@ def my_participant(event):
     return event_service.participant_for(get_session(), event, user.enterprise_id)
 
 
+def event_link(event_id: int) -> str:
+    """The address of a fair's page, for the notices services send."""
+    return url_for("events.show", event_id=event_id)
+
+
+def requests_link(event_id: int) -> str:
+    """The address of a fair's meeting-requests page (each viewer sees their own), for notices."""
+    return url_for("events.requests", event_id=event_id)
+
+
 def slot_choices(event) -> list[SelectChoice]:
     from ..services.event_schedule import slot_end
     return [SelectChoice(s, f"{s}–{slot_end(event, s)}") for s in event.slots or []]
@@ -85,10 +96,5 @@ def slot_time(slot: str) -> str:
 
 def template_helpers() -> dict:
     return {"local_time": local_time, "slot_day": slot_day, "slot_time": slot_time,
-            "event_status_label": presentation.event_status_label,
-            "participant_status_label": presentation.participant_status_label,
-            "meeting_request_status_label": presentation.meeting_request_status_label,
-            "meeting_status_label": presentation.meeting_status_label,
-            "checkin_status_label": presentation.checkin_status_label,
             "role_label": role_label, "priority_label": priority_label,
             "can_manage_event": lambda e: event_service.can_manage(viewer(), e)}

@@ -34,6 +34,12 @@ def show(event_id: int):
     return _page(event, ScheduleForm(time_limit=current_app.config.get("SCHEDULE_TIME_LIMIT", 10)))
 
 
+def _agenda_links(event) -> dict[int, str]:
+    """The address of every participant's agenda, for the notices a build or a publication sends."""
+    return {pid: url_for("events.agenda", event_id=event.id, participant_id=pid)
+            for pid in event_schedule.participant_names(get_session(), event)}
+
+
 def _page(event, form, status: int = 200):
     overview = event_schedule.schedule_overview(get_session(), event)
     return render_template("events/schedule.html", event=event, form=form, **overview), status
@@ -52,7 +58,8 @@ def build(event_id: int):
     jobs = Jobs.from_config(current_app.config)
 
     def build_schedule(session):
-        stats = event_jobs.build_schedule(session, current_user, event, form.allow_moves.data, limit, jobs)
+        stats = event_jobs.build_schedule(session, current_user, event, form.allow_moves.data, limit, jobs,
+                                          agenda_links=_agenda_links(event))
         if stats["state"] == "queued":
             return tr("排程已在后台开始，完成后本页会显示结果。", "The schedule is being built; this page shows it when done.")
         return tr("日程已生成：{m} 场会谈，变动 {c} 处。", "Schedule built: {m} meetings, {c} changes.",
@@ -68,7 +75,8 @@ def build(event_id: int):
 def publish(event_id: int):
     event = managed_event(event_id)
     final = request.form.get("final") == "1"
-    attempt(lambda session: event_schedule.publish(session, current_user, event, final=final),
+    links = _agenda_links(event)
+    attempt(lambda session: event_schedule.publish(session, current_user, event, final=final, agenda_links=links),
             success=tr("日程已定稿并通知全部参会企业。", "Agenda final; every participant was told.") if final
             else tr("暂定日程已发布并通知全部参会企业。", "Provisional agenda published; every participant was told."))
     return redirect(url_for("event_schedule.show", event_id=event.id))

@@ -20,9 +20,11 @@ from ..services import events as event_service
 from ..services.errors import NotFound
 from .access import enterprise_required, login_required
 from .event_helpers import (
+    event_link,
     load_event,
     load_participant,
     my_participant,
+    requests_link,
     slot_choices,
     template_helpers,
     viewer,
@@ -64,7 +66,7 @@ def register(event_id: int):
     form.unavailable.choices = slot_choices(event)
     if form.validate_on_submit():
         ok, _ = attempt(lambda session: event_service.register(session, current_user, event, form.role.data,
-                                                               form.unavailable.data),
+                                                               form.unavailable.data, link=event_link(event.id)),
                         form=form, success=tr("报名已提交，等待组织方审核。", "Registered; the organisers will review it."))
         if ok:
             return redirect(url_for("events.show", event_id=event.id))
@@ -120,7 +122,7 @@ def requests(event_id: int, participant_id: int | None = None):
 def _requests_page(event, participant, form, status: int = 200):
     """The participant's requests; ``form`` is the request form, again with its values after a refusal."""
     session = get_session()
-    lists = event_requests.requests_of(session, participant)
+    lists = event_requests.requests_of(session, participant, link=requests_link(event.id))
     suggestions = (event_suggestions.suggest(session, participant, limit=10)
                    if participant.status == "approved" else [])
     session.commit()  # lazy expiry
@@ -157,7 +159,7 @@ def make_request(event_id: int, participant_id: int):
     reasons = request.form.getlist("reason")[:6]
     ok, req = attempt(lambda session: event_requests.request_meeting(
         session, current_user, participant, counterpart, form.priority.data, form.message.data, reasons=reasons,
-        source=source), form=form, abort_on={NotFound: 404})
+        source=source, link=requests_link(event.id)), form=form, abort_on={NotFound: 404})
     if not ok:
         return _requests_page(event, participant, form, 400)
     flash(tr("双方均已同意会谈。", "Both sides agreed to meet.") if req.status == "accepted"
@@ -179,7 +181,7 @@ def respond(event_id: int, request_id: int):
     accept = request.form.get("accept") == "1"
 
     def act(session, req):
-        req = event_requests.respond(session, current_user, req, accept)
+        req = event_requests.respond(session, current_user, req, accept, link=requests_link(event_id))
         if req.status == "expired":
             flash(tr("该邀约已过期。", "This request has expired."), "error")
         else:
@@ -191,7 +193,7 @@ def respond(event_id: int, request_id: int):
 @login_required
 def cancel(event_id: int, request_id: int):
     def act(session, req):
-        event_requests.cancel(session, current_user, req)
+        event_requests.cancel(session, current_user, req, link=requests_link(event_id))
         flash(tr("邀约已撤回。", "Request withdrawn."), "success")
     return _request_action(event_id, request_id, act)
 

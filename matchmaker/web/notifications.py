@@ -1,7 +1,7 @@
 """The user's notifications: list, open (marks read), mark all read."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..db import get_session
@@ -9,6 +9,7 @@ from ..i18n import tr
 from ..services import notifications as service
 from .access import login_required
 from .pagination import paginate
+from .service_calls import attempt
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -31,11 +32,9 @@ def index():
 @bp.post("/<int:notification_id>/read")
 @login_required
 def read(notification_id: int):
-    session = get_session()
-    note = service.mark_read(session, current_user.id, notification_id)
+    _ok, note = attempt(lambda session: service.mark_read(session, current_user.id, notification_id))
     if note is None:
         abort(404)
-    session.commit()
     if request.form.get("open") == "1" and _local(note.link):
         return redirect(_local(note.link))
     return redirect(url_for("notifications.index"))
@@ -44,8 +43,6 @@ def read(notification_id: int):
 @bp.post("/read-all")
 @login_required
 def read_all():
-    session = get_session()
-    service.mark_all_read(session, current_user.id)
-    session.commit()
-    flash(tr("全部通知已标为已读。", "All notifications marked read."), "success")
+    attempt(lambda session: service.mark_all_read(session, current_user.id),
+            success=tr("全部通知已标为已读。", "All notifications marked read."))
     return redirect(url_for("notifications.index"))

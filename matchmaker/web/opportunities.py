@@ -9,7 +9,7 @@ from ..services import matching
 from ..services.capabilities import has_active_capability
 from .access import enterprise_required
 from .pagination import paginate_list
-from .posting_helpers import arg, arg_date, current_graph
+from .postings.helpers import arg, arg_date, current_graph
 
 bp = Blueprint("opportunities", __name__, url_prefix="/opportunities")
 

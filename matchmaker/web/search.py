@@ -32,6 +32,5 @@ def index():
         counts = {"postings": found.total, "enterprises": len(matches)}
         if "tab" not in request.args and not found.total and matches:
             tab = "enterprises"  # nothing to show on the first tab, but names match
-        session.commit()  # the search index may have been brought up to date
     return render_template("search/index.html", query=query, tab=tab, kind=kind, postings=postings,
                            enterprises=enterprises, counts=counts, size_label=size_label)

@@ -13,7 +13,7 @@ from typing import Any
 from flask import abort, flash, request
 from sqlalchemy.orm import Session
 
-from ..db import get_session
+from .. import transactions
 from ..services.errors import NotFound, ServiceError
 from .forms.feedback import show_error
 
@@ -31,7 +31,7 @@ def or_404(lookup: Callable, *args, **kwargs):
 def attempt(action: Callable[[Session], Any], *, success: str | None = None, form=None,
             field_map: dict | None = None, flash_always: bool = True,
             abort_on: dict[type, int] | None = None) -> tuple[bool, Any]:
-    """Run ``action(session)`` and commit; returns ``(True, its result)``.
+    """Run ``action(session)`` and commit (:func:`matchmaker.transactions.run`); returns ``(True, its result)``.
 
     When a service refuses (:class:`ServiceError`), the session is rolled back, the
     message is shown (see :func:`~.forms.feedback.show_error`; ``form``, ``field_map``
@@ -40,17 +40,14 @@ def attempt(action: Callable[[Session], Any], *, success: str | None = None, for
     where an id in the URL named something the user may not see.
     ``success`` is flashed after the commit.
     """
-    session = get_session()
     try:
-        result = action(session)
+        result = transactions.run(action)
     except ServiceError as exc:
         for error_type, status in (abort_on or {}).items():
             if isinstance(exc, error_type):
                 abort(status)
-        session.rollback()
         show_error(form, exc, field_map, flash_always=flash_always)
         return False, None
-    session.commit()
     if success:
         flash(success, "success")
     return True, result

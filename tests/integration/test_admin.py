@@ -62,7 +62,8 @@ def test_admin_verifies_an_enterprise_and_a_qualification_with_audit_entries(cli
     entries = {(e.action, e.object_id, e.user_id) for e in db.scalars(select(AuditLog))}
     assert ("enterprise.verify", str(ent.id), admin.id) in entries
     assert ("qualification.verify", str(qual.id), admin.id) in entries
-    assert db.scalars(select(Notification).where(Notification.user_id == member.id)).all()
+    notes = db.scalars(select(Notification).where(Notification.user_id == member.id)).all()
+    assert len(notes) == 2 and {n.link for n in notes} == {f"/enterprises/{ent.id}"}
     act_as(client, None)
     html = client.get(f"/enterprises/{ent.id}").get_data(as_text=True)
     assert "已认证企业" in html and "平台已核验" in html

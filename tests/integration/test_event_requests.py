@@ -222,3 +222,31 @@ def test_closed_requests_are_paginated(client, db, app):
     shown = [re.findall(r'<tr id="request-(\d+)"', html) for html in (first, second)]
     assert [len(ids) for ids in shown] == [2, 1] and "page=2" in first
     assert sorted(map(int, shown[0] + shown[1])) == sorted(r.id for r in db.query(MeetingRequest))
+
+
+def test_every_request_notice_links_to_the_fairs_requests_page(client, db):
+    people = es.fair(db, buyers=1, suppliers=2)
+    event, owner = people["event"], people["organiser"]
+    (buyer, buyer_user), (s1, s1_user) = people["buyers"][0], people["suppliers"][0]
+    s2, s2_user = people["suppliers"][1]
+    page = f"/events/{event.id}/requests"
+
+    def links(user):
+        return [n.link for n in db.query(Notification).filter_by(user_id=user.id).order_by(Notification.id)]
+    es.as_user(client, s1_user)
+    _ask(client, event, s1, buyer)
+    req = db.query(MeetingRequest).one()
+    es.as_user(client, buyer_user)
+    client.post(f"/events/{event.id}/requests/{req.id}/respond", data={"accept": "1"})
+    client.post(f"/events/{event.id}/requests/{req.id}/cancel")
+    assert links(buyer_user) == [page] and links(s1_user) == [page, page]
+    _ask(client, event, buyer, s2)
+    late = db.query(MeetingRequest).filter_by(supplier_id=s2.id).one()
+    late.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    db.commit()
+    client.get(page)  # expiry is noticed lazily by the list
+    assert db.get(MeetingRequest, late.id).status == "expired"
+    assert links(buyer_user) == [page, page] and links(s2_user) == [page]
+    es.as_user(client, owner)
+    client.post(f"/events/{event.id}/manage/meetings/add", data={"buyer": buyer.id, "supplier": s2.id, "priority": 3})
+    assert links(buyer_user)[-1] == page and links(s2_user) == [page, page]

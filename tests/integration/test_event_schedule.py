@@ -314,3 +314,76 @@ def test_build_runs_as_an_rq_job_when_redis_is_configured(client, db, app, fair,
     assert stored.schedule_stats["state"] == "done" and stored.schedule_version == 1
     assert len(_meetings(db, event)) == 5
     connection.close()
+
+
+def _invalid_fair(client, db, fair):
+    """Buyer 1's fixed table is beyond the event's 3 tables; a locked meeting sits in a slot its supplier left."""
+    event, owner = fair["event"], fair["organiser"]
+    (b1, _), (b2, _) = fair["buyers"]
+    es.as_user(client, owner)
+    _build(client, event)
+    locked = next(m for m in _meetings(db, event) if m.buyer_id == b2.id)
+    client.post(f"/events/{event.id}/meetings/{locked.id}/lock", data={"locked": "1"})
+    supplier = locked.supplier
+    supplier.unavailable = [locked.slot]
+    b1.table = 5
+    db.commit()
+    return b1, locked
+
+
+def test_invalid_fair_data_is_shown_by_enterprise_name(client, db, fair):
+    event = fair["event"]
+    b1, locked = _invalid_fair(client, db, fair)
+    buyer, supplier = locked.buyer.enterprise.name, locked.supplier.enterprise.name
+    html = client.get(f"/events/{event.id}/schedule").get_data(as_text=True)
+    assert 'id="schedule-problems"' in html
+    assert f"参会企业 {b1.enterprise.name}：第 5 桌超出桌号范围 1–3" in html
+    assert (f"第 1 场锁定会谈（{buyer}，{supplier}，{locked.slot}，第 {locked.table} 桌）："
+            f"{supplier} 在 {locked.slot} 无法参会") in html
+    assert event_schedule.participant_key(b1.id) + "'" not in html
+    assert f"participant {event_schedule.participant_key(b1.id)!r}" not in html
+    es.fresh()
+    english = client.get(f"/events/{event.id}/schedule?lang=en").get_data(as_text=True)
+    assert f"participant &#39;{b1.enterprise.name}&#39;: table 5 is outside 1..3" in english
+    assert f"&#39;{supplier}&#39; is unavailable in {locked.slot}" in english
+
+
+def test_building_invalid_fair_data_is_refused_with_names(client, db, fair):
+    event = fair["event"]
+    b1, _locked = _invalid_fair(client, db, fair)
+    version = db.get(Event, event.id).schedule_version
+    _build(client, event)
+    html = client.get(f"/events/{event.id}/schedule").get_data(as_text=True)
+    assert f"排程数据有误：参会企业 {b1.enterprise.name}：第 5 桌超出桌号范围 1–3；" in html
+    db.expire_all()
+    assert db.get(Event, event.id).schedule_version == version
+    problems = event_schedule.data_problems(db, event)
+    assert [m.kind for m in problems] == ["table_out_of_range", "locked_unavailable"]
+    assert problems[0].fields == {"record": "participant", "participant": event_schedule.participant_key(b1.id),
+                                  "table": 5, "tables": 3}
+
+
+def test_a_valid_fair_shows_no_data_problems(client, db, fair):
+    event = fair["event"]
+    es.as_user(client, fair["organiser"])
+    assert event_schedule.data_problems(db, event) == []
+    assert 'id="schedule-problems"' not in client.get(f"/events/{event.id}/schedule").get_data(as_text=True)
+
+
+def test_agenda_notices_link_to_each_participants_agenda(client, db, fair):
+    event, owner = fair["event"], fair["organiser"]
+    es.as_user(client, owner)
+    _build(client, event)
+    client.post(f"/events/{event.id}/schedule/publish", data={"final": "0"})
+    db.expire_all()
+    for participant, user in fair["buyers"] + fair["suppliers"]:
+        (note,) = db.query(Notification).filter_by(user_id=user.id).all()
+        assert note.link == f"/events/{event.id}/agenda/{participant.id}"
+    (b1, b1_user), _b2 = fair["buyers"]
+    moved = next(m for m in _meetings(db, event) if m.buyer_id == b1.id)
+    moved.supplier.unavailable = [moved.slot]
+    db.commit()
+    _build(client, event, allow_moves="y")
+    db.expire_all()
+    changed = db.query(Notification).filter_by(user_id=b1_user.id).order_by(Notification.id).all()[-1]
+    assert "会谈日程有变动" in changed.text and changed.link == f"/events/{event.id}/agenda/{b1.id}"

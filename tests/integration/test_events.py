@@ -120,7 +120,8 @@ def test_registration_window_is_enforced(client, db):
     assert response.status_code == 302
     p = db.query(EventParticipant).one()
     assert (p.event_id, p.enterprise_id, p.status) == (late.id, ent.id, "approved")
-    assert db.query(Notification).filter_by(user_id=member.id).count() == 1
+    (note,) = db.query(Notification).filter_by(user_id=member.id).all()
+    assert note.link == f"/events/{late.id}"
 
 
 def test_enterprise_registers_with_availability_and_organiser_approves(client, db):
@@ -145,8 +146,8 @@ def test_enterprise_registers_with_availability_and_organiser_approves(client, d
     client.post(f"/events/{event.id}/participants/{p.id}/table", data={"table": "2", "max_meetings": "3"})
     p = db.get(EventParticipant, p.id)
     assert (p.status, p.table, p.max_meetings) == ("approved", 2, 3)
-    texts = [n.text for n in db.query(Notification).filter_by(user_id=member.id)]
-    assert any("已通过" in t for t in texts)
+    notes = db.query(Notification).filter_by(user_id=member.id).all()
+    assert [n.link for n in notes if "已通过" in n.text] == [f"/events/{event.id}"]
 
 
 def test_fixed_tables_must_be_free_and_in_range(client, db):

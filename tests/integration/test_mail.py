@@ -9,7 +9,7 @@ from email.parser import Parser
 import pytest
 
 from matchmaker.services import notifications
-from matchmaker.services.posting_notices import tell_enterprise
+from matchmaker.services.postings.notices import tell_enterprise
 from tests.integration import helpers as h
 
 LOGGER = "matchmaker.services.notifications"

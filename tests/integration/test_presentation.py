@@ -8,6 +8,7 @@ from matchmaker import presentation
 from matchmaker.matching.result import Reason
 from matchmaker.scheduling import Message
 from matchmaker.scheduling.messages import KINDS
+from tests.unit.scheduling.test_messages import ALL_FIELDS
 
 NAMES = {"P1": "示范封测集团", "P2": "苏州芯片设计有限公司"}
 
@@ -48,6 +49,16 @@ def test_engine_reasons_name_chain_nodes(lang):
     (Message("duplicate_request", {"buyer": "P1", "supplier": "P2", "count": 2, "priority": 3.0}),
      "邀约（示范封测集团，苏州芯片设计有限公司）重复 2 次，按最高优先级 3 保留一次",
      "request (示范封测集团, 苏州芯片设计有限公司) is listed 2 times; kept once with the highest priority, 3"),
+    (Message("table_out_of_range", {"record": "participant", "participant": "P1", "table": 5, "tables": 3}),
+     "参会企业 示范封测集团：第 5 桌超出桌号范围 1–3", "participant '示范封测集团': table 5 is outside 1..3"),
+    (Message("locked_unavailable", {"record": "locked", "index": 1, "buyer": "P1", "supplier": "P2",
+                                    "slot": "09:20", "table": 2, "participant": "P2"}),
+     "第 1 场锁定会谈（示范封测集团，苏州芯片设计有限公司，09:20，第 2 桌）：苏州芯片设计有限公司 在 09:20 无法参会",
+     "locked #1 (示范封测集团, 苏州芯片设计有限公司, 09:20, table 2): '苏州芯片设计有限公司' is unavailable in 09:20"),
+    (Message("not_a_supplier", {"record": "request", "index": 3, "buyer": "P1", "supplier": "P2", "role": "buyer"}),
+     "第 3 条邀约（示范封测集团，苏州芯片设计有限公司）：苏州芯片设计有限公司 是采购方，不是供应方",
+     "request #3 (示范封测集团, 苏州芯片设计有限公司): '苏州芯片设计有限公司' is a buyer, not a supplier"),
+    (Message("no_slots"), "时段：对接会至少需要一个时段", "slots: the event needs at least one slot"),
 ])
 def test_scheduler_messages_with_names(lang, message, zh, en):
     assert presentation.schedule_message_text(message, NAMES) == _say(lang, zh, en)
@@ -55,10 +66,8 @@ def test_scheduler_messages_with_names(lang, message, zh, en):
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_every_scheduler_message_has_chinese(app, kind):
-    fields = {"role": "buyer", "participant": "P1", "limit": 2, "table": 4, "slot": "09:00",
-              "buyers": ("P1", "P2"), "buyer": "P1", "supplier": "P2", "count": 2, "priority": 3}
     with app.test_request_context("/?lang=zh_CN"):
-        text = presentation.schedule_message_text(Message(kind, fields), NAMES)
+        text = presentation.schedule_message_text(Message(kind, ALL_FIELDS), NAMES)
     assert text and "{" not in text and not text.isascii()
     assert "P1" not in text
 
@@ -102,3 +111,14 @@ def test_every_status_of_every_labelled_thing_has_both_languages():
 def test_unknown_kind_of_thing_is_an_error(app):
     with app.test_request_context("/"), pytest.raises(ValueError, match="no status labels for 'invoice'"):
         presentation.status_label("invoice", "paid")
+
+
+def test_every_label_is_a_template_global(app):
+    """Status labels are registered once, for every template and macro."""
+    for name, function in presentation.template_globals().items():
+        assert app.jinja_env.globals[name] is function
+    assert {"demand_status_label", "meeting_request_status_label", "verification_label"} <= set(
+        presentation.template_globals())
+    with app.test_request_context("/?lang=en"):
+        template = app.jinja_env.from_string("{{ application_status_label('shortlisted') }}")
+        assert template.render() == "Shortlisted"

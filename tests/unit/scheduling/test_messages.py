@@ -99,9 +99,15 @@ def test_unknown_kinds_are_refused():
         Message("nope")
 
 
+#: A value for every field any kind reads.
+ALL_FIELDS = {"role": "buyer", "participant": "P1", "limit": 2, "table": 4, "slot": "09:00",
+              "buyers": ("P1", "P2"), "buyer": "P1", "supplier": "P2", "count": 2, "priority": 3,
+              "record": "locked", "index": 2, "tables": 10, "value": "many", "slots": ("08:00",),
+              "fixed_table": 3, "at": "participant #1.table", "type": "str", "keys": ("id", "role"),
+              "minimum": 1}
+
+
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_every_kind_has_an_english_sentence(kind):
-    fields = {"role": "buyer", "participant": "P1", "limit": 2, "table": 4, "slot": "09:00",
-              "buyers": ("P1", "P2"), "buyer": "P1", "supplier": "P2", "count": 2, "priority": 3}
-    text = str(Message(kind, fields))
+    text = str(Message(kind, ALL_FIELDS))
     assert text and "{" not in text

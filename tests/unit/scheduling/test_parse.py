@@ -11,6 +11,7 @@ from matchmaker.scheduling import (
     ScheduleError,
     schedule,
 )
+from matchmaker.scheduling.messages import PROBLEM_KINDS
 
 EVENT = {
     "slots": ["09:00", "09:20", "09:40"],
@@ -78,7 +79,7 @@ def test_every_problem_is_listed_at_once():
                   {"buyer": "B1", "supplier": "B2"},
                   {"buyer": "B1", "supplier": "S1", "priority": 0}],
     )
-    text = "\n".join(_problems(data))
+    text = "\n".join(map(str, _problems(data)))
     assert "'09:00' is listed 2 times" in text
     assert "table 41 is outside 1..40" in text
     assert "'08:00'" in text and "not among the event's slots" in text
@@ -105,20 +106,20 @@ def test_every_problem_is_listed_at_once():
 ])
 def test_single_mistakes_are_named(change, expected):
     problems = _problems(_event(**change))
-    assert any(expected in p for p in problems), problems
+    assert any(expected in str(p) for p in problems), problems
 
 
 def test_missing_top_level_fields_are_named():
     problems = _problems({})
-    assert {p.split(":")[0] for p in problems} >= {"slots", "tables", "participants", "requests"}
-    assert _problems([1, 2]) == [
+    assert {str(p).split(":")[0] for p in problems} >= {"slots", "tables", "participants", "requests"}
+    assert list(map(str, _problems([1, 2]))) == [
         "the event must be a JSON object with slots, tables, participants and requests"]
 
 
 def test_inconsistent_locked_meetings_are_rejected():
     locked = [{"buyer": "B1", "supplier": "S1", "slot": "09:00", "table": 1},
               {"buyer": "B1", "supplier": "S1", "slot": "09:20", "table": 2}]
-    text = "\n".join(_problems(_event(locked=locked)))
+    text = "\n".join(map(str, _problems(_event(locked=locked))))
     assert "'B1' is unavailable in 09:00" in text
     assert "buyer 'B1' always sits at table 1" in text
     assert "locked more than once" in text
@@ -173,6 +174,7 @@ def test_any_json_gives_a_problem_or_a_readable_error(data):
     try:
         problem = Problem.from_dict(data)
     except InvalidEventError as exc:
-        assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
+        assert exc.problems and all(isinstance(p, Message) and p.kind in PROBLEM_KINDS and str(p)
+                                    for p in exc.problems)
     else:
         schedule(problem, time_limit=2)

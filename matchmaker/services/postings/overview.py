@@ -1,10 +1,12 @@
-"""Queries over demands and capabilities shared by pages, API and CLI."""
+"""What is open on the platform right now: the home page's and the API's overview."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from ..models import Capability, Demand, Enterprise
+from ...models import Capability, Demand, Enterprise
+
+__all__ = ["home_overview"]
 
 
 def home_overview(session: Session, limit: int = 12) -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from .notifications import notify_enterprise
+from ..notifications import notify_enterprise
 
 __all__ = ["tell_enterprise"]
 

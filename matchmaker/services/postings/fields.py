@@ -8,11 +8,11 @@ from decimal import Decimal, InvalidOperation
 import networkx as nx
 from sqlalchemy import String, cast, or_
 
-from ..domain.qualifications import normalize_qualification
-from ..domain.regions import normalize_region
-from ..i18n import tr
-from ..models import Enterprise
-from .errors import NotFound, ServiceError
+from ...domain.qualifications import normalize_qualification
+from ...domain.regions import normalize_region
+from ...i18n import tr
+from ...models import Enterprise
+from ..errors import NotFound, ServiceError
 
 __all__ = [
     "clean_amount",
@@ -24,10 +24,10 @@ __all__ = [
     "node_label",
     "nodes_of_chain",
     "owned_by",
-    "where_chain_and_region",
-    "where_text",
     "split_list",
     "today",
+    "where_chain_and_region",
+    "where_text",
 ]
 
 _SEPARATORS = re.compile(r"[;；、,，\n]+")
