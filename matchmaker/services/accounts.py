@@ -166,8 +166,11 @@ def create_user(session: Session, email: str, name: str, password: str, role: st
     return user
 
 
-def register(session: Session, data: SignUp) -> User:
+def register(session: Session, data: SignUp, members_link: Callable[[int], str] | None = None) -> User:
     """Sign up an enterprise user, registering the enterprise or asking to join it.
+
+    ``members_link(enterprise id)`` is the address of an enterprise's members page,
+    linked from the join request sent to its members.
 
     Raises
     ------
@@ -186,7 +189,7 @@ def register(session: Session, data: SignUp) -> User:
                                   "No enterprise is registered with this credit code; choose “register a new "
                                   "enterprise”."), "uscc")
         user = create_user(session, data.email, data.name, data.password, locale=data.locale)
-        _ask_to_join(session, user, existing)
+        _ask_to_join(session, user, existing, members_link)
         audit.record(session, user.id, "user.register", user, join_request=existing.id)
         return user
     if existing is not None:
@@ -212,26 +215,28 @@ def can_manage_members(actor, enterprise_id: int) -> bool:
                 (actor.is_admin or (actor.role == "enterprise" and actor.enterprise_id == enterprise_id)))
 
 
-def _ask_to_join(session: Session, user: User, ent: Enterprise) -> None:
+def _ask_to_join(session: Session, user: User, ent: Enterprise, members_link: Callable[[int], str] | None) -> None:
     user.pending_enterprise_id = ent.id
     approvers = session.scalars(select(User.id).where(User.enterprise_id == ent.id, User.active.is_(True))).all()
     if not approvers:
         approvers = session.scalars(select(User.id).where(User.role == "admin", User.active.is_(True))).all()
-    link = f"/enterprises/{ent.id}/members"
+    link = members_link(ent.id) if members_link else None
     notifications.notify(session, approvers, tr("{user}（{email}）申请加入{ent}，请审核。",
                                                "{user} ({email}) asks to join {ent}; please review.",
                                                user=user.name, email=user.email, ent=ent.name), link)
 
 
-def request_membership(session: Session, user: User, code: str) -> Enterprise:
-    """An enterprise-less user asks to join the enterprise registered under ``code``."""
+def request_membership(session: Session, user: User, code: str,
+                       members_link: Callable[[int], str] | None = None) -> Enterprise:
+    """An enterprise-less user asks to join the enterprise registered under ``code``
+    (``members_link`` as in :func:`register`)."""
     if user.role != "enterprise" or user.enterprise_id is not None:
         raise AccountError(tr("您已属于一家企业。", "You already belong to an enterprise."))
     ent = session.scalar(select(Enterprise).where(Enterprise.uscc == normalise_uscc(code)))
     if ent is None:
         raise AccountError(tr("尚无企业以该统一社会信用代码注册。", "No enterprise is registered with this credit code."),
                            "uscc")
-    _ask_to_join(session, user, ent)
+    _ask_to_join(session, user, ent, members_link)
     audit.record(session, user.id, "membership.request", ent)
     return ent
 
@@ -243,18 +248,19 @@ def _pending(session: Session, actor, enterprise_id: int, user_id: int) -> User:
     return user
 
 
-def approve_membership(session: Session, actor, enterprise_id: int, user_id: int) -> User:
-    """Let a user who asked to join ``enterprise_id`` act for it (members and admins decide)."""
+def approve_membership(session: Session, actor, enterprise_id: int, user_id: int, link: str | None = None) -> User:
+    """Let a user who asked to join ``enterprise_id`` act for it (members and admins decide);
+    ``link``, the enterprise's page, goes with the notice to the user."""
     user = _pending(session, actor, enterprise_id, user_id)
     ent_id = user.pending_enterprise_id
     user.enterprise_id, user.pending_enterprise_id = ent_id, None
     audit.record(session, actor.id, "membership.approve", user, enterprise_id=ent_id)
     notifications.notify(session, [user.id], tr("您加入企业的申请已通过。", "Your request to join the enterprise was approved."),
-                         f"/enterprises/{ent_id}")
+                         link)
     return user
 
 
-def reject_membership(session: Session, actor, enterprise_id: int, user_id: int) -> User:
+def reject_membership(session: Session, actor, enterprise_id: int, user_id: int, link: str | None = None) -> User:
     user = _pending(session, actor, enterprise_id, user_id)
     ent_id = user.pending_enterprise_id
     user.pending_enterprise_id = None

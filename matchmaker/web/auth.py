@@ -59,7 +59,7 @@ def register():
                       uscc=form.uscc.data, join=form.mode.data == "join", confirm_new=bool(form.confirm_new.data),
                       enterprise=None if form.mode.data == "join" else form.details(), locale=current_language())
         try:
-            user = transactions.run(lambda session: accounts.register(session, data))
+            user = transactions.run(lambda session: accounts.register(session, data, _members_link))
         except SimilarEnterprisesError as exc:
             candidates = exc.candidates
             flash(exc.message, "warning")
@@ -168,7 +168,8 @@ def revoke_token(token_id: int):
 def join():
     form = JoinForm(prefix="join")
     if form.validate_on_submit():
-        ok, ent = attempt(lambda session: accounts.request_membership(session, current_user, form.uscc.data),
+        ok, ent = attempt(lambda session: accounts.request_membership(session, current_user, form.uscc.data,
+                                                                      _members_link),
                           form=form, flash_always=False)
         if ok:
             flash(tr("已向“{name}”发送加入申请。", "Your request to join “{name}” was sent.", name=ent.name), "success")
@@ -212,3 +213,7 @@ def reset_password(token: str):
     # The token is in the URL: keep it out of Referer headers sent to other sites.
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _members_link(enterprise_id: int) -> str:
+    return url_for("enterprises.members", enterprise_id=enterprise_id)

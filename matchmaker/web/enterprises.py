@@ -124,7 +124,8 @@ def decide_member(enterprise_id: int, user_id: int, decision: str):
     if not accounts.can_manage_members(current_user, enterprise_id):
         abort(403)
     action = accounts.approve_membership if decision == "approve" else accounts.reject_membership
-    ok, user = attempt(lambda session: action(session, current_user, enterprise_id, user_id))
+    link = url_for("enterprises.show", enterprise_id=enterprise_id)
+    ok, user = attempt(lambda session: action(session, current_user, enterprise_id, user_id, link))
     if ok:
         flash(tr("已批准{name}加入。", "{name} may now act for the enterprise.", name=user.name) if decision == "approve"
               else tr("已拒绝{name}的申请。", "{name}'s request was declined.", name=user.name), "success")

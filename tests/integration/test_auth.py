@@ -92,7 +92,8 @@ def test_a_taken_credit_code_must_be_joined_and_joining_needs_approval(client, a
     assert page.status_code == 302
     joiner = _user(db, "wang@example.cn")
     assert joiner.enterprise_id is None and joiner.pending_enterprise_id == ent.id
-    assert db.scalar(select(Notification).where(Notification.user_id == member.id)) is not None
+    asked = db.scalar(select(Notification).where(Notification.user_id == member.id))
+    assert asked is not None and asked.link == f"/enterprises/{ent.id}/members", "the request links to the page to decide"
     assert client.get("/enterprises/mine").status_code == 403  # cannot act for it yet
 
     other = app.test_client()
@@ -105,6 +106,8 @@ def test_a_taken_credit_code_must_be_joined_and_joining_needs_approval(client, a
     approver.post(f"/enterprises/{ent.id}/members/{joiner.id}/approve")
     joiner = _user(db, "wang@example.cn")
     assert joiner.enterprise_id == ent.id and joiner.pending_enterprise_id is None
+    approved = db.scalar(select(Notification).where(Notification.user_id == joiner.id))
+    assert approved.link == f"/enterprises/{ent.id}"
     assert db.scalar(select(AuditLog).where(AuditLog.action == "membership.approve",
                                             AuditLog.user_id == member.id)) is not None
 
