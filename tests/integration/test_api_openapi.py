@@ -195,6 +195,7 @@ def test_real_payloads_match_the_documented_schemas(client, db):
     ("/capabilities?size=huge", "size"), ("/capabilities?region=%00", "region"),
     ("/search?q=%00", "q"), ("/search?q=x&kind=people", "kind"), ("/search?q=x&page=99999999999999999999", "page"),
     ("/events?upcoming=maybe", "upcoming"), ("/events?upcoming=%20true", "upcoming"), ("/events?page=-1", "page"),
+    ("/demands?regoin=江苏", "regoin"), ("/events?page=1&upcomming=true", "upcomming"),
 ])
 def test_bad_query_parameters_answer_400_naming_the_parameter(client, url, field):
     response = client.get(PREFIX + url)
@@ -208,6 +209,14 @@ def test_ids_beyond_the_database_range_are_not_found(client, url):
     for value in (MAX_ID, MAX_ID + 1, 10**20):
         response = client.get(f"{PREFIX}{url}{value}")
         assert response.status_code == 404 and response.get_json()["error"]["code"] == 404
+
+
+def test_a_query_parameter_without_a_name_is_refused(client, db):
+    """A misspelt or empty parameter must not be read as an unfiltered list."""
+    response = client.get(f"{PREFIX}/demands?=null")
+    assert response.status_code == 400
+    assert "Unknown query parameter ''" in response.get_json()["error"]["message"]
+    assert client.get(f"{PREFIX}/demands?region=江苏&page=1").status_code == 200
 
 
 def test_bad_parameters_of_an_authenticated_endpoint_answer_400(client, db):
