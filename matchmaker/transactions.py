@@ -1,7 +1,7 @@
 """Finishing a request's writes: commit what a service did, or roll all of it back.
 
 Services change the session they are given and never commit; the door that called
-them does (house rule 2). Both doors of a request, the site and the API, end a
+them does. Both doors of a request, the site and the API, end a
 write with :func:`run`, so there is one place where a request commits and a
 refusal or a failure can never leave half a change in the session for a later
 commit to pick up. The site's :func:`matchmaker.web.service_calls.attempt` adds the
