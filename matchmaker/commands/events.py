@@ -22,7 +22,7 @@ def events() -> None:
 @click.option("--event", "event_id", type=int, default=None, help="Only this event (default: every event).")
 def expire(event_id: int | None) -> None:
     """Mark pending meeting requests past their expiry as expired and tell who asked."""
-    from ..services.event_requests import expire_pending
+    from ..services.events.requests import expire_pending
     app = _app()
     with app.app_context(), session_scope(app) as session:
         count = expire_pending(session, event_id)
@@ -38,7 +38,7 @@ def schedule(event_id: int, allow_moves: bool, time_limit: float, seed: int) -> 
     """Build EVENT_ID's schedule from the database and store it (as the web page does)."""
     from .. import scheduling
     from ..models import Event
-    from ..services import event_schedule
+    from ..services.events import schedule as event_schedule
     from ..services.errors import ServiceError
     app = _app()
     with app.app_context(), session_scope(app) as session:

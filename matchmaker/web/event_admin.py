@@ -7,7 +7,7 @@ from flask_login import current_user
 from ..db import get_session
 from ..i18n import tr
 from ..models import EventParticipant
-from ..services import event_requests
+from ..services.events import requests as event_requests
 from ..services import events as event_service
 from ..services.errors import NotFound
 from .access import organiser_required

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..db import get_session
 from ..i18n import tr
-from ..services import event_day
+from ..services.events import day as event_day
 from ..services.errors import NotFound
 from ..services.events import can_manage
 from .access import login_required, organiser_required

@@ -9,7 +9,7 @@ from ..db import get_session
 from ..domain.slots import slot_parts
 from ..i18n import tr
 from ..services import events as event_service
-from ..services.event_requests import priority_label
+from ..services.events.requests import priority_label
 from .service_calls import or_404
 
 __all__ = [
@@ -65,7 +65,7 @@ def requests_link(event_id: int) -> str:
 
 
 def slot_choices(event) -> list[SelectChoice]:
-    from ..services.event_schedule import slot_end
+    from ..services.events.schedule import slot_end
     return [SelectChoice(s, f"{s}–{slot_end(event, s)}") for s in event.slots or []]
 
 
@@ -75,7 +75,7 @@ def role_label(role: str) -> str:
 
 def local_time(value) -> str:
     """A stored UTC time as the fair's local time (China Standard Time)."""
-    from ..services.event_requests import aware
+    from ..services.events.requests import aware
     if not value:
         return ""
     if isinstance(value, str):

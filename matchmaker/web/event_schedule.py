@@ -16,7 +16,9 @@ from flask_login import current_user
 from ..db import get_session
 from ..i18n import tr
 from ..jobs import Jobs
-from ..services import event_exports, event_jobs, event_schedule
+from ..services.events import exports as event_exports
+from ..services.events import jobs as event_jobs
+from ..services.events import schedule as event_schedule
 from ..services.errors import NotFound
 from .access import organiser_required
 from .event_helpers import managed_event

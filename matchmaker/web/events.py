@@ -15,7 +15,9 @@ from flask_login import current_user
 
 from ..db import get_session
 from ..i18n import tr
-from ..services import event_exports, event_requests, event_suggestions
+from ..services.events import exports as event_exports
+from ..services.events import requests as event_requests
+from ..services.events import suggestions as event_suggestions
 from ..services import events as event_service
 from ..services.errors import NotFound
 from .access import enterprise_required, login_required

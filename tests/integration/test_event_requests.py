@@ -46,7 +46,7 @@ def test_supplier_asks_and_buyer_accepts_with_notifications_both_ways(client, db
 
 
 def es_aware(value):
-    from matchmaker.services.event_requests import aware
+    from matchmaker.services.events.requests import aware
     return aware(value)
 
 

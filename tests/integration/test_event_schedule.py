@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from matchmaker import scheduling
 from matchmaker.commands.events import events as events_cli
 from matchmaker.models import Event, Meeting, MeetingRequest, Notification
-from matchmaker.services import event_schedule
+from matchmaker.services.events import schedule as event_schedule
 from tests.integration import events_support as es
 
 TIME = {"time_limit": "2"}
@@ -307,6 +307,8 @@ def test_build_runs_as_an_rq_job_when_redis_is_configured(client, db, app, fair,
     assert db.get(Event, event.id).schedule_stats["state"] == "queued"
     assert "本页每 5 秒刷新" in client.get(f"/events/{event.id}/schedule").get_data(as_text=True)
     assert not _meetings(db, event)
+    [job] = queue.get_jobs()
+    assert job.args[0] == "matchmaker.services.events.jobs:run_schedule_job"
     db.commit()
     SimpleWorker([queue], connection=connection).work(burst=True)
     db.expire_all()

@@ -18,13 +18,13 @@ from collections.abc import Callable
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from ..i18n import tr
-from ..models import Event, EventParticipant, MeetingRequest
-from ..models.event import REQUEST_STATUSES as MEETING_REQUEST_STATUSES
-from ..presentation import meeting_request_status_label
-from . import audit, notifications
-from .errors import NotAllowed, NotFound, ServiceError
-from .events import can_manage
+from ...i18n import tr
+from ...models import Event, EventParticipant, MeetingRequest
+from ...models.event import REQUEST_STATUSES as MEETING_REQUEST_STATUSES
+from ...presentation import meeting_request_status_label
+from .. import audit, notifications
+from ..errors import NotAllowed, NotFound, ServiceError
+from .core import can_manage
 
 __all__ = [
     "PRIORITIES",
