@@ -54,8 +54,8 @@ def schedule(event_id: int, allow_moves: bool, time_limit: float, seed: int) -> 
     """Build EVENT_ID's schedule from the database and store it (as the web page does)."""
     from .. import scheduling
     from ..models import Event
-    from ..services.events import schedule as event_schedule
     from ..services.errors import ServiceError
+    from ..services.events import schedule as event_schedule
     from ..web.events.helpers import agenda_links
     app = _app()
     with _site(app) as session:

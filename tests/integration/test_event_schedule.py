@@ -389,3 +389,20 @@ def test_agenda_notices_link_to_each_participants_agenda(client, db, fair):
     db.expire_all()
     changed = db.query(Notification).filter_by(user_id=b1_user.id).order_by(Notification.id).all()[-1]
     assert "会谈日程有变动" in changed.text and changed.link == f"/events/{event.id}/agenda/{b1.id}"
+
+
+def test_a_rebuild_by_the_command_links_changed_agendas(client, db, app, fair, monkeypatch):
+    event, owner = fair["event"], fair["organiser"]
+    es.as_user(client, owner)
+    _build(client, event)
+    client.post(f"/events/{event.id}/schedule/publish", data={"final": "0"})
+    (b1, b1_user), _b2 = fair["buyers"]
+    moved = next(m for m in _meetings(db, event) if m.buyer_id == b1.id)
+    moved.supplier.unavailable = [moved.slot]
+    db.commit()
+    monkeypatch.setattr("matchmaker.commands.events._app", lambda: app)
+    result = CliRunner().invoke(events_cli, ["schedule", str(event.id), "--allow-moves", "--time-limit", "2"])
+    assert result.exit_code == 0, result.output
+    db.expire_all()
+    changed = db.query(Notification).filter_by(user_id=b1_user.id).order_by(Notification.id).all()[-1]
+    assert "会谈日程有变动" in changed.text and changed.link == f"/events/{event.id}/agenda/{b1.id}"
