@@ -10,52 +10,7 @@ in the background, :mod:`.day` covers check-in and outcomes, and
 """
 from __future__ import annotations
 
-from .core import (
-    EVENT_TZ,
-    EventData,
-    assign_table,
-    can_manage,
-    create_event,
-    event_counts,
-    event_for,
-    find_enterprise,
-    list_events,
-    manageable,
-    parse_breaks,
-    participant_for,
-    participant_of,
-    participants_overview,
-    register,
-    registration_open,
-    review_participant,
-    set_availability,
-    set_status,
-    today,
-    update_event,
-    withdraw,
-)
+from . import core
+from .core import *  # the fair's own names are the package's
 
-__all__ = [
-    "EVENT_TZ",
-    "EventData",
-    "assign_table",
-    "can_manage",
-    "create_event",
-    "event_counts",
-    "event_for",
-    "find_enterprise",
-    "list_events",
-    "manageable",
-    "parse_breaks",
-    "participant_for",
-    "participant_of",
-    "participants_overview",
-    "register",
-    "registration_open",
-    "review_participant",
-    "set_availability",
-    "set_status",
-    "today",
-    "update_event",
-    "withdraw",
-]
+__all__ = list(core.__all__)

@@ -184,37 +184,38 @@ def requests(event_id: int):
                            meeting_form=meeting_form, behalf_form=behalf_form)
 
 
-def _pair(event, form):
-    return event_participant(event, form.buyer.data), event_participant(event, form.supplier.data)
+def _pair_action(event_id: int, form_class, act):
+    """An organiser's action on the buyer and supplier picked in a ``form_class`` form; back to the requests.
+
+    ``act(event, form, buyer, supplier)`` runs when the form is valid.
+    """
+    event = managed_event(event_id)
+    form = form_class()
+    _pair_choices(event, form)
+    if form.validate_on_submit():
+        act(event, form, event_participant(event, form.buyer.data), event_participant(event, form.supplier.data))
+    return redirect(url_for("event_admin.requests", event_id=event.id))
 
 
 @bp.post("/<int:event_id>/manage/meetings/add")
 @organiser_required
 def add_meeting(event_id: int):
-    event = managed_event(event_id)
-    form = OrganiserMeetingForm()
-    _pair_choices(event, form)
-    if form.validate_on_submit():
-        buyer, supplier = _pair(event, form)
+    def add(event, form, buyer, supplier):
         attempt(lambda session: event_requests.organiser_meeting(session, current_user, buyer, supplier,
                                                                  form.priority.data, link=requests_link(event.id)),
                 success=tr("已安排{a}与{b}会谈。", "Meeting of {a} and {b} added.", a=buyer.enterprise.name,
                            b=supplier.enterprise.name))
-    return redirect(url_for("event_admin.requests", event_id=event.id))
+    return _pair_action(event_id, OrganiserMeetingForm, add)
 
 
 @bp.post("/<int:event_id>/manage/requests/on-behalf")
 @organiser_required
 def on_behalf(event_id: int):
-    event = managed_event(event_id)
-    form = OnBehalfRequestForm()
-    _pair_choices(event, form)
-    if form.validate_on_submit():
-        buyer, supplier = _pair(event, form)
+    def ask(event, form, buyer, supplier):
         asker, other = (buyer, supplier) if form.requester.data == "buyer" else (supplier, buyer)
         attempt(lambda session: event_requests.request_meeting(session, current_user, asker, other, form.priority.data,
                                                                link=requests_link(event.id)),
                 success=tr("已代{a}向{b}发出邀约。", "Request sent for {a} to {b}.", a=asker.enterprise.name,
                            b=other.enterprise.name),
                 abort_on={NotFound: 404})
-    return redirect(url_for("event_admin.requests", event_id=event.id))
+    return _pair_action(event_id, OnBehalfRequestForm, ask)
