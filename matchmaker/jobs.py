@@ -22,6 +22,12 @@ __all__ = ["QUEUE", "Jobs", "run_job"]
 #: The RQ queue jobs are put on and ``matchmaker worker`` serves.
 QUEUE = "schedules"
 
+#: Job functions that moved, by their former ``"module:function"`` name, so that
+#: jobs queued before an upgrade still run after it.
+MOVED = {
+    "matchmaker.services.event_jobs:run_schedule_job": "matchmaker.services.events.jobs:run_schedule_job",
+}
+
 
 class Jobs:
     """Where background work runs.
@@ -73,7 +79,7 @@ def run_job(target: str, *args):
     The application is built by the factory from the environment, as
     ``matchmaker worker`` is; its database connections are closed afterwards.
     """
-    module, _, name = target.partition(":")
+    module, _, name = MOVED.get(target, target).partition(":")
     func = getattr(import_module(module), name)
     app = create_app()
     try:

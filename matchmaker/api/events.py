@@ -11,10 +11,10 @@ from flask_login import current_user
 
 from ..db import get_session
 from ..paging import paginate
-from ..services import event_exports
+from ..services.events import exports as event_exports
 from ..services import events as event_service
 from ..services.errors import NotFound
-from ..services.event_schedule import slot_end
+from ..services.events.schedule import slot_end
 from .auth import token_optional, token_required
 from .params import ID, MAX_ID, bool_arg, int_arg, page_args
 

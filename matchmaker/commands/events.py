@@ -1,7 +1,14 @@
-"""``matchmaker events``: expire stale meeting requests, build a stored fair's schedule."""
+"""``matchmaker events``: expire stale meeting requests, build a stored fair's schedule.
+
+The notices these commands send link to the site's pages as the site itself
+would: addresses are built with ``url_for`` for the configured ``SERVER_NAME``
+or ``MATCHMAKER_BASE_URL`` (e.g. ``https://fairs.example.org/matchmaker``, for
+a site under a path) and are site paths without either.
+"""
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 import click
 
@@ -13,6 +20,14 @@ def _app():
     return create_app()
 
 
+@contextmanager
+def _site(app):
+    """An application context with a request context in which ``url_for`` gives the site's paths."""
+    base_url = app.config.get("MATCHMAKER_BASE_URL") or None
+    with app.test_request_context(base_url=base_url), session_scope(app) as session:
+        yield session
+
+
 @click.group()
 def events() -> None:
     """Matchmaking fairs (供需对接会): request expiry and scheduling."""
@@ -22,10 +37,11 @@ def events() -> None:
 @click.option("--event", "event_id", type=int, default=None, help="Only this event (default: every event).")
 def expire(event_id: int | None) -> None:
     """Mark pending meeting requests past their expiry as expired and tell who asked."""
-    from ..services.event_requests import expire_pending
+    from ..services.events.requests import expire_pending
+    from ..web.events.helpers import requests_link
     app = _app()
-    with app.app_context(), session_scope(app) as session:
-        count = expire_pending(session, event_id)
+    with _site(app) as session:
+        count = expire_pending(session, event_id, link_for=requests_link)
     click.echo(f"expired {count} request(s)")
 
 
@@ -38,17 +54,19 @@ def schedule(event_id: int, allow_moves: bool, time_limit: float, seed: int) -> 
     """Build EVENT_ID's schedule from the database and store it (as the web page does)."""
     from .. import scheduling
     from ..models import Event
-    from ..services import event_schedule
     from ..services.errors import ServiceError
+    from ..services.events import schedule as event_schedule
+    from ..web.events.helpers import agenda_links
     app = _app()
-    with app.app_context(), session_scope(app) as session:
+    with _site(app) as session:
         event = session.get(Event, event_id)
         if event is None:
             click.echo(f"no event with id {event_id}", err=True)
             sys.exit(1)
         try:
             stats = event_schedule.run_schedule(session, None, event, allow_moves=allow_moves,
-                                                time_limit=time_limit, random_state=seed)
+                                                time_limit=time_limit, random_state=seed,
+                                                agenda_links=agenda_links(session, event))
         except ServiceError as exc:
             click.echo(f"{event.name}: {exc.message}", err=True)
             sys.exit(1)

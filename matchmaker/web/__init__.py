@@ -23,10 +23,10 @@ BLUEPRINTS = (
     "applications",
     "postings.resources",
     "opportunities",
-    "events",
-    "event_admin",
-    "event_schedule",
-    "event_day",
+    "events.public",
+    "events.admin",
+    "events.schedule",
+    "events.day",
 )
 
 #: Navigation: (endpoint, Chinese, English, who sees it). Entries whose endpoint does

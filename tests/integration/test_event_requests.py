@@ -46,7 +46,7 @@ def test_supplier_asks_and_buyer_accepts_with_notifications_both_ways(client, db
 
 
 def es_aware(value):
-    from matchmaker.services.event_requests import aware
+    from matchmaker.services.events.requests import aware
     return aware(value)
 
 
@@ -224,7 +224,7 @@ def test_closed_requests_are_paginated(client, db, app):
     assert sorted(map(int, shown[0] + shown[1])) == sorted(r.id for r in db.query(MeetingRequest))
 
 
-def test_every_request_notice_links_to_the_fairs_requests_page(client, db):
+def test_every_request_notice_links_to_the_fairs_requests_page(client, db, app, monkeypatch):
     people = es.fair(db, buyers=1, suppliers=2)
     event, owner = people["event"], people["organiser"]
     (buyer, buyer_user), (s1, s1_user) = people["buyers"][0], people["suppliers"][0]
@@ -244,9 +244,55 @@ def test_every_request_notice_links_to_the_fairs_requests_page(client, db):
     late = db.query(MeetingRequest).filter_by(supplier_id=s2.id).one()
     late.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
     db.commit()
-    client.get(page)  # expiry is noticed lazily by the list
+    monkeypatch.setattr("matchmaker.commands.events._app", lambda: app)
+    assert CliRunner().invoke(events_cli, ["expire"]).exit_code == 0
+    db.expire_all()
     assert db.get(MeetingRequest, late.id).status == "expired"
     assert links(buyer_user) == [page, page] and links(s2_user) == [page]
     es.as_user(client, owner)
     client.post(f"/events/{event.id}/manage/meetings/add", data={"buyer": buyer.id, "supplier": s2.id, "priority": 3})
     assert links(buyer_user)[-1] == page and links(s2_user) == [page, page]
+
+
+def _late_request(client, db, app, monkeypatch):
+    """A fair whose one request (buyer to supplier) is a minute past its expiry; the command runs on ``app``."""
+    people = es.fair(db, buyers=1, suppliers=1)
+    event = people["event"]
+    (buyer, buyer_user), (supplier, _u) = people["buyers"][0], people["suppliers"][0]
+    es.as_user(client, buyer_user)
+    _ask(client, event, buyer, supplier)
+    req = db.query(MeetingRequest).one()
+    req.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    db.commit()
+    monkeypatch.setattr("matchmaker.commands.events._app", lambda: app)
+    return event, req, buyer_user
+
+
+def _expiry_notice(db, user):
+    return db.query(Notification).filter_by(user_id=user.id).filter(Notification.text.contains("过期")).one()
+
+
+def test_the_expire_command_links_its_notice_to_the_fairs_requests_page(client, db, app, monkeypatch):
+    event, req, buyer_user = _late_request(client, db, app, monkeypatch)
+    result = CliRunner().invoke(events_cli, ["expire", "--event", str(event.id)])
+    assert result.exit_code == 0 and "expired 1 request(s)" in result.output, result.output
+    db.expire_all()
+    assert db.get(MeetingRequest, req.id).status == "expired"
+    assert _expiry_notice(db, buyer_user).link == f"/events/{event.id}/requests"
+
+
+def test_the_expire_command_links_under_the_configured_base_url(client, db, app, monkeypatch):
+    event, _req, buyer_user = _late_request(client, db, app, monkeypatch)
+    monkeypatch.setitem(app.config, "MATCHMAKER_BASE_URL", "https://fairs.example.org/matchmaker")
+    assert CliRunner().invoke(events_cli, ["expire"]).exit_code == 0
+    db.expire_all()
+    assert _expiry_notice(db, buyer_user).link == f"/matchmaker/events/{event.id}/requests"
+
+
+def test_withdrawing_a_request_past_its_expiry_stores_it_as_expired(client, db, app, monkeypatch):
+    event, req, buyer_user = _late_request(client, db, app, monkeypatch)
+    response = client.post(f"/events/{event.id}/requests/{req.id}/cancel", follow_redirects=True)
+    assert "该邀约已过期" in response.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(MeetingRequest, req.id).status == "expired"
+    assert _expiry_notice(db, buyer_user).link == f"/events/{event.id}/requests"

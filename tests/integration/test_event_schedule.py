@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from matchmaker import scheduling
 from matchmaker.commands.events import events as events_cli
 from matchmaker.models import Event, Meeting, MeetingRequest, Notification
-from matchmaker.services import event_schedule
+from matchmaker.services.events import schedule as event_schedule
 from tests.integration import events_support as es
 
 TIME = {"time_limit": "2"}
@@ -307,6 +307,8 @@ def test_build_runs_as_an_rq_job_when_redis_is_configured(client, db, app, fair,
     assert db.get(Event, event.id).schedule_stats["state"] == "queued"
     assert "本页每 5 秒刷新" in client.get(f"/events/{event.id}/schedule").get_data(as_text=True)
     assert not _meetings(db, event)
+    [job] = queue.get_jobs()
+    assert job.args[0] == "matchmaker.services.events.jobs:run_schedule_job"
     db.commit()
     SimpleWorker([queue], connection=connection).work(burst=True)
     db.expire_all()
@@ -384,6 +386,23 @@ def test_agenda_notices_link_to_each_participants_agenda(client, db, fair):
     moved.supplier.unavailable = [moved.slot]
     db.commit()
     _build(client, event, allow_moves="y")
+    db.expire_all()
+    changed = db.query(Notification).filter_by(user_id=b1_user.id).order_by(Notification.id).all()[-1]
+    assert "会谈日程有变动" in changed.text and changed.link == f"/events/{event.id}/agenda/{b1.id}"
+
+
+def test_a_rebuild_by_the_command_links_changed_agendas(client, db, app, fair, monkeypatch):
+    event, owner = fair["event"], fair["organiser"]
+    es.as_user(client, owner)
+    _build(client, event)
+    client.post(f"/events/{event.id}/schedule/publish", data={"final": "0"})
+    (b1, b1_user), _b2 = fair["buyers"]
+    moved = next(m for m in _meetings(db, event) if m.buyer_id == b1.id)
+    moved.supplier.unavailable = [moved.slot]
+    db.commit()
+    monkeypatch.setattr("matchmaker.commands.events._app", lambda: app)
+    result = CliRunner().invoke(events_cli, ["schedule", str(event.id), "--allow-moves", "--time-limit", "2"])
+    assert result.exit_code == 0, result.output
     db.expire_all()
     changed = db.query(Notification).filter_by(user_id=b1_user.id).order_by(Notification.id).all()[-1]
     assert "会谈日程有变动" in changed.text and changed.link == f"/events/{event.id}/agenda/{b1.id}"

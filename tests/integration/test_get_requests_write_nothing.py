@@ -7,11 +7,19 @@ request sends, whichever session or helper sends it.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import event
 
 from matchmaker.db import get_engine
-from matchmaker.models import Application, Notification, OpenResource, ResourceRequest
+from matchmaker.models import (
+    Application,
+    MeetingRequest,
+    Notification,
+    OpenResource,
+    ResourceRequest,
+)
 from tests.integration import events_support as ev
 from tests.integration import helpers as h
 from tests.integration.account_helpers import bearer
@@ -134,3 +142,29 @@ def test_a_search_finds_a_posting_as_soon_as_its_change_is_committed(client, db,
     db.delete(capability)
     db.commit()
     assert "碳化矽功率模組封裝" not in client.get("/search/", query_string={"q": "碳化硅"}).get_data(as_text=True)
+
+
+def test_a_request_past_its_expiry_is_shown_expired_without_a_write(client, db, site, writes):
+    event, participant = site["event"], site["participant"]
+    supplier = next(p for p in event.participants if p.role == "supplier")
+    late = MeetingRequest(event_id=event.id, buyer_id=participant.id, supplier_id=supplier.id,
+                          requested_by_id=participant.id, priority=3, status="pending",
+                          expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
+    db.add(late)
+    db.commit()
+    pages = {site["member"]: f"/events/{event.id}/requests",
+             site["organiser"]: f"/events/{event.id}/manage/requests"}
+    for user, url in pages.items():
+        ev.as_user(client, user)
+        for query in ({}, {"status": "expired"}):
+            writes.clear()
+            html = client.get(url, query_string=query).get_data(as_text=True)
+            row = html[html.index(f'id="request-{late.id}"'):]
+            row = row[:row.index("</tr>")]
+            assert "已过期" in row and "有效至" not in row, (url, query)
+            assert writes == [], url
+    ev.as_user(client, site["organiser"])
+    pending = client.get(f"/events/{event.id}/manage/requests", query_string={"status": "pending"})
+    assert f'id="request-{late.id}"' not in pending.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(MeetingRequest, late.id).status == "pending"

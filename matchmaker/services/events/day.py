@@ -7,14 +7,14 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from ..i18n import tr
-from ..models import Capability, Event, EventParticipant, Meeting, MeetingRequest
-from . import audit
-from . import chains as chain_service
-from .errors import NotAllowed, NotFound, ServiceError
-from .event_requests import acts_for
-from .event_schedule import stored_meetings
-from .events import manageable
+from ...i18n import tr
+from ...models import Capability, Event, EventParticipant, Meeting, MeetingRequest
+from .. import audit
+from .. import chains as chain_service
+from ..errors import NotAllowed, NotFound, ServiceError
+from .core import manageable
+from .requests import acts_for
+from .schedule import stored_meetings
 
 __all__ = ["CHECKINS", "METRICS", "check_in", "dashboard", "meeting_for_outcome", "record_outcome"]
 

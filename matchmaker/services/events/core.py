@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from ..domain.slots import MAX_DAYS, SlotError, generate_fair_slots
-from ..i18n import tr
-from ..models import Enterprise, Event, EventParticipant, Meeting, MeetingRequest, User
-from ..models.event import PARTICIPANT_ROLES, PARTICIPANT_STATUSES
-from . import audit, notifications
-from .errors import NotAllowed, NotFound, ServiceError
+from ...domain.slots import MAX_DAYS, SlotError, generate_fair_slots
+from ...i18n import tr
+from ...models import Enterprise, Event, EventParticipant, Meeting, MeetingRequest, User
+from ...models.event import PARTICIPANT_ROLES, PARTICIPANT_STATUSES
+from .. import audit, notifications
+from ..errors import NotAllowed, NotFound, ServiceError
 
 __all__ = [
     "EVENT_TZ",

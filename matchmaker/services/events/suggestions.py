@@ -2,7 +2,7 @@
 
 Buyers' published demands are ranked against suppliers' active capabilities by
 the platform's matching engine (the application's one :class:`matchmaker.matching.Matcher`,
-restricted to the fair's participants; records of :mod:`.engines`, reasons worded
+restricted to the fair's participants; records of :mod:`matchmaker.services.engines`, reasons worded
 by :mod:`matchmaker.presentation`); a pair of participants scores as its best
 demand-capability pairing.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from ..models import Capability, Demand, Enterprise, EventParticipant, MeetingRequest
+from ...models import Capability, Demand, Enterprise, EventParticipant, MeetingRequest
 
 __all__ = ["Suggestion", "pair_scores", "suggest"]
 
@@ -54,9 +54,9 @@ def _engine_scores(session: Session, demands: list[Demand], capabilities: list[C
     everywhere.
     """
     # Imported here so that the fair pages load even while no engine can be built.
-    from ..matching import MatchingError
-    from ..presentation import reason_text
-    from .engines import demand_record, registry_of
+    from ...matching import MatchingError
+    from ...presentation import reason_text
+    from ..engines import demand_record, registry_of
     registry = registry_of(session)
     engine, G = registry.engine(session), registry.graph(session)
     if engine.matcher is None:

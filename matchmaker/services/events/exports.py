@@ -11,11 +11,11 @@ from openpyxl.styles import Font
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from ..i18n import tr
-from ..models import Event, EventParticipant, Meeting
-from .event_requests import priority_label, utcnow
-from .event_schedule import PUBLISHED, slot_end, slot_start, stored_meetings
-from .events import can_manage
+from ...i18n import tr
+from ...models import Event, EventParticipant, Meeting
+from .core import can_manage
+from .requests import priority_label, utcnow
+from .schedule import PUBLISHED, slot_end, slot_start, stored_meetings
 
 __all__ = ["AgendaItem", "agenda", "agenda_ics", "agenda_visible", "schedule_workbook", "signin_sheet"]
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from ..models import Event, User
-from . import event_schedule
-from .errors import ServiceError
-from .events import manageable
+from ...models import Event, User
+from ..errors import ServiceError
+from .core import manageable
+from .schedule import run_schedule
 
 __all__ = ["build_schedule", "run_schedule_job"]
 
@@ -17,12 +17,12 @@ def build_schedule(session: Session, user, event: Event, allow_moves: bool, time
 
     ``jobs`` is the site's :class:`matchmaker.jobs.Jobs`; ``agenda_links`` maps
     participant ids to their agenda's address, for the notices of a changed
-    agenda (see :func:`.event_schedule.run_schedule`). Returns the event's
+    agenda (see :func:`.schedule.run_schedule`). Returns the event's
     new ``schedule_stats``: the figures of the build (``state`` ``"done"``), or
     ``state`` ``"queued"`` with the ``job`` id.
     """
     if jobs.in_process:
-        return event_schedule.run_schedule(session, user, event, allow_moves, time_limit, agenda_links=agenda_links)
+        return run_schedule(session, user, event, allow_moves, time_limit, agenda_links=agenda_links)
     manageable(user, event)
     job_id = jobs.enqueue(run_schedule_job, event.id, getattr(user, "id", None), allow_moves, time_limit,
                           agenda_links, timeout=int(time_limit) + 300)
@@ -47,8 +47,7 @@ def run_schedule_job(sessions, event_id: int, user_id: int | None, allow_moves: 
         event = session.get(Event, event_id)
         user = session.get(User, user_id) if user_id else None
         try:
-            return event_schedule.run_schedule(session, user, event, allow_moves, time_limit,
-                                               agenda_links=agenda_links)
+            return run_schedule(session, user, event, allow_moves, time_limit, agenda_links=agenda_links)
         except ServiceError as exc:
             session.rollback()
             event = session.get(Event, event_id)

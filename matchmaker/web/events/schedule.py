@@ -13,16 +13,18 @@ from flask import (
 )
 from flask_login import current_user
 
-from ..db import get_session
-from ..i18n import tr
-from ..jobs import Jobs
-from ..services import event_exports, event_jobs, event_schedule
-from ..services.errors import NotFound
-from .access import organiser_required
-from .event_helpers import managed_event
-from .forms.events import ScheduleForm
-from .forms.feedback import flash_form_errors
-from .service_calls import attempt
+from ...db import get_session
+from ...i18n import tr
+from ...jobs import Jobs
+from ...services.errors import NotFound
+from ...services.events import exports as event_exports
+from ...services.events import jobs as event_jobs
+from ...services.events import schedule as event_schedule
+from ..access import organiser_required
+from ..forms.events import ScheduleForm
+from ..forms.feedback import flash_form_errors
+from ..service_calls import attempt
+from .helpers import agenda_links, managed_event
 
 bp = Blueprint("event_schedule", __name__, url_prefix="/events")
 
@@ -32,12 +34,6 @@ bp = Blueprint("event_schedule", __name__, url_prefix="/events")
 def show(event_id: int):
     event = managed_event(event_id)
     return _page(event, ScheduleForm(time_limit=current_app.config.get("SCHEDULE_TIME_LIMIT", 10)))
-
-
-def _agenda_links(event) -> dict[int, str]:
-    """The address of every participant's agenda, for the notices a build or a publication sends."""
-    return {pid: url_for("events.agenda", event_id=event.id, participant_id=pid)
-            for pid in event_schedule.participant_names(get_session(), event)}
 
 
 def _page(event, form, status: int = 200):
@@ -59,7 +55,7 @@ def build(event_id: int):
 
     def build_schedule(session):
         stats = event_jobs.build_schedule(session, current_user, event, form.allow_moves.data, limit, jobs,
-                                          agenda_links=_agenda_links(event))
+                                          agenda_links=agenda_links(get_session(), event))
         if stats["state"] == "queued":
             return tr("排程已在后台开始，完成后本页会显示结果。", "The schedule is being built; this page shows it when done.")
         return tr("日程已生成：{m} 场会谈，变动 {c} 处。", "Schedule built: {m} meetings, {c} changes.",
@@ -75,7 +71,7 @@ def build(event_id: int):
 def publish(event_id: int):
     event = managed_event(event_id)
     final = request.form.get("final") == "1"
-    links = _agenda_links(event)
+    links = agenda_links(get_session(), event)
     attempt(lambda session: event_schedule.publish(session, current_user, event, final=final, agenda_links=links),
             success=tr("日程已定稿并通知全部参会企业。", "Agenda final; every participant was told.") if final
             else tr("暂定日程已发布并通知全部参会企业。", "Provisional agenda published; every participant was told."))

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
-    abort,
     flash,
     redirect,
     render_template,
@@ -13,26 +12,29 @@ from flask import (
 )
 from flask_login import current_user
 
-from ..db import get_session
-from ..i18n import tr
-from ..services import event_exports, event_requests, event_suggestions
-from ..services import events as event_service
-from ..services.errors import NotFound
-from .access import enterprise_required, login_required
-from .event_helpers import (
+from ...db import get_session
+from ...i18n import tr
+from ...services import events as event_service
+from ...services.errors import NotFound
+from ...services.events import exports as event_exports
+from ...services.events import requests as event_requests
+from ...services.events import suggestions as event_suggestions
+from ..access import enterprise_required, login_required
+from ..forms.events import AvailabilityForm, RegisterForm, RequestForm
+from ..forms.feedback import flash_form_errors
+from ..pagination import paginate, paginate_list
+from ..service_calls import attempt, local_next
+from .helpers import (
+    event_and_participant,
     event_link,
+    event_participant,
     load_event,
-    load_participant,
     my_participant,
     requests_link,
     slot_choices,
     template_helpers,
     viewer,
 )
-from .forms.events import AvailabilityForm, RegisterForm, RequestForm
-from .forms.feedback import flash_form_errors
-from .pagination import paginate, paginate_list
-from .service_calls import attempt, local_next
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 bp.app_context_processor(template_helpers)
@@ -77,8 +79,7 @@ def register(event_id: int):
 @bp.route("/<int:event_id>/participants/<int:participant_id>/availability", methods=["GET", "POST"])
 @login_required
 def availability(event_id: int, participant_id: int):
-    event = load_event(event_id)
-    participant = load_participant(event, participant_id)
+    event, participant = event_and_participant(event_id, participant_id)
     form = AvailabilityForm(unavailable=participant.unavailable or [])
     form.unavailable.choices = slot_choices(event)
     if form.validate_on_submit():
@@ -93,8 +94,7 @@ def availability(event_id: int, participant_id: int):
 @bp.post("/<int:event_id>/participants/<int:participant_id>/withdraw")
 @login_required
 def withdraw(event_id: int, participant_id: int):
-    event = load_event(event_id)
-    participant = load_participant(event, participant_id)
+    event, participant = event_and_participant(event_id, participant_id)
     session = get_session()
     event_service.withdraw(session, current_user, participant)
     session.commit()
@@ -102,30 +102,20 @@ def withdraw(event_id: int, participant_id: int):
     return redirect(url_for("events.show", event_id=event.id))
 
 
-def _requests_participant(event, participant_id):
-    if participant_id is not None:
-        return load_participant(event, participant_id)
-    mine = my_participant(event)
-    if mine is None:
-        abort(404)
-    return mine
-
-
 @bp.get("/<int:event_id>/requests")
 @bp.get("/<int:event_id>/participants/<int:participant_id>/requests")
 @login_required
 def requests(event_id: int, participant_id: int | None = None):
-    event = load_event(event_id)
-    return _requests_page(event, _requests_participant(event, participant_id), RequestForm(formdata=None))
+    event, participant = event_and_participant(event_id, participant_id)
+    return _requests_page(event, participant, RequestForm(formdata=None))
 
 
 def _requests_page(event, participant, form, status: int = 200):
     """The participant's requests; ``form`` is the request form, again with its values after a refusal."""
     session = get_session()
-    lists = event_requests.requests_of(session, participant, link=requests_link(event.id))
+    lists = event_requests.requests_of(session, participant)
     suggestions = (event_suggestions.suggest(session, participant, limit=10)
                    if participant.status == "approved" else [])
-    session.commit()  # lazy expiry
     closed = paginate_list(lists["closed"])
     return render_template("events/requests.html", event=event, participant=participant, lists=lists,
                            closed=closed, suggestions=suggestions, form=form,
@@ -145,16 +135,13 @@ def _counterparts(event, participant, lists):
 @bp.post("/<int:event_id>/participants/<int:participant_id>/requests/new")
 @login_required
 def make_request(event_id: int, participant_id: int):
-    event = load_event(event_id)
-    participant = load_participant(event, participant_id)
+    event, participant = event_and_participant(event_id, participant_id)
     form = RequestForm()
     back = url_for("events.requests", event_id=event.id, participant_id=participant.id)
     if not form.validate_on_submit():
         flash_form_errors(form)
         return _requests_page(event, participant, form, 400)
-    counterpart = get_session().get(type(participant), form.counterpart.data)
-    if counterpart is None or counterpart.event_id != event.id:
-        abort(404)
+    counterpart = event_participant(event, form.counterpart.data)
     source = "suggestion" if request.form.get("suggested") else "participant"
     reasons = request.form.getlist("reason")[:6]
     ok, req = attempt(lambda session: event_requests.request_meeting(
@@ -193,26 +180,25 @@ def respond(event_id: int, request_id: int):
 @login_required
 def cancel(event_id: int, request_id: int):
     def act(session, req):
-        event_requests.cancel(session, current_user, req, link=requests_link(event_id))
-        flash(tr("邀约已撤回。", "Request withdrawn."), "success")
+        req = event_requests.cancel(session, current_user, req, link=requests_link(event_id))
+        if req.status == "expired":
+            flash(tr("该邀约已过期。", "This request has expired."), "error")
+        else:
+            flash(tr("邀约已撤回。", "Request withdrawn."), "success")
     return _request_action(event_id, request_id, act)
 
 
 @bp.get("/<int:event_id>/agenda")
 @login_required
 def my_agenda(event_id: int):
-    event = load_event(event_id)
-    mine = my_participant(event)
-    if mine is None:
-        abort(404)
+    event, mine = event_and_participant(event_id)
     return redirect(url_for("events.agenda", event_id=event.id, participant_id=mine.id))
 
 
 @bp.get("/<int:event_id>/agenda/<int:participant_id>")
 @login_required
 def agenda(event_id: int, participant_id: int):
-    event = load_event(event_id)
-    participant = load_participant(event, participant_id)
+    event, participant = event_and_participant(event_id, participant_id)
     visible = event_exports.agenda_visible(event, current_user)
     items = event_exports.agenda(get_session(), participant) if visible else []
     return render_template("events/agenda.html", event=event, participant=participant, items=items,
@@ -222,8 +208,7 @@ def agenda(event_id: int, participant_id: int):
 @bp.get("/<int:event_id>/agenda/<int:participant_id>.ics")
 @login_required
 def agenda_ics(event_id: int, participant_id: int):
-    event = load_event(event_id)
-    participant = load_participant(event, participant_id)
+    event, participant = event_and_participant(event_id, participant_id)
     body = event_exports.agenda_ics(get_session(), participant,
                                     visible=event_exports.agenda_visible(event, current_user))
     return Response(body, mimetype="text/calendar", headers={

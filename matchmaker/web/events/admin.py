@@ -1,35 +1,35 @@
 """Organisers' side of a fair: the event itself, participants, requests on others' behalf."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..db import get_session
-from ..i18n import tr
-from ..models import EventParticipant
-from ..services import event_requests
-from ..services import events as event_service
-from ..services.errors import NotFound
-from .access import organiser_required
-from .event_helpers import (
-    event_link,
-    load_participant,
-    managed_event,
-    requests_link,
-    slot_choices,
-)
-from .forms.choices import as_select, chain_choices, chain_node_choices
-from .forms.events import (
+from ...db import get_session
+from ...i18n import tr
+from ...services import events as event_service
+from ...services.errors import NotFound
+from ...services.events import requests as event_requests
+from ..access import organiser_required
+from ..forms.choices import as_select, chain_choices, chain_node_choices
+from ..forms.events import (
     EventForm,
     OnBehalfRequestForm,
     OrganiserMeetingForm,
     OrganiserRegisterForm,
     TableForm,
 )
-from .forms.feedback import flash_form_errors
-from .pagination import paginate
-from .postings.helpers import current_graph
-from .service_calls import attempt
+from ..forms.feedback import flash_form_errors
+from ..pagination import paginate
+from ..postings.helpers import current_graph
+from ..service_calls import attempt
+from .helpers import (
+    event_and_participant,
+    event_link,
+    event_participant,
+    managed_event,
+    requests_link,
+    slot_choices,
+)
 
 bp = Blueprint("event_admin", __name__, url_prefix="/events")
 
@@ -114,8 +114,7 @@ def _participants_page(event, table_form=None, failed: int | None = None, status
 
 
 def _participant_action(event_id: int, participant_id: int, action, message: str):
-    event = managed_event(event_id)
-    participant = load_participant(event, participant_id)
+    event, participant = event_and_participant(event_id, participant_id, manage=True)
     attempt(lambda session: action(session, participant), success=message)
     return redirect(url_for("event_admin.participants", event_id=event.id, **request.args))
 
@@ -134,8 +133,7 @@ def review(event_id: int, participant_id: int):
 @bp.post("/<int:event_id>/participants/<int:participant_id>/table")
 @organiser_required
 def table(event_id: int, participant_id: int):
-    event = managed_event(event_id)
-    participant = load_participant(event, participant_id)
+    event, participant = event_and_participant(event_id, participant_id, manage=True)
     form = TableForm()
     if not form.validate():
         flash_form_errors(form)
@@ -177,11 +175,8 @@ def _pair_choices(event, form) -> None:
 @organiser_required
 def requests(event_id: int):
     event = managed_event(event_id)
-    session = get_session()
     status_filter = request.args.get("status") or None
-    page = paginate(session, event_requests.event_requests(session, event, status_filter,
-                                                           link=requests_link(event.id)))
-    session.commit()  # lazy expiry
+    page = paginate(get_session(), event_requests.event_requests(event, status_filter))
     meeting_form, behalf_form = OrganiserMeetingForm(), OnBehalfRequestForm()
     _pair_choices(event, meeting_form)
     _pair_choices(event, behalf_form)
@@ -189,41 +184,38 @@ def requests(event_id: int):
                            meeting_form=meeting_form, behalf_form=behalf_form)
 
 
-def _pair(event, form):
-    session = get_session()
-    buyer, supplier = session.get(EventParticipant, form.buyer.data), session.get(EventParticipant, form.supplier.data)
-    if buyer is None or supplier is None or buyer.event_id != event.id or supplier.event_id != event.id:
-        abort(404)
-    return buyer, supplier
+def _pair_action(event_id: int, form_class, act):
+    """An organiser's action on the buyer and supplier picked in a ``form_class`` form; back to the requests.
+
+    ``act(event, form, buyer, supplier)`` runs when the form is valid.
+    """
+    event = managed_event(event_id)
+    form = form_class()
+    _pair_choices(event, form)
+    if form.validate_on_submit():
+        act(event, form, event_participant(event, form.buyer.data), event_participant(event, form.supplier.data))
+    return redirect(url_for("event_admin.requests", event_id=event.id))
 
 
 @bp.post("/<int:event_id>/manage/meetings/add")
 @organiser_required
 def add_meeting(event_id: int):
-    event = managed_event(event_id)
-    form = OrganiserMeetingForm()
-    _pair_choices(event, form)
-    if form.validate_on_submit():
-        buyer, supplier = _pair(event, form)
+    def add(event, form, buyer, supplier):
         attempt(lambda session: event_requests.organiser_meeting(session, current_user, buyer, supplier,
                                                                  form.priority.data, link=requests_link(event.id)),
                 success=tr("已安排{a}与{b}会谈。", "Meeting of {a} and {b} added.", a=buyer.enterprise.name,
                            b=supplier.enterprise.name))
-    return redirect(url_for("event_admin.requests", event_id=event.id))
+    return _pair_action(event_id, OrganiserMeetingForm, add)
 
 
 @bp.post("/<int:event_id>/manage/requests/on-behalf")
 @organiser_required
 def on_behalf(event_id: int):
-    event = managed_event(event_id)
-    form = OnBehalfRequestForm()
-    _pair_choices(event, form)
-    if form.validate_on_submit():
-        buyer, supplier = _pair(event, form)
+    def ask(event, form, buyer, supplier):
         asker, other = (buyer, supplier) if form.requester.data == "buyer" else (supplier, buyer)
         attempt(lambda session: event_requests.request_meeting(session, current_user, asker, other, form.priority.data,
                                                                link=requests_link(event.id)),
                 success=tr("已代{a}向{b}发出邀约。", "Request sent for {a} to {b}.", a=asker.enterprise.name,
                            b=other.enterprise.name),
                 abort_on={NotFound: 404})
-    return redirect(url_for("event_admin.requests", event_id=event.id))
+    return _pair_action(event_id, OnBehalfRequestForm, ask)

@@ -1,19 +1,26 @@
-"""Pieces the fair blueprints share: loading an event for the viewer, slot choices, labels."""
+"""Steps every fair page takes: the event the viewer may see, their participant, slot choices, labels."""
 from __future__ import annotations
+
+import datetime as dt
 
 from flask import abort, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from ..db import get_session
-from ..domain.slots import slot_parts
-from ..i18n import tr
-from ..services import events as event_service
-from ..services.event_requests import priority_label
-from .service_calls import or_404
+from ...db import get_session
+from ...domain.slots import slot_parts
+from ...i18n import tr
+from ...models import EventParticipant
+from ...services import events as event_service
+from ...services.events import schedule as event_schedule
+from ...services.events.requests import aware, priority_label, shown_status
+from ..service_calls import or_404
 
 __all__ = [
+    "agenda_links",
+    "event_and_participant",
     "event_link",
+    "event_participant",
     "load_event",
     "load_participant",
     "managed_event",
@@ -48,10 +55,36 @@ def load_participant(event, participant_id: int):
 
 
 def my_participant(event):
+    """The participant of the viewer's enterprise at ``event``, or ``None``."""
     user = viewer()
     if user is None or user.enterprise_id is None:
         return None
     return event_service.participant_for(get_session(), event, user.enterprise_id)
+
+
+def event_and_participant(event_id: int, participant_id: int | None = None, *, manage: bool = False):
+    """``(event, participant)`` for a page about one participant of a fair.
+
+    The event as :func:`load_event` (or :func:`managed_event` with ``manage``)
+    finds it; the participant ``participant_id`` when the viewer acts for it,
+    or without an id the participant of the viewer's own enterprise. 404 when
+    there is none.
+    """
+    event = managed_event(event_id) if manage else load_event(event_id)
+    if participant_id is not None:
+        return event, load_participant(event, participant_id)
+    mine = my_participant(event)
+    if mine is None:
+        abort(404)
+    return event, mine
+
+
+def event_participant(event, participant_id):
+    """Any participant of ``event`` by id (the other side of a meeting), else 404."""
+    participant = get_session().get(EventParticipant, participant_id) if participant_id is not None else None
+    if participant is None or participant.event_id != event.id:
+        abort(404)
+    return participant
 
 
 def event_link(event_id: int) -> str:
@@ -64,9 +97,14 @@ def requests_link(event_id: int) -> str:
     return url_for("events.requests", event_id=event_id)
 
 
+def agenda_links(session, event) -> dict[int, str]:
+    """The address of every participant's agenda, for the notices a build or a publication sends."""
+    return {pid: url_for("events.agenda", event_id=event.id, participant_id=pid)
+            for pid in event_schedule.participant_names(session, event)}
+
+
 def slot_choices(event) -> list[SelectChoice]:
-    from ..services.event_schedule import slot_end
-    return [SelectChoice(s, f"{s}–{slot_end(event, s)}") for s in event.slots or []]
+    return [SelectChoice(s, f"{s}–{event_schedule.slot_end(event, s)}") for s in event.slots or []]
 
 
 def role_label(role: str) -> str:
@@ -75,11 +113,9 @@ def role_label(role: str) -> str:
 
 def local_time(value) -> str:
     """A stored UTC time as the fair's local time (China Standard Time)."""
-    from ..services.event_requests import aware
     if not value:
         return ""
     if isinstance(value, str):
-        import datetime as dt
         value = dt.datetime.fromisoformat(value)
     return aware(value).astimezone(event_service.EVENT_TZ).strftime("%Y-%m-%d %H:%M")
 
@@ -96,5 +132,5 @@ def slot_time(slot: str) -> str:
 
 def template_helpers() -> dict:
     return {"local_time": local_time, "slot_day": slot_day, "slot_time": slot_time,
-            "role_label": role_label, "priority_label": priority_label,
+            "role_label": role_label, "priority_label": priority_label, "request_status": shown_status,
             "can_manage_event": lambda e: event_service.can_manage(viewer(), e)}

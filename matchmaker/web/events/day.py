@@ -4,18 +4,18 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..db import get_session
-from ..i18n import tr
-from ..services import event_day
-from ..services.errors import NotFound
-from ..services.events import can_manage
-from .access import login_required, organiser_required
-from .charts import PALETTE, bar_chart
-from .event_helpers import load_event, managed_event, viewer
-from .forms.events import OutcomeForm
-from .forms.feedback import flash_form_errors
-from .pagination import paginate_list
-from .service_calls import attempt, local_next, or_404
+from ...db import get_session
+from ...i18n import tr
+from ...services.errors import NotFound
+from ...services.events import can_manage
+from ...services.events import day as event_day
+from ..access import login_required, organiser_required
+from ..charts import PALETTE, bar_chart
+from ..forms.events import OutcomeForm
+from ..forms.feedback import flash_form_errors
+from ..pagination import paginate_list
+from ..service_calls import attempt, local_next, or_404
+from .helpers import load_event, managed_event, viewer
 
 bp = Blueprint("event_day", __name__, url_prefix="/events")
 

@@ -14,15 +14,15 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from .. import scheduling
-from ..domain.slots import slot_parts
-from ..i18n import tr
-from ..models import Event, EventParticipant, Meeting, MeetingRequest
-from ..presentation import schedule_message_text
-from . import audit, notifications
-from .errors import NotAllowed, NotFound, ServiceError
-from .event_requests import utcnow
-from .events import EVENT_TZ, can_manage, manageable
+from ... import scheduling
+from ...domain.slots import slot_parts
+from ...i18n import tr
+from ...models import Event, EventParticipant, Meeting, MeetingRequest
+from ...presentation import schedule_message_text
+from .. import audit, notifications
+from ..errors import NotAllowed, NotFound, ServiceError
+from .core import EVENT_TZ, can_manage, manageable
+from .requests import utcnow
 
 __all__ = [
     "SCHEDULE_STATUSES",

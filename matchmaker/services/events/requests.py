@@ -2,9 +2,11 @@
 
 A request joins one buyer and one supplier of the same event (one row per pair).
 Either side asks with a priority; the other side answers before the request
-expires (the event's ``request_expiry_hours``). Expiry is applied lazily by every
-read here and in bulk by ``matchmaker events expire``. Organisers may add a
-meeting directly (hosted-buyer mode): it is accepted at once.
+expires (the event's ``request_expiry_hours``). Reads never write: a pending
+request past its expiry is shown as expired (:func:`shown_status`) and stored
+as such by the next change that touches it (an answer, a new request at the
+fair) or in bulk by ``matchmaker events expire``, which also tells who asked.
+Organisers may add a meeting directly (hosted-buyer mode): it is accepted at once.
 
 Every notice sent here points at the event's meeting-requests page, whose
 address the caller passes in (``link``, or ``link_for(event id)`` where
@@ -15,16 +17,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from ..i18n import tr
-from ..models import Event, EventParticipant, MeetingRequest
-from ..models.event import REQUEST_STATUSES as MEETING_REQUEST_STATUSES
-from ..presentation import meeting_request_status_label
-from . import audit, notifications
-from .errors import NotAllowed, NotFound, ServiceError
-from .events import can_manage
+from ...i18n import tr
+from ...models import Event, EventParticipant, MeetingRequest
+from ...models.event import REQUEST_STATUSES as MEETING_REQUEST_STATUSES
+from ...presentation import meeting_request_status_label
+from .. import audit, notifications
+from ..errors import NotAllowed, NotFound, ServiceError
+from .core import can_manage
 
 __all__ = [
     "PRIORITIES",
@@ -33,6 +35,7 @@ __all__ = [
     "cancel",
     "event_requests",
     "expire_pending",
+    "is_past_expiry",
     "open_request_count",
     "organiser_meeting",
     "priority_label",
@@ -41,6 +44,7 @@ __all__ = [
     "requests_allowed",
     "requests_of",
     "respond",
+    "shown_status",
     "utcnow",
 ]
 
@@ -63,6 +67,23 @@ def aware(value: dt.datetime | None) -> dt.datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value
+
+
+def is_past_expiry(req: MeetingRequest, now: dt.datetime | None = None) -> bool:
+    """Whether ``req`` is pending but its time to answer has run out (stored as expired or not)."""
+    return (req.status == "pending" and req.expires_at is not None
+            and aware(req.expires_at) < (now or utcnow()))
+
+
+def shown_status(req: MeetingRequest, now: dt.datetime | None = None) -> str:
+    """The status a reader sees: ``"expired"`` for a pending request past its expiry, else the stored one."""
+    return "expired" if is_past_expiry(req, now) else req.status
+
+
+def _shown_status_column(now: dt.datetime):
+    """:func:`shown_status` in SQL, for filtering and ordering lists."""
+    return case((and_(MeetingRequest.status == "pending", MeetingRequest.expires_at.is_not(None),
+                      MeetingRequest.expires_at < now), "expired"), else_=MeetingRequest.status)
 
 
 def acts_for(user, participant: EventParticipant) -> bool:
@@ -228,7 +249,7 @@ def respond(session: Session, user, req: MeetingRequest, accept: bool, link: str
     (not refused), so that the caller's commit keeps the expiry. ``link`` is the
     event's meeting-requests page, linked from the notice.
     """
-    if req.status == "pending" and req.expires_at is not None and aware(req.expires_at) < utcnow():
+    if is_past_expiry(req):
         expire_pending(session, req.event_id, link_for=_same(link))
         return req
     if req.status != "pending":
@@ -244,7 +265,12 @@ def cancel(session: Session, user, req: MeetingRequest, link: str | None = None)
     """Either side (or an organiser) withdraws a pending or accepted request.
 
     The other side is told, with ``link`` (the event's meeting-requests page).
+    A pending request found past its expiry is marked ``expired`` and returned
+    as such instead, as :func:`respond` does.
     """
+    if is_past_expiry(req):
+        expire_pending(session, req.event_id, link_for=_same(link))
+        return req
     if req.status not in ("pending", "accepted"):
         raise NotAllowed(tr("该邀约无法撤回。", "This request cannot be withdrawn."))
     if not (acts_for(user, req.buyer) or acts_for(user, req.supplier)):
@@ -269,35 +295,38 @@ def request_of(session: Session, event: Event, request_id: int, user) -> Meeting
 
 
 def requests_of(session: Session, participant: EventParticipant,
-                link: str | None = None) -> dict[str, list[MeetingRequest]]:
-    """A participant's requests after lazy expiry: incoming, outgoing (both pending), agreed, closed.
+                now: dt.datetime | None = None) -> dict[str, list[MeetingRequest]]:
+    """A participant's requests: incoming, outgoing (both pending), agreed, closed.
 
-    ``link`` (the event's meeting-requests page) goes on the notices of requests expired now.
+    A pending request past its expiry counts as closed (see :func:`shown_status`);
+    nothing is written.
     """
-    expire_pending(session, participant.event_id, link_for=_same(link))
+    now = now or utcnow()
     rows = session.scalars(
         select(MeetingRequest).options(joinedload(MeetingRequest.buyer), joinedload(MeetingRequest.supplier))
         .where(or_(MeetingRequest.buyer_id == participant.id, MeetingRequest.supplier_id == participant.id))
         .order_by(MeetingRequest.priority.desc(), MeetingRequest.created_at.desc())).unique().all()
     out: dict[str, list] = {"incoming": [], "outgoing": [], "accepted": [], "closed": []}
     for req in rows:
-        if req.status == "pending":
+        status = shown_status(req, now)
+        if status == "pending":
             out["outgoing" if req.requested_by_id == participant.id else "incoming"].append(req)
-        elif req.status == "accepted":
+        elif status == "accepted":
             out["accepted"].append(req)
         else:
             out["closed"].append(req)
     return out
 
 
-def event_requests(session: Session, event: Event, status: str | None = None, link: str | None = None):
-    """A select of the event's requests (for the organisers' paginated list), after lazy expiry.
+def event_requests(event: Event, status: str | None = None, now: dt.datetime | None = None):
+    """A select of the event's requests (for the organisers' paginated list), by shown status.
 
-    ``link`` (the event's meeting-requests page) goes on the notices of requests expired now.
+    ``status`` filters and the list is ordered by the status a reader sees
+    (:func:`shown_status`): a pending request past its expiry is listed as expired.
     """
-    expire_pending(session, event.id, link_for=_same(link))
+    shown = _shown_status_column(now or utcnow())
     stmt = (select(MeetingRequest).options(joinedload(MeetingRequest.buyer), joinedload(MeetingRequest.supplier))
             .where(MeetingRequest.event_id == event.id))
     if status in MEETING_REQUEST_STATUSES:
-        stmt = stmt.where(MeetingRequest.status == status)
-    return stmt.order_by(MeetingRequest.status, MeetingRequest.priority.desc(), MeetingRequest.id)
+        stmt = stmt.where(shown == status)
+    return stmt.order_by(shown, MeetingRequest.priority.desc(), MeetingRequest.id)
