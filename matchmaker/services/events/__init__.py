@@ -11,6 +11,6 @@ in the background, :mod:`.day` covers check-in and outcomes, and
 from __future__ import annotations
 
 from . import core
-from .core import *  # the fair's own names are the package's
+from .core import *  # noqa: F403 - the fair's own names are the package's (see __all__)
 
 __all__ = list(core.__all__)
