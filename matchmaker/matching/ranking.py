@@ -91,6 +91,9 @@ def _candidates(q: Query, target, top, s: Settings, among: Restriction | None):
         index.posting_budget = budget
         docs, text = index.search(q.cols, q.vals, max(s.n_candidates, top), allowed,
                                   priority=target.featurizer.column_weight_)
+        if among is not None and len(docs) < top:
+            # the search read too little to meet enough of a rare restriction: score all of it
+            return _candidates(q, target, top, s, Restriction(among.docs, exhaustive=True))
     has_text = text > 0
     return docs[has_text], np.minimum(text[has_text] / np.float32(q.reach), 1.0)
 

@@ -12,6 +12,7 @@ from ..models import AuditLog, Capability, Demand, Enterprise, Qualification, Us
 from ..models.user import ROLES
 from . import audit, notifications
 from .accounts import create_user
+from .engines import enterprise_changed
 from .errors import ServiceError
 
 __all__ = ["AdminError", "dashboard", "enterprises_query", "pending_qualifications_query", "verify_enterprise",
@@ -104,6 +105,7 @@ def verify_qualification(session: Session, admin: User, qualification_id: int, v
     qual.verified = verified
     qual.verified_by_id = admin.id if verified else None
     qual.verified_at = _utcnow() if verified else None
+    enterprise_changed(qual.enterprise)  # a verified certificate counts for its capabilities
     audit.record(session, admin.id, "qualification.verify" if verified else "qualification.unverify", qual,
                  enterprise_id=qual.enterprise_id, name=qual.name)
     if verified:

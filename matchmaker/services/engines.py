@@ -28,7 +28,8 @@ Freshness
       transaction commits (:meth:`EngineRegistry.queue`), so the writer sees it
       on the next page. Changes made elsewhere (another worker, the command
       line) are read back by their update time and applied the same way when
-      the stamp moves.
+      the stamp moves; a change to an enterprise (its verified qualifications
+      among them, :func:`enterprise_changed`) re-reads all its postings.
     * A full rebuild — chains edited, many postings changed since fitting (the
       vocabulary and statistics are learned at fitting), a posting deleted
       outright, a failed patch — runs on a background thread while the current
@@ -59,6 +60,7 @@ import graph as chaingraph
 from ..matching import Matcher, MatchingError, UnknownRecordError
 from ..matching.inference import NodeInferrer
 from ..models import Capability, ChainGraph, Demand, Enterprise
+from ..models._types import utcnow
 from .chains import chains_document
 
 __all__ = [
@@ -68,6 +70,7 @@ __all__ = [
     "EngineRegistry",
     "capability_record",
     "demand_record",
+    "enterprise_changed",
     "init_app",
     "registry_of",
     "warm_up",
@@ -77,9 +80,14 @@ log = logging.getLogger(__name__)
 
 INCREMENTAL_MIN_POSTINGS = 200
 MAX_INCREMENTAL_SHARE = 0.2
-#: Rows read back from other writers may have been stamped this long before
-#: they committed; they are read again (applying a change twice is harmless).
-CLOCK_SLACK = dt.timedelta(seconds=5)
+#: Rows are stamped when flushed, not when committed: rows stamped up to this long
+#: before the newest one read back are read again (applying a change twice is
+#: harmless), so a transaction open that long between its flush and its commit,
+#: or a clock that far behind another host's, is still caught.
+CLOCK_SLACK = dt.timedelta(seconds=60)
+#: More changes than this read back at once are left to a background rebuild
+#: rather than patched on the request thread.
+MAX_INLINE_READ_BACK = 50
 RETRY_DELAYS = (1, 5, 30, 120, 600)
 #: A rebuild thread with nothing to do for this long ends.
 IDLE_THREAD_SECONDS = 60
@@ -167,6 +175,13 @@ def warm_up(app) -> None:
     log.info("kernels loaded and engines fitted in %.1f s", time.perf_counter() - started)
 
 
+def enterprise_changed(enterprise: Enterprise) -> None:
+    """Re-index an enterprise's postings after a change their records read but the
+    enterprise row does not show (its qualifications): every worker reads back the
+    postings of an enterprise whose update time moved."""
+    enterprise.updated_at = utcnow()
+
+
 def registry_of(session: Session) -> EngineRegistry:
     """The registry of the application that made ``session``.
 
@@ -207,6 +222,7 @@ class EngineRegistry:
         self.background = background
         self._state: _State | None = None
         self._sequence = 0
+        self._broken_chains: tuple | None = None
         self._lock = threading.RLock()        # first fit and state swaps
         self._catch_up = threading.Lock()     # one reader of other writers' rows at a time
         self._work = threading.Event()        # something for the background thread
@@ -295,7 +311,12 @@ class EngineRegistry:
                 log.exception("refitting the matching engine failed; a rebuild is scheduled")
                 self.request_rebuild()
             return
-        if not self._patch(engine, changes):
+        try:
+            patched = self._patch(engine, changes)
+        except Exception:  # the data is committed: never fail the request for the index
+            log.exception("patching the matching engine failed; a rebuild is scheduled")
+            patched = False
+        if not patched:
             self.request_rebuild()
 
     # -- the stamp -----------------------------------------------------------
@@ -322,24 +343,30 @@ class EngineRegistry:
         stamp = _stamp(session)
         if stamp == state.stamp:
             return
-        if stamp[0] != state.chains:
+        if stamp[0] != state.chains and stamp[0] != self._broken_chains:
             # The chains changed: the graph is cheap to rebuild and pages must show it
             # now; the matcher follows in the background.
             try:
                 G = chaingraph.load_chains(chains_document(session))
             except Exception:
                 log.exception("the stored chains do not load; the current graph is kept")
+                self._broken_chains = stamp[0]  # not tried again until they change
+                G = None
+            if G is not None:
+                with self._lock:
+                    if self._state is state:
+                        self._state = _State(G, state.engine, state.inferrer, state.stamp, stamp[0],
+                                             state.fitted_chains, state.since, state.sequence)
+                self.request_rebuild()
                 return
-            with self._lock:
-                if self._state is state:
-                    self._state = _State(G, state.engine, state.inferrer, state.stamp, stamp[0],
-                                         state.fitted_chains, state.since, state.sequence)
-            self.request_rebuild()
-            return
         if not self._catch_up.acquire(blocking=False):
             return  # another request is reading the same changes
         try:
             self._read_back(session, state, stamp)
+        except Exception:  # pages keep the engines they have; a rebuild catches up
+            log.exception("reading back changed postings failed; a rebuild is scheduled")
+            state.stamp = stamp
+            self.request_rebuild()
         finally:
             self._catch_up.release()
 
@@ -361,7 +388,12 @@ class EngineRegistry:
             .options(selectinload(Demand.enterprise))).all()
         changes = [("capability", str(c.id), capability_record(c) if c.active else None) for c in capabilities]
         changes += [("demand", str(d.id), demand_record(d) if d.status == "published" else None) for d in demands]
-        ok = self._patch(engine, changes) if changes else True
+        # rows from the slack window were seen before: they are applied again, not counted
+        new = sum(1 for r in (*capabilities, *demands) if _aware(r.updated_at) > state.since)
+        if new > MAX_INLINE_READ_BACK:
+            ok = False  # too much to patch while pages wait: rebuild in the background
+        else:
+            ok = self._patch(engine, changes, counted=new) if changes else True
         if changes and engine.fitted_size < INCREMENTAL_MIN_POSTINGS:
             ok = False  # small: a refit (in the background) learns the new words
         state.stamp = stamp
@@ -369,20 +401,22 @@ class EngineRegistry:
         if not ok:
             self.request_rebuild()
 
-    def _patch(self, engine: Engine, changes: list) -> bool:
-        """Apply ``changes``; False when they call for a rebuild instead."""
+    def _patch(self, engine: Engine, changes: list, counted: int | None = None) -> bool:
+        """Apply ``changes`` (``counted`` of them new since fitting, default all); False
+        when they call for a rebuild instead."""
+        counted = len(changes) if counted is None else counted
         with engine.lock:
             if engine.matcher is None:
                 return False
-            if engine.changes + len(changes) > MAX_INCREMENTAL_SHARE * max(engine.fitted_size, 1):
+            if engine.changes + counted > MAX_INCREMENTAL_SHARE * max(engine.fitted_size, 1):
                 return False
             try:
                 for kind, record_id, record in changes:
                     _patch_one(engine, kind, record_id, record)
-            except (MatchingError, ValueError, KeyError):
+            except Exception:  # whatever the cause, a rebuild from the tables repairs it
                 log.exception("patching the matching engine failed; a rebuild is scheduled")
                 return False
-            engine.changes += len(changes)
+            engine.changes += counted
         return True
 
     # -- fitting -------------------------------------------------------------
@@ -475,7 +509,7 @@ class EngineRegistry:
             return True
         engine = state.engine
         if engine.matcher is None:
-            return counts == (0, 0)
+            return counts[0] == 0  # demands alone are not indexed
         with engine.lock:
             matcher = engine.matcher
             indexed = (int(matcher.capabilities_.index.alive.sum()),

@@ -15,6 +15,7 @@ from ..domain.regions import english_name, normalize_region
 from ..i18n import tr
 from ..models import Capability, Demand, Enterprise, Qualification, User
 from . import audit
+from .engines import enterprise_changed
 from .errors import ServiceError
 
 __all__ = ["EnterpriseError", "NotAllowedError", "EnterpriseDetails", "Profile", "bilingual", "size_label", "size_rule_text", "industry_label", "region_label", "classify",
@@ -240,6 +241,7 @@ def add_qualification(session: Session, actor, enterprise_id: int, name: str,
     qual = Qualification(name=" ".join(name.split())[:80], canonical=canonical[:80],
                          certificate_no=(certificate_no or "").strip() or None, valid_until=valid_until)
     ent.qualifications.append(qual)
+    enterprise_changed(ent)
     session.flush()
     audit.record(session, actor.id, "qualification.claim", qual, enterprise_id=enterprise_id, name=qual.name)
     return qual
@@ -253,6 +255,7 @@ def remove_qualification(session: Session, actor, enterprise_id: int, qualificat
     audit.record(session, actor.id, "qualification.remove", qual, enterprise_id=enterprise_id, name=qual.name,
                  was_verified=qual.verified)
     ent.qualifications.remove(qual)
+    enterprise_changed(ent)
 
 
 def members(session: Session, enterprise_id: int) -> dict:

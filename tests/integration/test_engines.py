@@ -159,3 +159,21 @@ def test_a_filter_narrower_than_the_first_candidates_still_fills_the_page(app, d
     assert sorted(s.enterprise.name for s in page.items) == [f"安徽封装材料{i}号有限公司" for i in range(3)]
     everyone = matching.suggested_suppliers(db, demand, per_page=20)
     assert len(everyone.items) == 16, "every SME once, the buyer left out, more candidates asked for"
+
+
+def test_a_verified_qualification_reaches_the_engine(app, db, world):
+    """The record's qualifications come from the enterprise's verified ones."""
+    from matchmaker.models import Qualification
+    from matchmaker.services import admin
+
+    ent = world["sme_ent"]
+    claim = Qualification(name="ISO 9001", canonical="ISO 9001", verified=False)
+    ent.qualifications.append(claim)
+    db.commit()
+    demand = helpers.demand(db, world["buyer_ent"], title="镀钯铜键合丝采购", description="镀钯铜键合丝",
+                            required_qualifications=["ISO 9001"], chain_nodes=["icpkg.bonding-wire"])
+    db.commit()
+    assert matching.suggested_suppliers(db, demand).items == [], "an unverified claim does not count"
+    admin.verify_qualification(db, helpers.user(db, role="admin"), claim.id)
+    db.commit()
+    assert [s.enterprise.id for s in matching.suggested_suppliers(db, demand).items] == [ent.id]

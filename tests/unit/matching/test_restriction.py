@@ -58,3 +58,16 @@ def test_unknown_and_removed_ids_are_ignored(matcher):
     page = matcher.rank([DEMAND], top=5, among=["nope", "c0", "c1000"])[0]
     assert {m.capability_id for m in page} == {"c0", "c1000"}
     assert matcher.rank([DEMAND], top=5, among=[])[0] == []
+
+
+def test_a_search_that_meets_too_few_of_a_rare_restriction_scores_all_of_it(matcher, monkeypatch):
+    monkeypatch.setattr(ranking, "EXHAUSTIVE_LIMIT", 5)
+    monkeypatch.setattr(ranking, "MAX_BUDGET_GROWTH", 1)  # the search reads no further for it
+    narrow = [f"c{i}" for i in range(0, SUPPLIERS, EVERY)]
+    budget = matcher.posting_budget
+    matcher.set_params(posting_budget=300)
+    try:
+        page = matcher.rank([DEMAND], top=20, among=narrow)[0]
+    finally:
+        matcher.set_params(posting_budget=budget)
+    assert sorted(m.capability_id for m in page) == sorted(narrow)
