@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import networkx as nx
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.qualifications import normalize_qualification
@@ -92,7 +92,8 @@ def demand_changed(session: Session, demand: Demand) -> None:
 def _eligible_suppliers(session: Session, demand: Demand, region: str | None, size: str | None) -> list[str]:
     """Ids of the active capabilities a filtered supplier page may show."""
     stmt = (select(Capability.id).join(Capability.enterprise)
-            .where(Capability.active, Enterprise.id != demand.enterprise_id, Enterprise.size != "large"))
+            .where(Capability.active, Enterprise.id != demand.enterprise_id,
+                   or_(Enterprise.size.is_(None), Enterprise.size != "large")))  # size not yet known: kept
     if region:
         stmt = stmt.where(func.coalesce(Capability.region, Enterprise.region) == region)
     if size:

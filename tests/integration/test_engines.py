@@ -149,8 +149,8 @@ def test_a_filter_narrower_than_the_first_candidates_still_fills_the_page(app, d
         ent, _ = member(db, size="small", name=f"浙江键合丝{i}号有限公司", region="浙江省")
         helpers.capability(db, ent, title="镀钯铜键合丝", description="镀钯铜键合丝 QFN封装 线径20μm",
                            chain_nodes=["icpkg.bonding-wire"], region="浙江省", active=True)
-    for i in range(3):  # weaker matches in the filtered province
-        ent, _ = member(db, size="small", name=f"安徽封装材料{i}号有限公司", region="安徽省")
+    for i in range(3):  # weaker matches in the filtered province, one whose size is not known yet
+        ent, _ = member(db, size="small" if i else None, name=f"安徽封装材料{i}号有限公司", region="安徽省")
         helpers.capability(db, ent, title="键合丝", description="键合丝",
                            chain_nodes=["icpkg.bonding-wire"], region="安徽省", active=True)
     db.commit()
