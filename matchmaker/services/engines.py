@@ -5,18 +5,7 @@ owns them. Services reach it through their session (the application's sessions
 carry it in ``session.info["engines"]``), so they need neither the application
 nor a process-global cache.
 
-Records
-    Built from the database with the fields of formats.md; ids are
-    ``str(Capability.id)`` and ``str(Demand.id)``. Only active capabilities and
-    published demands are indexed.
-
-Qualifications of a capability
-    The enterprise's *verified* qualifications plus the capability's own list.
-    A verified certificate (ISO 9001, 专精特新 …) belongs to the whole
-    enterprise, so it counts for each of its capabilities; the capability's own
-    list is chosen by the SME among its claims (verified or not), because a
-    product-specific certificate is often what a buyer asks for and waiting for
-    verification would hide new suppliers. Pages show which ones are verified.
+Records of the postings are built by :mod:`.records`.
 
 Freshness
     * The first use fits the engines (``matchmaker serve`` and the shipped
@@ -62,14 +51,13 @@ from ..matching.inference import NodeInferrer
 from ..models import Capability, ChainGraph, Demand, Enterprise
 from ..models._types import utcnow
 from .chains import chains_document
+from .records import capability_record, demand_record
 
 __all__ = [
     "INCREMENTAL_MIN_POSTINGS",
     "MAX_INCREMENTAL_SHARE",
     "Engine",
     "EngineRegistry",
-    "capability_record",
-    "demand_record",
     "enterprise_changed",
     "init_app",
     "registry_of",
@@ -93,28 +81,6 @@ RETRY_DELAYS = (1, 5, 30, 120, 600)
 IDLE_THREAD_SECONDS = 60
 #: How often the indexed counts are compared with the tables' (in the background).
 RECONCILE_SECONDS = 60
-
-
-def capability_record(capability: Capability) -> dict:
-    enterprise = capability.enterprise
-    verified = [q.name for q in enterprise.qualifications if q.verified]
-    return {
-        "id": str(capability.id), "enterprise": enterprise.name, "enterprise_id": enterprise.id,
-        "title": capability.title, "description": capability.description or "",
-        "chain_nodes": list(capability.chain_nodes or []), "region": capability.region or enterprise.region,
-        "qualifications": list(dict.fromkeys(verified + list(capability.qualifications or []))),
-        "size": enterprise.size,
-    }
-
-
-def demand_record(demand: Demand) -> dict:
-    return {
-        "id": str(demand.id), "enterprise": demand.enterprise.name, "kind": demand.kind, "title": demand.title,
-        "description": demand.description or "", "chain_nodes": list(demand.chain_nodes or []),
-        "region": demand.region, "required_qualifications": list(demand.required_qualifications or []),
-        "budget": float(demand.budget) if demand.budget is not None else None,
-        "deadline": demand.deadline.isoformat() if demand.deadline else None, "payment_days": demand.payment_days,
-    }
 
 
 @dataclass

@@ -22,9 +22,10 @@ from ..i18n import tr
 from ..models import Capability, Demand, Enterprise, OpenResource
 from ..paging import page_of
 from ..presentation import reason_text
-from .engines import capability_record, demand_record, registry_of
+from .engines import registry_of
 from .errors import ServiceError
 from .postings.fields import clean_region, json_list_contains_any, node_label
+from .records import capability_record, demand_record
 
 __all__ = [
     "CANDIDATES",

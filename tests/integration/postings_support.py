@@ -70,3 +70,16 @@ def logout(client) -> None:
     with client.session_transaction() as sess:
         sess.clear()
     g.pop("_login_user", None)
+
+
+def bonding_wire_world(db) -> dict:
+    """A packaging buyer (large) with a published bonding-wire demand, and an SME offering bonding wire."""
+    load_chains(db)
+    buyer_ent, buyer = member(db, size="large", name="示范封测集团", region="江苏省")
+    sme_ent, sme = member(db, size="small", name="苏州键合丝有限公司", region="江苏省")
+    helpers.capability(db, sme_ent, title="镀钯铜键合丝", description="镀钯铜键合丝，线径18–25μm，用于QFN封装。",
+                       chain_nodes=["icpkg.bonding-wire"], region="江苏省", active=True)
+    demand = helpers.demand(db, buyer_ent, title="键合丝年度采购", description="采购镀钯铜键合丝，线径20μm。",
+                            chain_nodes=["icpkg.bonding-wire"], region="江苏省", deadline=in_days(30))
+    db.commit()
+    return {"buyer": buyer, "buyer_ent": buyer_ent, "sme": sme, "sme_ent": sme_ent, "demand": demand}

@@ -5,11 +5,10 @@ import pytest
 from sqlalchemy import select
 
 from matchmaker.models import Capability, Demand, Qualification
-from matchmaker.services.engines import capability_record
+from matchmaker.services.records import capability_record
 from tests.integration import helpers
 from tests.integration.postings_support import (
-    in_days,
-    load_chains,
+    bonding_wire_world,
     login,
     logout,
     member,
@@ -19,17 +18,11 @@ from tests.integration.postings_support import (
 
 @pytest.fixture
 def world(db):
-    load_chains(db)
-    buyer_ent, buyer = member(db, size="large", name="示范封测集团", region="江苏省")
-    sme_ent, sme = member(db, size="small", name="苏州键合丝有限公司", region="江苏省")
-    helpers.capability(db, sme_ent, title="镀钯铜键合丝", description="镀钯铜键合丝，线径18–25μm，用于QFN封装。",
-                       chain_nodes=["icpkg.bonding-wire"], region="江苏省", active=True)
-    helpers.demand(db, buyer_ent, title="键合丝年度采购", description="采购镀钯铜键合丝，线径20μm。",
-                   chain_nodes=["icpkg.bonding-wire"], region="江苏省", deadline=in_days(30))
-    helpers.demand(db, buyer_ent, title="拖拉机北斗导航终端", description="大马力拖拉机自动驾驶终端。",
+    world = bonding_wire_world(db)
+    helpers.demand(db, world["buyer_ent"], title="拖拉机北斗导航终端", description="大马力拖拉机自动驾驶终端。",
                    chain_nodes=["agri.navigation"], region="黑龙江省")
     db.commit()
-    return {"buyer": buyer, "buyer_ent": buyer_ent, "sme": sme, "sme_ent": sme_ent}
+    return world
 
 
 def test_an_sme_sees_matching_demands_with_reasons(client, db, world):

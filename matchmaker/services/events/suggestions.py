@@ -56,7 +56,8 @@ def _engine_scores(session: Session, demands: list[Demand], capabilities: list[C
     # Imported here so that the fair pages load even while no engine can be built.
     from ...matching import MatchingError
     from ...presentation import reason_text
-    from ..engines import demand_record, registry_of
+    from ..engines import registry_of
+    from ..records import demand_record
     registry = registry_of(session)
     engine, G = registry.engine(session), registry.graph(session)
     if engine.matcher is None:
