@@ -1,4 +1,4 @@
-"""Fields of the demand and capability record formats (see formats.md).
+"""Fields of the record formats (see formats.md): enterprises, demands, capabilities, and fair participants.
 
 Maps headers (English field names, case-insensitive, or the Chinese headers of
 the format) to fields, and tells each field's parser and whether it is required.
@@ -12,7 +12,7 @@ from matchmaker.domain._hanzi import to_simplified
 
 from . import values
 
-__all__ = ["KINDS", "SCHEMAS", "Field", "chinese_header", "match_header"]
+__all__ = ["KINDS", "RECORD_KINDS", "SCHEMAS", "Field", "chinese_header", "match_header"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ SCHEMAS = {
         Field("budget", ("预算", "金额"), values.parse_money, is_money=True),
         Field("deadline", ("截止日期",), values.parse_date),
         Field("payment_days", ("付款期限", "账期"), values.parse_days),
+        Field("acceptance_days", ("验收期限",), values.parse_days),
     ),
     "capability": _fields(
         Field("id", ("编号",), _text, required=True),
@@ -56,9 +57,40 @@ SCHEMAS = {
         Field("qualifications", ("资质", "资质认证"), values.parse_list, is_list=True),
         Field("size", ("企业规模",), values.parse_size),
     ),
+    "enterprise": _fields(
+        Field("name", ("企业名称", "名称", "单位名称"), _text, required=True),
+        Field("credit_code", ("统一社会信用代码", "信用代码"), _text),
+        Field("region", ("地区", "省份"), _text),
+        Field("city", ("城市", "地市"), _text),
+        Field("district", ("区县",), _text),
+        Field("industry", ("行业",), _text),
+        Field("employees", ("从业人员", "员工人数"), values.parse_count),
+        Field("revenue", ("营业收入",), values.parse_money, is_money=True),
+        Field("assets", ("资产总额",), values.parse_money, is_money=True),
+        Field("qualifications", ("资质", "资质认证"), values.parse_list, is_list=True),
+        Field("description", ("简介", "企业简介"), _text),
+        Field("contact_name", ("联系人",), _text),
+        Field("contact_phone", ("联系电话",), _text),
+        Field("contact_email", ("联系邮箱", "邮箱"), _text),
+    ),
+    # Fair participants (matchmaker import participants --event ID): not in formats.md,
+    # which has no participant record; documented in docs/import.md.
+    "participant": _fields(
+        Field("enterprise", ("企业", "企业名称", "单位名称"), _text, required=True),
+        Field("credit_code", ("统一社会信用代码", "信用代码"), _text),
+        Field("role", ("角色", "参会身份", "身份"), values.parse_role, required=True),
+        Field("table", ("桌号", "洽谈桌"), values.parse_count),
+        Field("max_meetings", ("最多洽谈场次", "洽谈上限"), values.parse_count),
+        Field("contact_name", ("联系人",), _text),
+        Field("contact_phone", ("联系电话",), _text),
+        Field("contact_email", ("联系邮箱", "邮箱"), _text),
+    ),
 }
 
-KINDS = tuple(SCHEMAS)
+#: The posting kinds (``matchmaker match`` reads these).
+KINDS = ("demand", "capability")
+#: Every record kind that can be read and imported.
+RECORD_KINDS = tuple(SCHEMAS)
 
 # A header may carry a unit or a required-marker: 预算（万元）, 编号*, Budget (CNY).
 _UNIT = re.compile(r"^(?P<name>.*?)\s*[(（\[【](?P<unit>[^)）\]】]*)[)）\]】]\s*$")

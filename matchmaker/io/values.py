@@ -206,6 +206,38 @@ def parse_days(value):
     return days
 
 
+_COUNT = re.compile(r"^(\d+)(?:\.0+)?\s*(?:人|个|場|场|次|号|號)?$")
+
+
+def parse_count(value):
+    """Whole number >= 0 (``120``, ``120人``); for headcounts, table numbers and limits."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise BadValue(f"expected a whole number, got {value!r}")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if value != value or not value.is_integer():
+            raise BadValue(f"expected a whole number, got {value!r}")
+        number = int(value)
+    elif isinstance(value, str):
+        text = value.strip().replace(",", "").replace("，", "")
+        if not text:
+            return None
+        match = _COUNT.match(text)
+        if match is None:
+            if re.match(r"^-\d", text):
+                raise BadValue(f"cannot be negative, got {value!r}")
+            raise BadValue(f"{value!r} is not a whole number")
+        number = int(match.group(1))
+    else:
+        raise BadValue(f"expected a whole number, got {_describe(value)}")
+    if number < 0:
+        raise BadValue(f"cannot be negative, got {value!r}")
+    return number
+
+
 def _choice(aliases, what):
     index = {alias.lower(): canonical for canonical, names in aliases.items()
              for alias in (canonical, *names)}
@@ -243,3 +275,12 @@ parse_size = _choice(
     "size",
 )
 parse_size.__doc__ = "Enterprise size: ``micro``, ``small``, ``medium``, ``large`` (微型/小型/中型/大型)."
+
+parse_role = _choice(
+    {
+        "buyer": ("采购方", "需求方", "采购商", "買方", "采购", "purchaser"),
+        "supplier": ("供应方", "供应商", "供給方", "供應商", "vendor"),
+    },
+    "role",
+)
+parse_role.__doc__ = "Fair participant role: ``buyer`` (采购方) or ``supplier`` (供应方)."
