@@ -4,8 +4,16 @@ A pure package: it takes plain data (dicts, ``networkx.DiGraph``) and returns
 plain data. See :mod:`graph.build` for the graph schema.
 """
 
-from graph.build import STAGES, chain_nodes, load_chains, validate_chains
-from graph.diff import ChainDiff, NodeChange, diff_chains
+from graph.build import (
+    EDGE_KINDS,
+    STAGES,
+    chain_nodes,
+    edge_kind,
+    load_chains,
+    supply_graph,
+    validate_chains,
+)
+from graph.diff import ChainDiff, EdgeChange, NodeChange, diff_chains
 from graph.errors import (
     ChainError,
     ChainProblem,
@@ -20,12 +28,14 @@ from graph.svg import render_svg
 from graph.weak import STATUSES, WeakLink, weak_links
 
 __all__ = [
+    "EDGE_KINDS",
     "STAGES",
     "STATUSES",
     "ChainDiff",
     "ChainError",
     "ChainProblem",
     "ChainValidationError",
+    "EdgeChange",
     "NodeChange",
     "ProximityIndex",
     "UnknownChainError",
@@ -34,12 +44,14 @@ __all__ = [
     "chain_nodes",
     "chains_to_dict",
     "diff_chains",
+    "edge_kind",
     "format_path",
     "layout",
     "load_chains",
     "proximity",
     "read_graphml",
     "render_svg",
+    "supply_graph",
     "validate_chains",
     "weak_links",
     "write_chains",

@@ -6,12 +6,18 @@ The graph schema every part of the platform relies on:
   order (``name_en`` is ``""`` when absent);
 * each node carries ``chain``, ``name``, ``name_en`` (``""`` when absent),
   ``stage`` (one of :data:`STAGES`) and ``keywords`` (a list of strings);
-* each edge goes from supplier to customer; an edge may join two chains.
+* each edge goes from supplier to customer and carries ``kind``, one of
+  :data:`EDGE_KINDS`: ``"supply"`` (the default) or ``"recycle"`` (回收再生, material
+  that returns upstream, written ``[supplier, customer, "recycle"]``); an edge may
+  join two chains.
 
-Cycles are refused everywhere, inside a chain and across chains: "upstream" and
-"downstream" only mean something when supply flows one way, and drawing a chain
-left to right needs it. A genuine loop (e.g. recycled material) is modelled as a
-separate node such as ``pv.recycling``.
+Supply cycles are refused everywhere, inside a chain and across chains:
+"upstream" and "downstream" only mean something when supply flows one way, and
+drawing a chain left to right needs it. A loop that material really takes, such
+as recycled lithium going back to the raw-material makers, is written with a
+``recycle`` edge: recycling edges are left out of the cycle check (and out of
+the stage order of a drawing, see :mod:`graph.layout`), so they may close a
+loop, while a cycle that remains without them is still an error.
 """
 
 from __future__ import annotations
@@ -25,10 +31,18 @@ import networkx as nx
 
 from graph.errors import ChainProblem, ChainValidationError, UnknownChainError
 
-__all__ = ["STAGES", "chain_nodes", "load_chains", "validate_chains"]
+__all__ = ["EDGE_KINDS", "STAGES", "chain_nodes", "edge_kind", "load_chains", "supply_graph",
+           "validate_chains"]
 
 #: The allowed values of a node's ``stage``, in drawing order.
 STAGES = ("upstream", "midstream", "downstream")
+
+#: The allowed kinds of an edge; the first one is the default.
+EDGE_KINDS = ("supply", "recycle")
+
+# Words people write for a kind, offered as "did you mean" in an error.
+_KIND_WORDS = {"供应": "supply", "供货": "supply", "回收": "recycle", "回收再生": "recycle",
+               "再生": "recycle", "recycling": "recycle", "recycled": "recycle"}
 
 
 def load_chains(source) -> nx.DiGraph:
@@ -113,6 +127,23 @@ def chain_nodes(G, chain) -> list:
     return [n for n, c in G.nodes(data="chain") if c == chain]
 
 
+def edge_kind(G, supplier, customer) -> str:
+    """The kind of an edge of ``G``: ``"supply"`` or ``"recycle"``.
+
+    An edge without a ``kind`` attribute (a graph built by hand) is a supply edge.
+    """
+    return G.edges[supplier, customer].get("kind", EDGE_KINDS[0])
+
+
+def supply_graph(G) -> nx.DiGraph:
+    """A read-only view of ``G`` without its recycling edges.
+
+    Every node is kept; the view has no cycle when ``G`` was built by
+    :func:`load_chains`.
+    """
+    return nx.subgraph_view(G, filter_edge=lambda u, v: edge_kind(G, u, v) != "recycle")
+
+
 def _parse(source):
     """Turn ``source`` into a document; return ``(document, problems, label)``."""
     if isinstance(source, (dict, list)):
@@ -143,6 +174,13 @@ def _parse(source):
         where = f"line {exc.lineno}, column {exc.colno}"
         problem = ChainProblem("json", f"malformed JSON: {exc.msg} at {where}", where)
         return None, [problem], label
+    except RecursionError:
+        problem = ChainProblem("json", "malformed JSON: lists or objects are nested too deeply "
+                               "to read (a chains document needs six levels at most)")
+        return None, [problem], label
+    except ValueError as exc:
+        # e.g. an integer with more digits than Python converts
+        return None, [ChainProblem("json", f"malformed JSON: {exc}")], label
 
 
 def _text(value) -> bool:
@@ -150,7 +188,11 @@ def _text(value) -> bool:
 
 
 def _show(value) -> str:
-    shown = json.dumps(value, ensure_ascii=False, default=repr)
+    try:
+        shown = json.dumps(value, ensure_ascii=False, default=repr)
+    except (RecursionError, ValueError):
+        # nested too deeply, or an integer too long to write out
+        shown = f"a {_kind(value)} that cannot be shown"
     return shown if len(shown) <= 80 else shown[:77] + "..."
 
 
@@ -290,20 +332,32 @@ def _check_node(G, node, cid, where, node_at, problem):
 
 
 def _check_edge(G, edge, where, edge_at, problem):
-    if (not isinstance(edge, list) or len(edge) != 2
-            or not all(isinstance(end, str) for end in edge)):
-        shown = _show(edge)
+    if (not isinstance(edge, list) or len(edge) not in (2, 3)
+            or not all(isinstance(end, str) for end in edge[:2])):
         problem("bad_edge", "an edge must be a pair [supplier, customer] of node ids, "
-                f"got {shown}", where)
+                f"optionally followed by its kind ({' or '.join(EDGE_KINDS)}), "
+                f"got {_show(edge)}", where)
         return
-    supplier, customer = edge
-    missing = [end for end in edge if end not in G]
+    supplier, customer = edge[:2]
+    kind = edge[2] if len(edge) == 3 else EDGE_KINDS[0]
+    usable = True
+    if kind not in EDGE_KINDS:
+        close = []
+        if isinstance(kind, str):
+            word = kind.strip().lower()
+            close = [_KIND_WORDS[word]] if word in _KIND_WORDS \
+                else difflib.get_close_matches(word, EDGE_KINDS, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        problem("unknown_edge_kind", f"edge {supplier} -> {customer} has unknown kind "
+                f"{_show(kind)}; allowed: {', '.join(EDGE_KINDS)}{hint}", where)
+        usable = False
+    missing = [end for end in (supplier, customer) if end not in G]
     for end in dict.fromkeys(missing):
         close = difflib.get_close_matches(end, list(G), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         problem("unknown_node", f"edge {supplier} -> {customer} names unknown node "
                 f"{end!r}{hint}", where)
-    if missing:
+    if missing or not usable:
         return
     if supplier == customer:
         problem("self_loop", f"edge {supplier} -> {customer} joins a node to itself", where)
@@ -313,22 +367,29 @@ def _check_edge(G, edge, where, edge_at, problem):
                 f"{edge_at[supplier, customer]} and at {where}", where)
         return
     edge_at[supplier, customer] = where
-    G.add_edge(supplier, customer)
+    G.add_edge(supplier, customer, kind=kind)
 
 
 def _cycles(G, edge_at):
-    """Yield one ``(kind, message, location)`` per strongly connected knot."""
+    """Yield one ``(kind, message, location)`` per knot of supply edges.
+
+    Recycling edges are left out: a loop they close is allowed.
+    """
+    S = supply_graph(G)
     order = {n: i for i, n in enumerate(G)}
-    for component in nx.strongly_connected_components(G):
+    for component in nx.strongly_connected_components(S):
         if len(component) < 2:
             continue
         start = min(component, key=order.__getitem__)
-        cycle = [u for u, _ in nx.find_cycle(G.subgraph(component), source=start)]
+        cycle = [u for u, _ in nx.find_cycle(S.subgraph(component), source=start)]
         path = " -> ".join(cycle + [cycle[0]])
         chains = list(dict.fromkeys(G.nodes[n]["chain"] for n in cycle))
         if len(chains) == 1:
             message = f"supply cycle inside chain {chains[0]!r}: {path}"
         else:
             message = f"supply cycle across chains {', '.join(chains)}: {path}"
-        message += "; supply must flow one way (model a return flow as its own node)"
+        marked = json.dumps([cycle[-1], cycle[0], "recycle"], ensure_ascii=False)
+        message += ("; supply must flow one way: if material returns upstream here, mark "
+                    f"that edge as recycling, {marked}; otherwise model the return flow "
+                    "as its own node")
         yield "cycle", message, edge_at[cycle[-1], cycle[0]]

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from graph.build import load_chains
+from graph.build import edge_kind, load_chains
 
-__all__ = ["ChainDiff", "NodeChange", "diff_chains"]
+__all__ = ["ChainDiff", "EdgeChange", "NodeChange", "diff_chains"]
 
 _NAME_FIELDS = ("name", "name_en")
 _OTHER_FIELDS = ("chain", "stage", "keywords")
@@ -32,6 +32,19 @@ class NodeChange:
         return f"{self.node}.{self.field}: {self.old!r} -> {self.new!r}"
 
 
+@dataclass(frozen=True)
+class EdgeChange:
+    """An edge in both graphs whose kind differs: ``supply -> recycle`` or back."""
+
+    supplier: str
+    customer: str
+    old: str
+    new: str
+
+    def __str__(self) -> str:
+        return f"{self.supplier} -> {self.customer}: {self.old} -> {self.new}"
+
+
 @dataclass
 class ChainDiff:
     """Differences from an old chain graph to a new one.
@@ -46,6 +59,8 @@ class ChainDiff:
         Same id, ``chain``, ``stage`` or ``keywords`` changed.
     edges_added, edges_removed : list of tuple
         ``(supplier, customer)`` pairs.
+    edges_changed : list of EdgeChange
+        Same pair, another kind (``supply`` or ``recycle``).
     chains_added, chains_removed : list
         Chain ids.
     chains_renamed : list of NodeChange
@@ -58,6 +73,7 @@ class ChainDiff:
     nodes_changed: list = field(default_factory=list)
     edges_added: list = field(default_factory=list)
     edges_removed: list = field(default_factory=list)
+    edges_changed: list = field(default_factory=list)
     chains_added: list = field(default_factory=list)
     chains_removed: list = field(default_factory=list)
     chains_renamed: list = field(default_factory=list)
@@ -124,6 +140,9 @@ def diff_chains(old, new) -> ChainDiff:
         nodes_removed=[n for n in old if n not in new],
         edges_added=[e for e in new.edges if not old.has_edge(*e)],
         edges_removed=[e for e in old.edges if not new.has_edge(*e)],
+        edges_changed=[EdgeChange(u, v, edge_kind(old, u, v), edge_kind(new, u, v))
+                       for u, v in new.edges
+                       if old.has_edge(u, v) and edge_kind(old, u, v) != edge_kind(new, u, v)],
         chains_added=[c for c in new_chains if c not in old_chains],
         chains_removed=[c for c in old_chains if c not in new_chains],
     )

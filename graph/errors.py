@@ -30,8 +30,9 @@ class ChainProblem:
     kind : str
         Machine-readable category, e.g. ``"json"``, ``"missing_field"``,
         ``"duplicate_node"``, ``"duplicate_chain"``, ``"unknown_stage"``,
-        ``"bad_edge"``, ``"unknown_node"``, ``"self_loop"``, ``"cycle"``,
-        ``"bad_keywords"``, ``"bad_type"``, ``"duplicate_edge"``.
+        ``"bad_edge"``, ``"unknown_edge_kind"``, ``"unknown_node"``,
+        ``"self_loop"``, ``"cycle"``, ``"bad_keywords"``, ``"bad_type"``,
+        ``"duplicate_edge"``.
     message : str
         A sentence a person can act on; it names the place of the problem.
     location : str

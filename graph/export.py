@@ -4,12 +4,13 @@
 order are kept, so ``load_chains(chains_to_dict(G))`` equals ``G``. Each edge is
 listed under the chain of its supplier, which is where a cross-chain edge is
 usually written; an input that lists it under the customer's chain loads to the
-same graph.
+same graph. A supply edge is written as the pair ``[supplier, customer]``, a
+recycling edge as ``[supplier, customer, "recycle"]``.
 
 GraphML cannot hold lists or nested mappings, so node keywords are written as
 one ``;``-joined string (``\\`` and ``;`` inside a keyword are escaped with a
 backslash) and the ordered chain table as a JSON string in the graph attribute
-``chains``; :func:`read_graphml` decodes both.
+``chains``; :func:`read_graphml` decodes both. Each edge carries its ``kind``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from graph.build import EDGE_KINDS, edge_kind
 from graph.errors import ChainError
 
 __all__ = ["chains_to_dict", "read_graphml", "write_chains", "write_graphml"]
@@ -67,7 +69,9 @@ def chains_to_dict(G) -> dict:
         order = ("id", "name", "name_en", "stage", "keywords")
         chains[cid]["nodes"].append({k: entry[k] for k in order if k in entry})
     for supplier, customer in G.edges:
-        chains[G.nodes[supplier]["chain"]]["edges"].append([supplier, customer])
+        kind = edge_kind(G, supplier, customer)
+        edge = [supplier, customer] if kind == EDGE_KINDS[0] else [supplier, customer, kind]
+        chains[G.nodes[supplier]["chain"]]["edges"].append(edge)
     return {"chains": list(chains.values())}
 
 
@@ -118,7 +122,7 @@ def write_graphml(G, path) -> None:
             stage=data.get("stage", ""),
             keywords=_join_keywords(data.get("keywords") or []),
         )
-    H.add_edges_from(G.edges)
+    H.add_edges_from((u, v, {"kind": edge_kind(G, u, v)}) for u, v in G.edges)
     nx.write_graphml(H, path, encoding="utf-8")
 
 
@@ -149,5 +153,6 @@ def read_graphml(path) -> nx.DiGraph:
             stage=data.get("stage", ""),
             keywords=_split_keywords(data.get("keywords", "")),
         )
-    G.add_edges_from(H.edges)
+    G.add_edges_from((u, v, {"kind": kind or EDGE_KINDS[0]})
+                     for u, v, kind in H.edges(data="kind"))
     return G

@@ -11,7 +11,9 @@ Rows are ordered by barycentre sweeps: each node moves towards the mean row of
 its supply neighbours in the columns already placed, alternately sweeping
 right and left; the ordering with the fewest edge crossings is kept. Ties keep
 graph order, so the result is deterministic. Only the chain's own nodes and
-edges are used; cross-chain edges do not influence the drawing.
+supply edges are used: cross-chain edges and recycling edges (which run back
+upstream, against the stage order) do not influence the drawing; a drawing
+adds recycling edges afterwards (see :mod:`graph.svg`).
 """
 
 from __future__ import annotations
@@ -19,14 +21,14 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from graph.build import STAGES, chain_nodes
+from graph.build import STAGES, chain_nodes, supply_graph
 from graph.errors import ChainError
 
 __all__ = ["layout"]
 
 
 def _layers(H, nodes) -> dict:
-    """Longest-path layer of each node among edges inside its own stage."""
+    """Longest-path layer of each node among supply edges inside its own stage."""
     stage = {n: H.nodes[n]["stage"] for n in nodes}
     inner = nx.DiGraph()
     inner.add_nodes_from(nodes)
@@ -88,10 +90,10 @@ def layout(G, chain, *, sublayers=True, sweeps=8) -> dict:
     UnknownChainError
         If ``chain`` is not in ``G``.
     ChainError
-        If the edges between nodes of one stage form a cycle.
+        If the supply edges between nodes of one stage form a cycle.
     """
     nodes = chain_nodes(G, chain)
-    H = G.subgraph(nodes)
+    H = supply_graph(G).subgraph(nodes)
     layer = _layers(H, nodes) if sublayers else dict.fromkeys(nodes, 0)
     depth = {s: 1 + max((layer[n] for n in nodes if H.nodes[n]["stage"] == s), default=0)
              for s in STAGES}

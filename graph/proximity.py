@@ -19,6 +19,10 @@ link scores 0.8, a supplier's supplier 0.4, a co-supplier of the same customer
 ``direct * decay ** (u - 1)``. The score is symmetric: ``proximity(G, a, b) ==
 proximity(G, b, a)``, and it never increases with distance.
 
+Every edge counts, whatever its kind: a recycling edge (回收再生, e.g. battery
+recycling -> lithium raw materials) is a supply link like any other, since the
+recycler really supplies that customer.
+
 :class:`ProximityIndex` precomputes every pair once (a few thousand nodes) so
 that a ranking query can score thousands of node pairs with array lookups;
 :func:`proximity` computes one pair with networkx and gives the same value.

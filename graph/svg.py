@@ -7,6 +7,13 @@ are drawn as short dashed stubs on the box's right (outgoing) or left
 is given, a link to it; the other chain's nodes themselves are not drawn, so
 the map stays one chain wide.
 
+Recycling edges (回收再生) are left out of the layout and drawn afterwards as
+green dashed arrows with a tooltip. One that runs back (to a column left of its
+supplier, or the same column) leaves the supplier's right side, runs down the
+gap between columns to a lane of its own below the boxes, along it, and up the
+gap before the customer into its left side, so it crosses no box. The legend
+explains the dash when the chain has such an edge.
+
 The drawing uses only presentation attributes (no ``<style>``, no script), so
 it can be served as a file or inlined in a page under a strict CSP.
 """
@@ -16,7 +23,7 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape
 
-from graph.build import STAGES, chain_nodes
+from graph.build import STAGES, chain_nodes, edge_kind
 from graph.errors import UnknownChainError
 from graph.layout import layout
 
@@ -43,6 +50,10 @@ FONT = ("system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB'
 NAME_SIZE, SMALL_SIZE, HEAD_SIZE, TITLE_SIZE = 13, 12, 14, 16
 GAP_X, GAP_Y, STUB, MARGIN = 76, 14, 24, 32
 EDGE = "#8b949e"
+RECYCLE = "#2e7d4f"
+RECYCLE_DASH = "6 4"
+LANE_STEP = 8
+RECYCLE_TITLES = {"zh": "回收再生", "en": "Recycling"}
 
 
 def _attr(value) -> str:
@@ -127,7 +138,27 @@ def render_svg(G, chain, weak=None, lang="zh", node_url=None) -> str:
     title_y = MARGIN + TITLE_SIZE
     head_y = title_y + 14 + HEAD_SIZE
     top = head_y + 14
-    left = MARGIN + STUB
+
+    # Recycling edges that run back get a lane below the boxes and a vertical
+    # offset into the column gaps, distinct per lane so that they do not overlap.
+    inner = list(G.subgraph(nodes).edges)
+    recycle = {e for e in G.edges(nodes) if edge_kind(G, *e) == "recycle"} \
+        | {e for e in G.in_edges(nodes) if edge_kind(G, *e) == "recycle"}
+
+    def column(n):
+        return col_of[(G.nodes[n]["stage"], pos[n][0])]
+
+    # Lane 0 is the innermost (highest, nearest the boxes): short spans and low
+    # ends go inside, so that nested edges do not cross.
+    lanes = sorted((e for e in inner if e in recycle and column(e[1]) <= column(e[0])),
+                   key=lambda e: (column(e[0]) - column(e[1]), -pos[e[1]][1], -pos[e[0]][1]))
+    lane_of = {e: i for i, e in enumerate(lanes)}
+
+    def lane_offset(i):
+        return STUB + 14 + 5 * (i % 6)
+
+    reach = max((lane_offset(i) for i in range(len(lanes))), default=0)
+    left = MARGIN + max(STUB, reach + 16 - MARGIN)
 
     box = {}
     for n in nodes:
@@ -136,10 +167,12 @@ def render_svg(G, chain, weak=None, lang="zh", node_url=None) -> str:
         box[n] = (left + col * pitch_x, top + y * pitch_y)
     rows = max((pos[n][1] for n in nodes), default=-1) + 1
     body_bottom = top + max(rows, 1) * pitch_y - GAP_Y
-    width = left + n_cols * pitch_x - GAP_X + STUB + MARGIN
+    # The lowest drawn line: the last box, or the last recycling lane below it.
+    floor = body_bottom + (14 + LANE_STEP * (len(lanes) - 1) if lanes else 0)
+    width = left + n_cols * pitch_x - GAP_X + max(STUB, reach + 16 - MARGIN) + MARGIN
 
     ids = re.sub(r"[^A-Za-z0-9_-]", "_", str(chain))
-    arrow, dashed = f"mm-arrow-{ids}", f"mm-arrow-x-{ids}"
+    arrow, dashed, recycled = f"mm-arrow-{ids}", f"mm-arrow-x-{ids}", f"mm-arrow-r-{ids}"
     chain_info = chains[chain]
     chain_title = (chain_info.get("name_en") if lang == "en" else None) or chain_info["name"]
     out = []
@@ -153,15 +186,24 @@ def render_svg(G, chain, weak=None, lang="zh", node_url=None) -> str:
         x0 = left + first * pitch_x - GAP_X / 2 + 6
         w = span * pitch_x - 12
         out.append(f'<rect x="{x0:.1f}" y="{head_y - HEAD_SIZE - 8:.1f}" width="{w:.1f}" '
-                   f'height="{body_bottom - head_y + HEAD_SIZE + 20:.1f}" rx="8" '
+                   f'height="{floor - head_y + HEAD_SIZE + 20:.1f}" rx="8" '
                    'fill="#f6f8fa"/>')
         text(x0 + w / 2, head_y, STAGE_TITLES[lang][stage], HEAD_SIZE, weight="bold",
              fill="#57606a")
     text(MARGIN, title_y, chain_title, TITLE_SIZE, anchor="start", weight="bold")
 
-    # Ports spread the edge ends along a box side, ordered by the other end's row.
-    outgoing = {n: sorted(G.successors(n), key=lambda m: _row_key(G, m, box)) for n in nodes}
-    incoming = {n: sorted(G.predecessors(n), key=lambda m: _row_key(G, m, box)) for n in nodes}
+    # Ports spread the edge ends along a box side, ordered by the other end's row;
+    # edges to other chains come after those, edges down to a lane last, the
+    # outermost lane first.
+    def row_key(edge, other):
+        if edge in lane_of:
+            return (2, -lane_of[edge], 0.0, "")
+        if other in box:
+            return (0, 0, box[other][1], box[other][0])
+        return (1, 0, 0.0, str(other))
+
+    outgoing = {n: sorted(G.successors(n), key=lambda m: row_key((n, m), m)) for n in nodes}
+    incoming = {n: sorted(G.predecessors(n), key=lambda m: row_key((m, n), m)) for n in nodes}
 
     def port(n, other, side):
         ends = outgoing[n] if side == "out" else incoming[n]
@@ -180,23 +222,36 @@ def render_svg(G, chain, weak=None, lang="zh", node_url=None) -> str:
         return wanted
 
     out.append('<g fill="none" stroke-width="1.4">')
-    for u, v in G.subgraph(nodes).edges:
+    for u, v in inner:
         x1, y1 = box[u][0] + box_w, port(u, v, "out")
         x2, y2 = box[v][0], port(v, u, "in")
-        points = [(x1, y1)]
-        col_x = box[u][0] + pitch_x
-        while col_x < box[v][0] - 1:
-            wanted = y1 + (y2 - y1) * (col_x + box_w / 2 - x1) / (x2 - x1)
-            y = free_y(col_x, wanted)
-            points += [(col_x - 10, y), (col_x + box_w + 10, y)]
-            col_x += pitch_x
-        points.append((x2 - 2, y2))
-        d = f"M{x1:.1f},{y1:.1f}"
-        for (px, py), (qx, qy) in zip(points, points[1:]):
-            bend = max(24.0, (qx - px) / 2)
-            d += f" C{px + bend:.1f},{py:.1f} {qx - bend:.1f},{qy:.1f} {qx:.1f},{qy:.1f}"
-        out.append(f'<path d="{d}" stroke="{EDGE}" marker-end="url(#{arrow})" '
-                   f'data-edge="{_attr(u)} {_attr(v)}"/>')
+        if (u, v) in lane_of:
+            lane = lane_of[u, v]
+            d = _lane_path(x1, y1, x2, y2, body_bottom + 14 + LANE_STEP * lane,
+                           lane_offset(lane))
+        else:
+            points = [(x1, y1)]
+            col_x = box[u][0] + pitch_x
+            while col_x < box[v][0] - 1:
+                wanted = y1 + (y2 - y1) * (col_x + box_w / 2 - x1) / (x2 - x1)
+                y = free_y(col_x, wanted)
+                points += [(col_x - 10, y), (col_x + box_w + 10, y)]
+                col_x += pitch_x
+            points.append((x2 - 2, y2))
+            d = f"M{x1:.1f},{y1:.1f}"
+            for (px, py), (qx, qy) in zip(points, points[1:]):
+                bend = max(24.0, (qx - px) / 2)
+                d += f" C{px + bend:.1f},{py:.1f} {qx - bend:.1f},{qy:.1f} {qx:.1f},{qy:.1f}"
+        if (u, v) in recycle:
+            tip = (f"{RECYCLE_TITLES[lang]}{'：' if lang == 'zh' else ': '}"
+                   f"{labels[u]} → {labels[v]}")
+            out.append(f'<g data-edge-kind="recycle"><title>{escape(tip)}</title>'
+                       f'<path d="{d}" stroke="{RECYCLE}" stroke-dasharray="{RECYCLE_DASH}" '
+                       f'marker-end="url(#{recycled})" data-edge="{_attr(u)} {_attr(v)}" '
+                       'data-edge-kind="recycle"/></g>')
+        else:
+            out.append(f'<path d="{d}" stroke="{EDGE}" marker-end="url(#{arrow})" '
+                       f'data-edge="{_attr(u)} {_attr(v)}"/>')
     out.append("</g>")
 
     stubs = 0
@@ -215,10 +270,16 @@ def render_svg(G, chain, weak=None, lang="zh", node_url=None) -> str:
                 or other_chain.get("name", data.get("chain", ""))
             arrow_text = "→" if side == "out" else "←"
             tip = f"{arrow_text} {_label(data, lang)} ({chain_name}, {other})"
+            edge = (n, other) if side == "out" else (other, n)
+            if edge in recycle:
+                tip += f" · {RECYCLE_TITLES[lang]}"
+                style = (f'stroke="{RECYCLE}" stroke-dasharray="{RECYCLE_DASH}" '
+                         f'marker-end="url(#{recycled})" data-edge-kind="recycle"')
+            else:
+                style = f'stroke="{EDGE}" stroke-dasharray="4 3" marker-end="url(#{dashed})"'
             stub = (f'<g data-neighbour-id="{_attr(other)}"><title>{escape(tip)}</title>'
-                    f'<path d="M{x1:.1f},{y:.1f} H{x2:.1f}" stroke="{EDGE}" fill="none" '
-                    f'stroke-width="1.4" stroke-dasharray="4 3" '
-                    f'marker-end="url(#{dashed})"/></g>')
+                    f'<path d="M{x1:.1f},{y:.1f} H{x2:.1f}" fill="none" '
+                    f'stroke-width="1.4" {style}/></g>')
             if node_url is not None:
                 stub = f'<a href="{_attr(node_url(other))}">{stub}</a>'
             out.append(stub)
@@ -249,7 +310,7 @@ def render_svg(G, chain, weak=None, lang="zh", node_url=None) -> str:
             element = f'<a href="{_attr(node_url(n))}">{element}</a>'
         out.append(element)
 
-    legend_y = body_bottom + 28
+    legend_y = floor + 28
     height = legend_y + MARGIN
     items = [(COLOURS[s], STATUS_TITLES[lang][s]) for s in ("gap", "thin", "ok", "idle")] \
         if weak is not None else []
@@ -265,19 +326,28 @@ def render_svg(G, chain, weak=None, lang="zh", node_url=None) -> str:
                    f'stroke-width="1.4" stroke-dasharray="4 3" marker-end="url(#{dashed})"/>')
         text(x + STUB + 8, legend_y, title, SMALL_SIZE, anchor="start")
         x += STUB + 8 + _text_width(title, SMALL_SIZE) + 20
-    if not items and not stubs:
-        height = body_bottom + MARGIN
+    if recycle:
+        title = RECYCLE_TITLES[lang]
+        out.append(f'<g data-legend="recycle"><title>{escape(title)}</title>'
+                   f'<path d="M{x},{legend_y - 4} H{x + STUB}" stroke="{RECYCLE}" fill="none" '
+                   f'stroke-width="1.4" stroke-dasharray="{RECYCLE_DASH}" '
+                   f'marker-end="url(#{recycled})"/></g>')
+        text(x + STUB + 8, legend_y, title, SMALL_SIZE, anchor="start")
+        x += STUB + 8 + _text_width(title, SMALL_SIZE) + 20
+    if not items and not stubs and not recycle:
+        height = floor + MARGIN
     width = max(width, x + MARGIN - 20)
 
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" '
             f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
             f'aria-label="{_attr(chain_title)}" font-family="{_attr(FONT)}" '
             f'data-chain-id="{_attr(chain)}">')
+    markers = [(arrow, EDGE), (dashed, EDGE)] + ([(recycled, RECYCLE)] if recycle else [])
     defs = ("<defs>"
             + "".join(f'<marker id="{mid}" viewBox="0 0 10 10" refX="9" refY="5" '
                       'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-                      f'<path d="M0,0 L10,5 L0,10 z" fill="{EDGE}"/></marker>'
-                      for mid in (arrow, dashed))
+                      f'<path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
+                      for mid, colour in markers)
             + "</defs>")
     return "\n".join([head, f"<title>{escape(chain_title)}</title>", defs, *out, "</svg>"])
 
@@ -287,8 +357,13 @@ def _text(x, y, body, size, anchor="middle", weight="normal", fill="#1f2328") ->
             f'font-weight="{weight}" fill="{fill}">{escape(body)}</text>')
 
 
-def _row_key(G, node, box):
-    return (box[node][1], box[node][0]) if node in box else (float("inf"), str(node))
+def _lane_path(x1, y1, x2, y2, lane_y, offset, r=6.0) -> str:
+    """Path of an edge running back: out right, down a gap, along the lane, up, in left."""
+    gx1, gx2 = x1 + offset, x2 - offset
+    return (f"M{x1:.1f},{y1:.1f} H{gx1 - r:.1f} Q{gx1:.1f},{y1:.1f} {gx1:.1f},{y1 + r:.1f} "
+            f"V{lane_y - r:.1f} Q{gx1:.1f},{lane_y:.1f} {gx1 - r:.1f},{lane_y:.1f} "
+            f"H{gx2 + r:.1f} Q{gx2:.1f},{lane_y:.1f} {gx2:.1f},{lane_y - r:.1f} "
+            f"V{y2 + r:.1f} Q{gx2:.1f},{y2:.1f} {gx2 + r:.1f},{y2:.1f} H{x2 - 2:.1f}")
 
 
 def _counts(link, lang, long=False) -> str:

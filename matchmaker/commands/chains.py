@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -26,7 +27,7 @@ def chains() -> None:
 def validate(file: str) -> None:
     """Check FILE against the chains format; list every problem with where it is."""
     try:
-        G = chaingraph.load_chains(file)
+        G = chaingraph.load_chains(Path(file))  # a Path: a name such as "[v2].json" is no JSON text
     except chaingraph.ChainValidationError as exc:
         click.echo(f"{file}: {len(exc.problems)} problem(s)", err=True)
         for p in exc.problems:
@@ -35,8 +36,9 @@ def validate(file: str) -> None:
     except (chaingraph.ChainError, OSError) as exc:
         click.echo(f"{file}: {exc}", err=True)
         sys.exit(1)
+    recycling = sum(kind == "recycle" for _, _, kind in G.edges(data="kind"))
     click.echo(f"{file}: OK — {len(G.graph['chains'])} chains, {G.number_of_nodes()} nodes, "
-               f"{G.number_of_edges()} edges")
+               f"{G.number_of_edges()} edges" + (f" ({recycling} recycling)" if recycling else ""))
 
 
 @chains.command("import")
@@ -48,7 +50,7 @@ def import_(file: str, yes: bool) -> None:
     app = _app()
     with session_scope(app) as session:
         try:
-            plan = chain_analysis.plan_upload(session, file)
+            plan = chain_analysis.plan_upload(session, Path(file))
         except chaingraph.ChainError as exc:
             click.echo(str(exc), err=True)
             sys.exit(1)
@@ -56,8 +58,10 @@ def import_(file: str, yes: bool) -> None:
         for label, items in (("chains added", d.chains_added), ("chains removed", d.chains_removed),
                              ("nodes added", d.nodes_added), ("nodes removed", d.nodes_removed),
                              ("nodes renamed", d.nodes_renamed), ("edges added", d.edges_added),
-                             ("edges removed", d.edges_removed)):
+                             ("edges removed", d.edges_removed), ("edges changed", d.edges_changed)):
             click.echo(f"{label:<15} {len(items)}")
+        for change in d.edges_changed:
+            click.echo(f"  edge {change}")
         for kind, label, node in plan.affected:
             click.echo(f"  affected {kind} {label} -> {node}")
         if d.is_empty:

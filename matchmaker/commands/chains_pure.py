@@ -16,7 +16,7 @@ import graph as chaingraph
 
 def _load(path: str):
     try:
-        return chaingraph.load_chains(path)
+        return chaingraph.load_chains(Path(path))  # never taken for JSON text
     except chaingraph.ChainValidationError as exc:
         click.echo(str(exc), err=True)
     except (chaingraph.ChainError, OSError) as exc:

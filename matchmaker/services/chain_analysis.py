@@ -76,6 +76,8 @@ class NodePage:
     downstream: list[tuple[str, dict]]
     capabilities: list[Capability]
     demands: list[Demand]
+    #: (supplier, customer) of the node's recycling edges (material returning upstream).
+    recycling: frozenset[tuple[str, str]] = frozenset()
 
 
 def node_page(session: Session, node: str) -> NodePage:
@@ -93,6 +95,9 @@ def node_page(session: Session, node: str) -> NodePage:
         upstream=[(u, G.nodes[u]) for u in G.predecessors(node)],
         downstream=[(v, G.nodes[v]) for v in G.successors(node)],
         capabilities=caps, demands=demands,
+        recycling=frozenset(
+            edge for edge in (*G.in_edges(node), *G.out_edges(node))
+            if chaingraph.edge_kind(G, *edge) == "recycle"),
     )
 
 
@@ -118,19 +123,26 @@ class UploadPlan:
     diff: object
     affected: list[tuple[str, str, str]]
     document: dict
+    #: (supplier, customer) of every recycling edge of the uploaded chains.
+    recycling: frozenset[tuple[str, str]] = frozenset()
 
 
 def plan_upload(session: Session, source) -> UploadPlan:
     """Validate an uploaded chains file and say what applying it would change.
 
-    Raises :class:`graph.ChainValidationError` (every problem, with where) on a bad file.
+    ``source`` is anything :func:`graph.load_chains` reads: the uploaded bytes or
+    JSON text, or a :class:`~pathlib.Path`. Raises :class:`graph.ChainValidationError`
+    (every problem, with where) on a bad file, including JSON nested too deeply
+    to read.
     """
     new = chaingraph.load_chains(source)
     old = chain_service.current_graph(session)
     diff = chaingraph.diff_chains(old, new)
     removed = set(diff.nodes_removed)
     affected = [ref for ref in references(session) if ref[2] in removed]
-    return UploadPlan(diff=diff, affected=affected, document=chaingraph.chains_to_dict(new))
+    recycling = frozenset((u, v) for u, v, kind in new.edges(data="kind") if kind == "recycle")
+    return UploadPlan(diff=diff, affected=affected, document=chaingraph.chains_to_dict(new),
+                      recycling=recycling)
 
 
 def apply_upload(session: Session, document: dict, user_id: int | None) -> tuple[int, int, int]:

@@ -155,3 +155,171 @@ def test_cli_validate_reports_problems(tmp_path):
     good.write_text(json.dumps(h.dev_chains()), encoding="utf-8")
     ok = CliRunner().invoke(chains_cli, ["validate", str(good)])
     assert ok.exit_code == 0 and "OK" in ok.output
+
+
+# --- recycling edges (回收再生) ---------------------------------------------------------------
+
+def _with_pv_recycling(document=None) -> dict:
+    """The dev chains plus module recycling feeding recovered glass and frames back upstream."""
+    document = copy.deepcopy(document or h.dev_chains())
+    pv = next(c for c in document["chains"] if c["id"] == "pv")
+    pv["nodes"].append({"id": "pv.recycling", "name": "光伏组件回收", "name_en": "PV module recycling",
+                        "stage": "downstream", "keywords": ["组件回收", "退役组件"]})
+    pv["edges"] += [["pv.station", "pv.recycling"], ["pv.recycling", "pv.materials", "recycle"]]
+    return document
+
+
+def _upload(client, body: bytes, name="chains.json"):
+    return client.post("/chains/upload", data={"file": (io.BytesIO(body), name)},
+                       content_type="multipart/form-data")
+
+
+def _admin(client, db):
+    admin = h.user(db, role="admin")
+    db.commit()
+    h.login(client, admin)
+
+
+def _recycling_paths(svg: str):
+    root = ET.fromstring(svg)
+    return [p for p in root.iter("{http://www.w3.org/2000/svg}path") if p.get("data-edge-kind") == "recycle"]
+
+
+def _svg(html: str) -> str:
+    return html[html.index("<svg"):html.index("</svg>") + 6]
+
+
+def test_upload_accepts_a_recycling_edge_that_closes_a_loop(client, stored):
+    _admin(client, stored)
+    page = _upload(client, json.dumps(_with_pv_recycling(), ensure_ascii=False).encode())
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200, html
+    assert "pv.recycling → pv.materials" in html and "回收再生" in html
+    token = html.split("/chains/upload/")[1].split('"')[0]
+    assert client.post(f"/chains/upload/{token}").status_code == 302
+    stored.expire_all()
+    G = chain_service.current_graph(stored)
+    assert G.edges["pv.recycling", "pv.materials"]["kind"] == "recycle"
+    assert G.edges["pv.station", "pv.recycling"]["kind"] == "supply"
+
+    # The chain map draws the loop dashed, with a title and a legend entry.
+    html = client.get("/chains/pv").get_data(as_text=True)
+    (path,) = _recycling_paths(_svg(html))
+    assert path.get("stroke-dasharray") and path.get("data-edge") == "pv.recycling pv.materials"
+    assert "回收再生：光伏组件回收 → " in html and 'data-legend="recycle"' in html
+    # The node page says which neighbour returns material.
+    node = client.get("/chains/node/pv.materials").get_data(as_text=True)
+    assert "光伏组件回收</a> <span class=\"muted\">(回收再生)</span>" in node
+    # The export writes the kind back.
+    exported = json.loads(client.get("/chains/export.json").get_data(as_text=True))
+    pv = next(c for c in exported["chains"] if c["id"] == "pv")
+    assert ["pv.recycling", "pv.materials", "recycle"] in pv["edges"]
+    assert all(len(e) == 2 for e in pv["edges"] if e[0] != "pv.recycling")
+    from flask_babel import refresh
+    refresh()  # the test's app context would keep the locale of the last request
+    english = client.get("/chains/pv?lang=en").get_data(as_text=True)
+    assert "Recycling: PV module recycling → " in english
+    node = client.get("/chains/node/pv.materials").get_data(as_text=True)
+    assert "PV module recycling</a> <span class=\"muted\">(recycling)</span>" in node
+
+
+def test_upload_refuses_an_unmarked_cycle_and_changes_nothing(client, stored):
+    _admin(client, stored)
+    bad = h.dev_chains()
+    pv = next(c for c in bad["chains"] if c["id"] == "pv")
+    pv["edges"].append(["pv.station", "pv.materials"])
+    page = _upload(client, json.dumps(bad).encode())
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert "supply cycle inside chain" in html and "pv.station -&gt; pv.materials" in html
+    assert "recycle" in html  # says how to mark a returning edge
+    assert not chain_service.current_graph(stored).has_edge("pv.station", "pv.materials")
+
+
+def test_upload_names_an_unknown_edge_kind(client, stored):
+    _admin(client, stored)
+    bad = _with_pv_recycling()
+    next(c for c in bad["chains"] if c["id"] == "pv")["edges"][-1][2] = "recycled"
+    html = _upload(client, json.dumps(bad).encode()).get_data(as_text=True)
+    assert "unknown kind" in html and "allowed: supply, recycle" in html
+
+
+# Bodies stay under 500 kB: the test client spools a larger one to a file it leaves open.
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"chains": ' * 40_000])
+def test_deeply_nested_upload_is_a_clear_error_not_a_crash(client, stored, body):
+    _admin(client, stored)
+    page = _upload(client, body)
+    assert page.status_code == 422
+    assert "nested too deeply" in page.get_data(as_text=True)
+
+
+def test_plan_upload_reports_deep_nesting(stored):
+    import graph as chaingraph
+    for source in (b"[" * 100_000, "[" * 100_000):
+        with pytest.raises(chaingraph.ChainValidationError, match="nested too deeply"):
+            chain_analysis.plan_upload(stored, source)
+
+
+def test_upload_shows_an_edge_changing_kind(client, stored):
+    _admin(client, stored)
+    chain_service.store_chains(stored, _with_pv_recycling())
+    stored.commit()
+    changed = _with_pv_recycling()
+    pv = next(c for c in changed["chains"] if c["id"] == "pv")
+    pv["edges"] = [e[:2] if e[0] == "pv.recycling" else e for e in pv["edges"]]
+    pv["edges"].remove(["pv.station", "pv.recycling"])  # else the unmarked edge closes a cycle
+    html = _upload(client, json.dumps(changed).encode()).get_data(as_text=True)
+    assert "连接类型变化" in html
+    assert "pv.recycling → pv.materials: 回收再生 → 供应" in html
+
+
+def test_cli_import_reports_and_applies_a_changed_kind(app, stored, tmp_path, monkeypatch):
+    monkeypatch.setattr("matchmaker.commands.chains._app", lambda: app)
+    marked = h.dev_chains()
+    pv = next(c for c in marked["chains"] if c["id"] == "pv")
+    pv["edges"] = [e + ["recycle"] if e == ["pv.materials", "pv.module"] else e for e in pv["edges"]]
+    path = tmp_path / "marked.json"
+    path.write_text(json.dumps(marked, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(chains_cli, ["import", str(path), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "edges changed   1" in result.output
+    assert "edge pv.materials -> pv.module: supply -> recycle" in result.output
+    stored.expire_all()
+    G = chain_service.current_graph(stored)
+    assert G.edges["pv.materials", "pv.module"]["kind"] == "recycle"
+
+
+def test_cli_validate_accepts_a_recycling_loop_and_refuses_an_unmarked_one(tmp_path):
+    good = tmp_path / "loop.json"
+    good.write_text(json.dumps(_with_pv_recycling()), encoding="utf-8")
+    ok = CliRunner().invoke(chains_cli, ["validate", str(good)])
+    assert ok.exit_code == 0 and "(1 recycling)" in ok.output
+    unmarked = _with_pv_recycling()
+    next(c for c in unmarked["chains"] if c["id"] == "pv")["edges"][-1].pop()
+    bad = tmp_path / "cycle.json"
+    bad.write_text(json.dumps(unmarked), encoding="utf-8")
+    refused = CliRunner().invoke(chains_cli, ["validate", str(bad)])
+    assert refused.exit_code == 1 and "supply cycle inside chain 'pv'" in refused.output
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000, encoding="utf-8")
+    nested = CliRunner().invoke(chains_cli, ["validate", str(deep)])
+    assert nested.exit_code == 1 and "nested too deeply" in nested.output
+
+
+def test_seed_chains_load_with_their_recycling_loops(client, db):
+    import networkx as nx
+
+    from matchmaker.services import seeding
+    seeding.seed_chains(db)
+    db.commit()
+    G = chain_service.current_graph(db)
+    recycling = {(u, v) for u, v, kind in G.edges(data="kind") if kind == "recycle"}
+    assert ("nev.recycling", "nev.lithium") in recycling
+    assert {("solar.recycling", "solar.glass"), ("solar.recycling", "solar.module-parts"),
+            ("solar.recycling", "solar.industrial-silicon")} <= recycling
+    assert not nx.is_directed_acyclic_graph(G)
+    nev = client.get("/chains/nev").get_data(as_text=True)
+    (path,) = _recycling_paths(_svg(nev))
+    assert path.get("data-edge") == "nev.recycling nev.lithium" and path.get("stroke-dasharray")
+    solar = client.get("/chains/solar").get_data(as_text=True)
+    assert len(_recycling_paths(_svg(solar))) == 3

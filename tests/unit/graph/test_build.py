@@ -150,8 +150,10 @@ def test_missing_stage(small_doc):
     assert problem.kind == "missing_field" and "no \"stage\"" in problem.message
 
 
-@pytest.mark.parametrize("edge", [["textile.fibre"], "textile.fibre", ["a", "b", "c"],
-                                  [1, 2], {"from": "textile.fibre"}])
+@pytest.mark.parametrize("edge", [
+    ["textile.fibre"], "textile.fibre", ["textile.fibre", "textile.cloth", "recycle", "x"],
+    ["textile.fibre", "textile.cloth", "supply", "supply"], [1, 2], [1, 2, "recycle"],
+    {"from": "textile.fibre"}, []])
 def test_edge_with_wrong_shape(small_doc, edge):
     small_doc["chains"][2]["edges"].append(edge)
     (problem,) = validate_chains(small_doc)
