@@ -1,6 +1,7 @@
 """Alembic is the only way the schema changes: up, down and up again on a fresh database."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 
@@ -71,3 +72,71 @@ def test_migrations_match_the_models(tmp_path):
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
     assert diff == []
+
+
+def _insert(conn, table, **values):
+    """Insert a row giving ``values`` and a plain value for every other required column."""
+    from sqlalchemy import MetaData, Table
+    from sqlalchemy import types as t
+    reflected = Table(table, MetaData(), autoload_with=conn)
+    row = dict(values)
+    for column in reflected.columns:
+        if column.name in row or column.nullable or column.primary_key or column.server_default is not None:
+            continue
+        kind = column.type
+        if isinstance(kind, (t.Integer, t.Numeric)):
+            row[column.name] = 0
+        elif isinstance(kind, t.Boolean):
+            row[column.name] = False
+        elif isinstance(kind, t.DateTime):
+            row[column.name] = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        elif isinstance(kind, t.Date):
+            row[column.name] = dt.date(2026, 1, 1)
+        elif isinstance(kind, t.JSON):
+            row[column.name] = {} if column.name in ("contact", "extra", "details") else []
+        else:
+            row[column.name] = getattr(getattr(kind, "enums", None), "__getitem__", lambda _: "x")(0)
+    conn.execute(reflected.insert().values(**row))
+
+
+def _counts(url: str) -> dict:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar()
+                    for name in ("enterprise", "qualification", "user", "demand", "capability")} | {
+                "users_with_enterprise": conn.execute(
+                    text('SELECT count(*) FROM "user" WHERE enterprise_id IS NOT NULL')).scalar()}
+    finally:
+        engine.dispose()
+
+
+def _upgrade_keeps_rows(url: str) -> None:
+    """Upgrading a database that holds data keeps every row and every reference.
+
+    On SQLite a column change copies the table and drops the old one; with foreign keys
+    on, that drop would cascade to (and delete) every row referencing the table.
+    """
+    migrate.upgrade(url, "0002")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        _insert(conn, "enterprise", id=1, name="星河材料有限公司", uscc="91320100MA1PW00019", size="small")
+        _insert(conn, "qualification", id=1, enterprise_id=1, name="ISO 9001", canonical="ISO 9001")
+        _insert(conn, "user", id=1, email="a@example.test", enterprise_id=1, role="enterprise",
+                password_hash="x")
+        _insert(conn, "demand", id=1, enterprise_id=1, title="正极材料采购", kind="procurement", status="draft")
+        _insert(conn, "capability", id=1, enterprise_id=1, title="磷酸铁锂正极")
+    engine.dispose()
+    before = _counts(url)
+    assert before == {"enterprise": 1, "qualification": 1, "user": 1, "demand": 1, "capability": 1,
+                      "users_with_enterprise": 1}
+    migrate.upgrade(url)
+    assert _counts(url) == before
+
+
+def test_upgrade_keeps_rows_on_sqlite(tmp_path):
+    _upgrade_keeps_rows(f"sqlite:///{tmp_path / 'data.sqlite'}")
+
+
+def test_upgrade_keeps_rows_on_postgres(empty_postgres):
+    _upgrade_keeps_rows(empty_postgres)
