@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from matchmaker.io.sheets import unguard, write_table
 from matchmaker.scheduling import (
     InvalidEventError,
     Meeting,
@@ -41,6 +42,10 @@ def _read_event(path: Path):
         return json.loads(text)
     except json.JSONDecodeError as exc:
         _fail(f"{path}: line {exc.lineno} column {exc.colno}: {exc.msg}")
+    except RecursionError:
+        _fail(f"{path}: the JSON is nested too deeply (lists or objects inside each other)")
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        _fail(f"{path}: unreadable JSON ({exc})")
 
 
 def _read_previous(path: Path):
@@ -59,8 +64,8 @@ def _read_previous(path: Path):
                 except (TypeError, ValueError):
                     problems.append(f"{path}: row {line}: table or priority is not a number")
                     continue
-                meetings.append(Meeting(row["buyer"].strip(), row["supplier"].strip(),
-                                        row["slot"].strip(), table, priority))
+                meetings.append(Meeting(unguard(row["buyer"].strip()), unguard(row["supplier"].strip()),
+                                        unguard(row["slot"].strip()), table, priority))
     except OSError as exc:
         _fail(f"{path}: cannot read ({exc.strerror})")
     except UnicodeDecodeError as exc:
@@ -71,11 +76,9 @@ def _read_previous(path: Path):
 
 
 def _write_csv(path: Path, header, rows):
-    # A BOM lets Excel, which organisers use, read Chinese names correctly.
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(rows)
+    # UTF-8 with a BOM, which Excel (used by organisers) needs for Chinese names;
+    # participant ids that look like formulas are guarded.
+    write_table(path, header, rows, fmt="csv")
 
 
 def _side_file(out: Path, kind: str) -> Path:

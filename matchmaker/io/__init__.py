@@ -1,8 +1,9 @@
 """Record files at the platform's edges: JSON Lines, CSV and Excel.
 
-See ``formats.md`` for the formats. :func:`read_records` reads demand and
-capability files, reporting each bad record and keeping the good ones;
-:func:`write_records` and :func:`write_ranking` write them back out.
+See ``formats.md`` for the formats. :func:`read_records` reads enterprise,
+demand, capability and fair-participant files, reporting each bad record and
+keeping the good ones; :func:`write_records` and :func:`write_ranking` write them
+back out, through the one spreadsheet writer of :mod:`matchmaker.io.sheets`.
 """
 
 from .errors import RecordError, RecordFileError

@@ -36,7 +36,8 @@ SCHEMAS = {
     "demand": _fields(
         Field("id", ("编号", "需求编号"), _text, required=True),
         Field("enterprise", ("企业", "企业名称", "需求企业"), _text, required=True),
-        Field("kind", ("类型", "需求类型"), values.parse_kind, default="procurement"),
+        # No default: a blank kind keeps a stored demand's kind (new demands are procurement).
+        Field("kind", ("类型", "需求类型"), values.parse_kind),
         Field("title", ("标题", "需求名称"), _text, required=True),
         Field("description", ("描述", "需求描述", "技术要求"), _text),
         Field("chain_nodes", ("产业链环节",), values.parse_list, is_list=True),
@@ -46,6 +47,11 @@ SCHEMAS = {
         Field("deadline", ("截止日期",), values.parse_date),
         Field("payment_days", ("付款期限", "账期"), values.parse_days),
         Field("acceptance_days", ("验收期限",), values.parse_days),
+        Field("status", ("状态", "需求状态"), values.parse_demand_status),
+        Field("quantity", ("数量", "采购数量"), values.parse_quantity),
+        Field("unit", ("单位", "计量单位"), _text),
+        Field("acceptance_criteria", ("验收标准",), _text),
+        Field("ip_terms", ("知识产权约定", "知识产权归属", "知识产权"), _text),
     ),
     "capability": _fields(
         Field("id", ("编号",), _text, required=True),
@@ -56,6 +62,8 @@ SCHEMAS = {
         Field("region", ("地区", "省份"), _text),
         Field("qualifications", ("资质", "资质认证"), values.parse_list, is_list=True),
         Field("size", ("企业规模",), values.parse_size),
+        Field("active", ("是否上架", "上架", "有效"), values.parse_flag),
+        Field("capacity", ("产能", "产能 / 服务能力", "服务能力"), _text),
     ),
     "enterprise": _fields(
         Field("name", ("企业名称", "名称", "单位名称"), _text, required=True),

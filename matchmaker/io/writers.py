@@ -4,14 +4,14 @@ Writers take iterables and write as they go, so that a million rankings never
 sit in memory at once. Files are written under a temporary name and moved into
 place at the end, so a failure never leaves half a file behind.
 
-CSV files are UTF-8 with a BOM so that Excel opens them with the right encoding.
-Text that Excel would run as a formula (starting with ``=``, ``+``, ``-`` or
-``@``) is quoted with a leading ``'`` in CSV (the reader removes it again) and
-stored as text in XLSX.
+CSV and XLSX files are written by :func:`matchmaker.io.sheets.write_table`:
+CSV is UTF-8 with a BOM so that Excel opens it with the right encoding, and
+text that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) gets a leading ``'`` (the readers
+remove it again).
 """
 
 import contextlib
-import csv
 import itertools
 import json
 import os
@@ -22,12 +22,11 @@ from pathlib import Path
 
 from .errors import RecordFileError
 from .schema import chinese_header
+from .sheets import write_table
 
 __all__ = ["write_ranking", "write_records"]
 
 WRITE_EXTENSIONS = (".jsonl", ".ndjson", ".csv", ".xlsx")
-XLSX_MAX_ROWS = 1_048_576  # rows per worksheet in Excel
-_FORMULA_START = frozenset("=+-@\t\r")
 _RANK_IDS = {"demand_id": "capability_id", "capability_id": "demand_id"}
 
 
@@ -61,64 +60,13 @@ def _text(value):
     return value
 
 
-class _CsvSink:
-    def __init__(self, fh):
-        self._writer = csv.writer(fh)
-
-    def row(self, cells):
-        self._writer.writerow(["" if c is None else
-                               "'" + c if isinstance(c, str) and c[:1] in _FORMULA_START else c
-                               for c in cells])
-
-
-class _XlsxSink:
-    def __init__(self, workbook, title, header):
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        self._cell_type = WriteOnlyCell
-        self._illegal = ILLEGAL_CHARACTERS_RE
-        self._workbook = workbook
-        self._title = title
-        self._header = header
-        self._sheets = 0
-        self._rows = XLSX_MAX_ROWS  # forces a sheet on the first row
-
-    def _new_sheet(self):
-        self._sheets += 1
-        title = self._title if self._sheets == 1 else f"{self._title} ({self._sheets})"
-        self._sheet = self._workbook.create_sheet(title)
-        self._sheet.append(self._header)
-        self._rows = 1
-
-    def _cell(self, value):
-        if not isinstance(value, str):
-            return value
-        if self._illegal.search(value):
-            value = self._illegal.sub("", value)
-        if value[:1] == "=":
-            cell = self._cell_type(self._sheet, value)
-            cell.data_type = "s"  # text, never a formula
-            return cell
-        return value
-
-    def row(self, cells):
-        if self._rows >= XLSX_MAX_ROWS:
-            self._new_sheet()
-        self._sheet.append([self._cell(c) for c in cells])
-        self._rows += 1
-
-
 @contextlib.contextmanager
 def _atomic(path, mode, **kwargs):
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
-        if mode is None:
-            yield tmp
-        else:
-            with open(tmp, mode, **kwargs) as fh:
-                yield fh
+        with open(tmp, mode, **kwargs) as fh:
+            yield fh
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -134,26 +82,6 @@ def _extension(path):
     if not Path(path).parent.is_dir():
         raise RecordFileError(str(path), "the folder does not exist")
     return ext
-
-
-@contextlib.contextmanager
-def _table(path, ext, header, title):
-    """Context yielding a sink with ``row(cells)`` for CSV or XLSX, header written."""
-    if ext == ".csv":
-        with _atomic(path, "w", encoding="utf-8-sig", newline="") as fh:
-            sink = _CsvSink(fh)
-            sink.row(header)
-            yield sink
-        return
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sink = _XlsxSink(workbook, title, header)
-    yield sink
-    if sink._sheets == 0:
-        sink._new_sheet()
-    with _atomic(path, None) as tmp:
-        workbook.save(tmp)
 
 
 def _value(row, column):
@@ -216,10 +144,14 @@ def write_records(path, rows, columns=None, *, header="en"):
                 count += 1
         return count
     names = [chinese_header(c) for c in columns] if header == "zh" else columns
-    with _table(path, ext, names, "records") as sink:
+
+    def cells():
+        nonlocal count
         for row in rows:
-            sink.row([_text(_value(row, column)) for column in columns])
+            yield [_text(_value(row, column)) for column in columns]
             count += 1
+
+    write_table(path, names, cells(), fmt=ext[1:], title="records")
     return count
 
 
@@ -291,12 +223,15 @@ def write_ranking(path, rankings, id_field="demand_id"):
                 count += 1
         return count
     header = [id_field, "rank", other, "score", "reasons"]
-    with _table(path, ext, header, "ranking") as sink:
-        row = sink.row
+
+    def cells():
+        nonlocal count
         for item in rankings:
             query, ranked = _ranking(item, id_field)
             for rank, entry in enumerate(ranked, start=1):
                 ident, score, reasons = _entry(entry, other)
-                row([query, rank, ident, round(float(score), 6), "; ".join(reasons)])
+                yield [query, rank, ident, round(float(score), 6), "; ".join(reasons)]
             count += 1
+
+    write_table(path, header, cells(), fmt=ext[1:], title="ranking")
     return count

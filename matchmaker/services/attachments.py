@@ -7,7 +7,8 @@ and its first bytes are those of the type its extension claims (PDF, PNG, JPEG,
 ZIP, and the ZIP-based Office formats, which must also hold their main part).
 The file is written under a random name in the upload folder with its SHA-256;
 the name the user gave is kept only for the download. Files written in a
-transaction that rolls back are removed.
+transaction that rolls back are removed (:func:`store_file`, which the bulk
+import's uploads use too).
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ __all__ = [
     "check_upload",
     "downloadable_attachment",
     "remove_attachment",
+    "store_file",
     "store_upload",
 ]
 
@@ -145,14 +147,36 @@ def attachment_path(attachment: Attachment, settings: UploadSettings) -> Path:
     return _folder(settings) / attachment.stored_name
 
 
+def store_file(session: Session, folder: Path, data: bytes, suffix: str = "") -> str:
+    """Write ``data`` under a new random name (plus ``suffix``) in ``folder``; returns the name.
+
+    The file is created exclusively (never over another) and readable by the
+    site's user and group only. It is removed again if the session's transaction
+    rolls back, so a refused or failed request leaves no file behind.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = secrets.token_hex(20) + suffix
+    path = folder / stored_name
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    _remove_on_rollback(session, path)
+    return stored_name
+
+
 def _remove_on_rollback(session: Session, path: Path) -> None:
-    written = session.info.setdefault("attachments_written", [])
+    """Remove ``path`` if the session's transaction rolls back (forgotten once it commits)."""
+    written = session.info.setdefault("stored_files_written", [])
     if not written:
         def _forget(sess):
-            sess.info.pop("attachments_written", None)
+            sess.info.pop("stored_files_written", None)
 
         def _remove(sess):
-            for p in sess.info.pop("attachments_written", []):
+            for p in sess.info.pop("stored_files_written", []):
                 Path(p).unlink(missing_ok=True)
         event.listen(session, "after_commit", _forget, once=True)
         event.listen(session, "after_rollback", _remove, once=True)
@@ -165,12 +189,7 @@ def store_upload(session: Session, application: Application, upload: Upload) -> 
         raise ServiceError(tr("每份申请最多 {n} 个附件。", "At most {n} attachments per application.",
                               n=MAX_FILES_PER_APPLICATION), field="attachments")
     name, _ext, content_type = check_upload(upload)
-    stored_name = secrets.token_hex(20)
-    path = _folder(upload.settings) / stored_name
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(upload.data)
-    _remove_on_rollback(session, path)
+    stored_name = store_file(session, upload.settings.folder, upload.data)
     attachment = Attachment(filename=name, stored_name=stored_name, content_type=content_type,
                             size=len(upload.data), sha256=hashlib.sha256(upload.data).hexdigest())
     application.attachments.append(attachment)

@@ -345,21 +345,29 @@ class EngineRegistry:
             return
         since = state.since - CLOCK_SLACK
         changed_enterprises = select(Enterprise.id).where(Enterprise.updated_at >= since)
+        touched = {model: (model.updated_at >= since) | model.enterprise_id.in_(changed_enterprises)
+                   for model in (Capability, Demand)}
+        # Count before loading: a bulk import may have changed far more rows than a page should wait for.
+        new = sum(session.scalar(select(func.count()).select_from(model)
+                                 .where(where, model.updated_at > state.since)) or 0
+                  for model, where in touched.items())
+        if new > MAX_INLINE_READ_BACK:
+            latest = [session.scalar(select(func.max(model.updated_at)).where(where))
+                      for model, where in touched.items()]
+            state.stamp = stamp
+            state.since = max([state.since] + [_aware(t) for t in latest if t is not None])
+            self.request_rebuild()
+            return
         capabilities = session.scalars(
-            select(Capability).where((Capability.updated_at >= since)
-                                     | Capability.enterprise_id.in_(changed_enterprises))
+            select(Capability).where(touched[Capability])
             .options(selectinload(Capability.enterprise).selectinload(Enterprise.qualifications))).all()
         demands = session.scalars(
-            select(Demand).where((Demand.updated_at >= since) | Demand.enterprise_id.in_(changed_enterprises))
-            .options(selectinload(Demand.enterprise))).all()
+            select(Demand).where(touched[Demand]).options(selectinload(Demand.enterprise))).all()
         changes = [("capability", str(c.id), capability_record(c) if c.active else None) for c in capabilities]
         changes += [("demand", str(d.id), demand_record(d) if d.status == "published" else None) for d in demands]
         # rows from the slack window were seen before: they are applied again, not counted
         new = sum(1 for r in (*capabilities, *demands) if _aware(r.updated_at) > state.since)
-        if new > MAX_INLINE_READ_BACK:
-            ok = False  # too much to patch while pages wait: rebuild in the background
-        else:
-            ok = self._patch(engine, changes, counted=new) if changes else True
+        ok = self._patch(engine, changes, counted=new) if changes else True
         if changes and engine.fitted_size < INCREMENTAL_MIN_POSTINGS:
             ok = False  # small: a refit (in the background) learns the new words
         state.stamp = stamp

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..domain.text import normalize, normalize_many
 from ..models import Capability, Demand, Enterprise, SearchEntry
 
-__all__ = ["KINDS", "SearchResults", "fold", "fuzzy_enterprises", "index_flushed", "init_app", "name_key",
+__all__ = ["KINDS", "SearchResults", "fold", "fuzzy_enterprises", "index_flushed", "index_texts", "init_app", "name_key",
            "query_terms", "reindex", "search_postings", "sync_index"]
 
 KINDS = ("demand", "capability")
@@ -133,7 +133,7 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", text.casefold()).strip()
 
 
-def _both(texts: list[str]) -> list[str]:
+def index_texts(texts: list[str]) -> list[str]:
     """Each text in both foldings (once when they agree), one per line."""
     return [a if a == b else f"{a}\n{b}" for a, b in zip(normalize_many(texts), (fold(t) for t in texts))]
 
@@ -153,8 +153,8 @@ def _index_rows(session: Session, kind: str, rows) -> int:
     rows = list(rows)
     for start in range(0, len(rows), _BATCH):
         batch = rows[start:start + _BATCH]
-        titles = _both([r.title or "" for r in batch])
-        bodies = _both([r.description or "" for r in batch])
+        titles = index_texts([r.title or "" for r in batch])
+        bodies = index_texts([r.description or "" for r in batch])
         _upsert(session, [{"object_type": kind, "object_id": r.id, "title": t, "body": b,
                            "source_updated_at": r.updated_at}
                           for r, t, b in zip(batch, titles, bodies)])

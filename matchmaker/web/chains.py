@@ -14,6 +14,8 @@ import graph as chaingraph
 
 from ..db import get_session
 from ..i18n import current_language, tr
+from ..io.encoding import decode_text
+from ..io.errors import RecordFileError
 from ..services import audit, chain_analysis
 from ..services import chains as chain_service
 from .access import admin_required
@@ -24,8 +26,10 @@ bp = Blueprint("chains", __name__, url_prefix="/chains")
 
 @bp.get("/")
 def index():
-    rows = chain_analysis.chain_overview(get_session())
-    return render_template("chains/index.html", chains=rows)
+    session = get_session()
+    report = chain_analysis.coverage(session)
+    rows = chain_analysis.chain_overview(session, report.links)
+    return render_template("chains/index.html", chains=rows, report=report)
 
 
 @bp.get("/<chain_id>")
@@ -34,11 +38,12 @@ def show(chain_id: str):
     G = chain_service.current_graph(session)
     if chain_id not in G.graph["chains"]:
         abort(404)
-    weak = chain_analysis.weak_link_report(session, chain_id, G=G)
+    report = chain_analysis.coverage(session, chain_id, G=G)
     lang = "en" if current_language() == "en" else "zh"
-    svg = chaingraph.render_svg(G, chain_id, weak=weak, lang=lang,
+    svg = chaingraph.render_svg(G, chain_id, weak=report.links, lang=lang,
                                 node_url=lambda n: url_for("chains.node", node_id=n))
-    return render_template("chains/show.html", chain=G.graph["chains"][chain_id], svg=Markup(svg), weak=weak)
+    return render_template("chains/show.html", chain=G.graph["chains"][chain_id], svg=Markup(svg),
+                           weak=report.links, report=report, tiers=chain_analysis.TIERS)
 
 
 @bp.get("/node/<node_id>")
@@ -47,7 +52,7 @@ def node(node_id: str):
         page = chain_analysis.node_page(get_session(), node_id)
     except chaingraph.UnknownNodeError:
         abort(404)
-    return render_template("chains/node.html", p=page)
+    return render_template("chains/node.html", p=page, tiers=chain_analysis.TIERS)
 
 
 @bp.get("/export.<fmt>")
@@ -82,9 +87,20 @@ def upload():
     if file is None or not file.filename:
         flash(tr("请选择一个产业链文件（chains.json）。", "Choose a chains file (chains.json)."), "error")
         return redirect(url_for("chains.upload"))
-    raw = file.read().decode("utf-8-sig", errors="replace")
     try:
-        plan = chain_analysis.plan_upload(session, raw)
+        text, encoding_note = decode_text(file.read(), file.filename)
+    except RecordFileError:
+        problem = tr("无法读取文件：它既不是 UTF-8 也不是 GB18030（GBK）编码的文本。请另存为 UTF-8 后重新上传。",
+                     "Cannot read the file: it is neither UTF-8 nor GB18030 (GBK) text. "
+                     "Save it as UTF-8 and upload it again.")
+        return render_template("chains/upload.html", problems=[problem], filename=file.filename,
+                               orphans=chain_analysis.orphans(session)), 422
+    if encoding_note:
+        flash(tr("文件不是 UTF-8 编码，已按 GB18030（GBK）读取。", "The file is not UTF-8; it was read as GB18030 (GBK)."),
+              "info")
+    try:
+        # Given as bytes, the upload is always read as JSON (never taken for a file name).
+        plan = chain_analysis.plan_upload(session, text.encode("utf-8"))
     except chaingraph.ChainError as exc:
         problems = getattr(exc, "problems", None) or [exc]
         return render_template("chains/upload.html", problems=problems, filename=file.filename,

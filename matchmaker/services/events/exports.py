@@ -6,12 +6,11 @@ import io
 from dataclasses import dataclass
 
 import icalendar
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ...i18n import tr
+from ...io.sheets import write_table
 from ...models import Event, EventParticipant, Meeting
 from .core import can_manage
 from .requests import priority_label, utcnow
@@ -99,23 +98,12 @@ def agenda_ics(session: Session, participant: EventParticipant, visible: bool = 
     return cal.to_ical()
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], first: bool = False):
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = title
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-    ws.freeze_panes = "A2"
-    for col, name in zip(ws.columns, header):
-        width = max([len(str(name))] + [len(str(c.value or "")) for c in col])
-        ws.column_dimensions[col[0].column_letter].width = min(60, 4 + width * 1.6)
-    return ws
-
-
 def schedule_workbook(session: Session, event: Event) -> bytes:
-    """One .xlsx with the scheduled meetings by participant, by table and by slot."""
+    """One .xlsx with the scheduled meetings by participant, by table and by slot.
+
+    Written by :func:`matchmaker.io.sheets.write_table`, so enterprise names that
+    look like formulas stay text.
+    """
     meetings = stored_meetings(session, event)
     order = {s: i for i, s in enumerate(event.slots or [])}
     role = {"buyer": tr("采购方", "Buyer"), "supplier": tr("供应方", "Supplier")}
@@ -126,19 +114,21 @@ def schedule_workbook(session: Session, event: Event) -> bytes:
             by_participant.append([me.enterprise.name, role[me.role], m.slot, end, m.table, other.enterprise.name,
                                    m.priority])
     by_participant.sort(key=lambda r: (r[0], order.get(r[2], 999)))
-    wb = Workbook()
-    _sheet(wb, tr("按企业", "By participant"),
-           [tr("企业", "Participant"), tr("身份", "Role"), tr("开始", "Start"), tr("结束", "End"),
-            tr("桌号", "Table"), tr("会谈对象", "Meets"), tr("优先级", "Priority")], by_participant, first=True)
     pair = [tr("采购方", "Buyer"), tr("供应方", "Supplier"), tr("优先级", "Priority")]
-    _sheet(wb, tr("按桌号", "By table"), [tr("桌号", "Table"), tr("开始", "Start"), tr("结束", "End")] + pair,
-           [[m.table, m.slot, slot_end(event, m.slot), m.buyer.enterprise.name, m.supplier.enterprise.name,
-             m.priority] for m in sorted(meetings, key=lambda m: (m.table, order.get(m.slot, 999)))])
-    _sheet(wb, tr("按时段", "By slot"), [tr("开始", "Start"), tr("结束", "End"), tr("桌号", "Table")] + pair,
-           [[m.slot, slot_end(event, m.slot), m.table, m.buyer.enterprise.name, m.supplier.enterprise.name,
-             m.priority] for m in meetings])
     buf = io.BytesIO()
-    wb.save(buf)
+    write_table(
+        buf,
+        [tr("企业", "Participant"), tr("身份", "Role"), tr("开始", "Start"), tr("结束", "End"),
+         tr("桌号", "Table"), tr("会谈对象", "Meets"), tr("优先级", "Priority")],
+        by_participant, fmt="xlsx", title=tr("按企业", "By participant"),
+        sheets=[
+            (tr("按桌号", "By table"), [tr("桌号", "Table"), tr("开始", "Start"), tr("结束", "End")] + pair,
+             [[m.table, m.slot, slot_end(event, m.slot), m.buyer.enterprise.name, m.supplier.enterprise.name,
+               m.priority] for m in sorted(meetings, key=lambda m: (m.table, order.get(m.slot, 999)))]),
+            (tr("按时段", "By slot"), [tr("开始", "Start"), tr("结束", "End"), tr("桌号", "Table")] + pair,
+             [[m.slot, slot_end(event, m.slot), m.table, m.buyer.enterprise.name, m.supplier.enterprise.name,
+               m.priority] for m in meetings]),
+        ])
     return buf.getvalue()
 
 

@@ -23,9 +23,10 @@ def test_jsonl_demands_with_all_fields(write_jsonl):
         "id": "D1", "enterprise": "晶澜光伏", "kind": "challenge", "title": "降银",
         "description": "银耗≤8mg/W", "chain_nodes": ["pv.cell"], "region": "江苏省",
         "required_qualifications": ["ISO 9001", "专精特新"], "budget": 6000000,
-        "deadline": "2026-05-31", "payment_days": 60, "extra": {},
+        "deadline": "2026-05-31", "payment_days": 60, "acceptance_days": None,
+        "status": None, "quantity": None, "unit": None, "acceptance_criteria": None, "ip_terms": None, "extra": {},
     }
-    assert second["kind"] == "procurement"
+    assert second["kind"] is None  # blank: the import decides (procurement when it creates a demand)
     assert second["chain_nodes"] is None and second["budget"] is None
     assert second["extra"] == {}
 

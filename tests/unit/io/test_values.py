@@ -3,7 +3,11 @@ from datetime import date, datetime
 import pytest
 
 from matchmaker.io.values import (
+    MAX_AMOUNT,
+    MAX_COUNT,
+    MAX_DAYS,
     BadValue,
+    parse_count,
     parse_date,
     parse_days,
     parse_kind,
@@ -107,3 +111,62 @@ def test_text():
     assert parse_text("   ") is None
     with pytest.raises(BadValue):
         parse_text({"a": 1})
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf"), "nan", " NaN ", "<NA>",
+                                   "NaT"])
+def test_nan_and_its_texts_are_missing_for_text_lists_choices_and_dates(value):
+    assert parse_text(value) is None
+    assert parse_list(value) is None
+    assert parse_size(value) is None
+    assert parse_date(value) is None
+
+
+@pytest.mark.parametrize("parse", [parse_money, parse_days, parse_count])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), "nan", "NaN", "inf", "-Infinity"])
+def test_nan_and_infinity_are_refused_for_numbers(parse, value):
+    with pytest.raises(BadValue, match="not a number"):
+        parse(value)
+
+
+def test_whole_numbers_too_long_for_a_float_are_refused_as_text():
+    assert parse_text(2.0**53) == "9007199254740992"
+    assert parse_text(2**80) == str(2**80)  # an exact integer stays exact
+    for value in (2.0**53 + 2, 9.13205001234568e17, -1e20):
+        with pytest.raises(BadValue, match="write it as text"):
+            parse_text(value)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("１２００", 1200), ("１．５亿", 150_000_000), ("　３００万　", 3_000_000), ("２，５００元", 2500),
+    (MAX_AMOUNT - 1, MAX_AMOUNT - 1),
+])
+def test_money_with_full_width_digits_and_the_largest_amount(value, expected):
+    assert parse_money(value) == expected
+
+
+@pytest.mark.parametrize("value", [MAX_AMOUNT, 2**64 + 1, "1e9999999", "10000000亿", 1e300])
+def test_money_beyond_any_amount_is_refused(value):
+    with pytest.raises(BadValue, match="too large"):
+        parse_money(value)
+
+
+def test_days_and_counts_have_bounds_and_read_full_width_digits():
+    assert parse_days("６０天") == 60 and parse_days(MAX_DAYS) == MAX_DAYS
+    assert parse_count("１２０人") == 120 and parse_count(MAX_COUNT) == MAX_COUNT
+    with pytest.raises(BadValue, match="too long"):
+        parse_days(MAX_DAYS + 1)
+    with pytest.raises(BadValue, match="too large"):
+        parse_count(2**64 + 1)
+
+
+def test_bad_values_are_described_briefly_however_deep():
+    deep = "x"
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(BadValue) as info:
+        parse_text(deep)
+    assert len(str(info.value)) < 100
+    with pytest.raises(BadValue) as info:
+        parse_list([deep])
+    assert len(str(info.value)) < 100

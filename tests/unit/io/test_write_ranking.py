@@ -5,7 +5,8 @@ from dataclasses import dataclass
 import openpyxl
 import pytest
 
-from matchmaker.io import write_ranking, writers
+from matchmaker.io import sheets as io_sheets
+from matchmaker.io import write_ranking
 
 RANKINGS = [
     {"demand_id": "D1", "ranked": [
@@ -79,7 +80,7 @@ def test_bad_id_field_raises(tmp_path):
 
 
 def test_xlsx_continues_on_a_new_sheet_at_the_row_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(writers, "XLSX_MAX_ROWS", 3)
+    monkeypatch.setattr(io_sheets, "XLSX_MAX_ROWS", 3)
     path = tmp_path / "ranking.xlsx"
     ranked = [(f"C{i}", 1 - i / 10) for i in range(5)]
     write_ranking(path, [("D1", ranked)])

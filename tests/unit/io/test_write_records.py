@@ -12,11 +12,11 @@ DEMANDS = [
      "description": "银耗≤8mg/W；兼容0BB\n第二行", "chain_nodes": ["pv.cell", "pv.module"],
      "region": "江苏省", "required_qualifications": ["ISO 9001", "承装（修、试）电力设施许可证"],
      "budget": 6000000, "deadline": "2026-05-31", "payment_days": 60,
-     "extra": {"联系人": "王工"}},
+     "acceptance_days": None, "status": None, "quantity": None, "unit": None, "acceptance_criteria": None, "ip_terms": None, "extra": {"联系人": "王工"}},
     {"id": "D2", "enterprise": "華曜", "kind": "procurement", "title": "=HYPERLINK(\"x\")",
      "description": "- 以短横开头", "chain_nodes": None, "region": "Jiangsu",
      "required_qualifications": None, "budget": 1500.5, "deadline": None,
-     "payment_days": 0, "extra": {}},
+     "payment_days": 0, "acceptance_days": 30, "status": None, "quantity": None, "unit": None, "acceptance_criteria": None, "ip_terms": None, "extra": {}},
 ]
 
 
@@ -47,12 +47,12 @@ def test_csv_quotes_text_excel_would_run_as_a_formula(tmp_path):
     assert rows[2][1] == "'=HYPERLINK(\"x\")"
 
 
-def test_xlsx_stores_formula_like_text_as_text(tmp_path):
+def test_xlsx_stores_formula_like_text_as_guarded_text(tmp_path):
     path = tmp_path / "d.xlsx"
     write_records(path, DEMANDS, ["id", "title", "budget"])
     sheet = openpyxl.load_workbook(path).worksheets[0]
     assert sheet["B3"].data_type == "s"
-    assert sheet["B3"].value == "=HYPERLINK(\"x\")"
+    assert sheet["B3"].value == "'=HYPERLINK(\"x\")"
     assert sheet["C2"].value == 6000000
 
 
