@@ -33,9 +33,11 @@ STAGE_TITLES = {
     "zh": {"upstream": "上游", "midstream": "中游", "downstream": "下游"},
     "en": {"upstream": "Upstream", "midstream": "Midstream", "downstream": "Downstream"},
 }
+#: Legend words per status: what the platform's postings cover, not a diagnosis of the chain.
 STATUS_TITLES = {
-    "zh": {"gap": "断点", "thin": "堵点（单一来源）", "ok": "正常", "idle": "空闲"},
-    "en": {"gap": "Gap", "thin": "Single source", "ok": "OK", "idle": "Idle"},
+    "zh": {"gap": "平台供给空白", "thin": "单一来源", "ok": "正常", "idle": "暂无供需"},
+    "en": {"gap": "No supply on the platform", "thin": "Single source on the platform", "ok": "Covered",
+           "idle": "No postings"},
 }
 #: (fill, stroke) per weak-link status; ``None`` is a map drawn without counts.
 COLOURS = {
@@ -269,7 +271,7 @@ def render_svg(G, chain, weak=None, lang="zh", node_url=None) -> str:
             chain_name = (other_chain.get("name_en") if lang == "en" else None) \
                 or other_chain.get("name", data.get("chain", ""))
             arrow_text = "→" if side == "out" else "←"
-            tip = f"{arrow_text} {_label(data, lang)} ({chain_name}, {other})"
+            tip = f"{arrow_text} {_label(data, lang)} ({chain_name})"
             edge = (n, other) if side == "out" else (other, n)
             if edge in recycle:
                 tip += f" · {RECYCLE_TITLES[lang]}"
@@ -289,7 +291,7 @@ def render_svg(G, chain, weak=None, lang="zh", node_url=None) -> str:
         link = weak.get(n) if weak is not None else None
         status = link.status if link is not None else None
         fill, stroke = COLOURS[status]
-        tip = f"{labels[n]} ({n})"
+        tip = labels[n]  # the id stays in data-node-id; readers see names only
         if link is not None:
             tip += " — " + STATUS_TITLES[lang][status] + " · " + _counts(link, lang, True)
         cx = x + box_w / 2

@@ -1,28 +1,39 @@
-"""Weak links of a chain: 断点 (gaps) and 堵点 (single-source nodes).
+"""Coverage of a chain by the supply and demand the platform knows of.
 
 For every node, supply is counted in distinct enterprises (an enterprise with
 several capabilities at one node counts once) and demand in open demands.
 Only *verified* suppliers count as supply; unverified ones are reported beside
 them so an organiser can see who to verify first.
 
+The statuses measure the postings given, not the real chain: a node without a
+supplier on the platform may have many off it. They are shown as such
+(平台供给空白 "no supply on the platform", 单一来源 "single source on the
+platform"), never as a diagnosis of the chain (断点, 堵点), which needs data
+from outside the platform. The keys below are stable identifiers; the words
+shown for them live with the callers.
+
 Statuses, in the order they are listed:
 
 ``gap``
-    open demand and no verified supplier (断点).
+    open demand and no verified supplier on the platform.
 ``thin``
-    exactly one verified supplier (堵点, single-source risk), with or without
-    demand.
+    exactly one verified supplier on the platform, with or without demand.
 ``ok``
-    two or more verified suppliers.
+    two or more verified suppliers (covered).
 ``idle``
     neither demand nor verified supply; listed last so coverage holes that
-    nobody is asking about yet stay visible without crowding out real gaps.
+    nobody is asking about yet stay visible without crowding out the nodes
+    with unmet demand.
+
+A supply record may carry ``tags`` (for instance the tiers of quality SMEs a
+supplier is recognised in); :attr:`WeakLink.tagged` counts the distinct verified
+suppliers holding each tag.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graph.build import chain_nodes
 from graph.errors import UnknownNodeError
@@ -61,6 +72,10 @@ class WeakLink:
         them; ``None`` without verified capabilities.
     top_enterprise : str or None
         That enterprise (ties: alphabetical first).
+    tagged : dict of str to int
+        For each tag carried by a verified supplier's records here, the
+        number of distinct verified suppliers carrying it (tags absent from
+        every record are absent).
     """
 
     node: str
@@ -77,6 +92,7 @@ class WeakLink:
     top_region: str | None
     enterprise_concentration: float | None
     top_enterprise: str | None
+    tagged: dict[str, int] = field(default_factory=dict, hash=False)
 
 
 def _largest(counts: Counter):
@@ -95,7 +111,7 @@ def _status(suppliers: int, demands: int) -> str:
 
 
 def weak_links(G, supply, demand, chain=None, *, ignore_unknown=False) -> list[WeakLink]:
-    """Find the gaps and single-source nodes of one chain or of all chains.
+    """Measure how the given supply and demand cover one chain or every chain.
 
     Parameters
     ----------
@@ -103,8 +119,9 @@ def weak_links(G, supply, demand, chain=None, *, ignore_unknown=False) -> list[W
         The chain graph.
     supply : iterable of dict
         One dict per SME capability at a node: ``{"node", "enterprise",
-        "region", "verified"}``; ``region`` may be missing or ``None`` and
-        ``verified`` defaults to ``False``.
+        "region", "verified", "tags"}``; ``region`` may be missing or ``None``,
+        ``verified`` defaults to ``False`` and ``tags`` (an iterable of str)
+        to none.
     demand : iterable of dict
         One dict per open demand at a node: ``{"node", "enterprise"}``.
     chain : str, optional
@@ -130,6 +147,7 @@ def weak_links(G, supply, demand, chain=None, *, ignore_unknown=False) -> list[W
     verified = {n: {} for n in nodes}      # node -> enterprise -> region
     unverified = {n: set() for n in nodes}
     capabilities = {n: Counter() for n in nodes}
+    tags = {n: {} for n in nodes}          # node -> tag -> enterprises
     demands = Counter()
 
     def known(record, what):
@@ -151,6 +169,8 @@ def weak_links(G, supply, demand, chain=None, *, ignore_unknown=False) -> list[W
             if verified[node].get(enterprise) is None:
                 verified[node][enterprise] = region
             capabilities[node][enterprise] += 1
+            for tag in record.get("tags") or ():
+                tags[node].setdefault(tag, set()).add(enterprise)
         else:
             unverified[node].add(enterprise)
     for record in demand:
@@ -181,6 +201,7 @@ def weak_links(G, supply, demand, chain=None, *, ignore_unknown=False) -> list[W
             top_region=top_region,
             enterprise_concentration=enterprise_share,
             top_enterprise=top_enterprise,
+            tagged={tag: len(holders) for tag, holders in sorted(tags[node].items())},
         ))
     links.sort(key=lambda w: (STATUSES.index(w.status),
                               chain_rank.get(w.chain, len(chain_rank)), node_rank[w.node]))

@@ -17,6 +17,8 @@ COMMANDS = (
     ("events", ("events",)),
     ("schedule", ("schedule_command",)),
     ("match", ("match", "evaluate", "tune")),
+    ("imports", ("import_command",)),
+    ("exports", ("export_command",)),
 )
 
 

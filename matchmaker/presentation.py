@@ -4,27 +4,38 @@ user's language.
 The engines (:mod:`matchmaker.matching`, :mod:`matchmaker.scheduling`) return
 their reasons and reports as data, a ``kind`` with named values; this module is
 the one place that turns them, and every status label of the site, into
-Chinese or English with :func:`matchmaker.i18n.tr`. :func:`register` makes the
-labels globals of the site's templates.
+Chinese or English with :func:`matchmaker.i18n.tr`; and it is the one place that
+shows a stored time (UTC) in Beijing time (:func:`local_time`) and an amount of money
+in 万元 (:func:`money`). :func:`register` makes them globals (and the time and money
+helpers filters) of the site's templates.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import networkx as nx
 
+from .domain.qualifications import normalize_qualification, superseded_by
 from .i18n import current_language, tr
 from .scheduling import Message
 
 __all__ = [
+    "LOCAL_TZ",
     "STATUS_LABELS",
     "application_status_label",
     "checkin_status_label",
     "demand_status_label",
     "event_status_label",
+    "local_date",
+    "local_time",
     "meeting_request_status_label",
     "meeting_status_label",
+    "money",
     "participant_status_label",
+    "qualification_label",
     "reason_text",
     "register",
     "resource_request_status_label",
@@ -205,9 +216,17 @@ STATUS_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "meeting": {"scheduled": ("已排定", "Scheduled"), "cancelled": ("已取消", "Cancelled")},
     "checkin": {"pending": ("未签到", "Not checked in"), "held": ("已洽谈", "Held"), "no_show": ("缺席", "No-show")},
-    "verification": {"verified": ("已认证", "Verified"), "unverified": ("未认证", "Not verified")},
-    "weak_link": {"gap": ("断点", "gap"), "thin": ("堵点", "thin"), "ok": ("正常", "ok"), "idle": ("暂无", "idle")},
+    # 核验: the platform's own check of names, credit codes and certificates. 认证 is
+    # certification by an accredited body (《中华人民共和国认证认可条例》), which the platform is not.
+    "verification": {"verified": ("已核验", "Verified"), "unverified": ("未核验", "Not verified")},
+    # What the platform's own postings cover at a chain node: a measure of this site's
+    # supply, not a diagnosis of the real chain (keys as in :mod:`graph.weak`).
+    "weak_link": {"gap": ("平台供给空白", "No supply on the platform"),
+                  "thin": ("单一来源", "Single source on the platform"),
+                  "ok": ("正常", "Covered"), "idle": ("暂无供需", "No postings")},
 }
+#: A challenge (揭榜挂帅) is not tendered: it ends with a chosen solver (揭榜方), not an award.
+STATUS_LABELS["challenge"] = {**STATUS_LABELS["demand"], "awarded": ("已确定揭榜方", "Solver selected")}
 
 
 def status_label(thing: str, status: str) -> str:
@@ -223,8 +242,9 @@ def status_label(thing: str, status: str) -> str:
     return tr(*pair) if pair else status
 
 
-def demand_status_label(status: str) -> str:
-    return status_label("demand", status)
+def demand_status_label(status: str, kind: str | None = None) -> str:
+    """The label of a demand's status; a challenge's ``kind`` names its own end (已确定揭榜方)."""
+    return status_label("challenge" if kind == "challenge" else "demand", status)
 
 
 def application_status_label(status: str) -> str:
@@ -261,18 +281,84 @@ def verification_label(verified: bool) -> str:
 
 
 def weak_link_status_label(status: str) -> str:
-    """A chain node's supply status: a gap, a thin link, fine, or idle."""
+    """What the platform's postings cover at a chain node: no supply, one source, covered, or nothing."""
     return status_label("weak_link", status)
+
+
+#: The time zone every time is shown in (China Standard Time, UTC+8, no daylight saving).
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _local(value: dt.datetime | str) -> dt.datetime:
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:  # stored in UTC; SQLite hands it back naive
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(LOCAL_TZ)
+
+
+def local_time(value: dt.datetime | str | None, zone: bool = True, seconds: bool = False) -> str:
+    """A stored (UTC) time in Beijing time: ``2026-12-07 16:05（北京时间）``.
+
+    ``zone`` adds the zone, which a reader abroad or a log compared with a
+    server's needs; ``seconds`` adds the seconds (audit log). Blank for no time.
+    """
+    if not value:
+        return ""
+    text = _local(value).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    return text + tr("（北京时间）", " (Beijing time)") if zone else text
+
+
+def local_date(value: dt.datetime | dt.date | str | None) -> str:
+    """The Beijing date of a stored time (``2026-12-08`` for 2026-12-07 16:05 UTC), or a date as it is."""
+    if not value:
+        return ""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    return _local(value).date().isoformat()
+
+
+_WAN = Decimal(10000)
+
+
+def money(amount, unit: str = "yuan") -> str:
+    """An amount of money in 万元, as the platform shows every amount: ``1,234.5 万元``.
+
+    ``amount`` is in CNY (元, as stored) or, with ``unit="wan"``, already in
+    万元 (fair outcomes). Up to four decimals are kept, so no yuan is lost;
+    ``—`` for no amount. English: ``1,234.5 × 10k CNY``.
+    """
+    if amount is None or amount == "":
+        return "—"
+    value = Decimal(str(amount))
+    if unit == "yuan":
+        value = value / _WAN
+    elif unit != "wan":
+        raise ValueError(f"unit must be 'yuan' or 'wan', got {unit!r}")
+    text = f"{value:,.4f}".rstrip("0").rstrip(".") if value else "0"
+    return tr("{n} 万元", "{n} × 10k CNY", n=text)
+
+
+def qualification_label(name: str) -> str:
+    """A qualification as its holder wrote it, noting when the standard it names was superseded
+    (``OHSAS 18001（已被 ISO 45001 取代）``)."""
+    key = normalize_qualification(name)
+    successor = superseded_by(key) if key else None
+    if successor is None:
+        return name
+    return tr("{name}（已被 {by} 取代）", "{name} (superseded by {by})", name=name, by=successor)
 
 
 def template_globals() -> dict[str, Callable[..., str]]:
     """Every label function, by the name templates call it."""
     labels = (status_label, demand_status_label, application_status_label, resource_request_status_label,
               event_status_label, participant_status_label, meeting_request_status_label, meeting_status_label,
-              checkin_status_label, verification_label, weak_link_status_label)
+              checkin_status_label, verification_label, weak_link_status_label, qualification_label,
+              local_time, local_date, money)
     return {f.__name__: f for f in labels}
 
 
 def register(app) -> None:
     """Make every label a global of ``app``'s templates (macros imported without context see them too)."""
     app.jinja_env.globals.update(template_globals())
+    app.jinja_env.filters.update(local_time=local_time, local_date=local_date, money=money)

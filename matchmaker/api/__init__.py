@@ -12,7 +12,7 @@ from .openapi_spec import build_spec
 from .params import bad_parameter
 
 #: API modules, each exposing ``bp`` mounted under ``/api/v1``.
-MODULES = ("core", "accounts", "postings", "events", "openapi")
+MODULES = ("core", "accounts", "postings", "events", "ocds", "openapi")
 
 
 def init_app(app: Flask) -> None:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import copy
 
+from ..domain.payment import PAYMENT_METHODS
+from ..io.ocds import OCDS_VERSION, RELEASE_TAGS
 from ..models.enterprise import SIZES
 from ..models.event import EVENT_STATUSES, PARTICIPANT_ROLES, PARTICIPANT_STATUSES
 from ..models.posting import DEMAND_KINDS, DEMAND_STATUSES
 from ..models.user import ROLES
 from ..services.search import KINDS as SEARCH_KINDS
+from .ocds import SINCE_PATTERN
 from .params import BOOL_PATTERN, FALSE_WORDS, MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_TEXT, TRUE_WORDS
 
 __all__ = ["OPENAPI_VERSION", "build_spec"]
@@ -93,7 +96,7 @@ SCHEMAS = {
     "EnterpriseSummary": obj(_ENTERPRISE_SUMMARY),
     "Qualification": obj({"name": STR, "canonical": STR, "verified": BOOL, "valid_until": nullable(DATE)}),
     "EnterpriseProfile": obj({
-        **_ENTERPRISE_SUMMARY, "uscc": dict(STR, description="Unified social credit code (统一社会信用代码)."),
+        **_ENTERPRISE_SUMMARY, "uscc": dict(nullable(STR), description="Unified social credit code (统一社会信用代码); null when not given."),
         "description": nullable(STR), "size_rule": nullable(STR),
         "qualifications": array(ref("Qualification")),
         "capabilities": array(obj({"id": INT, "title": STR})),
@@ -107,7 +110,18 @@ SCHEMAS = {
     "DemandSummary": obj(_DEMAND_SUMMARY),
     "Demand": obj({
         **_DEMAND_SUMMARY, "description": STR, "quantity": nullable(NUM), "unit": nullable(STR),
-        "required_qualifications": STRINGS, "payment_days": nullable(INT), "acceptance_criteria": nullable(STR),
+        "required_qualifications": STRINGS,
+        "payment_days": dict(nullable(INT), description="Days to pay: from delivery, or from acceptance when "
+                                                         "`acceptance_days` is given (《保障中小企业款项支付条例》第九条、第十条)."),
+        "acceptance_days": dict(nullable(INT), description="Acceptance period (验收期限): days from delivery."),
+        "payment_method": dict(nullable(enum(PAYMENT_METHODS)),
+                               description="cash (现金或银行转账), bill (商业汇票) or voucher (应收账款电子凭证)."),
+        "instrument_days": dict(nullable(INT), description="A bill's or voucher's tenor: days from issue to "
+                                                            "maturity, counted in the term (第十一条)."),
+        "third_party_condition": dict(BOOL, description="Payment depends on, or is proportional to, a third "
+                                                        "party's payment (only buyers outside the regulation)."),
+        "payment_terms": dict(nullable(STR), description="The payment terms in the buyer's words."),
+        "acceptance_criteria": nullable(STR),
         "ip_terms": nullable(STR), "status_reason": nullable(STR),
     }),
     "DemandPage": _paged("DemandSummary", "Published demands, newest first."),
@@ -151,6 +165,44 @@ SCHEMAS = {
             "with": obj({"participant_id": INT, "enterprise": STR, "role": enum(PARTICIPANT_ROLES)}),
         })),
     }),
+    "OcdsReleasePackage": {
+        "type": "object", "required": ["uri", "version", "publishedDate", "publisher", "releases"],
+        "additionalProperties": False,
+        "description": "An Open Contracting Data Standard 1.1 release package (the standard's "
+                       "release-package-schema.json, version 1.1.5), with the Pagination extension's `links`.",
+        "properties": {
+            "uri": dict(STR, description="This page's address."),
+            "version": enum([OCDS_VERSION]),
+            "extensions": dict(STRINGS, description="The OCDS extensions whose fields appear: Pagination, "
+                                                    "Party Scale, Organization Classification."),
+            "publishedDate": dict(DATETIME, description="The date of the newest release on the page."),
+            "publisher": obj({"name": STR, "uri": STR}),
+            "license": dict(STR, description="The licence of the data (`MATCHMAKER_OCDS_LICENSE`)."),
+            "publicationPolicy": dict(STR, description="This operation's entry on the API reference page."),
+            "links": {"type": "object", "additionalProperties": False,
+                      "properties": {"next": dict(STR, description="The next page, when there is one."),
+                                     "prev": dict(STR, description="The previous page, from page 2 on.")}},
+            "releases": array(ref("OcdsRelease")),
+        },
+    },
+    "OcdsRelease": {
+        "type": "object", "required": ["ocid", "id", "date", "tag", "initiationType", "parties", "buyer", "tender"],
+        "additionalProperties": False,
+        "description": "One OCDS 1.1 release (the standard's release-schema.json, version 1.1.5, "
+                       "which defines the nested objects).",
+        "properties": {
+            "ocid": dict(STR, description="`MATCHMAKER_OCID_PREFIX`, `-`, the demand's id."),
+            "id": dict(STR, description="The ocid, `-`, the release's place in the demand's history; never changes."),
+            "date": DATETIME,
+            "tag": array(enum(RELEASE_TAGS)),
+            "initiationType": enum(["tender"]),
+            "language": enum(["zh"]),
+            "parties": array({"type": "object"}),
+            "buyer": {"type": "object"},
+            "tender": {"type": "object"},
+            "awards": array({"type": "object"}),
+        },
+    },
 }
 
 
@@ -206,8 +258,8 @@ _REQUIRED = [{"bearerAuth": []}]
 
 
 def _op(op_id: str, tag: str, zh: str, en: str, ok: str, ok_text: str, security, params=(), missing=False,
-        description: str | None = None) -> dict:
-    """A GET operation answering ``ok``; 400/401/404 are added where they can happen."""
+        description: str | None = None, limited: bool = False) -> dict:
+    """A GET operation answering ``ok``; 400/401/404 (and 429 when ``limited``) are added where they can happen."""
     responses = {"200": _json(ok, ok_text)}
     if any(p.get("in") == "query" or "$ref" in p for p in params):
         responses["400"] = _BAD
@@ -215,6 +267,8 @@ def _op(op_id: str, tag: str, zh: str, en: str, ok: str, ok_text: str, security,
         responses["401"] = _UNAUTH
     if missing:
         responses["404"] = _MISSING
+    if limited:
+        responses["429"] = _json("Error", "Too many requests from this address; try again later.")
     op = {"operationId": op_id, "tags": [tag], "summary": en, "x-summary-zh": zh, "parameters": list(params),
           "responses": responses, "security": security}
     if description:
@@ -280,6 +334,28 @@ def _paths() -> dict:
             "getCapability", "postings", "能力详情", "One capability",
             "Capability", "The capability.", _OPTIONAL, [capability_id], missing=True,
             description="An inactive capability is visible only to its own enterprise; otherwise 404."),
+        "/ocds/releases": _op(
+            "listOcdsReleases", "ocds", "开放合同数据（OCDS 1.1）：已发布需求的发布记录",
+            "Published demands as Open Contracting Data Standard 1.1 releases",
+            "OcdsReleasePackage", "One page of releases as an OCDS 1.1 release package.", _PUBLIC,
+            [_query("since", {"type": "string", "pattern": SINCE_PATTERN},
+                    "Only releases dated at or after this date (YYYY-MM-DD, from the start of that day in "
+                    "China) or date and time with its offset (e.g. `2026-01-31T08:00:00+08:00`)."), *PAGING],
+            description="Publication policy. Every procurement demand and 揭榜挂帅 challenge is published as "
+                        "an OCDS contracting process from the moment it is published on the platform: its "
+                        "`ocid` is the configured prefix, `-` and the demand's id. Each later change adds a "
+                        "release with its own id that never changes: closing, reopening or marking it "
+                        "awarded (`tenderUpdate`), a change to its content (`tenderAmendment`, listed in "
+                        "`tender.amendments`), an accepted application (`award`, naming the supplier; "
+                        "the price it quoted is never published) and cancellation (`tenderCancellation`). A release "
+                        "shows the demand as it stood then; enterprise and chain node names are the "
+                        "present ones. Drafts, demands withdrawn before publication, applications that "
+                        "were not accepted, proposals, messages and contact details are never published. "
+                        "Releases run oldest first, so a page keeps its releases as new ones arrive; "
+                        "`links.next` and `links.prev` lead to the neighbouring pages. Items are classified "
+                        "by chain node (scheme `MATCHMAKER-CHAIN`); buyers and suppliers are identified by "
+                        "their unified social credit code (scheme `CN-SAIC`). Each address may ask for 60 pages "
+                        "a minute (`OCDS_RATE_LIMIT`); beyond that the answer is 429.", limited=True),
         "/events": _op(
             "listEvents", "events", "对接会列表", "Matchmaking fairs",
             "EventPage", "One page of fairs.", _OPTIONAL, [_p("upcoming"), *PAGING],
@@ -309,7 +385,8 @@ def build_spec(per_page: int = 20, version: str = "1") -> dict:
                            "`page` and `per_page`. Every error is `{\"error\": {\"code\", \"message\"}}`.",
         },
         "servers": [{"url": "/api/v1"}],
-        "tags": [{"name": "core"}, {"name": "accounts"}, {"name": "postings"}, {"name": "events"}],
+        "tags": [{"name": "core"}, {"name": "accounts"}, {"name": "postings"}, {"name": "events"},
+                 {"name": "ocds"}],
         "paths": _paths(),
         "components": {
             "schemas": SCHEMAS,

@@ -43,7 +43,9 @@ def demand_json(d, full: bool = False) -> dict:
         data.update({
             "description": d.description, "quantity": _number(d.quantity), "unit": d.unit,
             "required_qualifications": list(d.required_qualifications or []), "payment_days": d.payment_days,
-            "acceptance_criteria": d.acceptance_criteria, "ip_terms": d.ip_terms, "status_reason": d.status_reason,
+            "acceptance_days": d.acceptance_days, "payment_method": d.payment_method,
+            "instrument_days": d.instrument_days, "third_party_condition": bool(d.third_party_condition),
+            "payment_terms": d.payment_terms, "acceptance_criteria": d.acceptance_criteria, "ip_terms": d.ip_terms, "status_reason": d.status_reason,
         })
     return data
 

@@ -1,4 +1,4 @@
-"""``matchmaker chains``: validate, import, export and weak-link tables."""
+"""``matchmaker chains``: validate, import, export and coverage (weak-link) tables."""
 from __future__ import annotations
 
 import json
@@ -100,35 +100,50 @@ def export(fmt: str, out: str | None) -> None:
             click.echo(buf.getvalue().decode("utf-8"))
 
 
-STATUS_LABEL = {"gap": "断点 gap", "thin": "堵点 thin", "ok": "ok", "idle": "idle"}
+#: What each status measures: the platform's own postings, not the real chain (see graph.weak).
+STATUS_LABEL = {"gap": "平台供给空白 no supply on the platform", "thin": "单一来源 single source on the platform",
+                "ok": "正常 covered", "idle": "暂无供需 no postings"}
 
 
 @chains.command("weak-links")
 @click.option("--chain", "chain_id", help="Only this chain.")
-@click.option("--all", "show_all", is_flag=True, help="Also list ok and idle nodes.")
+@click.option("--all", "show_all", is_flag=True, help="Also list covered nodes and nodes without postings.")
 def weak_links(chain_id: str | None, show_all: bool) -> None:
-    """A table of weak links: gaps (demand, no verified supplier) and thin nodes (one supplier)."""
+    """A table of the platform's coverage: nodes with open demand and no verified supplier on the
+    platform, and nodes with a single verified supplier on the platform; with the SRDI (专精特新) and
+    Little Giant (小巨人) suppliers of each node. It measures this platform's postings, not the chain."""
+    from ..presentation import local_time
     from ..services import chain_analysis
     app = _app()
     with session_scope(app) as session:
         try:
-            links = chain_analysis.weak_link_report(session, chain_id)
+            report = chain_analysis.coverage(session, chain_id)
         except chaingraph.ChainError as exc:
             click.echo(str(exc), err=True)
             sys.exit(2)
+    links = report.links
     rows = [w for w in links if show_all or w.status in ("gap", "thin")]
-    if not rows:
-        click.echo("No gaps or thin nodes." if links else "No chains loaded; run `matchmaker seed`.")
+    if not links:
+        click.echo("No chains loaded; run `matchmaker seed`.")
         return
-    header = f"{'status':<10} {'node':<28} {'name':<14} {'suppliers':>9} {'unverified':>10} {'demands':>7}  top region"
+    click.echo(f"Data as of {local_time(report.as_of, zone=False)} (Beijing time); "
+               "counts only the postings of this platform.")
+    if not rows:
+        click.echo("Every node with open demand has two or more verified suppliers on the platform.")
+        return
+    header = (f"{_pad('status', 40)} {'node':<28} {'name':<14} {'suppliers':>9} {'SRDI':>5} {'giants':>6} "
+              f"{'unverified':>10} {'demands':>7}  top region")
     click.echo(header)
     click.echo("-" * len(header))
+    srdi, giant = chain_analysis.TIERS
     for w in rows:
         share = f"{w.top_region} {w.region_concentration:.0%}" if w.region_concentration is not None else "-"
-        click.echo(f"{STATUS_LABEL[w.status]:<10} {w.node:<28} {_pad(w.name, 14)} {w.suppliers:>9} "
+        click.echo(f"{_pad(STATUS_LABEL[w.status], 40)} {w.node:<28} {_pad(w.name, 14)} {w.suppliers:>9} "
+                   f"{w.tagged.get(srdi, 0):>5} {w.tagged.get(giant, 0):>6} "
                    f"{w.suppliers_unverified:>10} {w.demands:>7}  {share}")
     counts = {s: sum(w.status == s for w in links) for s in ("gap", "thin")}
-    click.echo(f"\n{counts['gap']} gaps, {counts['thin']} thin nodes of {len(links)} nodes.")
+    click.echo(f"\n{counts['gap']} nodes with no supply on the platform, {counts['thin']} with a single source "
+               f"on the platform, of {len(links)} nodes.")
 
 
 def _pad(text: str, width: int) -> str:

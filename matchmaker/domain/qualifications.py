@@ -1,11 +1,61 @@
-"""Qualifications and certifications (资质认证) as comparable keys.
+"""Qualifications and certifications (资质认证): comparable keys, and when a requirement is met.
 
 The same certificate is written many ways: ``IATF16949``, ``IATF 16949``,
 ``iatf-16949``, ``ＩＳＯ９００１：２０１５``, ``ISO 9001质量管理体系认证``,
-``專精特新``, ``国家级专精特新“小巨人”企业``. :func:`normalize_qualification`
-maps each to one canonical key, :func:`qualification_set` adds what a
-qualification implies (a 小巨人 enterprise is also 专精特新) and :func:`missing`
-tells which required qualifications a supplier lacks.
+``GJB-9001C``, ``專精特新``, ``国家级专精特新“小巨人”企业``.
+:func:`normalize_qualification` maps each to one canonical key,
+:func:`qualification_set` adds what holding a qualification implies,
+:func:`meets` tells whether requirements are met and :func:`missing` which are
+not. The matching engine's hard filter and the site call the same
+:func:`meets`, so a supplier is never listed for a demand it does not qualify for.
+
+Rules
+-----
+Quality SMEs (优质中小企业; names read in :mod:`matchmaker.domain._sme_tiers`),
+《优质中小企业梯度培育管理暂行办法》(工信部企业〔2022〕63号):
+three tiers, 创新型中小企业 (evaluated by the provincial SME authority) →
+专精特新中小企业 (认定 by the provincial SME authority; the plan cities 大连, 青岛,
+宁波, 厦门, 深圳 and 新疆生产建设兵团 act as provincial authorities) →
+专精特新“小巨人”企业 (认定 by 工业和信息化部, hence national by definition). A
+higher tier meets a requirement of a lower one, never the reverse:
+
+* ``专精特新`` without a level (or 省级) is the provincial tier; ``国家级专精特新``
+  is the 小巨人 tier. A provincial list that calls its members 小巨人 is still a
+  provincial list.
+* City and district/county lists (市级, 区县级) are local programmes outside the
+  three tiers, ranked below the provincial tier: a requirement of 市级专精特新
+  is met by a city, provincial or national holder, one of 专精特新 only by a
+  provincial or national one.
+* Cultivation lists (培育企业, 培育库, 储备, 后备, 拟认定, 申报中) name candidates,
+  not holders: a 专精特新培育企业 meets only a requirement of the same list, which
+  the tier itself also meets.
+
+Standards and their editions (tables and reading of codes in
+:mod:`matchmaker.domain._standards`; the family is known for the tabled ISO/IATF
+standards and the revision-lettered AS/GJB standards):
+
+* A requirement without an edition (``AS9100``, ``ISO 9001``) is met by any
+  edition; one with an edition (``AS9100D``, ``ISO 9001:2015``) by that edition or
+  a later one. A year is read as the edition in force in that year
+  (``ISO 9001:2010`` is the 2008 edition); years after those checked are kept, as
+  they may name an edition published since. Where only one edition exists
+  (IATF 16949:2016) the year says nothing and is dropped.
+* A certificate named without its edition is read as one to the edition in
+  force: certificates to a withdrawn edition lapse when its transition period
+  ends (ISO 9001:2008, ISO 14001:2004 and AS9100C on 15 September 2018, IAF ID 9
+  and ID 10:2015, IAQG), so an ``ISO 9001`` holder meets ``ISO 9001:2015``.
+* Superseded standards are recognised and shown as such (:func:`superseded_by`),
+  and never meet a requirement of their successor: ISO/TS 16949 → IATF 16949
+  (IATF, transition ended 14 September 2018), OHSAS 18001 → ISO 45001 (IAF MD
+  21:2018), GB/T 28001-2011 → GB/T 45001-2020, and each withdrawn edition → the
+  edition in force. A successor does meet a requirement of what it replaced.
+* Identical national adoptions share the key of the international standard
+  (GB/T 19001-2016 = ISO 9001:2015, GB/T 45001-2020 = ISO 45001:2018).
+
+Names compare after Unicode (NFKC) and traditional → simplified
+normalisation, ignoring case, spacing and the separators ``- _ . · : ,``
+around codes: ``GJB 9001C`` = ``GJB9001C`` = ``GJB-9001C``, ``AS 9100 D`` =
+``AS9100D``.
 
 Examples
 --------
@@ -13,32 +63,59 @@ Examples
 'IATF 16949'
 >>> missing(["ISO 9001", "专精特新"], ["ISO9001:2015", "国家级专精特新小巨人"])
 []
+>>> meets(["专精特新"], ["专精特新培育企业"])
+False
+>>> meets(["AS9100"], ["AS 9100 D"])
+True
+>>> display_name(normalize_qualification("OHSAS 18001:2007"))
+'OHSAS 18001（已被 ISO 45001 取代）'
 """
 
+import functools
 import re
 import unicodedata
 
+from . import _sme_tiers, _standards
 from ._hanzi import to_simplified
+from ._sme_tiers import (
+    CITY_SRDI,
+    COUNTY_SRDI,
+    INNOVATIVE,
+    LITTLE_GIANT,
+    LITTLE_GIANT_CANDIDATE,
+    SRDI,
+    SRDI_CANDIDATE,
+)
 
 __all__ = [
+    "CITY_SRDI",
+    "COUNTY_SRDI",
     "IMPLIES",
+    "INNOVATIVE",
+    "LITTLE_GIANT",
+    "LITTLE_GIANT_CANDIDATE",
+    "SRDI",
+    "SRDI_CANDIDATE",
+    "QualificationSet",
     "display_name",
+    "meets",
     "missing",
     "normalize_qualification",
     "qualification_set",
+    "requirement_set",
+    "superseded_by",
 ]
 
-SRDI = "专精特新"
-LITTLE_GIANT = "小巨人"
-
-#: What holding a qualification implies: a 专精特新“小巨人” is a 专精特新 enterprise.
-IMPLIES = {LITTLE_GIANT: frozenset({SRDI})}  # see also _implied() for levels and scopes
+#: What holding a qualification implies besides itself: the quality-SME tiers below
+#: it, what a successor standard replaced (see also :func:`_implied` for levels and
+#: scopes, and :func:`meets` for editions).
+IMPLIES = {**_sme_tiers.IMPLIES, **_standards.IMPLIES}
 
 _DISPLAY = {
-    SRDI: "专精特新",
-    LITTLE_GIANT: "专精特新“小巨人”",
-    "高新技术企业": "高新技术企业",
+    "zh": {**_sme_tiers.NAMES["zh"], "高新技术企业": "高新技术企业"},
+    "en": {**_sme_tiers.NAMES["en"], "高新技术企业": "High-tech enterprise"},
 }
+_SUPERSEDED_NOTE = {"zh": "{name}（已被 {by} 取代）", "en": "{name} (superseded by {by})"}
 
 # Loose spellings of well-known qualifications (compared after _loose()).
 _ALIASES = {
@@ -55,6 +132,8 @@ _ALIASES = {
                      "ISO/TS22163"),
     "GMP": ("药品GMP", "药品GMP证书", "GMP证书", "GMP认证", "药品生产质量管理规范"),
     "GSP": ("药品GSP", "药品GSP证书", "GSP证书", "GSP认证", "药品经营质量管理规范"),
+    "GJB 9001": ("武器装备质量管理体系", "武器装备质量管理体系认证", "军工质量管理体系",
+                 "国军标质量管理体系"),
 }
 
 #: Nadcap accreditation is granted per commodity (special process); a requirement names one.
@@ -81,43 +160,22 @@ _NADCAP_SCOPES = {
     "AERO STRUCTURE ASSEMBLY": ("AEROSTRUCTUREASSEMBLY", "ASA"),
 }
 _NADCAP_BY_LOOSE = {alias: scope for scope, aliases in _NADCAP_SCOPES.items() for alias in aliases}
-_NADCAP = re.compile(r"^NADCAP(?:认证|认可|ACCREDITATION|ACCREDITED)?(?P<scope>.*?)"
-                     r"(?:认证|认可|ACCREDITATION|ACCREDITED)?$")
+_NADCAP = re.compile(r"^NADCAP(?:认证|认可|ACCREDITATION|ACCREDITED)*(?P<scope>.*?)"
+                     r"(?:认证|认可|ACCREDITATION|ACCREDITED)*$")
 #: GMP issued by an authority (NMPA, EU, FDA, WHO, PIC/S): a GMP all the same.
 _GMP = re.compile(r"^(?P<by>NMPA|CFDA|SFDA|中国|EU|欧盟|FDA|美国|WHO|PIC/?S|TGA|PMDA|药品)?"
                   r"(?P<c>C)?GMP(?:证书|认证|符合性检查)?$")
 _SIL = re.compile(r"^(?:IEC61508|EN5012[689])?SIL(?P<level>[1-4])(?:级|LEVEL|认证)?$")
 
-# National standards that are identical adoptions of international ones.
-_EQUIVALENT = {
-    "GB/T 19001": "ISO 9001",
-    "GB/T 24001": "ISO 14001",
-    "GB/T 45001": "ISO 45001",
-    "GB/T 22080": "ISO 27001",
-    "GB/T 42061": "ISO 13485",
-    "YY/T 0287": "ISO 13485",
-}
-
-_STANDARD = re.compile(
-    r"^(?P<org>ISO/IEC|ISO/TS|IATF|ISO|IEC|GB/T|GB|YY/T|EN|UL|OHSAS|SA|AS|ASTM|JIS)"
-    r"[\s\-_]*(?P<num>\d{2,6})"
-    r"(?P<part>-(?!(?:19|20)\d{2}\b)\d{1,3})?"
-    r"(?P<rev>[A-D](?![A-Z]))?"
-    r"(?:\s*[:：\-]\s*(?:19|20)\d{2})?"
-    r"(?P<rest>.*)$"
-)
 _CMMI = re.compile(r"^CMMI(?:[\s\-_]*(?:DEV|SVC))?[\s\-_]*(?:ML|LEVEL|L|级)?[\s\-_]*"
                    r"(?P<level>[1-5一二三四五])\s*(?:级|LEVEL)?$")
-_SRDI_ENGLISH = ("SPECIALIZEDANDSOPHISTICATED", "SPECIALISEDANDSOPHISTICATED",
-                 "SPECIALIZEDREFINED", "SPECIALISEDREFINED")
+_LEVELED = re.compile(r"(?P<name>CMMI|SIL) (?P<level>[1-5])")
 _CN_DIGIT = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5"}
-_NOISE_EN = re.compile(
-    r"\b(certification|certified|certificate|cert|quality management system|"
-    r"management system|system|qms|ems|standard)\b"
-)
 _QUOTES = re.compile(r"[\"'“”‘’「」『』《》<>]")
 _CJK_SPACE = re.compile(r"(?<=[\u2e80-\u9fff\uf900-\ufaff])\s+|\s+(?=[\u2e80-\u9fff\uf900-\ufaff])")
+_SEPARATORS = " -_.·:：,，"
 _LOOSE = re.compile(r"[\s\-_.·:：,，]+")
+_ASCII_TOKENS = re.compile(r"[A-Z]+|\d+|[\s\-_·:：,，]+|.")
 
 
 def _nfkc(text):
@@ -135,26 +193,9 @@ def _loose(text):
 
 
 _BY_LOOSE = {}
-for _key, _names in _ALIASES.items():
-    for _name in (_key, *_names):
-        _BY_LOOSE[_loose(_clean(_name))] = _key
-
-
-def _standard_key(text):
-    match = _STANDARD.match(text.upper())
-    if match is None:
-        return None
-    rest = match["rest"].strip()
-    # Trailing words such as 质量管理体系认证 or "certification" do not change which
-    # standard is meant; anything else (another code, a letter) means it is not one.
-    if rest and re.search(r"[A-Z0-9]", _NOISE_EN.sub("", rest.lower()).upper()):
-        return None
-    org = "ISO" if match["org"] == "ISO/IEC" else match["org"]
-    rev = match["rev"] if org == "AS" else ""
-    if match["rev"] and org != "AS":
-        return None
-    key = f"{org} {match['num']}{match['part'] or ''}{rev or ''}"
-    return _EQUIVALENT.get(key, key)
+for _key_, _names in _ALIASES.items():
+    for _name in (_key_, *_names):
+        _BY_LOOSE[_loose(_clean(_name))] = _key_
 
 
 def normalize_qualification(name):
@@ -169,27 +210,31 @@ def normalize_qualification(name):
     Returns
     -------
     str or None
-        E.g. ``'ISO 9001'``, ``'IATF 16949'``, ``'专精特新'``, ``'小巨人'``,
-        ``'CMMI 3'``. Names that are not recognised are returned cleaned
-        (Unicode-normalised, simplified Chinese, single spaces, upper-case Latin
-        letters) so that trivial variants still compare equal.
+        E.g. ``'ISO 9001'``, ``'ISO 9001:2015'``, ``'AS 9100D'``, ``'IATF 16949'``,
+        ``'专精特新'``, ``'小巨人'``, ``'专精特新培育企业'``, ``'CMMI 3'``; None when
+        `name` is blank. Names that are not recognised are returned cleaned
+        (Unicode-normalised, simplified Chinese, upper-case Latin letters, one
+        space between a word and a number) so that trivial variants still
+        compare equal. A key normalises to itself.
     """
     if not isinstance(name, str):
         return None
     text = _clean(name)
     if not text:
         return None
+    if not text.strip(_SEPARATORS):
+        return text  # separators only ("-"): kept as written
+    text = text.strip(_SEPARATORS)
     loose = _loose(text)
-    if LITTLE_GIANT in loose or "LITTLEGIANT" in loose:
-        return LITTLE_GIANT
-    if SRDI in loose or "SRDI" in loose or loose.startswith(_SRDI_ENGLISH):
-        return SRDI
+    tier = _sme_tiers.tier_key(loose)
+    if tier is not None:
+        return tier
     if loose in _BY_LOOSE:
         return _BY_LOOSE[loose]
     special = _special_key(loose)
     if special is not None:
         return special
-    standard = _standard_key(text)
+    standard = _standards.standard_key(text)
     if standard is not None:
         return standard
     cmmi = _CMMI.match(text.upper())
@@ -199,20 +244,44 @@ def normalize_qualification(name):
     upper = text.upper()
     # "CQC认证" is the certificate "CQC"; Chinese names keep their own wording.
     for suffix in ("认证证书", "认证"):
-        head = upper[: -len(suffix)].strip()
+        head = upper[: -len(suffix)].strip(_SEPARATORS)
         if upper.endswith(suffix) and head and head.isascii():
             upper = head
             break
-    if not upper.isascii():
+    if upper.isascii():
+        upper = _ascii_key(upper)
+    else:
         upper = _CJK_SPACE.sub("", upper)
     return _BY_LOOSE.get(_loose(upper), upper)
 
 
+_key = functools.lru_cache(maxsize=65536)(normalize_qualification)
+
+
+def _ascii_key(text):
+    """One spelling of a Latin code: words and numbers one space apart, a revision
+    letter joined to its number (``X-9001 c`` → ``X 9001C``), other signs kept."""
+    out, prev, gap = [], None, ""
+    for token in _ASCII_TOKENS.findall(text):
+        if not token.strip(" -_·:：,，"):
+            gap += token
+            continue
+        kind = "a" if token.isalpha() else "9" if token.isdigit() else None
+        if out and kind and prev:
+            if prev == "9" and kind == "9":
+                out.append("-" if "-" in gap else " ")
+            elif not (prev == "9" and kind == "a" and len(token) == 1):
+                out.append(" ")
+        out.append(token)
+        prev, gap = kind, ""
+    return "".join(out)
+
+
 def _special_key(loose):
     """Keys of qualifications that come in scopes or levels (Nadcap, GMP, SIL)."""
-    nadcap = _NADCAP.match(loose)
+    nadcap = _NADCAP.match(re.sub(r"[()（）\[\]【】/]", "", loose))
     if nadcap:
-        scope = re.sub(r"[()（）\[\]【】/]", "", nadcap["scope"])
+        scope = nadcap["scope"]
         if not scope:
             return "NADCAP"
         known = _NADCAP_BY_LOOSE.get(scope)
@@ -233,26 +302,69 @@ def _implied(key):
     """What holding ``key`` implies besides itself.
 
     A CMMI or SIL level includes the levels below it; a GMP of any authority is
-    a GMP; a Nadcap accreditation for a commodity is a Nadcap accreditation; an
-    AS9100 certificate of a revision is an AS9100 certificate.
+    a GMP; a Nadcap accreditation for a commodity is a Nadcap accreditation; a
+    quality-SME tier meets the tiers and lists below it; a successor meets what
+    it replaced. Editions of a standard are compared by :func:`_met`.
     """
     out = set(IMPLIES.get(key, ()))
-    if key.startswith(("CMMI ", "SIL ")) and key[-1].isdigit():
-        name, level = key.rsplit(" ", 1)
+    leveled = _LEVELED.fullmatch(key)
+    if leveled:
+        name, level = leveled["name"], int(leveled["level"])
         low = 2 if name == "CMMI" else 1
-        out.update(f"{name} {n}" for n in range(low, int(level)))
+        out.update(f"{name} {n}" for n in range(low, level))
     elif key.endswith(" GMP"):
         out.add("GMP")
     elif key.startswith("NADCAP "):
         out.add("NADCAP")
-    elif re.fullmatch(r"AS \d+[A-D]", key):
-        out.add(key[:-1])
+    else:
+        # Not the family's own key: held alone, it would read as the edition in force.
+        edition = _standards.edition(key)
+        if edition is not None and edition[1] is not None:
+            out |= IMPLIES.get(edition[0], frozenset())
     return out
 
 
-def display_name(key):
-    """Return a readable name for a canonical key (the key itself when it is readable)."""
-    return _DISPLAY.get(key, key)
+def superseded_by(key):
+    """Return the name of the standard that replaced `key`, or None when it is in force.
+
+    >>> superseded_by("OHSAS 18001")
+    'ISO 45001'
+    >>> superseded_by(normalize_qualification("ISO 9001:2008"))
+    'ISO 9001:2015'
+    >>> superseded_by("ISO 9001") is None
+    True
+    """
+    return _standards.successor(key) if isinstance(key, str) else None
+
+
+def display_name(key, lang="zh"):
+    """Return a readable name for a canonical key, with a note when it is superseded.
+
+    Parameters
+    ----------
+    key : str
+        A key from :func:`normalize_qualification`.
+    lang : {"zh", "en"}
+        Language of the tier names and of the note.
+    """
+    name = _DISPLAY.get(lang, _DISPLAY["zh"]).get(key) or _standards.name(key)
+    by = superseded_by(key)
+    if by is not None:
+        return _SUPERSEDED_NOTE.get(lang, _SUPERSEDED_NOTE["zh"]).format(name=name, by=by)
+    return name
+
+
+class QualificationSet(frozenset):
+    """The canonical keys a supplier holds, with everything they imply
+    (what :func:`qualification_set` returns)."""
+
+    __slots__ = ()
+
+
+def _names(names):
+    if names is None:
+        return ()
+    return (names,) if isinstance(names, str) else names
 
 
 def qualification_set(names):
@@ -265,43 +377,99 @@ def qualification_set(names):
 
     Returns
     -------
-    frozenset of str
+    QualificationSet
+        A frozenset of keys. Whether a requirement is met is :func:`meets`'
+        business: an edition requirement (``ISO 9001:2015``) is met by later
+        editions that the set does not list.
     """
-    if names is None:
-        return frozenset()
-    if isinstance(names, str):
-        names = [names]
+    if isinstance(names, QualificationSet):
+        return names
     keys = set()
-    for name in names:
-        key = normalize_qualification(name)
+    for name in _names(names):
+        key = _key(name) if isinstance(name, str) else None
         if key:
             keys.add(key)
             keys |= _implied(key)
-    return frozenset(keys)
+    return QualificationSet(keys)
 
 
-def missing(required, held):
-    """Return the required qualifications that are not held.
+def requirement_set(names):
+    """Return the canonical keys of required qualifications (nothing implied added)."""
+    return frozenset(k for k in map(_key, (n for n in _names(names) if isinstance(n, str))) if k)
+
+
+def _met(key, have):
+    if key in have:
+        return True
+    return _met_by_edition(key, have)
+
+
+def _met_by_edition(key, have):
+    """A requirement of a standard (any edition) or of an edition (it or a later one)."""
+    edition = _standards.edition(key)
+    if edition is None:
+        return False
+    family, rank = edition
+    for held in have:
+        other = _standards.edition(held)
+        if other is None or other[0] != family:
+            continue
+        # Held without an edition: a certificate to the edition in force.
+        held_rank = other[1] if other[1] is not None else _standards.current(family)
+        if rank is None or (held_rank is not None and held_rank >= rank):
+            return True
+    return False
+
+
+def meets(required, held):
+    """Return whether every required qualification is met by what is held.
+
+    This is the one rule of the platform: the matching engine's hard filter,
+    the suggested suppliers and every check on the site call it.
+
+    Parameters
+    ----------
+    required : iterable of str or str
+        Qualifications required (names or keys).
+    held : iterable of str or QualificationSet
+        Qualifications held (names, or the result of :func:`qualification_set`).
+    """
+    have = qualification_set(held)
+    if isinstance(required, (set, frozenset)) and required <= have:
+        return True  # a name that is a held key is met (keys normalise to themselves)
+    for name in _names(required):
+        if not isinstance(name, str) or name in have:
+            continue
+        key = _key(name)
+        if key and key not in have and not _met_by_edition(key, have):
+            return False
+    return True
+
+
+def missing(required, held, lang="zh"):
+    """Return the required qualifications that are not met.
 
     Parameters
     ----------
     required : iterable of str
         Qualifications a demand requires.
-    held : iterable of str or frozenset
+    held : iterable of str or QualificationSet
         Qualifications a supplier holds (names, or the result of
         :func:`qualification_set`).
+    lang : {"zh", "en"}
+        Language of the names returned.
 
     Returns
     -------
     list of str
-        Display names of the missing qualifications, in the order they were
+        Display names of the requirements not met, in the order they were
         required, each once; empty when every requirement is met.
     """
     have = qualification_set(held)
     out, seen = [], set()
-    for name in [required] if isinstance(required, str) else (required or ()):
-        key = normalize_qualification(name)
-        if key and key not in have and key not in seen:
+    for name in _names(required):
+        key = _key(name) if isinstance(name, str) else None
+        if key and key not in seen and not _met(key, have):
             seen.add(key)
-            out.append(display_name(key))
+            out.append(display_name(key, lang))
     return out

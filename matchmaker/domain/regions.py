@@ -13,6 +13,8 @@ Examples
 '广东'
 >>> english_name("内蒙古")
 'Inner Mongolia'
+>>> division_code("Jiangsu"), region_by_division("320583")
+('32', '江苏省')
 """
 
 import re
@@ -20,7 +22,8 @@ import unicodedata
 
 from ._hanzi import to_simplified
 
-__all__ = ["REGIONS", "english_name", "normalize_region", "short_name"]
+__all__ = ["DIVISION_CODES", "REGIONS", "division_code", "english_name", "normalize_region",
+           "region_by_division", "short_name"]
 
 # (full name, short name, single-character abbreviation(s), English name, other English names)
 _TABLE = (
@@ -49,7 +52,7 @@ _TABLE = (
     ("四川省", "四川", "川蜀", "Sichuan", ()),
     ("贵州省", "贵州", "黔贵", "Guizhou", ()),
     ("云南省", "云南", "滇云", "Yunnan", ()),
-    ("西藏自治区", "西藏", "藏", "Tibet", ("Xizang",)),
+    ("西藏自治区", "西藏", "藏", "Xizang", ("Tibet",)),
     ("陕西省", "陕西", "陕秦", "Shaanxi", ()),
     ("甘肃省", "甘肃", "甘陇", "Gansu", ()),
     ("青海省", "青海", "青", "Qinghai", ()),
@@ -64,6 +67,20 @@ _TABLE = (
 REGIONS = tuple(row[0] for row in _TABLE)
 _SHORT = {row[0]: row[1] for row in _TABLE}
 _ENGLISH = {row[0]: row[3] for row in _TABLE}
+
+#: First two digits of the administrative division codes (行政区划代码) of each
+#: province-level region, GB/T 2260《中华人民共和国行政区划代码》.
+DIVISION_CODES = {
+    "北京市": "11", "天津市": "12", "河北省": "13", "山西省": "14", "内蒙古自治区": "15",
+    "辽宁省": "21", "吉林省": "22", "黑龙江省": "23",
+    "上海市": "31", "江苏省": "32", "浙江省": "33", "安徽省": "34", "福建省": "35", "江西省": "36",
+    "山东省": "37",
+    "河南省": "41", "湖北省": "42", "湖南省": "43", "广东省": "44", "广西壮族自治区": "45", "海南省": "46",
+    "重庆市": "50", "四川省": "51", "贵州省": "52", "云南省": "53", "西藏自治区": "54",
+    "陕西省": "61", "甘肃省": "62", "青海省": "63", "宁夏回族自治区": "64", "新疆维吾尔自治区": "65",
+    "台湾省": "71", "香港特别行政区": "81", "澳门特别行政区": "82",
+}
+_BY_DIVISION = {code: region for region, code in DIVISION_CODES.items()}
 
 _EN_SUFFIX = re.compile(
     r"\b(province|prov|municipality|city|shi|sheng|autonomous region|zizhiqu|"
@@ -142,3 +159,20 @@ def english_name(region):
     """Return the English name (``'Jiangsu'``) of a region given in any accepted form, or None."""
     full = normalize_region(region)
     return _ENGLISH[full] if full else None
+
+
+def division_code(region):
+    """Return the two-digit GB/T 2260 code (``'32'``) of a region given in any accepted form, or None."""
+    full = normalize_region(region)
+    return DIVISION_CODES[full] if full else None
+
+
+def region_by_division(code):
+    """Return the region whose GB/T 2260 code starts `code` (``'320583'`` → ``'江苏省'``), or None.
+
+    Only the first two digits are read; None when they name no province-level
+    region (``'10'``, used for registrations by central authorities, is none).
+    """
+    if not isinstance(code, str):
+        return None
+    return _BY_DIVISION.get(code[:2])

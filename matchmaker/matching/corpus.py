@@ -15,7 +15,7 @@ import functools
 import numpy as np
 from scipy import sparse
 
-from matchmaker.domain.qualifications import normalize_qualification, qualification_set
+from matchmaker.domain.qualifications import qualification_set, requirement_set
 from matchmaker.domain.regions import normalize_region
 from matchmaker.matching.errors import (
     DuplicateRecordError,
@@ -99,7 +99,7 @@ def _held(names):
 
 @functools.lru_cache(maxsize=65536)
 def _required(names):
-    return frozenset(k for k in map(normalize_qualification, names) if k)
+    return requirement_set(names)
 
 
 def _add_node_terms(prepared, node_terms):

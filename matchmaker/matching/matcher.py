@@ -28,10 +28,11 @@ everywhere is ``raw`` mapped to [0, 1] by a logistic calibration fitted at the
 same time: the estimated chance that the pair is a right or adjacent product
 (grade 2 or 3 of the sets' scale).
 
-A capability lacking any of a demand's ``required_qualifications`` (names
-compared after :func:`~matchmaker.domain.qualifications.normalize_qualification`,
-with implications such as 小巨人 ⇒ 专精特新, CMMI 5 ⇒ CMMI 3) is never ranked for
-it, in either direction. Every ranked entry carries its reasons as data
+A capability that does not meet all of a demand's ``required_qualifications``
+(:func:`~matchmaker.domain.qualifications.meets`: names compared after
+normalisation, with tiers such as 小巨人 ⇒ 专精特新, levels such as CMMI 5 ⇒
+CMMI 3, and editions such as AS9100D ⇒ AS9100) is never ranked for it, in
+either direction. Every ranked entry carries its reasons as data
 (:class:`~matchmaker.matching.result.Reason`): the shared terms that contributed
 most to ``text``, the chain path when the chain signal counted, the common
 region when it counted, the qualifications required and met.

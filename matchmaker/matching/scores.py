@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from matchmaker.domain.qualifications import meets
+
 __all__ = ["graph_scores", "qualified_sets"]
 
 
@@ -39,14 +41,15 @@ def qualified_sets(query_is_demand, query_quals, target_sets) -> np.ndarray | No
 
     For a demand (``query_quals`` = required keys) against capabilities
     (``target_sets`` = held keys, implications included), a capability
-    qualifies when it holds every required key; for a capability (held keys)
-    against demands (required keys), the converse. Returns ``None`` when
-    nothing is excluded.
+    qualifies when it meets every requirement; for a capability (held keys)
+    against demands (required keys), the converse. Whether requirements are
+    met is :func:`~matchmaker.domain.qualifications.meets`, the rule the site
+    applies too. Returns ``None`` when nothing is excluded.
     """
     if query_is_demand:
         if not query_quals:
             return None
-        return np.fromiter((query_quals <= held for held in target_sets), dtype=bool,
+        return np.fromiter((meets(query_quals, held) for held in target_sets), dtype=bool,
                            count=len(target_sets))
-    return np.fromiter((required <= query_quals for required in target_sets), dtype=bool,
+    return np.fromiter((meets(required, query_quals) for required in target_sets), dtype=bool,
                        count=len(target_sets))

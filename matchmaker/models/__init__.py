@@ -3,6 +3,7 @@ from .audit import AuditLog
 from .chain import ChainGraph
 from .enterprise import Enterprise, Qualification
 from .event import Event, EventParticipant, Meeting, MeetingRequest
+from .import_run import ImportRun as ImportRun
 from .posting import Application, Attachment, Capability, Demand
 from .resource import OpenResource, ResourceRequest
 from .search import SearchEntry

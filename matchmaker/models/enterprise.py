@@ -21,7 +21,8 @@ class Enterprise(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
-    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    #: Unified social credit code; None for an enterprise imported without one.
+    uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
     size: Mapped[str | None] = mapped_column(choice(*SIZES, name="enterprise_size"))
     size_rule: Mapped[str | None] = mapped_column(Text)
     industry: Mapped[str | None] = mapped_column(String(60))
@@ -30,6 +31,7 @@ class Enterprise(Base):
     assets_wan: Mapped[float | None] = mapped_column(Numeric(14, 2))
     region: Mapped[str | None] = mapped_column(String(20), index=True)
     city: Mapped[str | None] = mapped_column(String(40))
+    district: Mapped[str | None] = mapped_column(String(40))
     description: Mapped[str | None] = mapped_column(Text)
     contact: Mapped[dict] = mapped_column(JSON, default=dict)
     chains: Mapped[list] = mapped_column(JSON, default=list)

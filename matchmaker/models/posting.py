@@ -3,10 +3,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
+from ..domain.payment import PAYMENT_METHODS
 from ._types import choice, created_at, updated_at
 from .enterprise import Enterprise
 
@@ -40,6 +53,17 @@ class Demand(Base):
     region: Mapped[str | None] = mapped_column(String(20), index=True)
     required_qualifications: Mapped[list] = mapped_column(JSON, default=list)
     payment_days: Mapped[int | None] = mapped_column(Integer)
+    #: Days from delivery to the end of acceptance (验收期限), when acceptance applies.
+    acceptance_days: Mapped[int | None] = mapped_column(Integer)
+    #: How the SME is paid (:data:`matchmaker.domain.payment.PAYMENT_METHODS`): cash or bank
+    #: transfer, 商业汇票 or 应收账款电子凭证; None when not stated.
+    payment_method: Mapped[str | None] = mapped_column(choice(*PAYMENT_METHODS, name="payment_method"))
+    #: For a bill or voucher: days from issue to maturity, which count toward the payment term.
+    instrument_days: Mapped[int | None] = mapped_column(Integer)
+    #: The buyer states that payment depends on, or is proportional to, a third party's payment.
+    third_party_condition: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The payment terms in the buyer's own words.
+    payment_terms: Mapped[str | None] = mapped_column(Text)
     acceptance_criteria: Mapped[str | None] = mapped_column(Text)
     ip_terms: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(choice(*DEMAND_STATUSES, name="demand_status"),

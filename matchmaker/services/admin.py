@@ -87,8 +87,8 @@ def verify_enterprise(session: Session, admin: User, enterprise_id: int, verifie
     ent.verified = verified
     ent.verified_at = _utcnow() if verified else None
     audit.record(session, admin.id, "enterprise.verify" if verified else "enterprise.unverify", ent, name=ent.name)
-    text = (tr("贵企业“{name}”已通过平台认证。", "Your enterprise “{name}” is now verified.", name=ent.name) if verified
-            else tr("贵企业“{name}”的认证已撤销。", "The verification of “{name}” was withdrawn.", name=ent.name))
+    text = (tr("贵企业“{name}”已通过平台核验。", "Your enterprise “{name}” is now verified.", name=ent.name) if verified
+            else tr("贵企业“{name}”的核验已撤销。", "The verification of “{name}” was withdrawn.", name=ent.name))
     notifications.notify_enterprise(session, ent.id, text, link)
     return ent
 

@@ -61,7 +61,8 @@ def claim_names(enterprise: Enterprise) -> list[str]:
 
 
 def _clean_claims(enterprise: Enterprise, names) -> list[str]:
-    claims = {q.canonical or normalize_qualification(q.name): q.name for q in enterprise.qualifications}
+    # Keys from the names: a stored canonical key may predate the current rules.
+    claims = {normalize_qualification(q.name): q.name for q in enterprise.qualifications}
     out = []
     for name in clean_qualifications(names):
         key = normalize_qualification(name) or name

@@ -1,6 +1,12 @@
-"""What the platform's postings say about each chain: weak links, node pages, orphans."""
+"""What the platform's postings say about each chain: coverage, node pages, orphans.
+
+Coverage counts the verified suppliers and open demands posted on this platform
+at each node (:func:`graph.weak_links`); it measures the platform, not the real
+chain, and every page that shows it says so and when it was computed.
+"""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import networkx as nx
@@ -9,16 +15,28 @@ from sqlalchemy.orm import Session, joinedload
 
 import graph as chaingraph
 
-from ..models import Capability, Demand, Event, OpenResource
+from ..domain.qualifications import LITTLE_GIANT, SRDI, meets, qualification_set
+from ..models import Capability, Demand, Enterprise, Event, OpenResource
 from . import chains as chain_service
+
+#: Tiers of quality SMEs counted per node, as tags of the supply records
+#: (专精特新 = the provincial tier or higher, 小巨人 = the national tier).
+TIERS = (SRDI, LITTLE_GIANT)
 
 #: Demand statuses that still want suppliers.
 OPEN_DEMAND = ("published",)
 
 
 def _active_capabilities(session: Session):
-    return session.scalars(select(Capability).options(joinedload(Capability.enterprise))
+    return session.scalars(select(Capability)
+                           .options(joinedload(Capability.enterprise).selectinload(Enterprise.qualifications))
                            .where(Capability.active)).all()
+
+
+def tiers(enterprise: Enterprise) -> tuple[str, ...]:
+    """The tiers of :data:`TIERS` an enterprise's verified qualifications meet."""
+    held = qualification_set(enterprise.qualification_names(verified_only=True))
+    return tuple(tier for tier in TIERS if meets([tier], held))
 
 
 def _open_demands(session: Session):
@@ -27,10 +45,15 @@ def _open_demands(session: Session):
 
 
 def supply_and_demand(G: nx.DiGraph, capabilities, demands) -> tuple[list[dict], list[dict]]:
-    """Rows for :func:`graph.weak_links` from postings (only nodes in ``G``)."""
+    """Rows for :func:`graph.weak_links` from postings (only nodes in ``G``), each supplier
+    tagged with the :data:`TIERS` it is recognised in."""
+    held: dict[int, tuple[str, ...]] = {}
+    for cap in capabilities:
+        if cap.enterprise_id not in held:
+            held[cap.enterprise_id] = tiers(cap.enterprise)
     supply = [
         {"node": node, "enterprise": cap.enterprise.name, "region": cap.region or cap.enterprise.region,
-         "verified": bool(cap.enterprise.verified)}
+         "verified": bool(cap.enterprise.verified), "tags": held[cap.enterprise_id]}
         for cap in capabilities for node in (cap.chain_nodes or []) if node in G
     ]
     demand = [
@@ -47,17 +70,43 @@ def _weak_links(G: nx.DiGraph, capabilities, demands, chain: str | None) -> list
     return chaingraph.weak_links(G, supply, demand, chain=chain)
 
 
+@dataclass
+class Coverage:
+    """The coverage of the chains by the platform's postings, and when it was measured."""
+
+    links: list[chaingraph.WeakLink]
+    #: When it was computed (UTC): the postings it counts are those stored then.
+    as_of: dt.datetime
+    #: The last change of the newest posting it counts (UTC), None without postings.
+    latest_posting: dt.datetime | None
+
+
+def _latest(postings) -> dt.datetime | None:
+    times = [p.updated_at.replace(tzinfo=dt.UTC) if p.updated_at.tzinfo is None else p.updated_at
+             for p in postings if p.updated_at is not None]
+    return max(times, default=None)
+
+
+def coverage(session: Session, chain: str | None = None, G: nx.DiGraph | None = None) -> Coverage:
+    """Coverage of ``chain`` (or of every chain) by the stored postings, with its date."""
+    G = G if G is not None else chain_service.current_graph(session)
+    capabilities, demands = _active_capabilities(session), _open_demands(session)
+    links = _weak_links(G, capabilities, demands, chain)
+    return Coverage(links=links, as_of=dt.datetime.now(dt.UTC), latest_posting=_latest([*capabilities, *demands]))
+
+
 def weak_link_report(session: Session, chain: str | None = None,
                      G: nx.DiGraph | None = None) -> list[chaingraph.WeakLink]:
-    """Weak links of ``chain`` (or of every chain) from the stored postings."""
-    G = G if G is not None else chain_service.current_graph(session)
-    return _weak_links(G, _active_capabilities(session), _open_demands(session), chain)
+    """Coverage of ``chain`` (or of every chain) from the stored postings, node by node."""
+    return coverage(session, chain, G).links
 
 
-def chain_overview(session: Session) -> list[dict]:
-    """One row per chain: node count and weak-link counts, for the chain index."""
+def chain_overview(session: Session, links: list[chaingraph.WeakLink] | None = None) -> list[dict]:
+    """One row per chain: node count and counts per coverage status, for the chain index
+    (from ``links`` of every chain when given)."""
     G = chain_service.current_graph(session)
-    links = weak_link_report(session, G=G)
+    if links is None:
+        links = weak_link_report(session, G=G)
     rows = []
     for cid, meta in G.graph["chains"].items():
         mine = [w for w in links if w.chain == cid]
@@ -78,6 +127,11 @@ class NodePage:
     demands: list[Demand]
     #: (supplier, customer) of the node's recycling edges (material returning upstream).
     recycling: frozenset[tuple[str, str]] = frozenset()
+    #: When the coverage was computed (UTC), and the newest posting it counts.
+    as_of: dt.datetime | None = None
+    latest_posting: dt.datetime | None = None
+    #: The :data:`TIERS` each listed supplier is recognised in, by enterprise id.
+    tiers: dict[int, tuple[str, ...]] | None = None
 
 
 def node_page(session: Session, node: str) -> NodePage:
@@ -91,6 +145,8 @@ def node_page(session: Session, node: str) -> NodePage:
     caps.sort(key=lambda c: (not c.enterprise.verified, c.enterprise.name))
     demands = [d for d in all_demands if node in (d.chain_nodes or [])]
     return NodePage(
+        as_of=dt.datetime.now(dt.UTC), latest_posting=_latest([*all_caps, *all_demands]),
+        tiers={c.enterprise_id: tiers(c.enterprise) for c in caps},
         node=node, data=data, chain=G.graph["chains"][data["chain"]], weak=weak,
         upstream=[(u, G.nodes[u]) for u in G.predecessors(node)],
         downstream=[(v, G.nodes[v]) for v in G.successors(node)],

@@ -4,7 +4,8 @@ A demand is written as a draft, published, then closed, awarded or cancelled
 (:data:`~matchmaker.models.posting.DEMAND_TRANSITIONS`). Only drafts are edited;
 a published demand changes only by moving along its lifecycle, so suppliers who
 already applied answered the text they read. Payment terms are checked against
-《保障中小企业款项支付条例》 on every save and again on publishing.
+《保障中小企业款项支付条例》 on every save and again on publishing
+(:mod:`matchmaker.services.payment_terms`).
 """
 from __future__ import annotations
 
@@ -14,15 +15,18 @@ import networkx as nx
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from ..domain import payment
-from ..domain.errors import PaymentTermError
 from ..i18n import tr
 from ..models import Application, Demand, Enterprise
 from ..models.posting import DEMAND_KINDS, DEMAND_STATUSES
 from ..presentation import demand_status_label
 from . import audit, matching
-from .enterprises import bilingual
 from .errors import NotAllowed, NotFound, ServiceError
+from .payment_terms import (
+    apply_payment_fields,
+    check_demand_terms,
+    check_payment_terms,
+    payment_rows,
+)
 from .postings.fields import (
     clean_amount,
     clean_chain_nodes,
@@ -44,6 +48,7 @@ __all__ = [
     "invite_supplier",
     "kind_label",
     "owned_demand",
+    "payment_rows",
     "published_demands",
     "update_demand",
     "visible_demand",
@@ -56,24 +61,6 @@ def kind_label(kind: str) -> str:
     return {"challenge": tr("揭榜挂帅", "Challenge"), "procurement": tr("采购", "Procurement")}.get(kind, kind)
 
 
-def check_payment_terms(enterprise: Enterprise, payment_days: int | None) -> None:
-    """Refuse a payment term that breaks 《保障中小企业款项支付条例》, naming the article.
-
-    A term that the regulation allows only under an explicit contract clause (a
-    ``warning``) is refused too: a public demand is an offer to every SME on the
-    platform, not a negotiated contract, so it must keep to the statutory term.
-    """
-    if payment_days is None:
-        return
-    try:
-        result = payment.check(payment_days, enterprise.size or "large")
-    except PaymentTermError as exc:
-        raise ServiceError(bilingual(str(exc)), field="payment_days") from None
-    if not result.ok:
-        raise ServiceError(tr("付款期限不符合{article}：{message}", "The payment term breaks {article}: {message}",
-                              article=result.article, message=bilingual(result.message)), field="payment_days")
-
-
 def _apply_fields(demand: Demand, G: nx.DiGraph, data: dict) -> None:
     kind = data.get("kind") or "procurement"
     if kind not in DEMAND_KINDS:
@@ -81,10 +68,6 @@ def _apply_fields(demand: Demand, G: nx.DiGraph, data: dict) -> None:
     title = clean_text(data.get("title"), 200)
     if not title:
         raise ServiceError(tr("请填写标题。", "Enter a title."), field="title")
-    payment_days = data.get("payment_days")
-    if payment_days is not None and (not isinstance(payment_days, int) or payment_days < 0):
-        raise ServiceError(tr("付款期限应为非负整数天数。", "Payment days must be a whole number of days, 0 or more."),
-                           field="payment_days")
     demand.kind = kind
     demand.title = title
     demand.description = clean_text(data.get("description"))
@@ -95,7 +78,7 @@ def _apply_fields(demand: Demand, G: nx.DiGraph, data: dict) -> None:
     demand.deadline = data.get("deadline")
     demand.region = clean_region(data.get("region"))
     demand.required_qualifications = clean_qualifications(data.get("required_qualifications"))
-    demand.payment_days = payment_days
+    apply_payment_fields(demand, data)
     demand.acceptance_criteria = clean_text(data.get("acceptance_criteria")) or None
     demand.ip_terms = clean_text(data.get("ip_terms")) or None
 
@@ -108,7 +91,7 @@ def create_demand(session: Session, enterprise: Enterprise, user_id: int | None,
     demand = Demand(enterprise_id=enterprise.id, status="draft", extra={})
     demand.enterprise = enterprise
     _apply_fields(demand, G, data)
-    check_payment_terms(enterprise, demand.payment_days)
+    check_demand_terms(demand)
     session.add(demand)
     session.flush()
     audit.record(session, user_id, "demand.create", demand)
@@ -121,7 +104,7 @@ def update_demand(session: Session, demand: Demand, user_id: int | None, G: nx.D
         raise NotAllowed(tr("只有草稿可以修改；已发布的需求可以截止或取消后重新发布新需求。",
                             "Only drafts can be edited; close or cancel a published demand and post a new one."))
     _apply_fields(demand, G, data)
-    check_payment_terms(demand.enterprise, demand.payment_days)
+    check_demand_terms(demand)
     session.flush()
     audit.record(session, user_id, "demand.update", demand)
     matching.demand_changed(session, demand)
@@ -139,7 +122,7 @@ def _ready_to_publish(demand: Demand) -> None:
         if not demand.ip_terms:
             raise ServiceError(tr("揭榜挂帅榜单须写明知识产权归属。", "A challenge needs its IP terms."),
                                field="ip_terms")
-    check_payment_terms(demand.enterprise, demand.payment_days)
+    check_demand_terms(demand)
 
 
 def change_status(session: Session, demand: Demand, user_id: int | None, status: str,
@@ -151,7 +134,8 @@ def change_status(session: Session, demand: Demand, user_id: int | None, status:
     """
     if not demand.can_move_to(status):
         raise NotAllowed(tr("需求不能从“{a}”变为“{b}”。", "A demand cannot go from “{a}” to “{b}”.",
-                            a=demand_status_label(demand.status), b=demand_status_label(status)))
+                            a=demand_status_label(demand.status, demand.kind),
+                            b=demand_status_label(status, demand.kind)))
     reason = clean_text(reason) or None
     if status == "cancelled" and not reason:
         raise ServiceError(tr("取消需求须说明原因。", "Give a reason for cancelling."), field="reason")
@@ -173,7 +157,7 @@ def _tell_applicants(session: Session, demand: Demand, link: str | None) -> None
     enterprise_ids = session.scalars(select(Application.enterprise_id).where(
         Application.demand_id == demand.id, Application.status.in_(ACTIVE_APPLICATION_STATUSES))).all()
     text = tr("您申请的需求《{t}》状态变为“{s}”。", "The demand “{t}” you applied to is now “{s}”.",
-              t=demand.title, s=demand_status_label(demand.status))
+              t=demand.title, s=demand_status_label(demand.status, demand.kind))
     if demand.status_reason:
         text += " " + tr("原因：{r}", "Reason: {r}", r=demand.status_reason)
     for enterprise_id in enterprise_ids:

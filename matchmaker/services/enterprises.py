@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..domain import errors as domain_errors
 from ..domain import size as size_rules
-from ..domain.qualifications import display_name, normalize_qualification
+from ..domain.qualifications import display_name, meets, normalize_qualification
 from ..domain.regions import english_name, normalize_region
 from ..i18n import tr
 from ..models import Capability, Demand, Enterprise, Qualification, User
@@ -232,7 +232,8 @@ def add_qualification(session: Session, actor, enterprise_id: int, name: str,
     canonical = normalize_qualification(name or "")
     if not canonical:
         raise EnterpriseError(tr("请填写资质名称。", "Enter the qualification's name."), "name")
-    if any(q.canonical == canonical for q in ent.qualifications):
+    # The same certificate however written: an undated ISO 9001 is the ISO 9001:2015 already listed.
+    if any(meets([name], [q.name]) and meets([q.name], [name]) for q in ent.qualifications):
         raise EnterpriseError(tr("已登记该资质：{name}", "This qualification is already listed: {name}",
                                  name=display_name(canonical)), "name")
     if valid_until and valid_until < dt.date.today():

@@ -17,7 +17,7 @@ import networkx as nx
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..domain.qualifications import normalize_qualification
+from ..domain.qualifications import meets, qualification_set
 from ..i18n import tr
 from ..models import Capability, Demand, Enterprise, OpenResource
 from ..paging import page_of
@@ -154,8 +154,8 @@ def _suppliers(session: Session, demand: Demand, matches, G) -> list[Suggestion]
             continue
         seen.add(enterprise.id)
         names = capability_record(capability)["qualifications"]
-        verified = {q.canonical or normalize_qualification(q.name) for q in enterprise.qualifications if q.verified}
-        quals = [(name, (normalize_qualification(name) or name) in verified) for name in names]
+        verified = qualification_set([q.name for q in enterprise.qualifications if q.verified])
+        quals = [(name, meets([name], verified)) for name in names]
         out.append(Suggestion(capability, enterprise, match.score, [reason_text(G, r) for r in match.reasons],
                               [str(r) for r in match.reasons], quals))
     return out

@@ -27,8 +27,8 @@ DEMO_ACCOUNTS = (
      "role_label": "admin 平台管理员"},
     {"email": "organiser@demo.matchmaker.cn", "name": "对接会组织方", "role": "organiser",
      "organisation": "示范市工业和信息化局", "role_label": "organiser 组织方"},
-    {"email": "buyer@demo.matchmaker.cn", "name": "链主采购经理", "role": "enterprise",
-     "enterprise": "large", "role_label": "large enterprise 链主企业"},
+    {"email": "buyer@demo.matchmaker.cn", "name": "大型企业采购经理", "role": "enterprise",
+     "enterprise": "large", "role_label": "large enterprise 大型企业"},
     {"email": "sme@demo.matchmaker.cn", "name": "中小企业销售总监", "role": "enterprise",
      "enterprise": "sme", "role_label": "SME 专精特新中小企业"},
 )

@@ -27,6 +27,8 @@ BLUEPRINTS = (
     "events.admin",
     "events.schedule",
     "events.day",
+    "imports",
+    "exports",
 )
 
 #: Navigation: (endpoint, Chinese, English, who sees it). Entries whose endpoint does
@@ -40,6 +42,7 @@ NAV = (
     ("chains.index", "产业链图谱", "Chain maps", {"anonymous", "enterprise", "organiser", "admin"}),
     ("events.index", "对接会", "Fairs", {"anonymous", "enterprise", "organiser", "admin"}),
     ("search.index", "搜索", "Search", {"anonymous", "enterprise", "organiser", "admin"}),
+    ("imports.index", "批量导入", "Import", {"organiser", "admin"}),
     ("admin.index", "管理", "Admin", {"admin"}),
 )
 

@@ -45,8 +45,8 @@ def verify_enterprise(enterprise_id: int):
     ok, ent = attempt(lambda session: service.verify_enterprise(session, current_user, enterprise_id, _flag(),
                                                                 link=link))
     if ok:
-        flash(tr("已认证“{name}”。", "“{name}” is verified.", name=ent.name) if ent.verified
-              else tr("已撤销“{name}”的认证。", "Verification of “{name}” withdrawn.", name=ent.name), "success")
+        flash(tr("已核验“{name}”。", "“{name}” is verified.", name=ent.name) if ent.verified
+              else tr("已撤销“{name}”的核验。", "Verification of “{name}” withdrawn.", name=ent.name), "success")
     return redirect(_back("admin.enterprises"))
 
 

@@ -54,7 +54,7 @@ def new(demand_id: int):
         if ok:
             application, refused = result
             _flash_refused(refused)
-            flash(tr("申请已提交，链主企业处理后您会收到通知。", "Application sent; you will be notified when it is reviewed."),
+            flash(tr("申请已提交，发布方处理后您会收到通知。", "Application sent; you will be notified when it is reviewed."),
                   "success")
             return redirect(_link(application))
     return render_template("applications/form.html", form=form, demand=demand)

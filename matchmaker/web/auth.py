@@ -15,6 +15,7 @@ from ..services import accounts, api_tokens
 from ..services.accounts import AccountError, SimilarEnterprisesError, SignUp
 from ..services.enterprises import EnterpriseError
 from .access import login_required
+from .enterprises import flash_region_warning
 from .forms.auth import (ApiTokenForm, JoinForm, LoginForm, PasswordChangeForm, ResetForm, ResetRequestForm,
                          SignUpForm)
 from .forms.feedback import show_error
@@ -75,6 +76,7 @@ def register():
                          "you can act for the enterprise."), "success")
                 return redirect(url_for("auth.account"))
             flash(tr("注册成功，欢迎使用融通对接平台！", "Signed up. Welcome to Matchmaker!"), "success")
+            flash_region_warning(user.enterprise)
             return redirect(_home_for(user))
     return render_template("auth/register.html", form=form, candidates=candidates)
 

@@ -7,11 +7,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..db import get_session
+from ..domain import uscc as uscc_rules
 from ..domain.regions import REGIONS
 from ..i18n import tr
 from ..services import accounts
 from ..services import enterprises as service
-from ..services.enterprises import EnterpriseError, NotAllowedError
+from ..services.enterprises import EnterpriseError, NotAllowedError, bilingual
 from .access import enterprise_required, login_required
 from .forms.choices import region_choices
 from .forms.enterprises import EnterpriseForm, QualificationForm
@@ -44,6 +45,13 @@ def mine():
     return redirect(url_for("enterprises.show", enterprise_id=current_user.enterprise_id))
 
 
+def flash_region_warning(ent) -> None:
+    """Warn (not refuse) when the credit code's division lies in another province than the one declared."""
+    warning = uscc_rules.province_mismatch(ent.uscc, ent.region)
+    if warning:
+        flash(bilingual(warning), "warning")
+
+
 def _found_and_allowed(found, allowed: bool):
     """``found``, or 404 when there is none, or 403 when the user may not act on it."""
     if found is None:
@@ -73,10 +81,12 @@ def edit(enterprise_id: int):
     if request.method == "GET":
         form.fill_from(profile.enterprise)
     elif form.validate_on_submit():
-        ok, _ = attempt(lambda session: service.update_profile(session, current_user, enterprise_id, form.details()),
-                        form=form, field_map=EnterpriseForm.FIELD_MAP, flash_always=False,
-                        abort_on={NotAllowedError: 403}, success=tr("企业资料已更新。", "Enterprise details saved."))
+        ok, ent = attempt(lambda session: service.update_profile(session, current_user, enterprise_id,
+                                                                 form.details()),
+                          form=form, field_map=EnterpriseForm.FIELD_MAP, flash_always=False,
+                          abort_on={NotAllowedError: 403}, success=tr("企业资料已更新。", "Enterprise details saved."))
         if ok:
+            flash_region_warning(ent)
             return redirect(url_for("enterprises.show", enterprise_id=enterprise_id))
     return render_template("enterprises/edit.html", form=form, ent=profile.enterprise)
 
@@ -93,7 +103,7 @@ def add_qualification(enterprise_id: int):
                                                                  form.certificate_no.data, form.valid_until.data),
                        abort_on={NotAllowedError: 403})
     if ok:
-        flash(tr("已添加资质“{name}”，平台核验后将标注为“已认证”。",
+        flash(tr("已添加资质“{name}”，平台核验后将标注为“已核验”。",
                  "Added “{name}”; it is marked verified once the platform has checked it.", name=qual.name), "success")
     return redirect(url_for("enterprises.show", enterprise_id=enterprise_id) + "#qualifications")
 

@@ -27,8 +27,8 @@ SHORTLIST_NOTE = "方案可行，请于下周来我司进行技术交流"
 
 def _new_code() -> str:
     """A valid credit code with a random organisation-code body, so no seeded enterprise holds it."""
-    body = "".join(secrets.choice(uscc.CHARSET) for _ in range(6))
-    return uscc.make("91320500MA1" + body)
+    body = "".join(secrets.choice(uscc.CHARSET) for _ in range(5))
+    return uscc.build("9", "1", "320500", "MA1" + body)
 
 
 def _minimal_pdf() -> bytes:
@@ -145,10 +145,11 @@ def test_enterprise_journey(live_server, browser, artifacts, tmp_path):
         "面向协作机器人关节模组，征集谐波减速器国产化研制团队。要求传动精度 ≤ 30 角秒，"
         "额定寿命 ≥ 10000 小时，背隙 ≤ 10 角秒，可小批量交付样机。")
     _tick_node(large, NODE)
-    large.get_by_label("预算 / 榜单金额（元）").fill("3000000")
+    large.get_by_label("预算 / 榜单金额（万元）").fill("300")
     large.get_by_label("截止日期").fill((dt.date.today() + dt.timedelta(days=45)).isoformat())
     large.get_by_label("地区（省份）").select_option(label="江苏省")
-    large.get_by_label("付款期限（验收后天数）").fill("45")
+    large.get_by_label("验收期限（交付后天数）").fill("30")
+    large.get_by_label("付款期限（天）").fill("45")
     large.get_by_label("验收标准").fill("样机经第三方检测：传动精度 ≤ 30 角秒，连续运行 2000 小时无失效。")
     large.get_by_label("知识产权约定（揭榜挂帅）").fill("研制形成的专利由双方共有，揭榜方享有优先供货权。")
     _go(large.get_by_role("button", name="保存草稿"))
@@ -158,7 +159,7 @@ def test_enterprise_journey(live_server, browser, artifacts, tmp_path):
     _go(large.get_by_role("button", name="发布", exact=True))
     assert "已发布" in _flash(large), _flash(large)
     assert large.get_by_role("heading", name=CHALLENGE).is_visible()
-    assert large.get_by_text("验收合格后 45 日内").is_visible()
+    assert large.get_by_text("验收合格后 45 日内付款").is_visible()
     _snap(large, shot("03-challenge"))
     large.context.close()
 
@@ -197,7 +198,7 @@ def test_enterprise_journey(live_server, browser, artifacts, tmp_path):
     _go(card.get_by_role("link", name=CHALLENGE))
     _go(sme.get_by_role("link", name="我要揭榜"))
     sme.get_by_label("方案说明").fill("采用双圆弧齿形柔轮，三个月交付样机 20 套，精度 25 角秒。")
-    sme.get_by_label("报价（元）").fill("2600000")
+    sme.get_by_label("报价（万元）").fill("260")
     sme.get_by_label("对应能力").select_option(label=CAPABILITY)
     sme.get_by_label("附件").set_input_files(str(pdf))
     _snap(sme, shot("07-application-form"))

@@ -5,19 +5,21 @@ import itertools
 import json
 from pathlib import Path
 
+from matchmaker.domain import uscc
 from matchmaker.models import Capability, Demand, Enterprise, User
 from matchmaker.security import hash_password
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 _seq = itertools.count(1)
-_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
 def make_uscc(n: int) -> str:
-    """A valid unified social credit code (GB 32100-2015) numbered ``n``."""
-    body = f"91320500{n:09d}"
-    total = sum(_ALPHABET.index(ch) * pow(3, i, 31) for i, ch in enumerate(body))
-    return body + _ALPHABET[(31 - total % 31) % 31]
+    """A valid unified social credit code (GB 32100-2015) of an enterprise in Suzhou, numbered ``n``.
+
+    ``n`` (below 10**8) is the organisation code body; its GB 11714-1997 check
+    character and the code's own check character are computed.
+    """
+    return uscc.build("9", "1", "320500", f"{n:08d}")
 
 
 def dev_chains() -> dict:

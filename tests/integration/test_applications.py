@@ -37,7 +37,7 @@ def market(db):
 
 
 def _apply(client, demand, files=(), **fields):
-    data = {"proposal": "月供 5000 km，交期两周。", "price": "120000", "capability_id": ""}
+    data = {"proposal": "月供 5000 km，交期两周。", "price": "12", "capability_id": ""}  # 万元
     data.update(fields)
     data["attachments"] = [(io.BytesIO(content), name) for name, content in files]
     return client.post(f"/demands/{demand.id}/apply", data=data, content_type="multipart/form-data",

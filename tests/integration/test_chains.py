@@ -140,8 +140,11 @@ def test_cli_weak_links_prints_gaps_and_thin_nodes(app, stored, monkeypatch):
     monkeypatch.setattr("matchmaker.commands.chains._app", lambda: app)
     result = CliRunner().invoke(chains_cli, ["weak-links", "--chain", "pv"])
     assert result.exit_code == 0, result.output
-    assert "gap" in result.output and "pv.inverter" in result.output
-    assert "thin" in result.output and "pv.materials" in result.output
+    lines = result.output.splitlines()
+    assert any("平台供给空白" in line and "pv.inverter" in line for line in lines)
+    assert any("单一来源" in line and "pv.materials" in line for line in lines)
+    assert lines[0].startswith("Data as of ") and "Beijing time" in lines[0]
+    assert "断点" not in result.output and "堵点" not in result.output
 
 
 def test_cli_validate_reports_problems(tmp_path):

@@ -7,7 +7,10 @@ from sqlalchemy import select
 
 from matchmaker import create_app
 from matchmaker.db import Base, get_engine
+from matchmaker.domain import uscc
 from matchmaker.models import Demand
+from matchmaker.services import demands as demand_service
+from matchmaker.services.errors import ServiceError
 from tests.integration import helpers
 from tests.integration.postings_support import (
     in_days,
@@ -27,7 +30,7 @@ def chains(db):
 def _form(**overrides) -> dict:
     data = {"kind": "procurement", "title": "N型TOPCon电池片月度采购",
             "description": "组件基地外购N型TOPCon电池片，月需求约200MW。", "chain_nodes": ["pv.cell"],
-            "quantity": "200", "unit": "MW", "budget": "90000000", "deadline": in_days(30).isoformat(),
+            "quantity": "200", "unit": "MW", "budget": "9000", "deadline": in_days(30).isoformat(),
             "region": "江苏省", "required_qualifications": "ISO 9001；IATF 16949", "payment_days": "60",
             "acceptance_criteria": "", "ip_terms": ""}
     data.update(overrides)
@@ -84,6 +87,8 @@ def test_a_draft_is_invisible_to_everyone_but_its_enterprise(client, db, chains)
 
 
 def test_a_payment_term_beyond_60_days_is_refused_naming_the_article(client, db, chains):
+    """第九条第二款 of 《保障中小企业款项支付条例》 (2025): a 大型企业 pays within 60 days; more only by an
+    agreement a public offer is not."""
     _ent, u = member(db, size="large")
     login(client, u)
     response = client.post("/demands/new", data=_form(payment_days="90"))
@@ -96,9 +101,144 @@ def test_a_payment_term_beyond_60_days_is_refused_naming_the_article(client, db,
     assert client.post("/demands/new", data=_form(payment_days="60")).status_code == 302
 
 
+# -- payment terms: 《保障中小企业款项支付条例》, 2025 text (国务院令第802号, in force 2025-06-01) ----------
+
+REG = "《保障中小企业款项支付条例》"
+
+
+def _public_institution(db):
+    """A 事业单位 (GB 32100-2015 code 12…, e.g. a public hospital) that may post on the site."""
+    ent, u = member(db, size="large", name="示范市第一人民医院")
+    ent.uscc = uscc.build("1", "2", "320100", f"{ent.id:08d}")
+    db.commit()
+    return ent, u
+
+
+def test_a_blank_payment_term_is_refused_for_a_large_buyer(client, db, chains):
+    """第九条第二款 (2025): a 大型企业 pays SMEs within 60 days of delivery, so its public demand must
+    state the term; a blank one is refused with the article, on saving and on publishing."""
+    ent, u = member(db, size="large")
+    login(client, u)
+    response = client.post("/demands/new", data=_form(payment_days=""))
+    assert response.status_code == 200
+    html = text(response)
+    assert f"{REG}第九条第二款" in html and "请填写付款期限" in html
+    assert db.scalar(select(Demand)) is None
+    draft = helpers.demand(db, ent, title="旧草稿", status="draft")
+    db.commit()
+    response = client.post(f"/demands/{draft.id}/status", data={"status": "published"}, follow_redirects=True)
+    assert "请填写付款期限" in text(response)
+    db.expire_all()
+    assert draft.status == "draft"
+
+
+def test_a_blank_payment_term_is_allowed_for_an_sme_buyer(db):
+    """第二条 (2025): the regulation binds 机关、事业单位和大型企业; an SME buying from SMEs is outside
+    it, so a blank term passes, with a note naming the scope article."""
+    ent, _ = member(db, size="small")
+    review = demand_service.check_payment_terms(ent, None)
+    assert review.ok and [n.article for n in review.notes] == [f"{REG}第二条"]
+    d = helpers.demand(db, ent, title="中小企业之间的采购", status="draft")
+    db.commit()
+    assert demand_service.check_payment_terms(ent, 120).ok
+    rows = dict(demand_service.payment_rows(d))
+    assert rows["付款期限"] == "未说明" and "不受《保障中小企业款项支付条例》付款期限约束" in rows["适用规则"]
+
+
+def test_an_enterprise_of_unknown_size_is_held_to_the_large_enterprise_rule(db):
+    """第三条、第九条第二款 (2025): without a size class the buyer may be a 大型企业, so the strictest
+    rule that may apply is used, and the refusal says so."""
+    ent, _ = member(db, size=None)
+    with pytest.raises(ServiceError) as info:
+        demand_service.check_payment_terms(ent, 90)
+    assert f"{REG}第九条第二款" in info.value.message and "企业规模未核定" in info.value.message
+    assert demand_service.check_payment_terms(ent, 60).notes[0].article == f"{REG}第三条"
+
+
+def test_a_public_institution_buyer_is_refused_above_30_days(client, db, chains):
+    """第九条第一款 (2025): 机关、事业单位 (whatever their headcount) pay within 30 days; 31-60 days is
+    lawful only by explicit agreement, which a public offer is not, so the site refuses it and says why."""
+    _ent, u = _public_institution(db)
+    login(client, u)
+    response = client.post("/demands/new", data=_form(payment_days="45"))
+    html = text(response)
+    assert f"{REG}第九条第一款" in html and "事业单位" in html and "要约" in html
+    assert db.scalar(select(Demand)) is None
+    response = client.post("/demands/new", data=_form(payment_days="90"))
+    assert "最长不得超过60日" in text(response)
+    assert client.post("/demands/new", data=_form(payment_days="30")).status_code == 302
+    d = db.scalar(select(Demand))
+    assert "采购方为事业单位：《保障中小企业款项支付条例》第九条第一款" in text(client.get(f"/demands/{d.id}"))
+
+
+def test_acceptance_period_and_payment_term_are_added_and_explained(client, db, chains):
+    """第十条 (2025): the term runs from acceptance, whose period must be clear and reasonable; the
+    site caps acceptance period + term at the statutory term + 30 days and explains the sum."""
+    _ent, u = member(db, size="large")
+    login(client, u)
+    response = client.post("/demands/new", data=_form(acceptance_days="45", payment_days="60"))
+    html = text(response)
+    assert f"{REG}第十条" in html
+    assert "验收期限 45 天 + 付款期限 60 天 = 105 天，超过自交付起最长90天" in html
+    assert db.scalar(select(Demand)) is None
+    assert client.post("/demands/new", data=_form(acceptance_days="30", payment_days="60")).status_code == 302
+    d = db.scalar(select(Demand))
+    assert (d.acceptance_days, d.payment_days) == (30, 60)
+    html = text(client.get(f"/demands/{d.id}"))
+    assert "验收合格后 60 日内付款（验收须在交付后 30 日内完成）；自交付起最长 90 日" in html
+    assert "逾期未验收的，付款期限自验收期限届满之日起算" in html
+
+
+def test_a_third_party_condition_is_refused_ticked_or_written(client, db, chains):
+    """第九条第二款 (2025): a 大型企业 may not make payment conditional on a third party's payment nor
+    proportional to it (背靠背); the box and the free text are both refused with the article."""
+    _ent, u = member(db, size="large")
+    login(client, u)
+    response = client.post("/demands/new", data=_form(third_party_condition="y"))
+    assert f"{REG}第九条第二款" in text(response) and "背靠背" in text(response)
+    response = client.post("/demands/new", data=_form(payment_terms="收到业主款后30日内支付"))
+    assert f"{REG}第九条第二款" in text(response) and "收到业主款后" in text(response)
+    refresh()
+    response = client.post("/demands/new?lang=en", data=_form(payment_terms="Pay when paid."))
+    assert f"breaks {REG}第九条第二款" in text(response) and "back-to-back" in text(response)
+    assert db.scalar(select(Demand)) is None
+    refresh()
+    terms = "预付30%，验收合格后付清；本合同不设背靠背条款"
+    assert client.post("/demands/new", data=_form(payment_terms=terms)).status_code == 302
+    assert db.scalar(select(Demand)).payment_terms == terms
+
+
+def test_payment_method_is_stored_and_shown_and_a_bill_counts_toward_the_term(client, db, chains):
+    """第十一条 (2025): 商业汇票 and 应收账款电子凭证 must be agreed clearly and may not extend the term
+    in disguise; the method is stored and shown, and a bill's tenor counts toward the 60 days."""
+    _ent, u = member(db, size="large")
+    login(client, u)
+    response = client.post("/demands/new", data=_form(payment_days="30", payment_method="bill"))
+    assert f"{REG}第十一条" in text(response) and "须写明其期限" in text(response)
+    response = client.post("/demands/new", data=_form(payment_days="30", payment_method="bill",
+                                                      instrument_days="45"))
+    assert "付款期限 30 天 + 商业汇票期限 45 天 = 75 天" in text(response)
+    assert db.scalar(select(Demand)) is None
+    response = client.post("/demands/new", data=_form(payment_days="30", payment_method="bill",
+                                                      instrument_days="30"))
+    assert response.status_code == 302
+    d = db.scalar(select(Demand))
+    assert (d.payment_method, d.instrument_days, d.third_party_condition) == ("bill", 30, False)
+    html = text(client.get(f"/demands/{d.id}"))
+    assert "商业汇票，期限 30 日（计入付款期限）" in html and "中小企业可不接受非现金支付方式" in html
+    client.post(f"/demands/{d.id}/edit", data=_form(payment_days="30", payment_method="cash", instrument_days="30"))
+    db.expire_all()
+    assert (d.payment_method, d.instrument_days) == ("cash", None)
+    assert "现金或银行转账" in text(client.get(f"/demands/{d.id}"))
+    client.post(f"/demands/{d.id}/status", data={"status": "published"})
+    body = client.get(f"/api/v1/demands/{d.id}").get_json()
+    assert (body["payment_method"], body["instrument_days"], body["payment_days"]) == ("cash", None, 30)
+    assert (body["acceptance_days"], body["third_party_condition"], body["payment_terms"]) == (None, False, None)
+
+
 def test_illegal_lifecycle_moves_are_refused_with_a_message(client, db, chains):
     ent, u = member(db, size="large")
-    d = helpers.demand(db, ent, title="年度采购", status="draft")
+    d = helpers.demand(db, ent, title="年度采购", status="draft", payment_days=60)
     db.commit()
     login(client, u)
     response = client.post(f"/demands/{d.id}/status", data={"status": "awarded"}, follow_redirects=True)

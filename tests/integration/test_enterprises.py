@@ -104,7 +104,7 @@ def test_qualification_claims_are_normalised_and_stay_claims(client, db):
     client.post(f"/enterprises/{ent.id}/qualifications", data={"name": "iso-9001：2015", "certificate_no": "CN-1",
                                                                "valid_until": until})
     qual = db.scalar(select(Qualification).where(Qualification.enterprise_id == ent.id))
-    assert qual.canonical == "ISO 9001" and not qual.verified and qual.certificate_no == "CN-1"
+    assert qual.canonical == "ISO 9001:2015" and not qual.verified and qual.certificate_no == "CN-1"
     page = client.post(f"/enterprises/{ent.id}/qualifications", data={"name": "ISO9001"}, follow_redirects=True)
     assert "已登记该资质" in page.get_data(as_text=True)
     page = client.post(f"/enterprises/{ent.id}/qualifications", data={"name": "CE", "valid_until": "2001-01-01"},

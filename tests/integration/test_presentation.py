@@ -82,13 +82,14 @@ def test_status_labels_in_both_languages(lang):
         ("event", "provisional"): ("日程暂定", "Provisional agenda"),
         ("meeting", "cancelled"): ("已取消", "Cancelled"),
         ("checkin", "no_show"): ("缺席", "No-show"),
-        ("weak_link", "gap"): ("断点", "gap"),
+        ("weak_link", "gap"): ("平台供给空白", "No supply on the platform"),
+        ("challenge", "awarded"): ("已确定揭榜方", "Solver selected"),
     }
     for (thing, status), (zh, en) in cases.items():
         assert presentation.status_label(thing, status) == _say(lang, zh, en)
     assert presentation.meeting_request_status_label("cancelled") == _say(lang, "已撤回", "Withdrawn")
     assert presentation.resource_request_status_label("approved") == _say(lang, "已同意", "Approved")
-    assert presentation.verification_label(False) == _say(lang, "未认证", "Not verified")
+    assert presentation.verification_label(False) == _say(lang, "未核验", "Not verified")
     assert presentation.demand_status_label("someday") == "someday"
 
 

@@ -111,7 +111,10 @@ def _node_labels(session: Session, event: Event, seen: set[str]) -> dict[str, st
     nodes = theme or sorted(seen)
     labels = {}
     for n in nodes:
-        data = G.nodes[n] if n in G else {}
+        if n not in G:  # a node the chains no longer have: named as such, never by its id
+            labels[n] = tr("（已停用的环节）", "(retired chain node)")
+            continue
+        data = G.nodes[n]
         labels[n] = tr(data.get("name", n), data.get("name_en") or data.get("name", n))
     return labels
 

@@ -21,6 +21,7 @@ __all__ = [
     "clean_region",
     "clean_text",
     "json_list_contains_any",
+    "chain_label",
     "node_label",
     "nodes_of_chain",
     "owned_by",
@@ -156,10 +157,19 @@ def owned_by(session, model, object_id: int, enterprise_id: int | None):
     return obj
 
 
+def chain_label(G: nx.DiGraph, chain: str) -> str:
+    """A chain's name in the user's language; readers never see its id."""
+    meta = G.graph.get("chains", {}).get(chain)
+    if meta is None:
+        return tr("（已停用的产业链）", "(retired chain)")
+    return tr(meta.get("name", ""), meta.get("name_en") or meta.get("name", ""))
+
+
 def node_label(G: nx.DiGraph, node: str) -> str:
-    """``链 · 环节`` in the user's language, or the id when the node is not in the graph."""
+    """``链 · 环节`` in the user's language. A node the stored chains no longer have is
+    named as such (its id stays on the posting, listed for admins on the chain upload page)."""
     if node not in G:
-        return node
+        return tr("（已停用的环节）", "(retired chain node)")
     data = G.nodes[node]
     chain = G.graph.get("chains", {}).get(data.get("chain"), {})
     chain_name = tr(chain.get("name", ""), chain.get("name_en") or chain.get("name", ""))

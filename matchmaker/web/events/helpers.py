@@ -1,8 +1,6 @@
 """Steps every fair page takes: the event the viewer may see, their participant, slot choices, labels."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import abort, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -11,9 +9,10 @@ from ...db import get_session
 from ...domain.slots import slot_parts
 from ...i18n import tr
 from ...models import EventParticipant
+from ...presentation import local_time
 from ...services import events as event_service
 from ...services.events import schedule as event_schedule
-from ...services.events.requests import aware, priority_label, shown_status
+from ...services.events.requests import priority_label, shown_status
 from ..service_calls import or_404
 
 __all__ = [
@@ -109,15 +108,6 @@ def slot_choices(event) -> list[SelectChoice]:
 
 def role_label(role: str) -> str:
     return {"buyer": tr("采购方", "Buyer"), "supplier": tr("供应方", "Supplier")}.get(role, role)
-
-
-def local_time(value) -> str:
-    """A stored UTC time as the fair's local time (China Standard Time)."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return aware(value).astimezone(event_service.EVENT_TZ).strftime("%Y-%m-%d %H:%M")
 
 
 def slot_day(slot: str) -> str:

@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .lazy import lazy_tr
-from .numbers import AmountField
+from .numbers import WanAmountField
 
 __all__ = ["ApplicationForm", "AttachForm", "ReviewForm", "WithdrawForm"]
 
@@ -19,7 +19,7 @@ __all__ = ["ApplicationForm", "AttachForm", "ReviewForm", "WithdrawForm"]
 class ApplicationForm(FlaskForm):
     proposal = TextAreaField(lazy_tr("方案说明", "Proposal"), validators=[
         DataRequired(lazy_tr("请填写方案说明。", "Describe your proposal.")), Length(max=20000)])
-    price = AmountField(lazy_tr("报价（元）", "Price (CNY)"), validators=[
+    price = WanAmountField(lazy_tr("报价（万元）", "Price (10k CNY)"), validators=[
         Optional(), NumberRange(min=0, message=lazy_tr("报价不能为负。", "Cannot be negative."))])
     capability_id = SelectField(lazy_tr("对应能力", "Capability"), choices=[], validate_choice=False)
     attachments = MultipleFileField(lazy_tr("附件", "Attachments"))

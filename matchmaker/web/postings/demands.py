@@ -29,8 +29,10 @@ ACTIONS = {
 }
 
 
-def action_label(status: str) -> str:
-    return {"published": tr("发布", "Publish"), "closed": tr("截止", "Close"), "awarded": tr("授标 / 揭榜成功", "Award"),
+def action_label(status: str, kind: str | None = None) -> str:
+    """The button that moves a demand to ``status``; a challenge ends by choosing its solver (揭榜方)."""
+    award = tr("确定揭榜方", "Select the solver") if kind == "challenge" else tr("授标", "Award")
+    return {"published": tr("发布", "Publish"), "closed": tr("截止", "Close"), "awarded": award,
             "cancelled": tr("取消需求", "Cancel")}.get(status, status)
 
 
@@ -70,7 +72,8 @@ def status(demand_id: int):
     ok, _ = attempt(lambda session: service.change_status(session, demand, current_user.id, form.status.data,
                                                           form.reason.data, link=page))
     if ok:
-        flash(tr("需求状态已更新为“{s}”。", "The demand is now “{s}”.", s=demand_status_label(demand.status)), "success")
+        flash(tr("需求状态已更新为“{s}”。", "The demand is now “{s}”.",
+                 s=demand_status_label(demand.status, demand.kind)), "success")
     return redirect(page)
 
 

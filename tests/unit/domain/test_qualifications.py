@@ -12,10 +12,14 @@ from matchmaker.domain.qualifications import (
 EQUIVALENT = [
     ("IATF 16949", ["IATF16949", "iatf-16949", "IATF 16949:2016", "ＩＡＴＦ１６９４９",
                     "iatf_16949", "IATF 16949 认证"]),
-    ("ISO 9001", ["ISO9001:2015", "ISO 9001", "iso 9001：2015", "ISO-9001-2015",
-                  "ISO 9001质量管理体系认证", "ISO 9001 certification", "GB/T 19001-2016"]),
-    ("ISO 13485", ["ISO13485:2016", "iso 13485"]),
-    ("ISO 27001", ["ISO/IEC 27001:2022", "ISO27001"]),
+    ("ISO 9001", ["ISO 9001", "iso9001", "ISO 9001质量管理体系认证", "ISO 9001 certification",
+                  "GB/T 19001"]),
+    ("ISO 9001:2015", ["ISO9001:2015", "iso 9001：2015", "ISO-9001-2015", "ISO 9001 2015",
+                       "GB/T 19001-2016"]),
+    ("ISO 13485", ["iso 13485", "ISO13485"]),
+    ("ISO 13485:2016", ["ISO13485:2016", "YY/T 0287-2017", "GB/T 42061-2022"]),
+    ("ISO 27001", ["ISO/IEC 27001", "ISO27001"]),
+    ("ISO 27001:2022", ["ISO/IEC 27001:2022", "iso27001-2022"]),
     ("IEC 62109-1", ["IEC 62109-1:2010", "iec62109-1"]),
     ("CMMI 3", ["CMMI3", "CMMI Level 3", "CMMI-DEV ML3", "CMMI三级"]),
     ("专精特新", ["专精特新中小企业", "专精特新企业", "省级专精特新", "專精特新", "专精特新 企业"]),
@@ -46,8 +50,12 @@ def test_blank_or_non_text_gives_none(value):
 
 
 def test_little_giant_implies_srdi():
-    assert qualification_set(["国家级专精特新小巨人"]) == {"小巨人", "专精特新"}
-    assert qualification_set(["专精特新"]) == {"专精特新"}
+    """《优质中小企业梯度培育管理暂行办法》(工信部企业〔2022〕63号): 小巨人 is the tier above
+    专精特新中小企业, itself above 创新型中小企业."""
+    held = qualification_set(["国家级专精特新小巨人"])
+    assert {"小巨人", "专精特新", "创新型中小企业"} <= held
+    assert qualification_set(["专精特新"]) >= {"专精特新", "创新型中小企业"}
+    assert "小巨人" not in qualification_set(["专精特新"])
 
 
 def test_qualification_set_of_a_single_string_is_one_name():
@@ -77,9 +85,13 @@ def test_display_names_are_readable():
     assert display_name("ISO 9001") == "ISO 9001"
 
 
+_FRAGMENTS = ["ISO", "9001", ":", "2015", "-", " ", "_", "·", ".", "，", "AS", "9100", "D", "Rev", "GJB", "C",
+              "OHSAS", "18001", "TS", "16949", "GB/T", "19001", "CMMI", "3", "Nadcap", "（", "认证", "专精特新",
+              "小巨人", "培育", "苏州市", "省级", "国家级", "SRDI"]
 _names = st.one_of(
     st.sampled_from([n for _, names in EQUIVALENT for n in names]),
     st.text(min_size=1, max_size=20),
+    st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=6).map("".join),
 )
 
 

@@ -84,12 +84,22 @@ def test_weak_links_colour_and_count(G):
         assert "供 1 · 需 0" in texts(groups["nev-battery.cell"])
         fills = {g.get("data-node-id"): g.find(NS + "rect").get("fill") for g in groups.values()}
         assert fills["nev-battery.pack"] != fills["nev-battery.cell"] != fills["nev-battery.anode"]
-        assert {"断点", "堵点（单一来源）", "正常", "空闲"} <= set(texts(root))
+        assert {"平台供给空白", "单一来源", "正常", "暂无供需"} <= set(texts(root))
+        assert not {"断点", "堵点"} & set(texts(root))
     en = parse(render_svg(G, "nev-battery", weak=weak, lang="en"))
     assert "Supply 0 · Demand 2" in texts(en)
+    assert {"No supply on the platform", "Single source on the platform", "Covered"} <= set(texts(en))
     plain = parse(render_svg(G, "nev-battery"))
     assert all("data-status" not in g.attrib for g in node_groups(plain))
-    assert "断点" not in texts(plain)
+    assert "平台供给空白" not in texts(plain)
+
+
+def test_tooltips_name_nodes_without_their_ids(G):
+    """Readers see node and chain names; ids stay in data attributes and links."""
+    root = parse(render_svg(G, "nev-battery", node_url=lambda n: f"/chains/{n}"))
+    titles = [t.text for t in root.iter(NS + "title")]
+    assert titles and not [t for t in titles if any(node in t for node in G)]
+    assert any("整车制造" in t for t in titles)
 
 
 def test_names_and_urls_are_escaped(small_doc):

@@ -114,3 +114,18 @@ def test_unknown_node_raises_or_is_skipped(G):
         weak_links(G, [], [need("steel.ore")])
     links = weak_links(G, [cap("steel.ore", "甲")], [need("steel.ore")], ignore_unknown=True)
     assert {w.status for w in links} == {"idle"}
+
+
+def test_tags_count_distinct_verified_suppliers(G):
+    """Tags (such as the tiers of quality SMEs) are counted per node over verified suppliers only."""
+    supply = [
+        {**cap("nev-battery.cell", "甲"), "tags": ("专精特新", "小巨人")},
+        {**cap("nev-battery.cell", "甲"), "tags": ("专精特新",)},      # same enterprise, counted once
+        {**cap("nev-battery.cell", "乙"), "tags": ["专精特新"]},
+        cap("nev-battery.cell", "丙"),
+        {**cap("nev-battery.cell", "丁", verified=False), "tags": ("小巨人",)},
+    ]
+    links = by_node(weak_links(G, supply, [], chain="nev-battery"))
+    assert links["nev-battery.cell"].tagged == {"专精特新": 2, "小巨人": 1}
+    assert links["nev-battery.cell"].suppliers == 3
+    assert links["nev-battery.anode"].tagged == {}

@@ -1,56 +1,21 @@
-"""Payment terms owed to SMEs (《保障中小企业款项支付条例》).
-
-Checks a payment term against the regulation as revised in 2025 (国务院令第802号,
-in force since 2025-06-01; first issued 2020 as 国务院令第728号):
-
-- 第九条第一款 — 机关、事业单位 buying goods, works or services from an SME pay
-  within 30 days of delivery; a contract may agree otherwise, but never more than
-  60 days. (第八条 of the 2020 text said the same.)
-- 第九条第二款 — 大型企业 pay within 60 days of delivery; a contract may agree
-  otherwise only on terms reasonable by industry norms and trading practice, and
-  may never make payment depend on a third party paying first. The 2020 text
-  (第九条) set no number of days.
-- Where inspection or acceptance (检验或者验收合格) is the agreed condition of
-  payment, the term runs from acceptance; this is how ``payment_days`` is
-  counted in the platform's records.
-
-The regulation governs what 机关、事业单位 and 大型企业 owe to SMEs; an SME buying
-from an SME is outside it.
-
-Severity of a finding:
-
-========== ================== ====================================================
-buyer      days               result
-========== ================== ====================================================
-government <= 30              ok
-government 31-60              ``warning``: lawful only if the contract agrees it
-government > 60               ``error``: above the 60-day maximum
-large      <= 60              ok
-large      > 60               ``warning``: lawful only if agreed and reasonable
-sme        any                ok, with a note that the regulation does not apply
-========== ================== ====================================================
-"""
+"""第九条 applied to a number of days: :func:`check`."""
 
 import unicodedata
 from dataclasses import dataclass
 
-from .errors import PaymentTermError
+from ..errors import PaymentTermError
+from .articles import ARTICLES, GOVERNMENT_DAYS, GOVERNMENT_MAX_DAYS, LARGE_DAYS
 
-__all__ = ["BUYER_KINDS", "REGULATION", "PaymentCheck", "check", "normalize_buyer_kind"]
+__all__ = ["BUYER_KINDS", "PaymentCheck", "check", "normalize_buyer_kind", "whole_days"]
 
-REGULATION = "《保障中小企业款项支付条例》"
-_GOVERNMENT_ARTICLE = f"{REGULATION}第九条第一款"
-_LARGE_ARTICLE = f"{REGULATION}第九条第二款"
-_SCOPE_ARTICLE = f"{REGULATION}第二条"
-
-GOVERNMENT_DAYS = 30
-GOVERNMENT_MAX_DAYS = 60
-LARGE_DAYS = 60
+_GOVERNMENT_ARTICLE = ARTICLES["government"]
+_LARGE_ARTICLE = ARTICLES["large"]
+_SCOPE_ARTICLE = ARTICLES["scope"]
 
 _ALIASES = {
     "government": (
-        "government", "gov", "public institution", "public sector", "agency", "authority",
-        "state organ", "机关", "事业单位", "机关事业单位", "机关、事业单位", "政府",
+        "government", "gov", "public institution", "public_institution", "public sector", "agency",
+        "authority", "state organ", "机关", "事业单位", "机关事业单位", "机关、事业单位", "政府",
         "政府机关", "国家机关", "行政机关",
     ),
     "large": ("large", "large enterprise", "大型企业", "大型", "大企业"),
@@ -61,7 +26,7 @@ _ALIASES = {
 }
 _BY_ALIAS = {alias.lower(): kind for kind, aliases in _ALIASES.items() for alias in aliases}
 
-#: Accepted canonical buyer kinds.
+#: Buyer kinds :func:`check` accepts.
 BUYER_KINDS = tuple(_ALIASES)
 
 
@@ -115,35 +80,28 @@ def normalize_buyer_kind(kind):
     return _BY_ALIAS.get(text)
 
 
-def _days(payment_days):
-    if payment_days is None:
-        raise PaymentTermError("未填写付款期限（天） / payment_days is missing")
-    if isinstance(payment_days, bool) or not isinstance(payment_days, (int, float)):
+def whole_days(value, zh="付款期限", en="payment_days"):
+    """`value` as a whole number of days, or :class:`PaymentTermError` naming the term (`zh`, `en`)."""
+    if value is None:
+        raise PaymentTermError(f"未填写{zh}（天） / {en} is missing")
+    whole = not isinstance(value, bool) and isinstance(value, (int, float)) and float(value).is_integer()
+    if not whole:
         raise PaymentTermError(
-            f"付款期限应为整数天数，得到 {payment_days!r} / "
-            f"payment_days must be a whole number of days, got {payment_days!r}"
+            f"{zh}应为整数天数，得到 {value!r} / {en} must be a whole number of days, got {value!r}"
         )
-    if isinstance(payment_days, float) and not payment_days.is_integer():
-        raise PaymentTermError(
-            f"付款期限应为整数天数，得到 {payment_days!r} / "
-            f"payment_days must be a whole number of days, got {payment_days!r}"
-        )
-    if payment_days < 0:
-        raise PaymentTermError(
-            f"付款期限不能为负数，得到 {payment_days!r} / "
-            f"payment_days cannot be negative, got {payment_days!r}"
-        )
-    return int(payment_days)
+    if value < 0:
+        raise PaymentTermError(f"{zh}不能为负数，得到 {value!r} / {en} cannot be negative, got {value!r}")
+    return int(value)
 
 
 def check(payment_days, buyer_kind):
-    """Check a payment term owed to an SME supplier.
+    """Check a number of days of payment owed to an SME supplier (第九条).
 
     Parameters
     ----------
     payment_days : int
         Days from delivery (or from acceptance, where acceptance is the agreed
-        condition of payment) to payment.
+        condition of payment, 第十条) to payment.
     buyer_kind : str
         Who pays: ``'government'`` (机关、事业单位), ``'large'`` (大型企业) or
         ``'sme'``; Chinese names and size classes (``'medium'``, ``'微型'``…) are
@@ -159,7 +117,7 @@ def check(payment_days, buyer_kind):
         If `payment_days` is missing, negative or not a whole number, or
         `buyer_kind` is unknown.
     """
-    days = _days(payment_days)
+    days = whole_days(payment_days)
     kind = normalize_buyer_kind(buyer_kind)
     if kind is None:
         raise PaymentTermError(
@@ -216,3 +174,5 @@ def check(payment_days, buyer_kind):
         f"reasonable by industry norms, never conditional on a third party paying first",
         LARGE_DAYS, None, kind, days,
     )
+
+
