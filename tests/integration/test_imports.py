@@ -52,7 +52,7 @@ def messy_rows() -> list[list]:
          "张三", "0512-66881234", "zhang@jinggong.example.cn"],                                     # 5 created
         [None] * 11,                                                                                 # 6 blank
         ["蘇州精工科技有限公司", None, "江苏", "工业", "120", "5000万", None, None, None, None, None],  # 7 duplicate
-        ["昆山明锐电子有限公司", "91320583MA1XXXXX", "江苏", "工业", "60", "800万", None, None,
+        ["昆山明锐电子有限公司", "91320583MA1WWWWW", "江苏", "工业", "60", "800万", None, None,
          None, None, None],                                                                          # 8 bad code
         ["ＡＢＣ精密有限公司", CODES[2], "江苏省", "工业", "80", "1.2亿", None, None, None, None, None],  # 9 created
         ["ABC精密有限公司", None, "江苏省", "工业", "80", "1.2亿", None, None, None, None, None],        # 10 duplicate
@@ -221,7 +221,7 @@ def test_the_report_lists_every_problem_in_the_chosen_language(db, messy_file):
     problems = zh["问题"]
     assert problems[0] == ("行", "列", "值", "原因")
     assert [(r[0], r[1], r[2]) for r in problems[1:]] == [
-        (7, "企业名称", "蘇州精工科技有限公司"), (8, "统一社会信用代码", "91320583MA1XXXXX"),
+        (7, "企业名称", "蘇州精工科技有限公司"), (8, "统一社会信用代码", "91320583MA1WWWWW"),
         (10, "企业名称", "ABC精密有限公司"), (13, "从业人员", "很多"), (14, "地区", "火星")]
     assert "统一社会信用代码无效" in problems[2][3] and "火星" in problems[5][3]
     assert all(r[3] and not r[3].isascii() for r in problems[1:]), "reasons are in Chinese"

@@ -304,7 +304,7 @@ def test_xlsx_number_cells_too_long_to_be_exact_are_refused_for_text_fields(tmp_
 # --- every record kind; rows parallel to records -------------------------------------------
 
 ENTERPRISE_CSV = ("企业名称,统一社会信用代码,地区,从业人员,营业收入（万元）,资产总额（亿元）,资质\n"
-                  "甲公司,91320500MA1XXXXX0X,江苏省,120人,\"3,500\",1.2,ISO 9001、专精特新\n"
+                  "甲公司,91320500MA1WWWWW0X,江苏省,120人,\"3,500\",1.2,ISO 9001、专精特新\n"
                   "乙公司,,浙江,85,,,\n"
                   "甲公司,,,,,,\n"  # the same name twice: not a duplicate-id error
                   ",91330000MA2YYYYY1Y,,,,,\n")
@@ -373,7 +373,7 @@ def _messy_enterprise_workbook(path):
     for col in "ABCDEH":
         sheet.merge_cells(f"{col}3:{col}4")
     sheet.merge_cells("F3:G3")
-    sheet.append(["苏州甲科技有限公司", "91320500MA1XXXXX0X", "１，２００", "0.5", "３２０",
+    sheet.append(["苏州甲科技有限公司", "91320500MA1WWWWW0X", "１，２００", "0.5", "３２０",
                   "王工", "0512-66668888", "重点"])
     sheet.append([])
     sheet.append(["'=HYPERLINK(\"http://x\")有限公司", None, "3亿", None, 15, "'+86 张三", 13800138000,
@@ -392,7 +392,7 @@ def test_messy_enterprise_workbook(tmp_path):
     assert result.extra_columns == ["备注"]
     assert (first["name"], first["credit_code"], first["revenue"], first["assets"],
             first["employees"], first["contact_name"], first["contact_phone"]) == (
-        "苏州甲科技有限公司", "91320500MA1XXXXX0X", 12_000_000, 50_000_000, 320, "王工",
+        "苏州甲科技有限公司", "91320500MA1WWWWW0X", 12_000_000, 50_000_000, 320, "王工",
         "0512-66668888")
     assert first["extra"] == {"备注": "重点"}
     # text our writers guarded against formula injection is read back without the guard
@@ -408,7 +408,7 @@ def test_messy_enterprise_csv_in_gb18030(tmp_path):
             ",,,,\n"
             "企业名称,统一社会信用代码,营业收入(万元),联系方式,\n"
             ",,,联系人,联系电话\n"
-            "苏州甲科技有限公司,91320500MA1XXXXX0X,１２００,王工,0512-66668888\n"
+            "苏州甲科技有限公司,91320500MA1WWWWW0X,１２００,王工,0512-66668888\n"
             ",,,,\n"
             "'-减号开头有限公司,,1.5亿,,\n")
     result = read_records(_csv(tmp_path, text, encoding="gb18030"), "enterprise")
