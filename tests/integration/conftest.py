@@ -72,3 +72,26 @@ def db(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def job_queue(app, monkeypatch):
+    """An emptied RQ queue on ``TEST_REDIS_URL``, set as the site's job queue; run its jobs
+    with ``SimpleWorker([job_queue], connection=job_queue.connection).work(burst=True)``."""
+    redis = pytest.importorskip("redis")
+    from rq import Queue
+
+    from matchmaker.jobs import QUEUE
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+    connection = redis.Redis.from_url(url)
+    try:
+        connection.ping()
+    except redis.RedisError as exc:
+        need_service(f"Redis at {url}: {exc}")
+    queue = Queue(QUEUE, connection=connection)
+    queue.empty()
+    app.config["REDIS_URL"] = url
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    yield queue
+    connection.close()

@@ -284,24 +284,11 @@ def test_build_without_accepted_requests_says_so(client, db):
 
 
 @pytest.mark.redis
-def test_build_runs_as_an_rq_job_when_redis_is_configured(client, db, app, fair, monkeypatch):
-    redis = pytest.importorskip("redis")
-    from rq import Queue, SimpleWorker
+def test_build_runs_as_an_rq_job_when_redis_is_configured(client, db, fair, job_queue):
+    from rq import SimpleWorker
 
-    from matchmaker.jobs import QUEUE
-    from tests.conftest import need_service
-    import os
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-    connection = redis.Redis.from_url(url)
-    try:
-        connection.ping()
-    except redis.RedisError as exc:
-        need_service(f"Redis at {url}: {exc}")
-    queue = Queue(QUEUE, connection=connection)
-    queue.empty()
+    queue, connection = job_queue, job_queue.connection
     event, owner = fair["event"], fair["organiser"]
-    app.config["REDIS_URL"] = url
-    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
     es.as_user(client, owner)
     _build(client, event)
     assert db.get(Event, event.id).schedule_stats["state"] == "queued"
@@ -315,7 +302,6 @@ def test_build_runs_as_an_rq_job_when_redis_is_configured(client, db, app, fair,
     stored = db.get(Event, event.id)
     assert stored.schedule_stats["state"] == "done" and stored.schedule_version == 1
     assert len(_meetings(db, event)) == 5
-    connection.close()
 
 
 def _invalid_fair(client, db, fair):

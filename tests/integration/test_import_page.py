@@ -347,23 +347,10 @@ def test_progress_is_visible_while_the_import_runs(client, db, people, monkeypat
 
 
 @pytest.mark.redis
-def test_with_a_job_queue_the_preview_runs_on_a_worker(client, db, people, app, monkeypatch):
-    redis = pytest.importorskip("redis")
-    from rq import Queue, SimpleWorker
+def test_with_a_job_queue_the_preview_runs_on_a_worker(client, db, people, job_queue):
+    from rq import SimpleWorker
 
-    from matchmaker.jobs import QUEUE
-    from tests.conftest import need_service
-
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
-    connection = redis.Redis.from_url(url)
-    try:
-        connection.ping()
-    except redis.RedisError as exc:
-        need_service(f"Redis at {url}: {exc}")
-    queue = Queue(QUEUE, connection=connection)
-    queue.empty()
-    app.config["REDIS_URL"] = url
-    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    queue, connection = job_queue, job_queue.connection
     ev.as_user(client, people["organiser"])
     run_id = _run_id(_upload(client, _messy_enterprises()))
     _fresh(db)
@@ -377,7 +364,6 @@ def test_with_a_job_queue_the_preview_runs_on_a_worker(client, db, people, app, 
     run = _finished(db, run_id)
     assert run.state == "done" and run.result["counts"]["created"] == 1
     assert _count(db, Enterprise) == 2
-    connection.close()
 
 
 def test_an_unreachable_job_queue_fails_the_run_with_a_message(client, db, people, app):
