@@ -15,7 +15,8 @@ bp = Blueprint("api_accounts", __name__)
 
 def _enterprise_summary(ent) -> dict:
     return {"id": ent.id, "name": ent.name, "region": ent.region, "city": ent.city, "industry": ent.industry,
-            "size": ent.size, "verified": bool(ent.verified)}
+            "size": ent.size, "org_type": ent.org_type, "chain_leader_of": list(ent.chain_leader_of or []),
+            "verified": bool(ent.verified)}
 
 
 @bp.get("/me")

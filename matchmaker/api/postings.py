@@ -29,7 +29,8 @@ def _number(value):
 
 
 def _enterprise(ent) -> dict:
-    return {"id": ent.id, "name": ent.name, "region": ent.region, "size": ent.size}
+    return {"id": ent.id, "name": ent.name, "region": ent.region, "size": ent.size, "org_type": ent.org_type,
+            "chain_leader_of": list(ent.chain_leader_of or [])}
 
 
 def demand_json(d, full: bool = False) -> dict:

@@ -8,12 +8,17 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, Numeric, St
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
+from ..domain import organisations
 from ._types import choice, created_at, updated_at
 
 if TYPE_CHECKING:
     from .user import User
 
 SIZES = ("micro", "small", "medium", "large")
+#: What kind of organisation it is (:data:`matchmaker.domain.organisations.ORG_TYPES`). Enterprises,
+#: universities, research institutes and other public bodies all post and apply; the kind decides
+#: the payment rule, never the right to act.
+ORG_TYPES = tuple(organisations.ORG_TYPES)
 
 
 class Enterprise(Base):
@@ -23,6 +28,8 @@ class Enterprise(Base):
     name: Mapped[str] = mapped_column(String(200), index=True)
     #: Unified social credit code; None for an enterprise imported without one.
     uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
+    org_type: Mapped[str] = mapped_column(choice(*ORG_TYPES, name="org_type"), default="enterprise",
+                                          server_default="enterprise")
     size: Mapped[str | None] = mapped_column(choice(*SIZES, name="enterprise_size"))
     size_rule: Mapped[str | None] = mapped_column(Text)
     industry: Mapped[str | None] = mapped_column(String(60))
@@ -35,6 +42,8 @@ class Enterprise(Base):
     description: Mapped[str | None] = mapped_column(Text)
     contact: Mapped[dict] = mapped_column(JSON, default=dict)
     chains: Mapped[list] = mapped_column(JSON, default=list)
+    #: Chain ids for which an organiser designated this organisation 链主 (a designation, not a size).
+    chain_leader_of: Mapped[list | None] = mapped_column(JSON, default=list)
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = created_at()
@@ -46,7 +55,17 @@ class Enterprise(Base):
 
     @property
     def is_large(self) -> bool:
+        """A large enterprise by the size standard (decides the payment rule, not any right)."""
         return self.size == "large"
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.org_type == "enterprise"
+
+    @property
+    def is_chain_leader(self) -> bool:
+        """Designated 链主 and still a verified enterprise (a rename that lifts verification hides it)."""
+        return bool(self.chain_leader_of) and self.verified and self.is_enterprise
 
     def qualification_names(self, verified_only: bool = False) -> list[str]:
         return [q.name for q in self.qualifications if q.verified or not verified_only]

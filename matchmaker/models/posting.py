@@ -130,6 +130,8 @@ class Application(Base):
     status: Mapped[str] = mapped_column(choice(*APPLICATION_STATUSES, name="application_status"),
                                         default="submitted", index=True)
     message: Mapped[str | None] = mapped_column(Text)
+    #: A 联合体's other members: ``[{"name", "credit_code", "enterprise_id", "role"}]``; empty when alone.
+    partners: Mapped[list | None] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = created_at()
     updated_at: Mapped[dt.datetime] = updated_at()
 

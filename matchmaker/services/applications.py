@@ -1,6 +1,10 @@
-"""Applications: an SME answers a published demand (报价 for procurement, 揭榜 for a challenge).
+"""Applications: an organisation answers a published demand (报价 for procurement, 揭榜 for a challenge).
 
-One application per enterprise and demand. The demand's owner moves it along
+Any organisation other than the demand's owner may apply: SMEs, but also larger
+firms, universities and research institutes. A challenge may be answered by a
+联合体: the applicant leads and names its partners (by name, with a credit code
+when they have one); partners registered on the platform confirm (see :mod:`.consortia`).
+One application per organisation and demand. The demand's owner moves it along
 :data:`~matchmaker.models.posting.APPLICATION_TRANSITIONS` (shortlist, accept,
 reject) with a message; the applicant may withdraw it while it is open. Each
 move tells the other side. Only the applicant and the demand's owner ever see an
@@ -9,14 +13,14 @@ application; everyone else gets :class:`~.errors.NotFound`.
 from __future__ import annotations
 
 from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from ..i18n import tr
 from ..models import Application, Capability, Demand, Enterprise
 from ..models.posting import APPLICATION_STATUSES, APPLICATION_TRANSITIONS
 from ..presentation import application_status_label
-from . import audit
+from ..transactions import add_unique
+from . import audit, consortia
 from .attachments import Upload, store_upload
 from .errors import NotAllowed, NotFound, ServiceError
 from .postings.fields import clean_amount, clean_text, today
@@ -59,16 +63,16 @@ def _store_files(session: Session, application: Application, uploads: list[Uploa
 
 
 def apply(session: Session, demand: Demand, enterprise: Enterprise, user_id: int | None, data: dict,
-          uploads: list[Upload] = (), link_for=None) -> tuple[Application, list[str]]:
+          uploads: list[Upload] = (), link_for=None, partner_link_for=None) -> tuple[Application, list[str]]:
     """Submit ``enterprise``'s application to ``demand``.
 
-    ``link_for(application)`` gives the address the demand's owner is sent to.
+    ``link_for(application)`` gives the address the demand's owner is sent to,
+    ``partner_link_for(application)`` the one where a named 联合体 partner confirms.
     Returns the application and the messages of the files that were refused: a
     bad file does not lose the proposal or the good files sent with it.
     """
-    if enterprise.is_large:
-        raise NotAllowed(tr("大型企业不能报价或揭榜；请使用中小企业账号。",
-                            "Large enterprises cannot apply; use an SME account."))
+    if demand.enterprise_id == enterprise.id:
+        raise NotAllowed(tr("不能申请本单位发布的需求。", "You cannot apply to your own organisation's demand."))
     if demand.status != "published":
         raise NotAllowed(tr("该需求目前不接受申请。", "This demand is not taking applications."))
     if demand.deadline is not None and demand.deadline < today():
@@ -87,20 +91,27 @@ def apply(session: Session, demand: Demand, enterprise: Enterprise, user_id: int
         if capability is None or capability.enterprise_id != enterprise.id or not capability.active:
             raise ServiceError(tr("请选择贵企业在展的能力。", "Choose one of your active capabilities."),
                                field="capability_id")
+    partners = consortia.name_partners(session, demand, enterprise, data.get("partners"))
     application = Application(demand_id=demand.id, enterprise_id=enterprise.id, capability_id=capability_id,
-                              submitted_by_id=user_id, proposal=proposal,
+                              submitted_by_id=user_id, proposal=proposal, partners=partners,
                               price=clean_amount(data.get("price"), "price"), status="submitted")
-    try:
-        with session.begin_nested():
-            session.add(application)
-    except IntegrityError:
-        raise ServiceError(tr("贵企业已申请过该需求。", "Your enterprise has already applied.")) from None
+    # Two submissions at once (a double click, two colleagues): one is stored, the other is told.
+    _stored, added = add_unique(session, application, lambda: session.scalar(select(Application).where(
+        Application.demand_id == demand.id, Application.enterprise_id == enterprise.id)))
+    if not added:
+        raise ServiceError(tr("贵单位已申请过该需求，可在“我的申请”中查看。",
+                              "Your organisation has already applied; see “My applications”."))
     refused = _store_files(session, application, list(uploads))
-    audit.record(session, user_id, "application.submit", application, demand=demand.id)
-    tell_enterprise(session, demand.enterprise_id,
-                    tr("{e}对需求《{t}》提交了{w}。", "{e} sent a {w} for “{t}”.",
-                       e=enterprise.name, t=demand.title, w=_answer_word(demand)),
-                    link_for(application) if link_for else None)
+    audit.record(session, user_id, "application.submit", application, demand=demand.id,
+                 partners=[p["name"] for p in partners] or None)
+    if partners:
+        text = tr("{e}牵头的联合体（成员：{p}）对需求《{t}》提交了{w}。", "A consortium led by {e} (with {p}) sent a {w} for “{t}”.",
+                  e=enterprise.name, p=tr("、", ", ").join(p["name"] for p in partners), t=demand.title, w=_answer_word(demand))
+    else:
+        text = tr("{e}对需求《{t}》提交了{w}。", "{e} sent a {w} for “{t}”.",
+                  e=enterprise.name, t=demand.title, w=_answer_word(demand))
+    tell_enterprise(session, demand.enterprise_id, text, link_for(application) if link_for else None)
+    consortia.tell_partners(session, application, partner_link_for)
     return application, refused
 
 

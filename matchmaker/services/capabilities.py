@@ -91,9 +91,6 @@ def _apply_fields(capability: Capability, enterprise: Enterprise, G: nx.DiGraph,
 
 def create_capability(session: Session, enterprise: Enterprise, user_id: int | None, G: nx.DiGraph,
                       data: dict) -> Capability:
-    if enterprise.is_large:
-        raise NotAllowed(tr("能力展示面向中小企业；大型企业请发布需求或开放资源。",
-                            "Capabilities are posted by SMEs; large enterprises post demands or open resources."))
     capability = Capability(enterprise_id=enterprise.id, active=True, extra={})
     capability.enterprise = enterprise
     _apply_fields(capability, enterprise, G, data)

@@ -38,7 +38,7 @@ def demand_page(session: Session, demand_id: int, enterprise: Enterprise | None,
         result.application_counts = {status: n for status, n in rows}
         result.suggestions = matching.suggested_suppliers(session, demand, region=region, qualification=qualification,
                                                           size=size, page=page, per_page=per_page)
-    elif enterprise is not None and not enterprise.is_large:
+    elif enterprise is not None:
         result.my_application = session.scalar(select(Application).where(
             Application.demand_id == demand.id, Application.enterprise_id == enterprise_id))
         result.can_apply = (result.my_application is None and demand.status == "published"

@@ -85,9 +85,7 @@ def _apply_fields(demand: Demand, G: nx.DiGraph, data: dict) -> None:
 
 def create_demand(session: Session, enterprise: Enterprise, user_id: int | None, G: nx.DiGraph,
                   data: dict) -> Demand:
-    """A new draft demand of ``enterprise`` (a large enterprise)."""
-    if not enterprise.is_large:
-        raise NotAllowed(tr("只有大型企业可以发布需求。", "Only large enterprises post demands."))
+    """A new draft demand of ``enterprise`` (any organisation; publishing needs it verified)."""
     demand = Demand(enterprise_id=enterprise.id, status="draft", extra={})
     demand.enterprise = enterprise
     _apply_fields(demand, G, data)
@@ -140,6 +138,12 @@ def change_status(session: Session, demand: Demand, user_id: int | None, status:
     if status == "cancelled" and not reason:
         raise ServiceError(tr("取消需求须说明原因。", "Give a reason for cancelling."), field="reason")
     if status == "published":
+        # An organisation publishes to every SME only once the platform has checked who it is;
+        # an organiser's or admin's import publishes as the platform (and is audited as such).
+        if demand.enterprise is not None and not demand.enterprise.verified:
+            raise NotAllowed(tr("贵单位的信息核验通过后才能发布需求；可先保存为草稿。",
+                                "Your organisation must be verified before it publishes; keep this as a draft "
+                                "meanwhile."))
         _ready_to_publish(demand)
         demand.published_at = dt.datetime.now(dt.UTC)
     previous = demand.status
@@ -207,11 +211,11 @@ def enterprise_demands(enterprise_id: int, status: str | None = None) -> Select:
 
 def invite_supplier(session: Session, demand: Demand, supplier_id: int, user_id: int | None, purpose: str,
                     link: str, note: str | None = None) -> Enterprise:
-    """Invite an SME to apply to ``demand`` (``purpose='apply'``) or to meet (``'meet'``)."""
+    """Invite an organisation to apply to ``demand`` (``purpose='apply'``) or to meet (``'meet'``)."""
     if demand.status != "published":
         raise NotAllowed(tr("只能就已发布的需求发出邀请。", "Invitations are for published demands."))
     supplier = session.get(Enterprise, supplier_id)
-    if supplier is None or supplier.is_large:
+    if supplier is None or supplier.id == demand.enterprise_id:
         raise NotFound()
     owner = demand.enterprise.name
     if purpose == "apply":

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..domain import errors as domain_errors
 from ..domain import size as size_rules
+from ..domain import uscc as uscc_rules
+from ..domain.organisations import ORG_TYPES, org_type_label, resolve_org_type
 from ..domain.qualifications import display_name, meets, normalize_qualification
 from ..domain.regions import english_name, normalize_region
 from ..i18n import tr
@@ -20,7 +22,8 @@ from .errors import ServiceError
 
 __all__ = ["EnterpriseError", "NotAllowedError", "EnterpriseDetails", "Profile", "bilingual", "size_label", "size_rule_text", "industry_label", "region_label", "classify",
            "apply_details", "create_enterprise", "profile", "update_profile", "add_qualification",
-           "remove_qualification", "get_enterprise", "is_member", "can_edit", "directory", "members"]
+           "remove_qualification", "get_enterprise", "is_member", "can_edit", "directory", "members",
+           "org_label", "set_chain_leader"]
 
 SIZE_NAMES = {"micro": ("微型企业", "Micro enterprise"), "small": ("小型企业", "Small enterprise"),
               "medium": ("中型企业", "Medium-sized enterprise"), "large": ("大型企业", "Large enterprise")}
@@ -102,6 +105,27 @@ class EnterpriseDetails:
     city: str | None = None
     description: str | None = None
     contact: dict = field(default_factory=dict)
+    #: What the organisation says it is (:data:`~matchmaker.domain.organisations.ORG_TYPES`);
+    #: the credit code's category decides between enterprise and 事业单位 etc.
+    org_type: str | None = None
+
+
+def org_label(org_type: str | None) -> str:
+    """The organisation kind in the user's language (企业, 高等院校, 科研院所 …)."""
+    zh, en = org_type_label(org_type)
+    return tr(zh, en)
+
+
+def _org_type_of(code: str | None, declared: str | None, name: str) -> str:
+    kind = uscc_rules.validate(code).entity_kind if code else None
+    return resolve_org_type(kind, declared, name)
+
+
+def _known_industry(name: str | None) -> str | None:
+    try:
+        return size_rules.get_industry(name).name if name else None
+    except domain_errors.SizeError:
+        return None
 
 
 def classify(details: EnterpriseDetails) -> size_rules.SizeResult:
@@ -125,17 +149,31 @@ def classify(details: EnterpriseDetails) -> size_rules.SizeResult:
         raise EnterpriseError(bilingual(str(exc))) from None
 
 
-def apply_details(ent: Enterprise, details: EnterpriseDetails) -> size_rules.SizeResult:
-    """Copy ``details`` onto ``ent`` and recompute its size class (stored with the rule used)."""
+def apply_details(ent: Enterprise, details: EnterpriseDetails) -> size_rules.SizeResult | None:
+    """Copy ``details`` onto ``ent`` and recompute its size class (stored with the rule used).
+
+    The kind of organisation follows the credit code (a 事业单位 may say whether it is a
+    university or an institute). Only enterprises have a size class: universities,
+    institutes and other public bodies are not classed by the SME size standard, so
+    for them the industry and the measures are optional and the result is None.
+    """
     name = " ".join((details.name or "").split())
     if len(name) < 2:
-        raise EnterpriseError(tr("请填写企业全称。", "Enter the enterprise's full registered name."), "name")
-    result = classify(details)
+        raise EnterpriseError(tr("请填写单位全称。", "Enter the organisation's full registered name."), "name")
+    if details.org_type and details.org_type not in ORG_TYPES:
+        raise EnterpriseError(tr("请选择单位类型。", "Choose the kind of organisation."), "org_type")
+    org_type = _org_type_of(ent.uscc, details.org_type or ent.org_type, name)
+    result = classify(details) if org_type == "enterprise" else None
     region = normalize_region(details.region) if details.region else None
     if details.region and region is None:
         raise EnterpriseError(tr("请选择省份。", "Choose a province."), "region")
     ent.name = name
-    ent.industry = result.industry
+    ent.org_type = org_type
+    if result is None:
+        ent.industry = _known_industry(details.industry)
+        ent.size, ent.size_rule = None, None
+    else:
+        ent.industry = result.industry
     ent.employees = details.employees
     ent.revenue_wan = details.revenue_wan
     ent.assets_wan = details.assets_wan
@@ -143,14 +181,15 @@ def apply_details(ent: Enterprise, details: EnterpriseDetails) -> size_rules.Siz
     ent.city = (details.city or "").strip() or None
     ent.description = (details.description or "").strip() or None
     ent.contact = {k: v.strip() for k, v in (details.contact or {}).items() if v and v.strip()}
-    ent.size = result.size
-    ent.size_rule = result.rule
+    if result is not None:
+        ent.size = result.size
+        ent.size_rule = result.rule
     return result
 
 
 def create_enterprise(session: Session, uscc: str, details: EnterpriseDetails) -> Enterprise:
     """A new, unverified enterprise; ``uscc`` must already be validated and normalised."""
-    ent = Enterprise(uscc=uscc, contact={}, chains=[])
+    ent = Enterprise(uscc=uscc, contact={}, chains=[], chain_leader_of=[])
     apply_details(ent, details)
     session.add(ent)
     session.flush()
@@ -215,13 +254,14 @@ def profile(session: Session, enterprise_id: int) -> Profile | None:
 def update_profile(session: Session, actor, enterprise_id: int, details: EnterpriseDetails) -> Enterprise:
     """Change an enterprise's details; a new name needs verifying again."""
     ent = _editable(session, actor, enterprise_id)
-    old_name, old_size = ent.name, ent.size
+    old_name, old_size, old_type = ent.name, ent.size, ent.org_type
     apply_details(ent, details)
     renamed = ent.name != old_name
     if renamed and ent.verified and not actor.is_admin:
         ent.verified, ent.verified_at = False, None
     audit.record(session, actor.id, "enterprise.update", ent, renamed_from=old_name if renamed else None,
-                 size=ent.size if ent.size != old_size else None)
+                 size=ent.size if ent.size != old_size else None,
+                 org_type=ent.org_type if ent.org_type != old_type else None)
     return ent
 
 
@@ -279,3 +319,31 @@ def directory(region: str | None = None, size: str | None = None, verified: bool
     if verified is not None:
         stmt = stmt.where(Enterprise.verified.is_(verified))
     return stmt.order_by(Enterprise.verified.desc(), Enterprise.name)
+
+
+def set_chain_leader(session: Session, actor, enterprise_id: int, chain_ids, known_chains) -> Enterprise:
+    """Designate an organisation 链主 of the chains ``chain_ids`` (an empty list withdraws it).
+
+    链主 is a designation that organisers grant (携手行动: 链主企业 named by the
+    authorities), not a size: only organisers and admins may set it, only for
+    chains the platform knows, and only for verified enterprises.
+    """
+    if not (getattr(actor, "is_authenticated", False) and actor.role in ("organiser", "admin")):
+        raise NotAllowedError(tr("链主由组织方认定。", "Only organisers designate chain leaders."))
+    ent = session.get(Enterprise, enterprise_id)
+    if ent is None:
+        raise EnterpriseError(tr("企业不存在。", "No such enterprise."))
+    chosen = []
+    for chain_id in chain_ids or ():
+        if chain_id not in known_chains:
+            raise EnterpriseError(tr("未知的产业链：{c}", "Unknown chain: {c}", c=chain_id), "chains")
+        if chain_id not in chosen:
+            chosen.append(chain_id)
+    if chosen and not (ent.verified and ent.org_type == "enterprise"):
+        raise EnterpriseError(tr("只有已核验的企业可以认定为链主。", "Only verified enterprises can be chain leaders."),
+                              "chains")
+    previous = list(ent.chain_leader_of or [])
+    ent.chain_leader_of = chosen
+    session.flush()
+    audit.record(session, actor.id, "enterprise.chain_leader", ent, chains=chosen, previous=previous)
+    return ent

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from ..domain import payment, uscc
 from ..domain.errors import PaymentTermError
+from ..domain.organisations import payment_body
 from ..i18n import tr
 from ..models import Demand, Enterprise
 from .enterprises import bilingual
@@ -42,6 +43,8 @@ _MAX_TERMS_TEXT = 2000
 def buyer_of(enterprise: Enterprise) -> payment.Buyer:
     """Who pays, from the enterprise's credit code (机关, 事业单位, enterprise …) and its size class."""
     kind = uscc.validate(enterprise.uscc).entity_kind if enterprise.uscc else None
+    if kind is None and enterprise.org_type not in (None, "enterprise"):
+        kind = payment_body(enterprise.org_type)
     return payment.classify_buyer(kind, enterprise.size)
 
 

@@ -72,8 +72,8 @@ def _apply_fields(resource: OpenResource, G: nx.DiGraph, data: dict) -> None:
 
 def create_resource(session: Session, enterprise: Enterprise, user_id: int | None, G: nx.DiGraph,
                     data: dict) -> OpenResource:
-    if not enterprise.is_large:
-        raise NotAllowed(tr("开放资源由大型企业发布。", "Open resources are posted by large enterprises."))
+    if not enterprise.verified:
+        raise NotAllowed(tr("贵单位的信息核验通过后才能开放资源。", "Your organisation must be verified before it opens resources."))
     resource = OpenResource(enterprise_id=enterprise.id, active=True)
     _apply_fields(resource, G, data)
     resource.region = resource.region or enterprise.region
@@ -100,8 +100,8 @@ def set_active(session: Session, resource: OpenResource, user_id: int | None, ac
 
 def request_access(session: Session, resource: OpenResource, enterprise: Enterprise, user_id: int | None,
                    message: str, link: str | None = None) -> ResourceRequest:
-    if enterprise.is_large or resource.enterprise_id == enterprise.id:
-        raise NotAllowed(tr("开放资源面向中小企业申请使用。", "Open resources are requested by SMEs."))
+    if resource.enterprise_id == enterprise.id:
+        raise NotAllowed(tr("这是贵单位自己开放的资源。", "This resource is your own organisation's."))
     if not resource.active:
         raise NotAllowed(tr("该资源已暂停开放。", "This resource is not open at the moment."))
     message = clean_text(message, 2000)

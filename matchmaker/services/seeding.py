@@ -1,7 +1,10 @@
 """Idempotent loading of the seed chains and the demo data set.
 
 Every row is looked up by a natural key (credit code, posting ref, e-mail, event key)
-before it is inserted, so running the seed twice leaves the same row counts.
+before it is inserted, so running the seed twice leaves the same row counts. The demo
+holds enterprises of every size, universities, research institutes and a public
+hospital (``org_type``), a few organiser-designated 链主 (``chain_leader_of``), and
+demands with their payment terms.
 """
 from __future__ import annotations
 
@@ -74,12 +77,17 @@ def _seed_enterprises(session: Session, rows: list[dict]) -> tuple[dict[str, Ent
     by_key, added = {}, 0
     for row in rows:
         ent = existing.get(row["uscc"])
+        if ent is not None and row.get("chain_leader_of") and not ent.chain_leader_of:
+            # A database seeded before designations existed gets them; nothing else is touched.
+            ent.chain_leader_of = list(row["chain_leader_of"])
         if ent is None:
             ent = Enterprise(
-                name=row["name"], uscc=row["uscc"], size=row.get("size"), industry=row.get("industry"),
+                name=row["name"], uscc=row["uscc"], org_type=row.get("org_type") or "enterprise",
+                size=row.get("size"), industry=row.get("industry"),
                 employees=row.get("employees"), revenue_wan=row.get("revenue_wan"),
                 region=row.get("region"), city=row.get("city"), description=row.get("description"),
                 contact=row.get("contact") or {}, chains=row.get("chains") or [],
+                chain_leader_of=list(row.get("chain_leader_of") or []),
                 verified=bool(row.get("verified")),
             )
             seen = set()
@@ -100,8 +108,9 @@ def _seed_enterprises(session: Session, rows: list[dict]) -> tuple[dict[str, Ent
 
 def _seed_users(session: Session, by_key: dict[str, Enterprise]) -> int:
     emails = set(session.scalars(select(User.email)))
-    large = next((e for e in by_key.values() if e.size == "large"), None)
-    sme = next((e for e in by_key.values() if e.size != "large" and e.verified), None)
+    firms = [e for e in by_key.values() if e.org_type == "enterprise"]
+    large = next((e for e in firms if e.size == "large"), None)
+    sme = next((e for e in firms if e.size in ("micro", "small", "medium") and e.verified), None)
     added = 0
     for account in DEMO_ACCOUNTS:
         if account["email"] in emails:
@@ -118,7 +127,8 @@ def _seed_users(session: Session, by_key: dict[str, Enterprise]) -> int:
 
 _POSTING_FIELDS = {
     Demand: ("kind", "title", "description", "chain_nodes", "quantity", "unit", "budget", "region",
-             "required_qualifications", "payment_days", "acceptance_criteria", "ip_terms", "status"),
+             "required_qualifications", "payment_days", "acceptance_days", "payment_method", "instrument_days",
+             "third_party_condition", "payment_terms", "acceptance_criteria", "ip_terms", "status"),
     Capability: ("title", "description", "chain_nodes", "qualifications", "capacity", "region"),
 }
 

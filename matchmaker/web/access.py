@@ -11,8 +11,8 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-__all__ = ["login_required", "role_required", "enterprise_required", "large_required",
-           "sme_required", "organiser_required", "admin_required", "owned_or_404", "current_enterprise_id"]
+__all__ = ["login_required", "role_required", "enterprise_required", "organiser_required", "admin_required",
+           "owned_or_404", "current_enterprise_id"]
 
 
 def role_required(*roles: str):
@@ -32,7 +32,12 @@ organiser_required = role_required("organiser", "admin")
 
 
 def enterprise_required(view):
-    """A signed-in user who belongs to an enterprise."""
+    """A signed-in user who belongs to an organisation.
+
+    Every member organisation may post and apply, whatever its size (a small firm
+    buys from others, a university answers a challenge); the services decide what
+    needs verification, and ownership is checked per object.
+    """
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
@@ -40,22 +45,6 @@ def enterprise_required(view):
             abort(403)
         return view(*args, **kwargs)
     return wrapped
-
-
-def _size_required(large: bool):
-    def decorator(view):
-        @wraps(view)
-        @enterprise_required
-        def wrapped(*args, **kwargs):
-            if (current_user.enterprise.size == "large") != large:
-                abort(403)
-            return view(*args, **kwargs)
-        return wrapped
-    return decorator
-
-
-large_required = _size_required(True)
-sme_required = _size_required(False)
 
 
 def current_enterprise_id() -> int | None:

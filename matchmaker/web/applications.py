@@ -8,6 +8,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -16,11 +17,11 @@ from flask_login import current_user
 from ..db import get_session
 from ..i18n import tr
 from ..services import applications as service
-from ..services import attachments
+from ..services import attachments, consortia
 from ..services.capabilities import enterprise_capabilities
 from ..services.demands import owned_demand, visible_demand
 from ..services.errors import NotFound
-from .access import enterprise_required, large_required, sme_required
+from .access import enterprise_required
 from .forms.applications import ApplicationForm, AttachForm, ReviewForm, WithdrawForm
 from .forms.choices import as_select
 from .pagination import paginate
@@ -30,8 +31,17 @@ from .service_calls import attempt, or_404
 bp = Blueprint("applications", __name__)
 
 
+@bp.app_context_processor
+def _labels():
+    return {"partner_role_label": consortia.partner_role_label, "partner_state_label": consortia.partner_state_label}
+
+
 def _link(application) -> str:
     return url_for("applications.show", application_id=application.id)
+
+
+def _partnership_link(application) -> str:
+    return url_for("applications.partnership", application_id=application.id)
 
 
 def _flash_refused(refused: list[str]) -> None:
@@ -40,17 +50,21 @@ def _flash_refused(refused: list[str]) -> None:
 
 
 @bp.route("/demands/<int:demand_id>/apply", methods=["GET", "POST"])
-@sme_required
+@enterprise_required
 def new(demand_id: int):
     session = get_session()
     demand = or_404(visible_demand, session, demand_id, current_user.enterprise_id)
+    if demand.enterprise_id == current_user.enterprise_id:
+        abort(403)  # one's own demand
     form = ApplicationForm()
     capabilities = session.scalars(enterprise_capabilities(current_user.enterprise_id, active_only=True)).all()
     form.capability_id.choices = as_select([("", tr("（不指定）", "(none)"))] + [(str(c.id), c.title) for c in capabilities])
     if form.validate_on_submit():
-        data = {"proposal": form.proposal.data, "price": form.price.data, "capability_id": form.capability_id.data}
+        data = {"proposal": form.proposal.data, "price": form.price.data, "capability_id": form.capability_id.data,
+                "partners": form.partner_rows() if demand.kind == "challenge" else []}
         ok, result = attempt(lambda session: service.apply(session, demand, current_user.enterprise, current_user.id,
-                                                           data, uploads_from_request(), link_for=_link), form=form)
+                                                           data, uploads_from_request(), link_for=_link,
+                                                           partner_link_for=_partnership_link), form=form)
         if ok:
             application, refused = result
             _flash_refused(refused)
@@ -61,14 +75,14 @@ def new(demand_id: int):
 
 
 @bp.get("/applications/mine")
-@sme_required
+@enterprise_required
 def mine():
     page = paginate(get_session(), service.applications_of(current_user.enterprise_id, arg("status")))
     return render_template("applications/mine.html", page=page, status=arg("status"))
 
 
 @bp.get("/applications/received")
-@large_required
+@enterprise_required
 def received():
     session = get_session()
     demand = None
@@ -102,8 +116,24 @@ def show(application_id: int):
                            actions=service.REVIEW_ACTIONS)
 
 
+@bp.route("/applications/<int:application_id>/partnership", methods=["GET", "POST"])
+@enterprise_required
+def partnership(application_id: int):
+    """A named 联合体 partner's page: what it was named for, and its confirmation."""
+    application, entry = or_404(consortia.partnership_of, get_session(), application_id, current_user.enterprise_id)
+    form = WithdrawForm()
+    if request.method == "POST" and form.validate_on_submit():
+        accept = request.form.get("answer") == "confirm"
+        ok, _ = attempt(lambda session: consortia.answer(session, application, current_user.enterprise_id,
+                                                         current_user.id, accept, link=_link(application)),
+                        success=tr("已确认参加该联合体。", "You confirmed the partnership.") if accept
+                        else tr("已拒绝。", "You declined."))
+        return redirect(url_for("applications.partnership", application_id=application_id))
+    return render_template("applications/partnership.html", application=application, entry=entry, form=form)
+
+
 @bp.post("/applications/<int:application_id>/review")
-@large_required
+@enterprise_required
 def review(application_id: int):
     application = _visible(application_id, side="buyer")
     form = ReviewForm()
@@ -115,7 +145,7 @@ def review(application_id: int):
 
 
 @bp.post("/applications/<int:application_id>/withdraw")
-@sme_required
+@enterprise_required
 def withdraw(application_id: int):
     application = _visible(application_id, side="applicant")
     if WithdrawForm().validate_on_submit():
@@ -125,7 +155,7 @@ def withdraw(application_id: int):
 
 
 @bp.post("/applications/<int:application_id>/attachments")
-@sme_required
+@enterprise_required
 def attach(application_id: int):
     application = _visible(application_id, side="applicant")
     if AttachForm().validate_on_submit():
@@ -155,7 +185,7 @@ def download(attachment_id: int):
 
 
 @bp.post("/attachments/<int:attachment_id>/delete")
-@sme_required
+@enterprise_required
 def delete_attachment(attachment_id: int):
     settings = attachments.UploadSettings.from_config(current_app.config)
     attachment = or_404(attachments.downloadable_attachment, get_session(), attachment_id, current_user.enterprise_id,

@@ -13,11 +13,13 @@ from ..i18n import tr
 from ..services import accounts
 from ..services import enterprises as service
 from ..services.enterprises import EnterpriseError, NotAllowedError, bilingual
-from .access import enterprise_required, login_required
+from ..services.postings.fields import chain_label
+from .access import enterprise_required, login_required, organiser_required
 from .forms.choices import region_choices
-from .forms.enterprises import EnterpriseForm, QualificationForm
+from .forms.enterprises import ChainLeaderForm, EnterpriseForm, QualificationForm
 from .forms.feedback import flash_form_errors
 from .pagination import paginate
+from .postings.helpers import current_graph
 from .service_calls import attempt
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
@@ -26,7 +28,28 @@ bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 @bp.app_context_processor
 def _labels():
     return {"size_label": service.size_label, "industry_label": service.industry_label,
-            "region_label": service.region_label, "size_rule_text": service.size_rule_text}
+            "region_label": service.region_label, "size_rule_text": service.size_rule_text,
+            "org_label": service.org_label, "chain_leader_label": _chain_leader_label}
+
+
+def _chain_leader_label(ent) -> str:
+    """``链主 · 新能源汽车、5G`` for an organisation designated chain leader, else ''."""
+    chains = ent.chain_leader_of or []
+    if not ent.is_chain_leader:
+        return ""
+    G = current_graph()
+    return tr("链主 · ", "Chain leader · ") + tr("、", ", ").join(chain_label(G, c) for c in chains)
+
+
+def _chain_leader_form(ent) -> ChainLeaderForm | None:
+    if not (current_user.is_authenticated and current_user.role in ("organiser", "admin")):
+        return None
+    form = ChainLeaderForm()
+    G = current_graph()
+    form.chains.choices = [(c, chain_label(G, c)) for c in sorted(G.graph.get("chains", {}))]
+    if not form.is_submitted():
+        form.chains.data = list(ent.chain_leader_of or [])
+    return form
 
 
 @bp.get("/")
@@ -69,7 +92,28 @@ def show(enterprise_id: int):
     editable = service.can_edit(current_user, enterprise_id)
     return render_template("enterprises/show.html", p=profile, ent=profile.enterprise, editable=editable,
                            size_label=service.size_label, qual_form=QualificationForm() if editable else None,
-                           today=dt.date.today())
+                           leader_form=_chain_leader_form(profile.enterprise), today=dt.date.today())
+
+
+@bp.post("/<int:enterprise_id>/chain-leader")
+@organiser_required
+def chain_leader(enterprise_id: int):
+    session = get_session()
+    ent = service.get_enterprise(session, enterprise_id)
+    if ent is None:
+        abort(404)
+    form = _chain_leader_form(ent)
+    if form.validate_on_submit():
+        known = set(current_graph().graph.get("chains", {}))
+        ok, ent = attempt(lambda session: service.set_chain_leader(session, current_user, enterprise_id,
+                                                                   form.chains.data, known),
+                          abort_on={NotAllowedError: 403})
+        if ok:
+            flash(tr("已认定为{label}。", "Designated {label}.", label=_chain_leader_label(ent))
+                  if ent.chain_leader_of else tr("已取消链主认定。", "Chain-leader designation withdrawn."), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("enterprises.show", enterprise_id=enterprise_id) + "#chain-leader")
 
 
 @bp.route("/<int:enterprise_id>/edit", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from matchmaker.domain import uscc
+from matchmaker.services.seeding import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -156,6 +157,21 @@ def test_enterprise_journey(live_server, browser, artifacts, tmp_path):
     assert "需求草稿已保存" in _flash(large), _flash(large)
     demand_url = large.url.split("?")[0]
     demand_id = demand_url.rstrip("/").rsplit("/", 1)[1]
+    _go(large.get_by_role("button", name="发布", exact=True))
+    assert "核验通过后才能发布" in _flash(large), "an organisation publishes once the platform has checked it"
+
+    # The platform's admin verifies the new enterprise from the verification queue.
+    admin = _new_page(browser)
+    admin.goto(f"{base}/login")
+    admin.get_by_label("邮箱").fill("admin@demo.matchmaker.cn")
+    admin.get_by_label("密码").fill(DEMO_PASSWORD)
+    _go(admin.locator("form").get_by_role("button", name="登录"))
+    admin.goto(f"{base}/admin/enterprises?status=unverified&q={large_name}")
+    _go(admin.get_by_role("row", name=large_name).get_by_role("button", name="核验"))
+    assert "已核验" in _flash(admin), _flash(admin)
+    admin.context.close()
+
+    large.goto(demand_url)
     _go(large.get_by_role("button", name="发布", exact=True))
     assert "已发布" in _flash(large), _flash(large)
     assert large.get_by_role("heading", name=CHALLENGE).is_visible()

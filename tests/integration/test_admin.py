@@ -66,7 +66,7 @@ def test_admin_verifies_an_enterprise_and_a_qualification_with_audit_entries(cli
     assert len(notes) == 2 and {n.link for n in notes} == {f"/enterprises/{ent.id}"}
     act_as(client, None)
     html = client.get(f"/enterprises/{ent.id}").get_data(as_text=True)
-    assert "已核验企业" in html and "平台已核验" in html
+    assert "平台已核验单位名称与统一社会信用代码" in html and "平台已核验" in html
     act_as(client, admin)
     assert "没有待核验的资质" in client.get("/admin/qualifications").get_data(as_text=True)
     client.post(f"/admin/enterprises/{ent.id}/verify", data={"value": "0"})

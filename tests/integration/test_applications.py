@@ -65,7 +65,7 @@ def test_an_sme_applies_with_a_file_and_both_sides_are_notified(app, client, db,
     assert any("已入围" in n and "请下周来厂交流" in n for n in notifications_of(db, market["sme"]))
 
 
-def test_large_enterprises_cannot_apply_and_anonymous_users_log_in_first(client, db, market):
+def test_nobody_applies_to_their_own_demand_and_anonymous_users_log_in_first(client, db, market):
     response = client.get(f"/demands/{market['demand'].id}/apply")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     login(client, market["buyer"])
@@ -194,11 +194,26 @@ def test_each_side_lists_its_own_applications(client, db, market):
     assert "还没有申请" in text(client.get("/applications/mine"))
     _apply(client, market["demand"])
     assert "镀钯铜键合丝采购" in text(client.get("/applications/mine"))
-    assert client.get("/applications/received").status_code == 403
+    assert "苏州键合丝有限公司" not in text(client.get("/applications/received"))  # an SME's own list: none received
     login(client, market["buyer"])
     html = text(client.get(f"/applications/received?demand={market['demand'].id}"))
     assert "苏州键合丝有限公司" in html
-    assert client.get("/applications/mine").status_code == 403
+    assert "镀钯铜键合丝采购" not in text(client.get("/applications/mine"))  # the buyer sent none
     _other_ent, other_large = member(db, size="large")
     login(client, other_large)
     assert client.get(f"/applications/received?demand={market['demand'].id}").status_code == 404
+
+
+def test_simultaneous_submissions_store_one_application(app, db, market):
+    """The same application sent 10 times at once (a double click, two colleagues): one is stored,
+    the others are told it exists; no error page."""
+    from tests.integration.test_concurrency import _at_once
+
+    demand = market["demand"]
+    data = {"proposal": "月供 5000 km，交期两周。", "price": "12", "capability_id": ""}
+    results = _at_once(app, [(market["sme"], "POST", f"/demands/{demand.id}/apply", data)] * 10)
+    assert {code for code, _ in results} == {200}
+    db.rollback()
+    assert len(db.scalars(select(Application).where(Application.demand_id == demand.id)).all()) == 1
+    assert sum("申请已提交" in body for _, body in results) == 1
+    assert all("申请已提交" in body or "已申请过该需求" in body for _, body in results)

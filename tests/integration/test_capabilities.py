@@ -79,14 +79,20 @@ def test_an_unknown_chain_node_is_refused(client, db, chains):
     assert db.scalar(select(Capability)) is None
 
 
-def test_large_enterprises_and_anonymous_users_cannot_post_capabilities(client, db, chains):
-    _ent, u = member(db, size="large")
+def test_anonymous_users_and_organisers_cannot_post_capabilities_but_any_organisation_can(client, db, chains):
+    """携手行动 (工信部联企业〔2022〕54号): what an organisation offers is not a matter of its size."""
+    ent, u = member(db, size="large")
     response = client.post("/capabilities/new", data=_form())
     assert response.status_code == 302 and "/login" in response.headers["Location"]
-    login(client, u)
+    organiser = helpers.user(db, role="organiser")
+    db.commit()
+    login(client, organiser)
     assert client.get("/capabilities/new").status_code == 403
     assert client.post("/capabilities/new", data=_form()).status_code == 403
     assert db.scalar(select(Capability)) is None
+    login(client, u)
+    assert client.post("/capabilities/new", data=_form()).status_code == 302
+    assert db.scalar(select(Capability)).enterprise_id == ent.id
 
 
 def test_an_unlisted_capability_is_hidden_from_others_and_only_its_owner_changes_it(client, db, chains):

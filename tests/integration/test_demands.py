@@ -54,11 +54,14 @@ def test_large_enterprise_posts_a_draft_and_publishes_it(client, db, chains):
     assert "N型TOPCon电池片月度采购" in text(client.get("/demands/"))
 
 
-def test_sme_cannot_post_demands_and_anonymous_is_sent_to_log_in(client, db, chains):
-    _ent, u = member(db, size="small")
+def test_organisers_cannot_post_demands_and_anonymous_is_sent_to_log_in(client, db, chains):
+    """Demands are an organisation's own (携手行动: any enterprise, university or institute buys);
+    an organiser's account belongs to no organisation, so it posts none on the site."""
     response = client.get("/demands/new")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
-    login(client, u)
+    organiser = helpers.user(db, role="organiser")
+    db.commit()
+    login(client, organiser)
     assert client.get("/demands/new").status_code == 403
     assert client.post("/demands/new", data=_form()).status_code == 403
     assert db.scalar(select(Demand)) is None
@@ -343,7 +346,8 @@ def test_the_owner_sees_suggested_suppliers_and_invites_one(client, db, chains):
     login(client, sme)
     html = text(client.get(f"/demands/{d.id}"))
     assert "推荐供应商" not in html and "我要报价" in html
-    assert client.post(f"/demands/{d.id}/invite", data={"supplier_id": sme_ent.id, "purpose": "apply"}).status_code == 403
+    # another organisation's demand: not found, so its existence as theirs is not confirmed
+    assert client.post(f"/demands/{d.id}/invite", data={"supplier_id": sme_ent.id, "purpose": "apply"}).status_code == 404
 
 
 def test_a_supplier_lacking_a_required_qualification_is_not_suggested(client, db, chains):

@@ -400,10 +400,11 @@ def test_imported_capabilities_are_searchable_and_suggested_like_site_postings(d
     ])
     result = run_import(db, "capabilities", path)
     db.commit()
-    assert counts(result) == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 2, "review": 0}
+    assert counts(result) == {"created": 3, "updated": 0, "unchanged": 0, "rejected": 1, "review": 0}
     problems = {p.row: p for p in result.problems}
     assert "import the enterprises first" in problems[4].reason_en and "请先导入企业" in problems[4].reason_zh
-    assert "SME" in problems[5].reason_en
+    c4 = db.get(Capability, result.rows[3].entity_id)
+    assert c4.enterprise_id == companies["buyer"].id, "any organisation may offer a capability, whatever its size"
     c1 = db.get(Capability, result.rows[0].entity_id)
     assert (c1.enterprise_id, c1.ref, c1.region, c1.active) == (sme.id, "C1", "江苏省", True)
     assert c1.chain_nodes and c1.chain_nodes_inferred, "nodes inferred from the text, as the site suggests them"
@@ -419,7 +420,7 @@ def test_imported_capabilities_are_searchable_and_suggested_like_site_postings(d
 
     again = run_import(db, "capabilities", path)
     db.commit()
-    assert counts(again) == {"created": 0, "updated": 0, "unchanged": 2, "rejected": 2, "review": 0}
+    assert counts(again) == {"created": 0, "updated": 0, "unchanged": 3, "rejected": 1, "review": 0}
 
 
 def test_a_changed_capability_row_updates_and_re_infers_its_nodes(db, companies, tmp_path):
@@ -456,13 +457,12 @@ def test_demands_follow_the_site_rules(db, companies, tmp_path):
     ])
     result = run_import(db, "demands", path)
     db.commit()
-    assert counts(result) == {"created": 3, "updated": 0, "unchanged": 0, "rejected": 4, "review": 0}
-    assert {p.row: p.column for p in result.problems} == {
-        4: "chain_nodes", 5: "payment_days", 6: "enterprise", 8: "enterprise"}
-    assert "only large enterprises post demands" in next(p.reason_en for p in result.problems if p.row == 8), (
-        "as on the site, an enterprise whose size is not known posts no demand")
+    assert counts(result) == {"created": 5, "updated": 0, "unchanged": 0, "rejected": 2, "review": 0}
+    assert {p.row: p.column for p in result.problems} == {4: "chain_nodes", 5: "payment_days"}
     assert "第九条" in next(p.reason_zh for p in result.problems if p.row == 5)
-    d1, d2, d6 = (db.get(Demand, r.entity_id) for r in result.rows if r.action == "created")
+    d1, d2, d5, d6, d7 = (db.get(Demand, r.entity_id) for r in result.rows if r.action == "created")
+    assert d5.status == "published", "an SME buys from SMEs; the regulation sets no term for an SME buyer"
+    assert d7.status == "draft", "size not known: checked as a large buyer, so no term means no publication"
     assert (d1.status, d1.budget, d1.payment_days, d1.acceptance_days, d1.chain_nodes) == (
         "published", Decimal("150000000.00"), 60, 15, ["icpkg.bonding-wire"])
     assert d1.published_at is not None
@@ -470,7 +470,7 @@ def test_demands_follow_the_site_rules(db, companies, tmp_path):
     assert d6.status == "draft", "past its deadline"
     assert search.search_postings(db, "键合丝年度采购").total == 1
     again = run_import(db, "demands", path)
-    assert counts(again)["unchanged"] == 3 and counts(again)["updated"] == 0
+    assert counts(again)["unchanged"] == 5 and counts(again)["updated"] == 0
 
 
 def test_a_published_demand_with_applications_is_not_changed_by_an_import(db, companies, tmp_path):
@@ -843,8 +843,8 @@ def test_the_command_says_so_when_the_database_is_down(tmp_path, monkeypatch):
     monkeypatch.setenv("MATCHMAKER_INSTANCE", str(tmp_path / "instance"))
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:9/none")
     result = CliRunner().invoke(main, ["import", "enterprises", str(path)])
-    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
-    assert result.stderr.startswith("error: the database cannot be used")
+    assert result.exit_code == 69 and isinstance(result.exception, SystemExit)  # EX_UNAVAILABLE
+    assert result.stderr.startswith("数据库无法使用") and "The database cannot be used" in result.stderr
     assert "Traceback" not in result.output
 
 

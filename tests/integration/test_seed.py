@@ -65,3 +65,36 @@ def test_home_page_shows_demo_demands(client, db):
     html = client.get("/").get_data(as_text=True)
     published = db.scalars(select(Demand.title).where(Demand.status == "published")).all()
     assert sum(title in html for title in published) >= 10
+
+
+def test_seed_loads_organisation_kinds_designations_and_payment_terms(db):
+    seeding.seed_chains(db)
+    seeding.seed_demo(db)
+    db.commit()
+    kinds = {kind for kind in db.scalars(select(Enterprise.org_type))}
+    assert {"enterprise", "university", "research_institute", "public_institution"} <= kinds
+    sme_buyers = db.scalars(select(Demand).join(Demand.enterprise)
+                            .where(Enterprise.size.in_(("micro", "small", "medium")))).all()
+    assert len(sme_buyers) >= 3
+    bill = db.scalars(select(Demand).where(Demand.payment_method == "bill")).first()
+    assert bill is not None and bill.instrument_days and bill.payment_days + bill.instrument_days <= 60
+    assert db.scalar(select(func.count()).select_from(Demand).where(Demand.acceptance_days.is_not(None))) >= 5
+
+
+def test_seeding_again_restores_a_missing_designation_and_adds_nothing(db):
+    """A database seeded before 链主 designations existed gets them on the next seed, row counts unchanged."""
+    seeding.seed_chains(db)
+    seeding.seed_demo(db)
+    db.commit()
+    leaders = db.scalars(select(Enterprise).where(Enterprise.chain_leader_of.is_not(None))).all()
+    designated = {e.id: e.chain_leader_of for e in leaders if e.chain_leader_of}
+    assert 3 <= len(designated) <= 8
+    for e in leaders:
+        e.chain_leader_of = []
+    db.commit()
+    before = _counts(db)
+    seeding.seed_demo(db)
+    db.commit()
+    assert _counts(db) == before
+    again = {e.id: e.chain_leader_of for e in db.scalars(select(Enterprise)) if e.chain_leader_of}
+    assert again == designated

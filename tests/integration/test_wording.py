@@ -324,7 +324,7 @@ def test_region_names_in_english_use_xizang(client, db, site):
 def test_platform_checks_read_as_verification_not_certification(client, db, site):
     """已核验/未核验 for the platform's checks; 高新技术企业 stays a recognition."""
     text = _read(client, f"/enterprises/{site['giant'].id}", "zh_CN")
-    assert "已核验企业" in text and "已认证" not in text
+    assert "平台已核验单位名称与统一社会信用代码" in text and "已认证" not in text
     assert "资质、认证与认定" in text and "高新技术企业" in text
     ev.as_user(client, site["admin"])
     admin = _read(client, "/admin/enterprises?status=all", "zh_CN")

@@ -25,6 +25,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from ...domain import uscc as uscc_rules
+from ...domain.organisations import resolve_org_type
 from ...domain.qualifications import normalize_qualification
 from ...models import Enterprise, Qualification
 from ...models._types import utcnow
@@ -88,6 +90,12 @@ def _classify(details: EnterpriseDetails):
         if exc.field in _MEASURES:
             return None  # a figure the rule needs is not known yet
         raise
+
+
+def _org_type(code, name, stored=None) -> str:
+    """The kind of organisation by its credit code (else its name); a refinement stored before is kept."""
+    kind = uscc_rules.validate(code).entity_kind if code else None
+    return resolve_org_type(kind, stored if stored != "enterprise" else None, name)
 
 
 def _claim(name: str) -> Qualification:
@@ -211,9 +219,13 @@ class EnterpriseImport:
     def _create(self, row, code, values) -> int:
         """Create the row's enterprise; returns the stand-in id it is known by until written."""
         ctx = self.ctx
-        sized = _size(values["industry"], values["employees"], values["revenue_wan"], values["assets_wan"])
+        # The credit code tells an enterprise from a 事业单位 (university, institute) or other body;
+        # only enterprises are classed by the SME size standard.
+        org_type = _org_type(code, values["name"])
+        sized = _size(values["industry"], values["employees"], values["revenue_wan"], values["assets_wan"]) \
+            if org_type == "enterprise" else None
         ent = Enterprise(name=values["name"], uscc=code, contact=values["contact"], chains=[], verified=False,
-                         **{k: values[k] for k in _PLAIN})
+                         org_type=org_type, chain_leader_of=[], **{k: values[k] for k in _PLAIN})
         if sized:
             ent.size, ent.size_rule = sized
         for name in values["qualifications"]:
@@ -247,9 +259,14 @@ class EnterpriseImport:
                    else {**stored_contact, **values["contact"]})
         if contact != stored_contact:
             changes["contact"] = contact
+        org_type = _org_type(changes.get("uscc", ent.uscc), changes.get("name", ent.name), ent.org_type)
+        if org_type != ent.org_type:
+            changes["org_type"] = org_type
         merged = {k: changes.get(k, getattr(ent, k)) for k in ("industry", "employees", "revenue_wan", "assets_wan")}
-        sized = _size(**merged)
-        if sized and sized != (ent.size, ent.size_rule):
+        sized = _size(**merged) if org_type == "enterprise" else None
+        if org_type != "enterprise" and ent.size is not None:
+            changes["size"], changes["size_rule"] = None, None  # not classed by the SME size standard
+        elif sized and sized != (ent.size, ent.size_rule):
             changes["size"], changes["size_rule"] = sized
         held = {normalize_qualification(q.name)[:80] for q in ent.qualifications}
         claims = [n for n in values["qualifications"] if normalize_qualification(n)[:80] not in held]

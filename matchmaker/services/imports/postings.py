@@ -8,8 +8,9 @@ copy. The enterprise is named by credit code (a ``credit_code`` column) or by
 name, and must be on the platform already: a row naming an unknown enterprise
 is rejected with a hint to import the enterprises first.
 
-The rules of the site hold, by the site's own functions: demands are posted by
-large enterprises and capabilities by the others (``Enterprise.is_large``);
+The rules of the site hold, by the site's own functions: any organisation may
+have demands and capabilities (an organiser's or admin's import publishes as the
+platform, so an enterprise not yet verified may have published demands);
 payment terms keep to 《保障中小企业款项支付条例》
 (:func:`~matchmaker.services.payment_terms.check_payment_terms`; a demand
 without a payment term is kept as a draft, never published); regions, chain
@@ -255,19 +256,10 @@ class PostingImport:
                "description": values["description"] or "", "chain_nodes": values["chain_nodes"] or [],
                "extra": values["extra"], "created_at": now, "updated_at": now}
         if self.kind == "capabilities":
-            if ent.is_large:
-                raise RowError("enterprise", ent.name,
-                               "能力展示面向中小企业；该企业为大型企业，请导入其需求",
-                               "capabilities are posted by SMEs; this is a large enterprise (import its demands)")
             new.update(region=values["region"] or ent.region, chain_nodes_inferred=False,
                        active=values["active"] is not False, capacity=values["capacity"],
                        qualifications=self._qualifications(owner, values["qualifications"], claims))
             return new
-        if not ent.is_large:
-            raise RowError("enterprise", ent.name,
-                           "只有大型企业可以发布需求；该企业不是已划型的大型企业（请先导入其规模数据，或导入其能力）",
-                           "only large enterprises post demands; this enterprise is not classified as large "
-                           "(import its size figures first, or import its capabilities)")
         self._check_payment(owner, values["payment_days"], values["acceptance_days"])
         new.update({k: values[k] for k in ("region", "required_qualifications", "budget", "deadline", "payment_days",
                                            "acceptance_days", "quantity", "unit", "acceptance_criteria", "ip_terms")})

@@ -6,15 +6,17 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ...domain.organisations import ORG_TYPES
 from ...domain.regions import normalize_region
 from ...domain.size import INDUSTRIES, normalize_industry
 from ...i18n import tr
 from ...services.enterprises import EnterpriseDetails
 from .choices import region_choices
+from .events import MultiCheckboxField
 from .lazy import lazy_tr
 from .numbers import AmountField
 
-__all__ = ["EnterpriseForm", "QualificationForm", "industry_choices", "as_choices"]
+__all__ = ["ChainLeaderForm", "EnterpriseForm", "QualificationForm", "industry_choices", "as_choices"]
 
 
 def as_choices(pairs) -> list[SelectChoice]:
@@ -27,15 +29,24 @@ def industry_choices() -> list[tuple[str, str]]:
                                                            for i in INDUSTRIES]
 
 
+def org_type_choices() -> list[tuple[str, str]]:
+    return [(key, tr(zh, en)) for key, (zh, en) in ORG_TYPES.items()]
+
+
 class EnterpriseForm(FlaskForm):
     """An enterprise's own details (the credit code is fixed once registered)."""
 
     ent_name = StringField(lazy_tr("企业全称", "Registered name"), validators=[
         DataRequired(lazy_tr("请填写企业全称。", "Enter the enterprise's registered name.")), Length(max=200)],
         description=lazy_tr("与营业执照一致", "As on the business licence"))
-    industry = SelectField(lazy_tr("所属行业", "Industry"), validators=[
-        DataRequired(lazy_tr("请选择所属行业。", "Choose the industry."))],
-        description=lazy_tr("按《中小企业划型标准规定》的行业划型", "Industries of the SME size standard"))
+    org_type = SelectField(lazy_tr("单位类型", "Kind of organisation"), default="enterprise",
+                           description=lazy_tr("以统一社会信用代码的登记类别为准：12开头为事业单位（可选高等院校、科研院所）",
+                                               "Follows the credit code's category: codes starting 12 are public "
+                                               "institutions (choose university or research institute)"))
+    # Required for enterprises only (the service says so): universities and other public
+    # bodies are not classed by the SME size standard.
+    industry = SelectField(lazy_tr("所属行业", "Industry"), validators=[Optional()],
+        description=lazy_tr("企业按《中小企业划型标准规定》的行业划型", "Enterprises: industries of the SME size standard"))
     employees = IntegerField(lazy_tr("从业人员（人）", "Employees"), validators=[
         Optional(), NumberRange(min=0, max=10_000_000, message=lazy_tr("请填写 0 以上的人数。", "Enter 0 or more."))])
     revenue_wan = AmountField(lazy_tr("营业收入（万元）", "Revenue (10k CNY)"), places=2, validators=[
@@ -54,10 +65,12 @@ class EnterpriseForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.industry.choices = as_choices(industry_choices())
+        self.org_type.choices = as_choices(org_type_choices())
         self.region.choices = as_choices(region_choices(blank=tr("请选择省份", "Choose a province")))
 
     def fill_from(self, ent) -> None:
         self.ent_name.data = ent.name
+        self.org_type.data = ent.org_type or "enterprise"
         # Imported rows may say 制造业 or 广东; the selects offer the canonical names.
         self.industry.data = normalize_industry(ent.industry) or ent.industry
         self.employees.data = ent.employees
@@ -78,11 +91,18 @@ class EnterpriseForm(FlaskForm):
             revenue_wan=num(self.revenue_wan.data), assets_wan=num(self.assets_wan.data),
             region=self.region.data or None, city=self.city.data, description=self.description.data,
             contact={"person": self.contact_person.data or "", "phone": self.contact_phone.data or "",
-                     "email": self.contact_email.data or ""})
+                     "email": self.contact_email.data or ""},
+            org_type=self.org_type.data or None)
 
     #: Service field names -> form fields.
-    FIELD_MAP = {"name": "ent_name", "industry": "industry", "employees": "employees",
+    FIELD_MAP = {"name": "ent_name", "org_type": "org_type", "industry": "industry", "employees": "employees",
                  "revenue_wan": "revenue_wan", "assets_wan": "assets_wan", "region": "region"}
+
+
+class ChainLeaderForm(FlaskForm):
+    """An organiser's 链主 designation: the chains the organisation leads (none withdraws it)."""
+
+    chains = MultiCheckboxField(lazy_tr("认定为以下产业链的链主", "Chain leader of"), choices=[], validate_choice=False)
 
 
 class QualificationForm(FlaskForm):

@@ -7,7 +7,7 @@ from flask_login import current_user
 from ...db import get_session
 from ...i18n import tr
 from ...services import capabilities as service
-from ..access import sme_required
+from ..access import enterprise_required
 from ..forms.capabilities import CapabilityForm
 from ..forms.choices import as_select
 from .helpers import arg
@@ -62,7 +62,7 @@ def _active_message(active: bool) -> str:
 
 
 views = PostingViews(
-    name="capabilities", noun="capability", owner_required=sme_required, form_class=CapabilityForm,
+    name="capabilities", noun="capability", owner_required=enterprise_required, form_class=CapabilityForm,
     public=service.public_capabilities, filters=_filters, own=service.enterprise_capabilities,
     owned=service.owned_capability, create=service.create_capability, update=service.update_capability,
     saved=lambda: tr("能力已保存。", "Capability saved."), visible=service.visible_capability,

@@ -1,4 +1,4 @@
-"""Demand hall (需求大厅), demand pages, and a large enterprise's own demands."""
+"""Demand hall (需求大厅), demand pages, and an organisation's own demands."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request
@@ -10,7 +10,7 @@ from ...presentation import demand_status_label
 from ...services import demands as service
 from ...services.demand_page import demand_page
 from ...services.errors import NotFound
-from ..access import large_required
+from ..access import enterprise_required
 from ..forms.demands import DemandForm, InviteForm, StatusForm
 from ..pagination import page_number
 from ..service_calls import attempt, local_next, or_404
@@ -51,7 +51,7 @@ def _edit_refused(demand) -> str | None:
 
 
 views = PostingViews(
-    name="demands", noun="demand", owner_required=large_required, form_class=DemandForm,
+    name="demands", noun="demand", owner_required=enterprise_required, form_class=DemandForm,
     public=service.published_demands, filters=_filters, own=service.enterprise_demands, mine_filters=("status",),
     owned=service.owned_demand, create=service.create_demand, update=service.update_demand,
     saved=lambda: tr("需求草稿已保存。确认无误后请点击“发布”。", "Draft saved. Publish it when it is ready."),
@@ -61,7 +61,7 @@ views.register(bp)
 
 
 @bp.post("/<int:demand_id>/status")
-@large_required
+@enterprise_required
 def status(demand_id: int):
     demand = views.owned_or_404(demand_id)
     page = views.page_of(demand)
@@ -86,7 +86,7 @@ def show(demand_id: int):
 
 
 @bp.post("/<int:demand_id>/invite")
-@large_required
+@enterprise_required
 def invite(demand_id: int):
     demand = views.owned_or_404(demand_id)
     form = InviteForm()

@@ -7,7 +7,7 @@ from flask_login import current_user
 from ...db import get_session
 from ...i18n import tr
 from ...services import resources as service
-from ..access import large_required, sme_required
+from ..access import enterprise_required
 from ..forms.resources import DecisionForm, RequestForm, ResourceForm
 from ..pagination import paginate
 from ..service_calls import attempt, local_next, or_404
@@ -35,7 +35,7 @@ def _active_message(active: bool) -> str:
 
 
 views = PostingViews(
-    name="resources", noun="resource", owner_required=large_required, form_class=ResourceForm,
+    name="resources", noun="resource", owner_required=enterprise_required, form_class=ResourceForm,
     public=service.public_resources, filters=_filters, own=service.enterprise_resources,
     owned=service.owned_resource, create=service.create_resource, update=service.update_resource,
     saved=lambda: tr("开放资源已保存。", "Open resource saved."), visible=service.visible_resource,
@@ -45,21 +45,21 @@ views.register(bp)
 
 
 @bp.get("/requests/received")
-@large_required
+@enterprise_required
 def requests_received():
     page = paginate(get_session(), service.requests_received(current_user.enterprise_id, arg("status")))
     return render_template("resources/requests.html", page=page, received=True, decision_form=DecisionForm())
 
 
 @bp.get("/requests")
-@sme_required
+@enterprise_required
 def requests_sent():
     page = paginate(get_session(), service.requests_sent(current_user.enterprise_id))
     return render_template("resources/requests.html", page=page, received=False, decision_form=DecisionForm())
 
 
 @bp.post("/<int:resource_id>/request")
-@sme_required
+@enterprise_required
 def request_access(resource_id: int):
     resource = or_404(service.visible_resource, get_session(), resource_id, current_user.enterprise_id)
     form = RequestForm()
@@ -82,7 +82,7 @@ def _visible_request(request_id: int, side: str):
 
 
 @bp.post("/requests/<int:request_id>/decide")
-@large_required
+@enterprise_required
 def decide(request_id: int):
     req = _visible_request(request_id, side="owner")
     form = DecisionForm()
@@ -94,7 +94,7 @@ def decide(request_id: int):
 
 
 @bp.post("/requests/<int:request_id>/withdraw")
-@sme_required
+@enterprise_required
 def withdraw_request(request_id: int):
     req = _visible_request(request_id, side="requester")
     attempt(lambda session: service.withdraw_request(session, req, current_user.id,

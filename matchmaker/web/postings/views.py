@@ -44,7 +44,7 @@ class PostingViews:
     noun : str
         The posting's name in templates (``demand``) and in URLs (``/<int:demand_id>``).
     owner_required : callable
-        Decorator admitting the users who may post this kind (large enterprises, SMEs).
+        Decorator admitting the users who may post this kind (members of an organisation).
     form_class : type
         The posting's form; it offers ``data_for_service()``.
     public : callable

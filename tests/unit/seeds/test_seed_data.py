@@ -109,7 +109,9 @@ def test_credit_codes_are_valid_unique_and_local(enterprises):
     for e in enterprises.values():
         result = uscc.validate(e["uscc"])
         assert result, f"{e['key']}: {result}"
-        assert e["uscc"][:2] == "91"
+        # GB 32100-2015 table 1: companies are enterprises (91); universities, research
+        # institutes and public hospitals are 事业单位 (12).
+        assert e["uscc"][:2] == ("91" if e.get("org_type", "enterprise") == "enterprise" else "12"), e["key"]
         # Positions 3-4 are the province of the administrative division code.
         assert e["uscc"][2:4] == _province_prefix(e["region"]), e["key"]
 
@@ -126,6 +128,10 @@ def _province_prefix(region):
 
 def test_sizes_follow_the_classification_standard(enterprises):
     for e in enterprises.values():
+        if e.get("org_type", "enterprise") != "enterprise":
+            # The SME size standard classes enterprises; a 事业单位 has no size class.
+            assert e["size"] is None and e["kind"] == "institution", e["key"]
+            continue
         assert e["size"] in SIZES
         assert size.classify(e["industry"], e["employees"], e["revenue_wan"]).size == e["size"], e["key"]
         assert (e["kind"] == "large") == (e["size"] == "large"), e["key"]
@@ -151,18 +157,23 @@ def test_enterprise_chains_exist(enterprises):
 
 # --- postings -----------------------------------------------------------------------------
 
-def _check_posting(row, enterprises, G, kind):
+def _check_posting(row, enterprises, G, kinds):
     e = enterprises.get(row["enterprise_key"])
     assert e is not None, row["id"]
     assert e["name"] == row["enterprise"], row["id"]
-    assert e["kind"] == kind, row["id"]
+    assert e["kind"] in kinds, row["id"]
     for node in row.get("chain_nodes") or []:
         assert node in G, f"{row['id']}: unknown node {node}"
 
 
-def test_demands_come_from_large_enterprises_at_known_nodes(demands, enterprises, G):
+def test_demands_come_from_verified_organisations_at_known_nodes(demands, enterprises, G):
+    """Any verified organisation posts; size decides only the payment rule. Most demands are
+    large firms', a few SMEs buy from SMEs, and a university and a public hospital buy too."""
+    posters = Counter(enterprises[d["enterprise_key"]]["kind"] for d in demands)
+    assert posters["large"] >= 100 and posters["sme"] >= 3 and posters["institution"] >= 2
     for d in demands:
-        _check_posting(d, enterprises, G, "large")
+        _check_posting(d, enterprises, G, {"large", "sme", "institution"})
+        assert enterprises[d["enterprise_key"]]["verified"], d["id"]
         assert d["kind"] in DEMAND_KINDS and d["status"] in DEMAND_STATUSES
         assert d["budget"] > 0
         assert "2026-12-15" <= d["deadline"] <= "2027-09-30"
@@ -170,9 +181,9 @@ def test_demands_come_from_large_enterprises_at_known_nodes(demands, enterprises
             assert d["acceptance_criteria"] and d["ip_terms"], d["id"]
 
 
-def test_capabilities_come_from_smes_at_known_nodes(capabilities, enterprises, G):
+def test_capabilities_come_from_smes_and_institutions_at_known_nodes(capabilities, enterprises, G):
     for c in capabilities:
-        _check_posting(c, enterprises, G, "sme")
+        _check_posting(c, enterprises, G, {"sme", "institution"})
         e = enterprises[c["enterprise_key"]]
         assert c["region"] == e["region"], c["id"]
         assert c["size"] == e["size"], c["id"]
@@ -180,10 +191,16 @@ def test_capabilities_come_from_smes_at_known_nodes(capabilities, enterprises, G
         assert {normalize_qualification(q) for q in c["qualifications"]} <= held, c["id"]
 
 
-def test_posted_demands_meet_the_payment_term_for_large_buyers(demands):
+def test_posted_demands_meet_the_payment_terms_of_their_buyer(demands, enterprises):
+    """《保障中小企业款项支付条例》: 30 days for a 事业单位, 60 for a large firm, acceptance and a
+    bill's tenor included; an SME buyer is outside the regulation."""
     for d in demands:
         if d["status"] != "draft":
-            assert payment.check(d["payment_days"], "large").ok, d["id"]
+            e = enterprises[d["enterprise_key"]]
+            buyer = payment.classify_buyer(uscc.entity_kind(e["uscc"]), e["size"])
+            review = payment.review(buyer, d["payment_days"], acceptance_days=d.get("acceptance_days"),
+                                    method=d.get("payment_method"), instrument_days=d.get("instrument_days"))
+            assert not review.problems, d["id"]
 
 
 def test_demo_shows_gaps_and_thin_nodes(demands, capabilities, enterprises, G):
@@ -240,13 +257,13 @@ def test_event_theme_nodes_exist(events, G):
         assert ev["registration_opens"] <= ev["registration_closes"] < ev["date"]
 
 
-def test_open_resources_come_from_large_enterprises_at_known_nodes(enterprises, G):
+def test_open_resources_come_from_large_firms_and_institutions_at_known_nodes(enterprises, G):
     by_key = enterprises
     resources = _jsonl("resources.jsonl")
     assert len(resources) >= 5
     kinds = {"rnd", "design", "equipment", "test_site", "capacity"}
     for row in resources:
-        assert by_key[row["enterprise_key"]]["kind"] == "large", row["id"]
+        assert by_key[row["enterprise_key"]]["kind"] in ("large", "institution"), row["id"]
         assert row["kind"] in kinds, row["id"]
         assert row["chain_nodes"] and all(n in G for n in row["chain_nodes"]), row["id"]
 
