@@ -5,9 +5,12 @@ called by :func:`matchmaker.create_app`.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
+
+from . import ratelimits
 
 
 class Config:
@@ -23,6 +26,9 @@ class Config:
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_SUPPORTED_LOCALES = ("zh_CN", "en")
     RATELIMIT_STORAGE_URI = "memory://"
+    # A rate-limit storage that cannot be reached (Redis down) is replaced by counters in
+    # memory, with a warning in the log, until it answers again: log-in keeps working.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
@@ -34,6 +40,22 @@ class Config:
     MAIL_PORT = 25
     MAIL_SENDER = "noreply@matchmaker.local"
     PER_PAGE = 20
+    # Links that leave the site (e-mail) are built from MATCHMAKER_BASE_URL (e.g.
+    # https://match.example.cn), else from SERVER_NAME and PREFERRED_URL_SCHEME, never from
+    # a request's Host header; TRUSTED_HOSTS answers any other Host with 400.
+    MATCHMAKER_BASE_URL: str | None = None
+    TRUSTED_HOSTS: list[str] | None = None
+    # Proxies in front of the site whose X-Forwarded-* headers are believed (0: none);
+    # X-Forwarded-Proto is believed from as many proxies as X-Forwarded-For unless set.
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO: int | None = None
+    PROXY_FIX_X_HOST = 0
+    PROXY_FIX_X_PREFIX = 0
+    REMEMBER_COOKIE_DURATION = dt.timedelta(days=14)
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Strict-Transport-Security on HTTPS answers (seconds; 0 sends none).
+    HSTS_MAX_AGE = 365 * 24 * 3600
+    HSTS_INCLUDE_SUBDOMAINS = False
 
 
 class TestConfig(Config):
@@ -48,6 +70,24 @@ class TestConfig(Config):
 
 
 _ENV_KEYS = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "MAIL_PORT", "MAIL_SENDER")
+
+
+def _host_list(value: str) -> list[str]:
+    return [host.strip() for host in value.split(",") if host.strip()]
+
+
+def _duration(value: str) -> dt.timedelta:
+    """``1209600`` (seconds), ``14d`` or ``12h``."""
+    value = value.strip().lower()
+    unit = {"d": 86400, "h": 3600, "m": 60, "s": 1}.get(value[-1:])
+    return dt.timedelta(seconds=int(value[:-1]) * unit if unit else int(value))
+
+
+# Settings of the site's address, proxies and cookies, with how their environment value is read.
+_ENV_PARSED = {"MATCHMAKER_BASE_URL": str, "SERVER_NAME": str, "PREFERRED_URL_SCHEME": str,
+               "TRUSTED_HOSTS": _host_list, "PROXY_FIX_X_FOR": int, "PROXY_FIX_X_PROTO": int,
+               "PROXY_FIX_X_HOST": int, "PROXY_FIX_X_PREFIX": int, "REMEMBER_COOKIE_DURATION": _duration,
+               "HSTS_MAX_AGE": int}
 
 
 def instance_path() -> Path:
@@ -90,6 +130,10 @@ def load_config(app, config=None) -> None:
         value = os.environ.get(key)
         if value:
             app.config[key] = int(value) if key == "MAIL_PORT" else value
+    for key, parse in _ENV_PARSED.items():
+        value = os.environ.get(key)
+        if value:
+            app.config[key] = parse(value)
     folder = Path(app.instance_path)
     app.config.from_pyfile(str(folder / "config.py"), silent=True)
     app.config.update(overrides)
@@ -101,3 +145,7 @@ def load_config(app, config=None) -> None:
     app.config.setdefault("UPLOAD_FOLDER", str(folder / "uploads"))
     if app.config.get("REDIS_URL") and not app.config.get("TESTING"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
+    elif app.config.get("RATELIMIT_STORAGE_URI") == "memory://" and not app.config.get("TESTING"):
+        # Counters in memory would be per process (per gunicorn worker); a file is shared by all.
+        app.config["RATELIMIT_STORAGE_URI"] = ratelimits.storage_uri(folder)

@@ -6,6 +6,7 @@ import re
 
 from flask import Blueprint, current_app, jsonify, request
 
+from .. import external_urls
 from ..db import get_session
 from ..extensions import limiter
 from ..services import ocds
@@ -36,8 +37,13 @@ def since_arg() -> dt.date | dt.datetime | None:
 
 
 def site_address() -> str:
-    """The site's address: ``MATCHMAKER_BASE_URL`` when set, else the one this request came to."""
-    return current_app.config.get("MATCHMAKER_BASE_URL") or request.url_root
+    """The site's configured address (``MATCHMAKER_BASE_URL``, or ``SERVER_NAME``), else the one this
+    request came to (Flask refuses hosts outside ``TRUSTED_HOSTS`` when that is set)."""
+    configured = external_urls.site_address(current_app.config)
+    if configured is None:
+        return request.url_root
+    scheme, host, root = configured
+    return f"{scheme}://{host}{root.rstrip('/')}/"
 
 
 def _rate_limit() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
@@ -33,10 +33,16 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = created_at()
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Raised by log-out, a password change and a password reset: every session and
+    # remember-me cookie issued before carries the old value and stops working.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     enterprise: Mapped[Enterprise | None] = relationship(back_populates="users",
                                                          foreign_keys=[enterprise_id])
     pending_enterprise: Mapped[Enterprise | None] = relationship(foreign_keys=[pending_enterprise_id])
+
+    def get_id(self) -> str:  # flask-login: what the session and the remember-me cookie hold
+        return f"{self.id}:{self.session_version or 0}"
 
     @property
     def is_active(self) -> bool:  # flask-login

@@ -9,15 +9,17 @@ or a platform admin, approves the request. Members and admins are notified of it
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Callable
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..domain import passwords as password_rules
 from ..domain import uscc as uscc_rules
 from ..i18n import tr
-from ..models import Enterprise, PasswordResetToken, User
+from ..models import ApiToken, Enterprise, PasswordResetToken, User
 from ..security import hash_password, hash_token, new_token, verify_password
 from . import audit, notifications
 from .enterprises import EnterpriseDetails, bilingual, create_enterprise
@@ -25,13 +27,13 @@ from .errors import ServiceError
 from .search import fuzzy_enterprises
 
 __all__ = ["AccountError", "DuplicateEnterpriseError", "SimilarEnterprisesError", "SignUp", "MIN_PASSWORD",
-           "RESET_TTL", "SIMILAR_CUTOFF", "password_problems", "normalise_uscc", "similar_enterprises", "duplicate_hints",
-           "register", "create_user", "authenticate", "change_password", "start_password_reset",
-           "check_reset_token", "reset_password", "request_membership", "approve_membership",
-           "reject_membership", "can_manage_members"]
+           "RESET_TTL", "SIMILAR_CUTOFF", "password_problems", "password_rules_hint", "normalise_uscc",
+           "similar_enterprises", "duplicate_hints", "register", "create_user", "authenticate",
+           "record_failed_login", "end_sessions", "change_password", "start_password_reset", "check_reset_token",
+           "reset_password", "request_membership", "approve_membership", "reject_membership", "can_manage_members"]
 
-MIN_PASSWORD = 10
-MAX_PASSWORD = 128
+MIN_PASSWORD = password_rules.MIN_LENGTH
+MAX_PASSWORD = password_rules.MAX_LENGTH
 RESET_TTL = dt.timedelta(hours=1)
 #: Names scoring at least this (RapidFuzz WRatio on normalised names) are shown as possible duplicates.
 SIMILAR_CUTOFF = 80
@@ -77,26 +79,55 @@ def _email(email: str) -> str:
 
 # --------------------------------------------------------------------------- checks
 
-def password_problems(password: str, email: str | None = None) -> list[str]:
-    """Why ``password`` is refused, in the user's language (empty when it is fine)."""
-    problems = []
-    password = password or ""
-    if len(password) < MIN_PASSWORD:
-        problems.append(tr("密码至少需要 {n} 个字符（当前 {k} 个）。", "The password needs at least {n} characters "
-                           "(it has {k}).", n=MIN_PASSWORD, k=len(password)))
-    if len(password) > MAX_PASSWORD:
-        problems.append(tr("密码不能超过 {n} 个字符。", "The password may have at most {n} characters.", n=MAX_PASSWORD))
-    if password and len(set(password)) < 3:
-        problems.append(tr("密码不能由同一两个字符重复组成。", "The password may not repeat one or two characters."))
-    if email and password.strip().lower() in (_email(email), _email(email).split("@")[0]):
-        problems.append(tr("密码不能与邮箱相同。", "The password may not be your e-mail address."))
-    return problems
+def _problem_text(problem: password_rules.PasswordProblem) -> str:
+    figures = problem.figures
+    if problem.kind == "too_short":
+        return tr("密码至少需要 {n} 个字符（当前 {k} 个）。", "The password needs at least {n} characters (it has {k}).",
+                  n=figures["minimum"], k=figures["length"])
+    if problem.kind == "too_long":
+        return tr("密码不能超过 {n} 个字符。", "The password may have at most {n} characters.", n=figures["maximum"])
+    if problem.kind == "repetitive":
+        return tr("密码不能由同一两个字符重复组成。", "The password may not repeat one or two characters.")
+    if problem.kind == "digits":
+        return tr("密码不能全是（或几乎全是）数字，请加入至少 {n} 个不同的字母或符号。",
+                  "The password may not be all (or nearly all) digits; add at least {n} different letters or "
+                  "symbols.", n=figures["minimum"])
+    if problem.kind == "common":
+        return tr("这是常见密码（或其简单变形），很容易被猜中，请换一个。",
+                  "This is a common password (or a simple variant of one) and easy to guess; choose another.")
+    if problem.kind == "contains_email":
+        return tr("密码不能包含邮箱用户名。", "The password may not contain the name part of your e-mail address.")
+    return tr("密码不能包含企业（单位）名称。", "The password may not contain your enterprise's (organisation's) name.")
 
 
-def _check_password(password: str, email: str | None, field_name: str = "password") -> None:
-    problems = password_problems(password, email)
+def password_problems(password: str, email: str | None = None, names: Iterable[str | None] = ()) -> list[str]:
+    """Why ``password`` is refused, in the user's language (empty when it is fine).
+
+    The rules are :func:`matchmaker.domain.passwords.password_problems`; ``names`` are
+    the enterprise's or organisation's names the password may not contain.
+    """
+    return [_problem_text(p) for p in password_rules.password_problems(password, email=email, names=names)]
+
+
+def password_rules_hint() -> str:
+    """The password rules in one line, for the forms that set a password."""
+    return tr("至少 {n} 个字符；不能全是数字，不能是常见密码（如 password12），也不能包含邮箱用户名或企业名称。"
+              "建议使用一句容易记住的短语。",
+              "At least {n} characters; not all digits, not a common password (such as password12), and not "
+              "containing your e-mail name or your enterprise's name. A phrase you remember works well.",
+              n=MIN_PASSWORD)
+
+
+def _check_password(password: str, email: str | None, field_name: str = "password",
+                    names: Iterable[str | None] = ()) -> None:
+    problems = password_problems(password, email, names)
     if problems:
         raise AccountError(" ".join(problems), field_name)
+
+
+def _user_names(user: User) -> list[str | None]:
+    """Names a user's password may not contain: the enterprise's and the organisation's."""
+    return [user.enterprise.name if user.enterprise else None, user.organisation]
 
 
 def normalise_uscc(code: str) -> str:
@@ -147,9 +178,13 @@ class SignUp:
     extra: dict = field(default_factory=dict)
 
 
-def create_user(session: Session, email: str, name: str, password: str, role: str = "enterprise",
-                **values) -> User:
-    """A new active account; refuses a taken e-mail address or a weak password."""
+def create_user(session: Session, email: str, name: str, password: str, role: str = "enterprise", *,
+                names: Iterable[str | None] = (), **values) -> User:
+    """A new active account; refuses a taken e-mail address or a weak password.
+
+    The password may contain neither the e-mail's name part, nor ``names`` (the
+    enterprise the user registers or joins), nor the ``organisation`` value.
+    """
     email = _email(email)
     if "@" not in email or email.startswith("@") or email.endswith("@"):
         raise AccountError(tr("请填写有效的邮箱地址。", "Enter a valid e-mail address."), "email")
@@ -158,7 +193,7 @@ def create_user(session: Session, email: str, name: str, password: str, role: st
                               "This e-mail address is already registered; log in or reset the password."), "email")
     if not (name or "").strip():
         raise AccountError(tr("请填写姓名。", "Enter your name."), "name")
-    _check_password(password, email)
+    _check_password(password, email, names=[*names, values.get("organisation")])
     user = User(email=email, name=name.strip()[:80], password_hash=hash_password(password), role=role,
                 active=True, **values)
     session.add(user)
@@ -188,7 +223,7 @@ def register(session: Session, data: SignUp, members_link: Callable[[int], str] 
             raise AccountError(tr("尚无企业以该统一社会信用代码注册，请选择“注册新企业”。",
                                   "No enterprise is registered with this credit code; choose “register a new "
                                   "enterprise”."), "uscc")
-        user = create_user(session, data.email, data.name, data.password, locale=data.locale)
+        user = create_user(session, data.email, data.name, data.password, locale=data.locale, names=[existing.name])
         _ask_to_join(session, user, existing, members_link)
         audit.record(session, user.id, "user.register", user, join_request=existing.id)
         return user
@@ -200,7 +235,8 @@ def register(session: Session, data: SignUp, members_link: Callable[[int], str] 
         similar = similar_enterprises(session, data.enterprise.name)
         if similar:
             raise SimilarEnterprisesError(similar)
-    user = create_user(session, data.email, data.name, data.password, locale=data.locale)
+    user = create_user(session, data.email, data.name, data.password, locale=data.locale,
+                       names=[data.enterprise.name])
     ent = create_enterprise(session, code, data.enterprise)
     user.enterprise_id = ent.id
     audit.record(session, user.id, "enterprise.register", ent, uscc=ent.uscc, size=ent.size)
@@ -285,16 +321,37 @@ def authenticate(session: Session, email: str, password: str) -> User:
     if not user.active:
         raise AccountError(tr("该账号已停用，请联系平台管理员。", "This account is deactivated; contact the platform admin."))
     user.last_login_at = _utcnow()
+    audit.record(session, user.id, "user.login", user)
     return user
 
 
+def record_failed_login(session: Session, email: str) -> None:
+    """Audit a refused log-in: the address tried (never the password), and the account if there is one.
+
+    Called in a transaction of its own, since the refused attempt's is rolled back.
+    """
+    address = _email(email)[:254]
+    user = session.scalar(select(User).where(User.email == address)) if address else None
+    audit.record(session, None, "user.login_failed", user, object_type="User", email=address)
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Make every session and remember-me cookie issued to ``user`` so far stop working."""
+    user.session_version = (user.session_version or 0) + 1
+
+
 def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Set a new password after checking the current one; every other session of the user ends.
+
+    The caller logs the current session in afresh (its session version is outdated too).
+    """
     if not verify_password(user.password_hash, current or ""):
         raise AccountError(tr("当前密码不正确。", "The current password is wrong."), "current")
     if current == new:
         raise AccountError(tr("新密码不能与当前密码相同。", "The new password must differ from the current one."), "password")
-    _check_password(new, user.email)
+    _check_password(new, user.email, names=_user_names(user))
     user.password_hash = hash_password(new)
+    end_sessions(session, user)
     audit.record(session, user.id, "user.password_change", user)
 
 
@@ -330,13 +387,18 @@ def check_reset_token(session: Session, token: str) -> PasswordResetToken:
 
 
 def reset_password(session: Session, token: str, new: str) -> User:
-    """Set a new password from a reset link; the link (and any other open link) then stops working."""
+    """Set a new password from a reset link; the link (and any other open link) then stops working,
+    and so does every session and API token of the user (a reset is what one does after a break-in,
+    and a token made from a stolen session would otherwise outlive it)."""
     row = check_reset_token(session, token)
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         raise AccountError(tr("该账号已停用，请联系平台管理员。", "This account is deactivated; contact the platform admin."))
-    _check_password(new, user.email)
+    _check_password(new, user.email, names=_user_names(user))
     user.password_hash = hash_password(new)
+    end_sessions(session, user)
+    session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
+                    .values(revoked=True))
     now = _utcnow()
     session.execute(update(PasswordResetToken).where(PasswordResetToken.user_id == user.id,
                                                      PasswordResetToken.used_at.is_(None)).values(used_at=now))

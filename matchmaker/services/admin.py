@@ -11,7 +11,7 @@ from ..i18n import tr
 from ..models import AuditLog, Capability, Demand, Enterprise, Qualification, User
 from ..models.user import ROLES
 from . import audit, notifications
-from .accounts import create_user
+from .accounts import create_user, end_sessions
 from .engines import enterprise_changed
 from .errors import ServiceError
 
@@ -145,6 +145,7 @@ def set_active(session: Session, admin: User, user_id: int, active: bool) -> Use
     user = _other_user(session, admin, user_id)
     if user.active != active:
         user.active = active
+        end_sessions(session, user)  # a reactivated account starts afresh: no old cookie works again
         audit.record(session, admin.id, "user.activate" if active else "user.deactivate", user, email=user.email)
     return user
 

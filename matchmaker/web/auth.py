@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, current_app, flash, jsonify, make_response, redirect, render_template, request,
+from flask import (Blueprint, current_app, flash, g, jsonify, make_response, redirect, render_template, request,
                    url_for)
+from flask import session as browser_session
 from flask_login import current_user, login_user, logout_user
 
 from .. import transactions
 from ..db import get_session
+from ..external_urls import external_url
 from ..extensions import limiter
 from ..i18n import current_language, tr
 from ..services import accounts, api_tokens
@@ -24,6 +26,11 @@ from .service_calls import attempt
 bp = Blueprint("auth", __name__)
 
 
+@bp.context_processor
+def _password_rules():
+    return {"password_rules": accounts.password_rules_hint()}
+
+
 def _login_limit() -> str:
     return current_app.config.get("LOGIN_RATE_LIMIT", "10 per minute")
 
@@ -36,6 +43,26 @@ def _safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
         return None
     return target
+
+
+_KEPT_AT_LOG_IN = ("lang", "_flashes")
+
+
+def _start_session(user, remember: bool) -> None:
+    """Log ``user`` in on a fresh session: nothing an earlier visitor of this browser (or an
+    attacker who planted a session) put in the cookie survives, the CSRF token included;
+    only the chosen language and the messages waiting to be shown are kept."""
+    kept = {key: browser_session[key] for key in _KEPT_AT_LOG_IN if key in browser_session}
+    browser_session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)  # flask_wtf's per-request copy
+    browser_session.update(kept)
+    login_user(user, remember=remember)
+    if not remember and _has_remember_cookie():
+        browser_session["_remember"] = "clear"  # an earlier user's remember-me cookie must not outlast this session
+
+
+def _has_remember_cookie() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
 def _home_for(user) -> str:
@@ -69,7 +96,7 @@ def register():
                 else SignUpForm.FIELD_MAP
             show_error(form, exc, mapping)
         else:
-            login_user(user)
+            _start_session(user, remember=False)
             if user.pending_enterprise_id:
                 flash(tr("注册成功。您的加入申请已发送给该企业的成员，审核通过后即可代表企业开展对接。",
                          "Signed up. Your request to join was sent to the enterprise's members; once approved "
@@ -99,13 +126,17 @@ def login():
     if form.validate_on_submit():
         ok, user = attempt(lambda session: accounts.authenticate(session, form.email.data, form.password.data))
         if ok:
-            login_user(user, remember=bool(form.remember.data))
+            _start_session(user, remember=bool(form.remember.data))
             return redirect(_safe_next(request.args.get("next")) or _home_for(user))
+        transactions.run(lambda session: accounts.record_failed_login(session, form.email.data))
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        # Ends this user's every session and remember-me cookie, copies included.
+        transactions.run(lambda session: accounts.end_sessions(session, current_user._get_current_object()))
     logout_user()
     flash(tr("您已退出登录。", "You are logged out."), "success")
     return redirect(url_for("main.index"))
@@ -137,6 +168,8 @@ def change_password():
                                                                  form.password.data),
                         form=form, flash_always=False, success=tr("密码已修改。", "Password changed."))
         if ok:
+            # The change ended every session of the user, this one too: open a new one here.
+            _start_session(current_user._get_current_object(), remember=_has_remember_cookie())
             return redirect(url_for("auth.account"))
     return _account_page(password_form=form, status=400)
 
@@ -187,7 +220,7 @@ def forgot_password():
     form = ResetRequestForm()
     if form.validate_on_submit():
         ok, _ = attempt(lambda session: accounts.start_password_reset(
-            session, form.email.data, lambda token: url_for("auth.reset_password", token=token, _external=True)),
+            session, form.email.data, lambda token: external_url("auth.reset_password", token=token)),
             success=tr("如果该邮箱已注册，我们已发送重置链接，请在 1 小时内使用。",
                        "If the address is registered, a reset link is on its way; it works for one hour."))
         if ok:

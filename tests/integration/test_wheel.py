@@ -32,7 +32,7 @@ TIMEOUT = 300
 
 # Data files the installed application reads, as globs relative to the project root.
 SHIPPED = ("seeds/README.md", "seeds/chains/*.json", "seeds/glossary/*.tsv", "seeds/demo/*",
-           "static/css/*", "static/js/*")
+           "static/css/*", "static/js/*", "matchmaker/domain/common_passwords.txt")
 
 # Environment variables that would point the installed copy at this checkout or at a
 # developer's database.

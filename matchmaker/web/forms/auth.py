@@ -74,7 +74,7 @@ class SignUpForm(EnterpriseForm):
     confirm_new = BooleanField(lazy_tr("我确认本企业与上述名称相近的企业不是同一家",
                                        "I confirm my enterprise is not one of the similar ones above"))
 
-    ENTERPRISE_FIELDS = ("ent_name", "industry", "employees", "revenue_wan", "assets_wan", "region", "city",
+    ENTERPRISE_FIELDS = ("ent_name", "org_type", "industry", "employees", "revenue_wan", "assets_wan", "region", "city",
                          "description", "contact_person", "contact_phone", "contact_email")
 
     def validate(self, extra_validators=None) -> bool:
