@@ -13,6 +13,9 @@ from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+#: Seconds to wait for a PostgreSQL server to accept a connection.
+CONNECT_TIMEOUT = 5
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -34,7 +37,11 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
+        # A connection the server dropped (a restart) is replaced before use, and a server that
+        # does not answer fails the request within seconds instead of hanging it.
         kwargs["pool_pre_ping"] = True
+        if url.startswith("postgresql") and "connect_timeout" not in url:
+            kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT}
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         @event.listens_for(engine, "connect")

@@ -1,9 +1,10 @@
 """API basics: health and the published demands."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 
 from ..db import get_session
+from ..health import check_database
 from ..services import postings
 
 bp = Blueprint("api_core", __name__)
@@ -11,7 +12,10 @@ bp = Blueprint("api_core", __name__)
 
 @bp.get("/health")
 def health():
-    return jsonify({"status": "ok"})
+    """200 when the database answers, 503 when it cannot be reached."""
+    database = check_database(current_app)
+    body = {"status": "ok" if database.ok else "unavailable", "database": database.status}
+    return jsonify(body), 200 if database.ok else 503
 
 
 @bp.get("/overview")

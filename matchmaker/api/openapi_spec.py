@@ -11,7 +11,7 @@ import copy
 
 from ..domain.payment import PAYMENT_METHODS
 from ..io.ocds import OCDS_VERSION, RELEASE_TAGS
-from ..models.enterprise import SIZES
+from ..models.enterprise import ORG_TYPES, SIZES
 from ..models.event import EVENT_STATUSES, PARTICIPANT_ROLES, PARTICIPANT_STATUSES
 from ..models.posting import DEMAND_KINDS, DEMAND_STATUSES
 from ..models.user import ROLES
@@ -70,7 +70,8 @@ def _paged(item: str, description: str) -> dict:
 # -- schemas -----------------------------------------------------------------
 
 _ENTERPRISE_SUMMARY = {"id": INT, "name": STR, "region": nullable(STR), "city": nullable(STR),
-                       "industry": nullable(STR), "size": nullable(enum(SIZES)), "verified": BOOL}
+                       "industry": nullable(STR), "size": nullable(enum(SIZES)), "org_type": enum(ORG_TYPES),
+                       "chain_leader_of": STRINGS, "verified": BOOL}
 _DEMAND_SUMMARY = {"id": INT, "kind": enum(DEMAND_KINDS), "title": STR, "enterprise": ref("EnterpriseRef"),
                    "chain_nodes": STRINGS, "region": nullable(STR), "budget": nullable(NUM),
                    "deadline": nullable(DATE), "status": enum(DEMAND_STATUSES), "published_at": nullable(DATETIME)}
@@ -84,7 +85,8 @@ SCHEMAS = {
         "properties": {"code": INT, "message": STR,
                        "field": dict(STR, description="The query parameter at fault (400 only).")},
     }}, "Every failure: the HTTP status and a message."),
-    "Health": obj({"status": enum(["ok"])}),
+    "Health": obj({"status": enum(["ok", "unavailable"]), "database": enum(["ok", "failing"])},
+                  "Whether the service can answer: `unavailable` (503) while the database cannot be reached."),
     "Overview": obj({
         "counts": obj({"demands": INT, "capabilities": INT, "large": INT, "smes": INT},
                       "Published demands, active capabilities, large enterprises, SMEs."),
@@ -92,7 +94,8 @@ SCHEMAS = {
                                      "enterprise": dict(STR, description="The enterprise's name."),
                                      "region": nullable(STR), "deadline": nullable(DATE)})),
     }),
-    "EnterpriseRef": obj({"id": INT, "name": STR, "region": nullable(STR), "size": nullable(enum(SIZES))}),
+    "EnterpriseRef": obj({"id": INT, "name": STR, "region": nullable(STR), "size": nullable(enum(SIZES)),
+                          "org_type": enum(ORG_TYPES), "chain_leader_of": STRINGS}),
     "EnterpriseSummary": obj(_ENTERPRISE_SUMMARY),
     "Qualification": obj({"name": STR, "canonical": STR, "verified": BOOL, "valid_until": nullable(DATE)}),
     "EnterpriseProfile": obj({
@@ -269,6 +272,7 @@ def _op(op_id: str, tag: str, zh: str, en: str, ok: str, ok_text: str, security,
         responses["404"] = _MISSING
     if limited:
         responses["429"] = _json("Error", "Too many requests from this address; try again later.")
+    responses.setdefault("503", _json("Error", "The database cannot be reached; try again shortly."))
     op = {"operationId": op_id, "tags": [tag], "summary": en, "x-summary-zh": zh, "parameters": list(params),
           "responses": responses, "security": security}
     if description:
@@ -294,9 +298,10 @@ def _paths() -> dict:
                                     "characters); blank is refused.", required=True)
     participant = _query("participant", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                          "Organisers: the participant whose agenda to show (default: one's own).")
+    health = _op("health", "core", "服务状态", "Service health", "Health", "The service is up.", _PUBLIC)
+    health["get"]["responses"]["503"] = _json("Health", "The database cannot be reached.")
     return {
-        "/health": _op("health", "core", "服务状态", "Service health",
-                       "Health", "The service is up.", _PUBLIC),
+        "/health": health,
         "/overview": _op("overview", "core", "平台统计与最新发布的需求", "Platform counts and the latest demands",
                          "Overview", "Counts and up to 20 latest published demands.", _PUBLIC),
         "/openapi.json": {"get": openapi},

@@ -87,7 +87,7 @@ def import_command(kind: str, path: str, dry_run: bool, report_path: str | None,
     only similar to a stored enterprise's are held for review unless
     --link-similar is given. Importing the same file twice changes nothing.
     """
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
     from ..services.imports import ImportRefused, run_import, write_report
 
@@ -101,6 +101,9 @@ def import_command(kind: str, path: str, dry_run: bool, report_path: str | None,
     except ImportRefused as exc:
         progress.close()
         _fail(exc.message(lang))
+    except (OperationalError, InterfaceError):
+        progress.close()
+        raise  # a database that cannot be reached: said in one line by the command line itself
     except SQLAlchemyError as exc:
         progress.close()
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]

@@ -103,14 +103,11 @@ def _safe_url(url: str) -> str:
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 def worker(burst: bool) -> None:
     """Run a background worker (RQ) for the queues; needs REDIS_URL."""
-    from ..jobs import QUEUE
+    from ..jobs import work
     app = _app()
     url = app.config.get("REDIS_URL")
     if not url:
         raise click.UsageError("REDIS_URL is not set: without Redis, background work runs in-process.")
-    from redis import Redis
-    from rq import Queue, Worker
-    connection = Redis.from_url(url)
     _warm_up()
     with app.app_context():
-        Worker([Queue(QUEUE, connection=connection)], connection=connection).work(burst=burst)
+        work(url, burst=burst)

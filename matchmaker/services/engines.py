@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 from sqlalchemy import event, func, select
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
 import graph as chaingraph
@@ -135,6 +136,12 @@ def warm_up(app) -> None:
     kernels.warm_up()
     try:
         app.extensions["matchmaker.engines"].warm()
+    except (OperationalError, InterfaceError) as exc:  # the database is down or empty: a traceback adds nothing
+        detail = str(exc.orig or exc).strip().splitlines()
+        log.warning("the matching engines could not be fitted at start-up, the database cannot be used (%s); "
+                    "the first request (or readiness probe) once it answers fits them",
+                    detail[0] if detail else type(exc).__name__)
+        return
     except Exception:
         log.exception("the matching engines could not be fitted at start-up; the first request will fit them")
         return
@@ -220,6 +227,14 @@ class EngineRegistry:
     def ready(self) -> bool:
         """Whether engines are fitted (a readiness probe's question)."""
         return self._state is not None
+
+    def load_in_background(self) -> None:
+        """Start fitting the engines off the request path when none are fitted and no fit is
+        under way (a readiness probe's nudge: a site whose start-up fit failed, with the
+        database down, say, becomes ready once the database is back)."""
+        if self.ready or not self.background or not self._idle.is_set():
+            return
+        self.request_rebuild()
 
     def warm(self) -> None:
         """Fit the engines now if they are not (start-up, before serving)."""

@@ -12,6 +12,7 @@ from .. import presentation
 BLUEPRINTS = (
     "main",
     "errors",
+    "health",
     "chains",
     "auth",
     "enterprises",
@@ -34,8 +35,8 @@ BLUEPRINTS = (
 #: Navigation: (endpoint, Chinese, English, who sees it). Entries whose endpoint does
 #: not exist are skipped, so a blueprint appears in the menu by existing.
 NAV = (
-    ("opportunities.index", "我的商机", "Opportunities", {"sme"}),
-    ("demands.mine", "我的需求", "My demands", {"large"}),
+    ("opportunities.index", "我的商机", "Opportunities", {"member"}),
+    ("demands.mine", "我的需求", "My demands", {"member"}),
     ("demands.index", "需求大厅", "Demands", {"anonymous", "enterprise", "organiser", "admin"}),
     ("capabilities.index", "企业能力", "Capabilities", {"anonymous", "enterprise", "organiser", "admin"}),
     ("resources.index", "开放资源", "Open resources", {"anonymous", "enterprise", "organiser", "admin"}),
@@ -48,13 +49,13 @@ NAV = (
 
 
 def _audience() -> set[str]:
-    """The NAV audiences the current user belongs to (role, and large/sme for members)."""
+    """The NAV audiences the current user belongs to (role, and "member" for members of an organisation)."""
     if not current_user.is_authenticated:
         return {"anonymous"}
     who = {current_user.role}
     enterprise = current_user.enterprise if current_user.enterprise_id else None
     if current_user.role == "enterprise" and enterprise is not None:
-        who.add("large" if enterprise.size == "large" else "sme")
+        who.add("member")
     return who
 
 

@@ -14,8 +14,3 @@ def index():
     session = get_session()
     overview = postings.home_overview(session, limit=12)
     return render_template("main/index.html", **overview)
-
-
-@bp.get("/healthz")
-def healthz():
-    return {"status": "ok"}

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from ... import transactions
 from ...domain.slots import MAX_DAYS, SlotError, generate_fair_slots
 from ...i18n import tr
 from ...models import Enterprise, Event, EventParticipant, Meeting, MeetingRequest, User
@@ -281,24 +282,37 @@ def register(session: Session, user: User, event: Event, role: str, unavailable=
         raise NotAllowed(tr("当前不在报名时间内。", "Registration for this fair is not open."))
     if event.status in ("final", "archived"):
         raise NotAllowed(tr("对接会日程已定稿，不再接受报名。", "The agenda is final; registration is over."))
-    existing = participant_for(session, event, enterprise.id)
-    if existing is not None and existing.status not in ("withdrawn", "rejected"):
-        raise ServiceError(tr("该企业已报名本场对接会。", "This enterprise has already registered."))
-    if existing is not None and existing.status == "rejected" and not organiser:
-        raise NotAllowed(tr("该企业的报名未获通过，请联系组织方。", "This registration was declined; contact the organisers."))
-    p = existing or EventParticipant(event_id=event.id, enterprise_id=enterprise.id, role=role)
-    p.role, p.unavailable = role, _clean_slots(event, unavailable)
-    p.status = "approved" if organiser else "pending"
-    p.registered_by_id = user.id
-    if existing is None:
-        session.add(p)
-    session.flush()
+    unavailable = _clean_slots(event, unavailable)
+    status = "approved" if organiser else "pending"
+    p = participant_for(session, event, enterprise.id)
+    if p is None:
+        # The same enterprise registering twice at once (a double click, two colleagues)
+        # stores one row; the later submission is told it is registered.
+        p, created = transactions.add_unique(
+            session, EventParticipant(event_id=event.id, enterprise_id=enterprise.id, role=role, status=status,
+                                      unavailable=unavailable, registered_by_id=user.id),
+            lambda: participant_for(session, event, enterprise.id))
+        if not created:
+            raise _already_registered()
+    else:
+        transactions.lock_for_write(session, p)
+        if p.status not in ("withdrawn", "rejected"):
+            raise _already_registered()
+        if p.status == "rejected" and not organiser:
+            raise NotAllowed(tr("该企业的报名未获通过，请联系组织方。",
+                                "This registration was declined; contact the organisers."))
+        p.role, p.unavailable, p.status, p.registered_by_id = role, unavailable, status, user.id
+        session.flush()
     audit.record(session, user.id, "event.register", p, event=event.id, role=role, enterprise=enterprise.id)
     if organiser and enterprise.id != user.enterprise_id:
         notifications.notify_enterprise(session, enterprise.id, tr(
             "组织方已为贵企业报名对接会“{e}”。", "The organisers registered you for the fair “{e}”.", e=event.name),
             link=link)
     return p
+
+
+def _already_registered() -> ServiceError:
+    return ServiceError(tr("该企业已报名本场对接会。", "This enterprise has already registered."))
 
 
 def set_availability(session: Session, user: User, participant: EventParticipant, unavailable) -> EventParticipant:

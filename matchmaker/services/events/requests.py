@@ -20,6 +20,7 @@ from collections.abc import Callable
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from ... import transactions
 from ...i18n import tr
 from ...models import Event, EventParticipant, MeetingRequest
 from ...models.event import REQUEST_STATUSES as MEETING_REQUEST_STATUSES
@@ -104,9 +105,12 @@ def expire_pending(session: Session, event_id: int | None = None, now: dt.dateti
     linked from each notice.
     """
     now = now or utcnow()
+    # Rows another transaction is answering or expiring right now are left to it (or to
+    # the next run), so two callers never wait on each other's rows in a different order.
     stmt = (select(MeetingRequest).options(joinedload(MeetingRequest.buyer), joinedload(MeetingRequest.supplier))
             .where(MeetingRequest.status == "pending", MeetingRequest.expires_at.is_not(None),
-                   MeetingRequest.expires_at < now))
+                   MeetingRequest.expires_at < now)
+            .order_by(MeetingRequest.id).with_for_update(of=MeetingRequest, skip_locked=True))
     if event_id is not None:
         stmt = stmt.where(MeetingRequest.event_id == event_id)
     rows = session.scalars(stmt).unique().all()
@@ -173,26 +177,56 @@ def request_meeting(session: Session, user, requester: EventParticipant, counter
     _check_priority(priority)
     expire_pending(session, event.id, link_for=_same(link))
     req = _existing(session, buyer, supplier)
-    if req is not None and req.status == "pending" and req.requested_by_id == counterpart.id:
+    if req is None:
+        _check_open_requests(session, event, requester)
+        # Both sides may ask at the same moment (or one side twice): one row is stored,
+        # and the later asker goes on with it below, accepting when the other side asked.
+        req, created = transactions.add_unique(
+            session, _asking(MeetingRequest(event_id=event.id, buyer_id=buyer.id, supplier_id=supplier.id),
+                             event, requester, priority, message, reasons, source),
+            lambda: _existing(session, buyer, supplier))
+        if created:
+            return _announce(session, user, req, requester, counterpart, link)
+    transactions.lock_for_write(session, req)
+    if req.status == "pending" and req.requested_by_id == counterpart.id:
         req.priority = max(req.priority, priority)
         return _answer(session, user, req, True, link)
-    if req is not None and req.status in ("pending", "accepted"):
+    if req.status in ("pending", "accepted"):
         raise ServiceError(tr("与{n}的会谈邀约已存在。", "A request with {n} already exists.",
                               n=counterpart.enterprise.name))
+    _check_open_requests(session, event, requester)
+    _asking(req, event, requester, priority, message, reasons, source)
+    session.flush()
+    return _announce(session, user, req, requester, counterpart, link)
+
+
+def _check_open_requests(session: Session, event: Event, requester: EventParticipant) -> None:
     cap = event.max_open_requests
-    if cap is not None and open_request_count(session, requester) >= cap:
+    if cap is None:
+        return
+    # Requests sent at the same moment by one participant are counted one after another.
+    transactions.lock_for_write(session, requester)
+    if open_request_count(session, requester) >= cap:
         raise NotAllowed(tr("待回复的邀约已达上限（{n} 个），请等对方回复或撤回部分邀约。",
                             "You have {n} requests awaiting an answer, the most allowed; wait for answers "
                             "or withdraw some.", n=cap))
-    if req is None:
-        req = MeetingRequest(event_id=event.id, buyer_id=buyer.id, supplier_id=supplier.id)
-        session.add(req)
+
+
+def _asking(req: MeetingRequest, event: Event, requester: EventParticipant, priority: int, message, reasons,
+            source: str) -> MeetingRequest:
+    """``req`` as a fresh pending request from ``requester``."""
     req.requested_by_id, req.source, req.priority = requester.id, source, priority
     req.status, req.message, req.reasons = "pending", (message or "").strip() or None, list(reasons or [])
     req.expires_at = utcnow() + dt.timedelta(hours=event.request_expiry_hours or 72)
     req.responded_at = None
-    session.flush()
-    audit.record(session, user.id, "event.request", req, priority=priority, source=source)
+    return req
+
+
+def _announce(session: Session, user, req: MeetingRequest, requester: EventParticipant,
+              counterpart: EventParticipant, link: str | None) -> MeetingRequest:
+    """Record a new request and tell the side that was asked."""
+    event, priority = requester.event, req.priority
+    audit.record(session, user.id, "event.request", req, priority=priority, source=req.source)
     notifications.notify_enterprise(session, counterpart.enterprise_id, tr(
         "{n}希望在“{e}”与您会谈（{p}），请在 {h} 小时内回复。",
         "{n} asks to meet you at “{e}” ({p}); please answer within {h} hours.",
@@ -216,8 +250,11 @@ def organiser_meeting(session: Session, user, buyer: EventParticipant, supplier:
     _check_priority(priority)
     req = _existing(session, buyer, supplier)
     if req is None:
-        req = MeetingRequest(event_id=event.id, buyer_id=buyer.id, supplier_id=supplier.id)
-        session.add(req)
+        req, _created = transactions.add_unique(
+            session, MeetingRequest(event_id=event.id, buyer_id=buyer.id, supplier_id=supplier.id, source="organiser",
+                                    priority=priority, status="accepted", responded_at=utcnow()),
+            lambda: _existing(session, buyer, supplier))
+    transactions.lock_for_write(session, req)
     req.source, req.priority, req.status = "organiser", priority, "accepted"
     req.requested_by_id, req.expires_at, req.responded_at = None, None, utcnow()
     session.flush()
@@ -249,6 +286,7 @@ def respond(session: Session, user, req: MeetingRequest, accept: bool, link: str
     (not refused), so that the caller's commit keeps the expiry. ``link`` is the
     event's meeting-requests page, linked from the notice.
     """
+    transactions.lock_for_write(session, req)  # one answer at a time: a second one sees the first
     if is_past_expiry(req):
         expire_pending(session, req.event_id, link_for=_same(link))
         return req
@@ -268,6 +306,7 @@ def cancel(session: Session, user, req: MeetingRequest, link: str | None = None)
     A pending request found past its expiry is marked ``expired`` and returned
     as such instead, as :func:`respond` does.
     """
+    transactions.lock_for_write(session, req)
     if is_past_expiry(req):
         expire_pending(session, req.event_id, link_for=_same(link))
         return req

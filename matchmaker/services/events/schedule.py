@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from ... import scheduling
+from ... import scheduling, transactions
 from ...domain.slots import slot_parts
 from ...i18n import tr
 from ...models import Event, EventParticipant, Meeting, MeetingRequest
@@ -26,6 +26,8 @@ from .requests import utcnow
 
 __all__ = [
     "SCHEDULE_STATUSES",
+    "BuildUnderWay",
+    "BuiltMeanwhile",
     "build_problem",
     "data_problems",
     "lock_meeting",
@@ -48,6 +50,17 @@ __all__ = [
 SCHEDULE_STATUSES = ("open", "closed", "provisional", "final")
 PUBLISHED = ("provisional", "final")
 UID_NAMESPACE = uuid.UUID("6f1d3c2e-8d4b-5a7e-9c61-0b2f4e8a9d13")
+
+
+class BuildUnderWay(ServiceError):
+    """Another build of the event's schedule is running now; nothing was done."""
+
+
+class BuiltMeanwhile(ServiceError):
+    """Another build of the event's schedule finished while this one waited for it.
+
+    Nothing was written; the schedule just stored is the one asked for.
+    """
 
 
 def meeting_uid(event_id: int, buyer_id: int, supplier_id: int) -> str:
@@ -210,9 +223,24 @@ def run_schedule(session: Session, user, event: Event, allow_moves: bool = False
     meetings stay where they are unless ``allow_moves``, and participants whose
     meetings changed are told, with a link to ``agenda_links[participant id]``.
     Data that cannot be scheduled is refused with every problem, by enterprise name.
+
+    One build of an event runs at a time: a second one started meanwhile is
+    refused at once with :class:`BuildUnderWay` (PostgreSQL: an advisory lock,
+    which blocks no other write to the fair while the solver runs; SQLite: the
+    database's write lock, taken only when the result is stored). A build that
+    finds another one stored a schedule since it started is refused with
+    :class:`BuiltMeanwhile` and writes nothing. The meetings and figures are
+    replaced in the caller's one transaction, so a schedule is never half stored.
     """
     if user is not None:
         manageable(user, event)
+    # Builds of one event run one at a time. A build that had to wait for another one
+    # stops there: the schedule it was asked for has just been made (see _claim).
+    seen = (event.schedule_version or 0, event.status)
+    if not transactions.claim_task(session, "schedule_build", event.id):
+        raise BuildUnderWay(tr("该对接会的另一次排程正在进行，请稍候查看结果。",
+                               "Another build of this fair's schedule is under way; check its result shortly."))
+    _claim(session, event, seen, write=False)
     if event.status not in SCHEDULE_STATUSES:
         raise NotAllowed(tr("对接会当前状态不能排程。", "The fair cannot be scheduled in its current status."))
     problem = build_problem(session, event, allow_moves)
@@ -224,6 +252,7 @@ def run_schedule(session: Session, user, event: Event, allow_moves: bool = False
         keys = _keys(participant_names(session, event))
         raise ServiceError(tr("排程数据有误：{p}", "The schedule cannot be built: {p}",
                               p=tr("；", "; ").join(schedule_message_text(m, keys) for m in exc.problems))) from None
+    _claim(session, event, seen, write=True)
     changes = _store(session, event, result)
     why = _reasons(result)
     for c in changes:
@@ -253,6 +282,26 @@ def run_schedule(session: Session, user, event: Event, allow_moves: bool = False
     return stats
 
 
+def _claim(session: Session, event: Event, seen: tuple[int, str], write: bool) -> None:
+    """Refuse the build when the event changed since this build read it as ``seen`` (version, status).
+
+    Another build stored a schedule meanwhile (:class:`BuiltMeanwhile`), or the
+    agenda was published, which changes what a build must keep. With ``write`` the
+    event is locked for writing first: SQLite takes its write lock only now, after
+    the solver ran, not for the whole run. The meetings are then replaced and the
+    figures stored in this one transaction.
+    """
+    if write:
+        transactions.lock_for_write(session, event)
+    if (event.schedule_version or 0) != seen[0]:
+        raise BuiltMeanwhile(tr("另一次排程刚刚完成（第 {v} 版），请先查看结果，需要时再重新排程。",
+                                "Another build of this schedule just finished (version {v}); check it before "
+                                "building again.", v=event.schedule_version))
+    if event.status != seen[1]:
+        raise ServiceError(tr("排程期间对接会状态已变更，请重新排程。",
+                              "The fair's status changed while the schedule was being built; build it again."))
+
+
 def _tell_changed(session: Session, event: Event, changes: list[dict], agenda_links: Mapping[int, str]) -> None:
     touched = {pid for c in changes for pid in c["pair"]}
     for p in session.scalars(select(EventParticipant).where(EventParticipant.id.in_(touched))):
@@ -269,6 +318,7 @@ def publish(session: Session, user, event: Event, final: bool = False,
     Each participant's notice links to ``agenda_links[participant id]``.
     """
     manageable(user, event)
+    transactions.lock_for_write(session, event)  # waits for a build under way, then publishes what it stored
     if not event.schedule_version:
         raise NotAllowed(tr("请先生成日程再发布。", "Build the schedule before publishing it."))
     if event.status == "final" and not final:

@@ -60,8 +60,7 @@ def show(event_id: int):
 @enterprise_required
 def register(event_id: int):
     event = load_event(event_id)
-    mine = my_participant(event)
-    if mine is not None and mine.status in ("pending", "approved"):
+    if _registered(event):
         flash(tr("贵企业已报名本场对接会。", "Your enterprise has already registered."), "info")
         return redirect(url_for("events.show", event_id=event.id))
     form = RegisterForm(role="buyer" if current_user.enterprise.is_large else "supplier")
@@ -70,10 +69,15 @@ def register(event_id: int):
         ok, _ = attempt(lambda session: event_service.register(session, current_user, event, form.role.data,
                                                                form.unavailable.data, link=event_link(event.id)),
                         form=form, success=tr("报名已提交，等待组织方审核。", "Registered; the organisers will review it."))
-        if ok:
+        if ok or _registered(event):  # a submission sent at the same time as this one won
             return redirect(url_for("events.show", event_id=event.id))
     return render_template("events/register.html", event=event, form=form,
                            registration_open=event_service.registration_open(event))
+
+
+def _registered(event) -> bool:
+    mine = my_participant(event)
+    return mine is not None and mine.status in ("pending", "approved")
 
 
 @bp.route("/<int:event_id>/participants/<int:participant_id>/availability", methods=["GET", "POST"])
