@@ -104,6 +104,7 @@ def rank_query(q: Query, target, top, s: Settings, proximity, explainer, among=N
     ``among`` (a :class:`Restriction`) keeps the ranking to those postings:
     the restriction applies before the best ``top`` are chosen, so a narrow
     one still yields ``top`` matches when that many postings qualify.
+    ``explainer`` None leaves the matches' reasons empty.
     """
     if q.reach <= 0:
         return []  # nothing indexable in the query: no text evidence for any pair
@@ -135,9 +136,12 @@ def rank_query(q: Query, target, top, s: Settings, proximity, explainer, among=N
     order = np.lexsort((np.array([ids[d] for d in docs[best]]), -raw[best]))
     best = best[order[:k]]
     best_docs = docs[best]
-    reasons = explainer.explain(q.batch, q.i, q.cols, q.vals, q.nodes, q.conf, target,
-                                best_docs, same_region[best], (s.graph_weight * graph[best]) > 0,
-                                min_conf)
+    if explainer is None:
+        reasons = [()] * len(best_docs)
+    else:
+        reasons = explainer.explain(q.batch, q.i, q.cols, q.vals, q.nodes, q.conf, target,
+                                    best_docs, same_region[best], (s.graph_weight * graph[best]) > 0,
+                                    min_conf)
     scores = calibrate(raw[best], s.slope, s.intercept)
     return [Match(target.ids[d], round(float(sc), 4), r, target.kind)
             for sc, d, r in zip(scores, best_docs, reasons)]

@@ -14,13 +14,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import networkx as nx
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.qualifications import meets, qualification_set
 from ..i18n import tr
 from ..models import Capability, Demand, Enterprise, OpenResource
-from ..paging import page_of
+from ..paging import Page, page_of
 from ..presentation import reason_text
 from .engines import registry_of
 from .errors import ServiceError
@@ -93,8 +93,7 @@ def demand_changed(session: Session, demand: Demand) -> None:
 def _eligible_suppliers(session: Session, demand: Demand, region: str | None, size: str | None) -> list[str]:
     """Ids of the active capabilities a filtered supplier page may show."""
     stmt = (select(Capability.id).join(Capability.enterprise)
-            .where(Capability.active, Enterprise.id != demand.enterprise_id,
-                   or_(Enterprise.size.is_(None), Enterprise.size != "large")))  # size not yet known: kept
+            .where(Capability.active, Enterprise.id != demand.enterprise_id))
     if region:
         stmt = stmt.where(func.coalesce(Capability.region, Enterprise.region) == region)
     if size:
@@ -150,7 +149,7 @@ def _suppliers(session: Session, demand: Demand, matches, G) -> list[Suggestion]
         if capability is None or match.score < MIN_SCORE:
             continue
         enterprise = capability.enterprise
-        if enterprise.id in seen or enterprise.id == demand.enterprise_id or enterprise.is_large:
+        if enterprise.id in seen or enterprise.id == demand.enterprise_id:
             continue
         seen.add(enterprise.id)
         names = capability_record(capability)["qualifications"]
@@ -163,50 +162,63 @@ def _suppliers(session: Session, demand: Demand, matches, G) -> list[Suggestion]
 
 def opportunities_for(session: Session, enterprise: Enterprise, chain: str | None = None,
                       region: str | None = None, kind: str | None = None,
-                      deadline_before: dt.date | None = None, q: str | None = None) -> list[Opportunity]:
-    """Open published demands ranked for all of the SME's active capabilities, best first.
+                      deadline_before: dt.date | None = None, q: str | None = None,
+                      page: int = 1, per_page: int = 20):
+    """Open published demands ranked for all of the organisation's active capabilities, best first; a Page.
 
     Each demand appears once, with the score and reasons of the capability that
-    fits it best. Filters are those of the demand hall.
+    fits it best. Filters are those of the demand hall. The ranking is computed
+    without reasons; only the page's demands are read and explained (a restricted
+    ranking gives the same scores, with their reasons).
     """
     from .demands import published_demands
 
     capabilities = session.scalars(
         select(Capability).where(Capability.enterprise_id == enterprise.id, Capability.active)
         .options(selectinload(Capability.enterprise).selectinload(Enterprise.qualifications))).all()
+    empty = _page([], page, per_page)
     if not capabilities:
-        return []
+        return empty
     registry = registry_of(session)
     engine = registry.engine(session)
     G = registry.graph(session)
     if engine.matcher is None or not engine.has_demands:
-        return []
-    # The hall's filters (and: still open, not the SME's own) restrict the ranking itself.
+        return empty
+    # The hall's filters (and: still open, not the organisation's own) restrict the ranking itself.
     eligible = (published_demands(G, kind=kind, chain=chain, region=region, deadline_before=deadline_before,
                                   q=q, open_only=True)
                 .where(Demand.enterprise_id != enterprise.id).with_only_columns(Demand.id).order_by(None))
     among = [str(i) for i in session.scalars(eligible)]
     if not among:
-        return []
+        return empty
+    records = [capability_record(c) for c in capabilities]
     with engine.lock:
-        ranked = engine.matcher.rank_demands([capability_record(c) for c in capabilities], top=CANDIDATES,
-                                             among=among)
-    best: dict[int, tuple] = {}
-    for capability, matches in zip(capabilities, ranked):
+        ranked = engine.matcher.rank_demands(records, top=CANDIDATES, among=among, explain=False)
+    best: dict[int, tuple[float, int]] = {}  # demand id -> (score, index of the best capability)
+    for index, matches in enumerate(ranked):
         for match in matches:
             if match.score < MIN_SCORE:
                 continue
             demand_id = int(match.demand_id)
             if demand_id not in best or match.score > best[demand_id][0]:
-                best[demand_id] = (match.score, match.reasons, capability)
-    if not best:
-        return []
-    demands = session.scalars(select(Demand).where(Demand.id.in_(list(best)))
-                              .options(selectinload(Demand.enterprise))).all()
-    out = [Opportunity(d, best[d.id][0], [reason_text(G, r) for r in best[d.id][1]],
-                       [str(r) for r in best[d.id][1]], best[d.id][2]) for d in demands]
-    out.sort(key=lambda o: (-o.score, -o.demand.id))
-    return out
+                best[demand_id] = (match.score, index)
+    order = sorted(best.items(), key=lambda kv: (-kv[1][0], -kv[0]))
+    page = max(1, int(page or 1))
+    chosen = order[(page - 1) * per_page:page * per_page]
+    demands = {d.id: d for d in session.scalars(select(Demand).where(Demand.id.in_([i for i, _ in chosen]))
+                                                .options(selectinload(Demand.enterprise)))} if chosen else {}
+    by_capability: dict[int, list[str]] = {}
+    for demand_id, (_, index) in chosen:
+        by_capability.setdefault(index, []).append(str(demand_id))
+    reasons: dict[int, list] = {}
+    with engine.lock:
+        for index, ids in by_capability.items():
+            for match in engine.matcher.rank_demands([records[index]], top=len(ids), among=ids)[0]:
+                reasons[int(match.demand_id)] = match.reasons
+    items = [Opportunity(demands[d], score, [reason_text(G, r) for r in reasons.get(d, ())],
+                         [str(r) for r in reasons.get(d, ())], capabilities[index])
+             for d, (score, index) in chosen if d in demands]
+    return Page(items=items, page=page, per_page=per_page, total=len(order))
 
 
 def resources_for(session: Session, G: nx.DiGraph, enterprise: Enterprise, limit: int = 6) -> list[ResourceMatch]:

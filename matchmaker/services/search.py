@@ -16,24 +16,32 @@ Rows written past the ORM (raw SQL, a restored dump) are picked up by
 
 Enterprise names are compared with RapidFuzz on a key that is simplified (OpenCC
 ``t2s``), half-width, lower-case and stripped of legal-form suffixes (有限公司 …), so
-that ``比亞迪``, ``比亚迪股份有限公司`` and the typo ``比亚笛`` find each other.
+that ``比亞迪``, ``比亚迪股份有限公司`` and the typo ``比亚笛`` find each other. The keys
+of all enterprises are kept per database and process (:class:`_NameIndex`), rebuilt
+when an enterprise is added or changed; only names sharing enough characters with
+the query to reach the score cutoff are scored.
 """
 from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
+import weakref
+from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz, process
-from sqlalchemy import and_, case, delete, event, exists, func, or_, select
+from sqlalchemy import and_, case, delete, event, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..domain.text import normalize, normalize_many
 from ..models import Capability, Demand, Enterprise, SearchEntry
+from ..paging import Page
 
-__all__ = ["KINDS", "SearchResults", "fold", "fuzzy_enterprises", "index_flushed", "index_texts", "init_app", "name_key",
-           "query_terms", "reindex", "search_postings", "sync_index"]
+__all__ = ["KINDS", "SearchResults", "fold", "fuzzy_enterprise_page", "fuzzy_enterprises", "index_flushed",
+           "index_texts", "init_app", "name_key", "query_terms", "reindex", "search_postings", "sync_index"]
 
 KINDS = ("demand", "capability")
 _MODELS = {"demand": Demand, "capability": Capability}
@@ -59,7 +67,7 @@ _LEGAL_FORMS = ("股份有限公司", "有限责任公司", "集团有限公司"
 _PUNCT = re.compile(r"[\s()（）\[\]【】「」『』\"'“”‘’.,，、·\-_/&]+")
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=1 << 18)
 def name_key(name: str) -> str:
     """Comparable form of an enterprise name (simplified, half-width, lower-case, no legal form)."""
     text = unicodedata.normalize("NFKC", name or "").strip().lower()
@@ -84,19 +92,110 @@ def fuzzy_enterprises(session: Session, query: str, limit: int | None = None,
     Scores are RapidFuzz ``WRatio`` (0-100) between :func:`name_key` forms; a query that
     is part of a longer name scores through WRatio's partial matching.
     """
+    ranked = _ranked_names(session, query, score_cutoff, exclude_id)
+    return _with_rows(session, ranked[:limit] if limit else ranked)
+
+
+def fuzzy_enterprise_page(session: Session, query: str, page: int = 1, per_page: int = 20,
+                          score_cutoff: float = FUZZY_CUTOFF) -> Page:
+    """One page of :func:`fuzzy_enterprises` and how many match in all; only the page's rows are loaded."""
+    ranked = _ranked_names(session, query, score_cutoff, None)
+    page = max(page, 1)
+    items = _with_rows(session, ranked[(page - 1) * per_page:page * per_page])
+    return Page(items=items, page=page, per_page=per_page, total=len(ranked))
+
+
+def _ranked_names(session: Session, query: str, score_cutoff: float,
+                  exclude_id: int | None) -> list[tuple[int, str, float]]:
+    """``(id, name, score)`` of the enterprises resembling ``query``, best first, then by name."""
     key = name_key(query)
     if not key:
         return []
-    choices = {eid: name_key(name) for eid, name in session.execute(select(Enterprise.id, Enterprise.name))
-               if eid != exclude_id}
-    found = process.extract(key, choices, scorer=fuzz.WRatio, limit=None, score_cutoff=score_cutoff)
+    names = _name_index(session)
+    choices = {int(names.ids[i]): names.keys[i] for i in names.candidates(key, score_cutoff).tolist()
+               if names.ids[i] != exclude_id}
+    found = {eid: round(score, 1) for _, score, eid in
+             process.extract(key, choices, scorer=fuzz.WRatio, limit=None, score_cutoff=score_cutoff)}
     if not found:
         return []
-    rows = {e.id: e for e in session.scalars(select(Enterprise).where(
-        Enterprise.id.in_([eid for _, _, eid in found])))}
-    ranked = sorted(((rows[eid], round(score, 1)) for _, score, eid in found if eid in rows),
-                    key=lambda pair: (-pair[1], pair[0].name))
-    return ranked[:limit] if limit else ranked
+    rows = []
+    ids = list(found)
+    for start in range(0, len(ids), 5000):
+        rows += session.execute(select(Enterprise.id, Enterprise.name)
+                                .where(Enterprise.id.in_(ids[start:start + 5000]))).all()
+    return sorted(((eid, name, found[eid]) for eid, name in rows), key=lambda r: (-r[2], r[1]))
+
+
+def _with_rows(session: Session, ranked: list[tuple[int, str, float]]) -> list[tuple[Enterprise, float]]:
+    if not ranked:
+        return []
+    rows = {e.id: e for e in session.scalars(select(Enterprise).where(Enterprise.id.in_([r[0] for r in ranked])))}
+    return [(rows[eid], score) for eid, _, score in ranked if eid in rows]
+
+
+class _NameIndex:
+    """The :func:`name_key` of every enterprise of one database, and which characters each holds.
+
+    ``stamp`` is what the enterprise table looked like when it was read (the newest
+    update time and the largest id): adding or changing an enterprise moves it. A
+    deleted enterprise may linger until then; callers load the rows they keep, so it
+    is never shown.
+    """
+
+    def __init__(self, stamp: tuple, rows) -> None:
+        self.stamp = stamp
+        rows = list(rows)
+        self.ids = np.fromiter((eid for eid, _ in rows), dtype=np.int64, count=len(rows))
+        self.keys = [name_key(name) for _, name in rows]
+        self.lengths = np.fromiter(map(len, self.keys), dtype=np.int32, count=len(self.keys))
+        postings: dict[str, tuple[list, list]] = {}
+        for row, k in enumerate(self.keys):
+            for char, n in Counter(k).items():
+                at, counts = postings.setdefault(char, ([], []))
+                at.append(row)
+                counts.append(n)
+        self.postings = {c: (np.asarray(at, dtype=np.int32), np.asarray(n, dtype=np.int32))
+                         for c, (at, n) in postings.items()}
+
+    def candidates(self, key: str, score_cutoff: float) -> np.ndarray:
+        """Rows whose key can reach ``score_cutoff`` against ``key``.
+
+        Every part of WRatio is an Indel similarity, ``2·LCS / (|x| + |y|)``, scaled by
+        at most 1, of the two keys or of the shorter one (length ``m``) and a window of
+        the other at most ``m`` long; the longest common subsequence ``L`` is at most
+        the number of characters the keys share (with repeats) and at most the
+        window's length, so every part is at most ``2L / (m + L)``. A name sharing
+        ``L`` characters with ``L·(2 - c) < c·m`` (``c``: the cutoff over 100) cannot
+        reach the cutoff and is not scored.
+        """
+        shared = np.zeros(len(self.keys), dtype=np.int32)
+        for char, n in Counter(key).items():
+            found = self.postings.get(char)
+            if found is not None:
+                at, counts = found
+                shared[at] += np.minimum(counts, n)
+        shortest = np.minimum(self.lengths, len(key))
+        return np.flatnonzero((shared > 0) & ((200 - score_cutoff) * shared >= score_cutoff * shortest))
+
+
+_name_indexes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_name_lock = threading.Lock()
+
+
+def _name_index(session: Session) -> _NameIndex:
+    """The current :class:`_NameIndex` of the session's database (read again when the stamp moved)."""
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    stamp = tuple(session.execute(select(func.max(Enterprise.updated_at), func.max(Enterprise.id))).one())
+    current = _name_indexes.get(engine)
+    if current is not None and current.stamp == stamp:
+        return current
+    with _name_lock:
+        current = _name_indexes.get(engine)
+        if current is None or current.stamp != stamp:
+            current = _NameIndex(stamp, session.execute(select(Enterprise.id, Enterprise.name)))
+            _name_indexes[engine] = current
+    return current
 
 
 # --------------------------------------------------------------------------- index
@@ -228,13 +327,15 @@ class SearchResults:
     total: int = 0
 
 
-def _visible():
-    return or_(
-        and_(SearchEntry.object_type == "demand",
-             exists().where(Demand.id == SearchEntry.object_id, Demand.status == "published")),
-        and_(SearchEntry.object_type == "capability",
-             exists().where(Capability.id == SearchEntry.object_id, Capability.active.is_(True))),
-    )
+def _holds(column, forms):
+    """``column`` contains one of ``forms``.
+
+    A form shorter than three characters is matched against ``column || ''``: no
+    trigram index can narrow it down, and reading such an index whole is slower
+    than reading the table (PostgreSQL, ``ix_search_entry_*_trgm``).
+    """
+    return or_(*[(column if len(f) >= 3 else column.concat("")).contains(f, autoescape=True)
+                 for f in sorted(forms)])
 
 
 def search_postings(session: Session, query: str, kind: str | None = None, page: int = 1,
@@ -244,23 +345,32 @@ def search_postings(session: Session, query: str, kind: str | None = None, page:
     Hits whose title holds every term come first, then the most recently changed.
     """
     terms = query_terms(query)
-    results = SearchResults(query=query, terms=[sorted(t)[0] for t in terms])
+    results = SearchResults(query=query, terms=[min(t) for t in terms])
     if not terms:
         return results
-
-    def holds(column, forms):
-        return or_(*[column.contains(f, autoescape=True) for f in sorted(forms)])
-    conditions = [or_(holds(SearchEntry.title, t), holds(SearchEntry.body, t)) for t in terms]
-    in_title = and_(*[holds(SearchEntry.title, t) for t in terms])
-    where = [_visible(), *conditions]
+    conditions = [or_(_holds(SearchEntry.title, t), _holds(SearchEntry.body, t)) for t in terms]
+    in_title = and_(*[_holds(SearchEntry.title, t) for t in terms])
+    # Visibility by joining the posting on its key (an index probe per hit), not by a
+    # subquery over every published demand and active capability.
+    demand = and_(SearchEntry.object_type == "demand", Demand.id == SearchEntry.object_id)
+    capability = and_(SearchEntry.object_type == "capability", Capability.id == SearchEntry.object_id)
+    where = [or_(Demand.status == "published", Capability.active.is_(True)), *conditions]
     if kind in KINDS:
         where.append(SearchEntry.object_type == kind)
-    results.total = session.scalar(select(func.count()).select_from(SearchEntry).where(*where)) or 0
+
+    def matching(*columns):
+        return select(*columns).select_from(SearchEntry).outerjoin(Demand, demand) \
+            .outerjoin(Capability, capability).where(*where)
+    page = max(page, 1)
     hits = session.execute(
-        select(SearchEntry.object_type, SearchEntry.object_id).where(*where)
+        matching(SearchEntry.object_type, SearchEntry.object_id)
         .order_by(case((in_title, 0), else_=1), SearchEntry.source_updated_at.desc(), SearchEntry.id.desc())
-        .limit(per_page).offset((max(page, 1) - 1) * per_page)
+        .limit(per_page).offset((page - 1) * per_page)
     ).all()
+    if page == 1 and len(hits) < per_page:
+        results.total = len(hits)  # all of them are on this page: nothing more to count
+    else:
+        results.total = session.scalar(matching(func.count())) or 0
     loaded = {}
     for k, model in _MODELS.items():
         ids = [oid for t, oid in hits if t == k]

@@ -7,7 +7,7 @@ from ..db import get_session
 from ..paging import Page
 from ..services import search as service
 from ..services.enterprises import size_label
-from .pagination import page_number, paginate_list
+from .pagination import page_number
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 MAX_QUERY = 100
@@ -27,10 +27,9 @@ def index():
         found = service.search_postings(session, query, kind, page=number if tab == "postings" else 1,
                                         per_page=per_page)
         postings = Page(items=found.items, page=number, per_page=per_page, total=found.total)
-        matches = service.fuzzy_enterprises(session, query)
-        enterprises = paginate_list(matches, per_page=per_page)
-        counts = {"postings": found.total, "enterprises": len(matches)}
-        if "tab" not in request.args and not found.total and matches:
+        enterprises = service.fuzzy_enterprise_page(session, query, page=number, per_page=per_page)
+        counts = {"postings": found.total, "enterprises": enterprises.total}
+        if "tab" not in request.args and not found.total and enterprises.total:
             tab = "enterprises"  # nothing to show on the first tab, but names match
     return render_template("search/index.html", query=query, tab=tab, kind=kind, postings=postings,
                            enterprises=enterprises, counts=counts, size_label=size_label)

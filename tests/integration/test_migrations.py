@@ -140,3 +140,39 @@ def test_upgrade_keeps_rows_on_sqlite(tmp_path):
 
 def test_upgrade_keeps_rows_on_postgres(empty_postgres):
     _upgrade_keeps_rows(empty_postgres)
+
+
+def _organisation_kinds_backfilled(url: str) -> None:
+    """GB 32100-2015 table 1: upgrading gives existing members their kind from the credit code
+    (12… 事业单位, a university or institute by its name; 51… 社会组织; 91… enterprise)."""
+    from matchmaker.domain import uscc
+
+    migrate.upgrade(url, "0005")
+    codes = {1: ("苏州理工大学", uscc.build("1", "2", "320500", "46600011")),
+             2: ("江苏省先进材料研究院", uscc.build("1", "2", "320000", "46600022")),
+             3: ("苏州市人民医院", uscc.build("1", "2", "320500", "46600033")),
+             4: ("苏州市汽车零部件行业协会", uscc.build("5", "1", "320500", "50000044")),
+             5: ("星河材料有限公司", uscc.build("9", "1", "320500", "60000055"))}
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        for id_, (name, code) in codes.items():
+            _insert(conn, "enterprise", id=id_, name=name, uscc=code)
+        _insert(conn, "enterprise", id=6, name="未填代码企业", uscc=None)
+    engine.dispose()
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            kinds = dict(conn.execute(text("SELECT id, org_type FROM enterprise ORDER BY id")).all())
+    finally:
+        engine.dispose()
+    assert kinds == {1: "university", 2: "research_institute", 3: "public_institution", 4: "social_organisation",
+                     5: "enterprise", 6: "enterprise"}
+
+
+def test_organisation_kinds_backfilled_on_sqlite(tmp_path):
+    _organisation_kinds_backfilled(f"sqlite:///{tmp_path / 'data.sqlite'}")
+
+
+def test_organisation_kinds_backfilled_on_postgres(empty_postgres):
+    _organisation_kinds_backfilled(empty_postgres)

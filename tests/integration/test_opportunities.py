@@ -78,8 +78,8 @@ def test_who_may_open_the_opportunities_page(client, db, world):
     response = client.get("/opportunities/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     login(client, world["buyer"])
-    response = client.get("/opportunities/")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/demands/mine")
+    # any organisation sees what it could supply; a buyer without capabilities is told how to get some
+    assert client.get("/opportunities/").status_code == 200
     organiser = helpers.user(db, role="organiser")
     db.commit()
     login(client, organiser)
@@ -125,3 +125,25 @@ def test_a_capability_without_indexable_text_breaks_no_page(client, db, world):
     html = text(page)
     assert "苏州键合丝有限公司" in html and "匹配度" in html
     assert "空白能力有限公司" not in html
+
+
+def test_pages_of_opportunities_hold_every_match_once_with_its_reasons(client, db, world, app):
+    """我的商机 ranks everything and explains only the page shown: the pages together list each
+    matching demand once, in score order, each with its reasons."""
+    for n in range(25):
+        helpers.demand(db, world["buyer_ent"], title=f"键合丝采购第{n}批", description=f"镀钯铜键合丝 第{n}批 QFN封装",
+                       chain_nodes=["icpkg.bonding-wire"], region="江苏省")
+    db.commit()
+    app.config["PER_PAGE"] = 10
+    login(client, world["sme"])
+    from matchmaker.services import matching
+
+    db.expire_all()
+    sme = db.get(type(world["sme"]), world["sme"].id).enterprise
+    pages = [matching.opportunities_for(db, sme, page=n, per_page=10) for n in (1, 2, 3, 4)]
+    ids = [o.demand.id for p in pages for o in p.items]
+    assert pages[0].total == len(ids) >= 26 and len(set(ids)) == len(ids)
+    scores = [o.score for p in pages for o in p.items]
+    assert scores == sorted(scores, reverse=True)
+    assert all(o.reasons for p in pages for o in p.items)
+    assert "键合丝采购第" in text(client.get("/opportunities/?page=2"))
