@@ -104,7 +104,7 @@ def _eligible_suppliers(session: Session, demand: Demand, region: str | None, si
 def suggested_suppliers(session: Session, demand: Demand, region: str | None = None,
                         qualification: str | None = None, size: str | None = None,
                         page: int = 1, per_page: int = 20):
-    """SMEs ranked for ``demand``, best capability per enterprise, with reasons; a Page.
+    """Suppliers ranked for ``demand``, best capability per organisation, with reasons; a Page.
 
     ``region`` keeps suppliers whose capability is in that province;
     ``qualification`` those holding it (after normalisation, 小巨人 implies 专精特新);
@@ -125,38 +125,61 @@ def suggested_suppliers(session: Session, demand: Demand, region: str | None = N
         # the engine's own hard filter: 小巨人 counts as 专精特新, spacing and versions as it knows them
         record["required_qualifications"] = [*record["required_qualifications"], qualification]
     among = _eligible_suppliers(session, demand, region, size) if region or size else None
+    page = max(1, int(page or 1))
     wanted = page * per_page + 1  # one more than the page, to know whether another follows
     top = CANDIDATES
-    while True:
+    while True:  # ranked without reasons: only the page shown is explained
         with engine.lock:
-            matches = engine.matcher.rank([record], top=top, among=among)[0]
-        out = _suppliers(session, demand, matches, G)
+            matches = engine.matcher.rank([record], top=top, among=among, explain=False)[0]
+        kept = _one_per_enterprise(session, demand, matches)
         exhausted = len(matches) < top or matches[-1].score < MIN_SCORE
-        if len(out) >= wanted or exhausted:
+        if len(kept) >= wanted or exhausted:
             break
         top *= 4
-    return _page(out, page, per_page)
+    chosen = kept[(page - 1) * per_page:page * per_page]
+    return Page(items=_suppliers(session, engine, record, chosen, G), page=page, per_page=per_page,
+                total=len(kept))
 
 
-def _suppliers(session: Session, demand: Demand, matches, G) -> list[Suggestion]:
-    ids = [int(m.capability_id) for m in matches]
+def _one_per_enterprise(session: Session, demand: Demand, matches) -> list:
+    """The matches worth showing, best first: one per enterprise (its best capability), never the buyer's own."""
+    ids = [int(m.capability_id) for m in matches if m.score >= MIN_SCORE]
+    owner = dict(session.execute(select(Capability.id, Capability.enterprise_id)
+                                 .where(Capability.id.in_(ids), Capability.active)).all()) if ids else {}
+    kept, seen = [], set()
+    for match in matches:
+        enterprise_id = owner.get(int(match.capability_id))
+        if enterprise_id is None or match.score < MIN_SCORE:
+            continue
+        if enterprise_id in seen or enterprise_id == demand.enterprise_id:
+            continue
+        seen.add(enterprise_id)
+        kept.append(match)
+    return kept
+
+
+def _suppliers(session: Session, engine, record: dict, matches, G) -> list[Suggestion]:
+    """The page's suggestions, read and explained (a ranking restricted to them gives their reasons)."""
+    ids = [str(m.capability_id) for m in matches]
+    if not ids:
+        return []
     rows = {c.id: c for c in session.scalars(
-        select(Capability).where(Capability.id.in_(ids), Capability.active)
-        .options(selectinload(Capability.enterprise).selectinload(Enterprise.qualifications)))} if ids else {}
-    out, seen = [], set()
+        select(Capability).where(Capability.id.in_([int(i) for i in ids]))
+        .options(selectinload(Capability.enterprise).selectinload(Enterprise.qualifications)))}
+    with engine.lock:
+        reasons = {m.capability_id: m.reasons for m in engine.matcher.rank([record], top=len(ids), among=ids)[0]}
+    out = []
     for match in matches:
         capability = rows.get(int(match.capability_id))
-        if capability is None or match.score < MIN_SCORE:
+        if capability is None:
             continue
         enterprise = capability.enterprise
-        if enterprise.id in seen or enterprise.id == demand.enterprise_id:
-            continue
-        seen.add(enterprise.id)
         names = capability_record(capability)["qualifications"]
         verified = qualification_set([q.name for q in enterprise.qualifications if q.verified])
         quals = [(name, meets([name], verified)) for name in names]
-        out.append(Suggestion(capability, enterprise, match.score, [reason_text(G, r) for r in match.reasons],
-                              [str(r) for r in match.reasons], quals))
+        why = reasons.get(match.capability_id, [])
+        out.append(Suggestion(capability, enterprise, match.score, [reason_text(G, r) for r in why],
+                              [str(r) for r in why], quals))
     return out
 
 

@@ -20,7 +20,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-__all__ = ["bp", "error_response", "init_app", "plain_response"]
+__all__ = ["bp", "discard_unfinished_writes", "error_response", "init_app", "plain_response"]
 
 bp = Blueprint("errors", __name__)
 
@@ -60,7 +60,7 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def _discard_unfinished_writes() -> None:
+def discard_unfinished_writes() -> None:
     """Roll the request's session back; if even that fails, drop it so the page starts a fresh one."""
     session = g.get("db_session")
     if session is None:
@@ -94,7 +94,7 @@ def error_response(code: int, zh: str | None = None, en: str | None = None,
     """
     default_zh, default_en = MESSAGES.get(code, MESSAGES[500])
     zh, en = zh or default_zh, en or default_en
-    _discard_unfinished_writes()
+    discard_unfinished_writes()
     try:
         if _wants_json():
             response = jsonify({"error": {"code": code, "message": en}})

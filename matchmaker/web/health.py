@@ -10,20 +10,22 @@
 A database that cannot be reached (or a connection pool with no connection to
 spare) answers 503 with a short page or JSON error instead of a traceback,
 and the site recovers by itself once the database is back: the pool replaces
-dropped connections before use (:func:`matchmaker.db.make_engine`). The page
-is the site's error page when it can be drawn, and the plain one otherwise (the
-site's page loads the signed-in user): see :func:`matchmaker.web.errors.error_response`.
+dropped connections before use (:func:`matchmaker.db.make_engine`). A visitor
+gets the site's own error page; a signed-in user the plain one
+(:func:`matchmaker.web.errors.plain_response`), since drawing the site's page
+would load the user, reach for the database once more and wait for its
+connection timeout a second time.
 """
 from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, session
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from .. import health
-from .errors import RETRY_AFTER, error_response
+from .errors import RETRY_AFTER, discard_unfinished_writes, error_response, plain_response
 
 bp = Blueprint("health", __name__)
 
@@ -52,7 +54,13 @@ def database_unavailable(exc: Exception):
     detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     log.error("database unavailable during %s %s: %s: %s", request.method, request.path, type(exc).__name__,
               detail[0] if detail else "")
-    return error_response(503, UNAVAILABLE_ZH, UNAVAILABLE_EN, headers={"Retry-After": str(RETRY_AFTER)})
+    headers = {"Retry-After": str(RETRY_AFTER)}
+    if "_user_id" not in session:
+        return error_response(503, UNAVAILABLE_ZH, UNAVAILABLE_EN, headers=headers)
+    discard_unfinished_writes()
+    response = plain_response(503, UNAVAILABLE_ZH, UNAVAILABLE_EN)
+    response.headers.update(headers)
+    return response
 
 
 def init_app(app) -> None:
