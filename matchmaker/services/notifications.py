@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from ..external_urls import site_address
 from ..models import Notification, User
 
 __all__ = [
@@ -52,6 +53,17 @@ class Mail:
     subject: str
     body: str
     log_unsent: bool = True
+    #: A page of the site (``/demands/5``), written under the body with the site's address in front.
+    link: str | None = None
+
+    def text(self, base_url: str | None = None) -> str:
+        """The body, and the link made absolute when the site's address is configured."""
+        if not self.link:
+            return self.body
+        link = self.link
+        if base_url and link.startswith("/"):
+            link = base_url.rstrip("/") + link
+        return f"{self.body}\n\n{link}"
 
 
 @dataclass(frozen=True)
@@ -61,12 +73,17 @@ class MailSettings:
     server: str | None = None
     port: int = 25
     sender: str | None = None
+    #: The site's address (``https://match.example.cn``) put before the links of messages.
+    base_url: str | None = None
 
     @classmethod
     def from_config(cls, config: Mapping) -> MailSettings:
-        """The ``MAIL_SERVER``, ``MAIL_PORT`` and ``MAIL_SENDER`` of a site configuration."""
+        """The ``MAIL_SERVER``, ``MAIL_PORT`` and ``MAIL_SENDER`` of a site configuration, and its
+        configured address (``MATCHMAKER_BASE_URL``, or ``SERVER_NAME``; see :mod:`matchmaker.external_urls`)."""
+        address = site_address(config)
+        base = f"{address[0]}://{address[1]}{address[2].rstrip('/')}" if address else None
         return cls(server=config.get("MAIL_SERVER") or None, port=int(config.get("MAIL_PORT") or 25),
-                   sender=config.get("MAIL_SENDER"))
+                   sender=config.get("MAIL_SENDER"), base_url=base)
 
 
 def notify(session: Session, user_ids, text: str, link: str | None = None, email_subject: str | None = None,
@@ -77,8 +94,7 @@ def notify(session: Session, user_ids, text: str, link: str | None = None, email
         session.add(Notification(user_id=uid, text=text, link=link))
     if email_subject and ids:
         for user in session.scalars(select(User).where(User.id.in_(ids))):
-            send_mail(session, user.email, email_subject, text + (f"\n\n{link}" if link else ""),
-                      log_unsent=log_unsent)
+            send_mail(session, user.email, email_subject, text, log_unsent=log_unsent, link=link)
 
 
 def notify_enterprise(session: Session, enterprise_id: int, text: str, link: str | None = None,
@@ -116,9 +132,13 @@ def mark_read(session: Session, user_id: int, notification_id: int) -> Notificat
     return note
 
 
-def send_mail(session: Session, to: str, subject: str, body: str, *, log_unsent: bool = True) -> None:
-    """Put a message in the session's outbox; it is sent when the transaction commits."""
-    session.info.setdefault(_OUTBOX, []).append(Mail(to, subject, body, log_unsent))
+def send_mail(session: Session, to: str, subject: str, body: str, *, log_unsent: bool = True,
+              link: str | None = None) -> None:
+    """Put a message in the session's outbox; it is sent when the transaction commits.
+
+    ``link``, a page of the site, is written under the body with the site's configured
+    address in front (a path alone when none is configured)."""
+    session.info.setdefault(_OUTBOX, []).append(Mail(to, subject, body, log_unsent, link))
 
 
 def take_outbox(session: Session) -> list[Mail]:
@@ -131,17 +151,17 @@ def deliver(messages: Iterable[Mail], settings: MailSettings) -> None:
     for mail in messages:
         if not settings.server:
             if mail.log_unsent:
-                log.warning("e-mail to %s: %s\n%s", mail.to, mail.subject, mail.body)
+                log.warning("e-mail to %s: %s\n%s", mail.to, mail.subject, mail.text(settings.base_url))
             continue
         msg = EmailMessage()
         msg["From"] = settings.sender
         msg["To"] = mail.to
         msg["Subject"] = mail.subject
-        msg.set_content(mail.body)
+        msg.set_content(mail.text(settings.base_url))
         try:
             with smtplib.SMTP(settings.server, settings.port, timeout=10) as smtp:
                 smtp.send_message(msg)
         except (smtplib.SMTPException, OSError) as exc:
             # The action is committed and the in-app notification recorded; the
             # message is kept in the log so it can be sent by hand.
-            log.error("e-mail to %s failed (%s): %s\n%s", mail.to, exc, mail.subject, mail.body)
+            log.error("e-mail to %s failed (%s): %s\n%s", mail.to, exc, mail.subject, mail.text(settings.base_url))

@@ -94,6 +94,19 @@ def test_mail_goes_through_the_configured_smtp_server(db, smtp):
     assert "/capabilities/1" in message.get_content()
 
 
+def test_a_mailed_link_names_the_configured_site_never_the_request(app, db, smtp):
+    """A page link in an e-mail must open from a mailbox: the site's configured address goes in front
+    (``MATCHMAKER_BASE_URL``), not a bare path, and never a request's ``Host``."""
+    app.config["MATCHMAKER_BASE_URL"] = "https://match.example.cn/fairs"
+    ent = h.enterprise(db)
+    h.user(db, ent, email="owner@example.cn")
+    db.commit()
+    tell_enterprise(db, ent.id, "您的能力收到新的对接申请", "/capabilities/1", subject="新的对接申请")
+    db.commit()
+    content = Parser(policy=policy.default).parsestr(smtp[-1]).get_content()
+    assert "https://match.example.cn/fairs/capabilities/1" in content
+
+
 def test_a_mail_outage_keeps_the_action_and_logs_the_message(app, db, caplog):
     caplog.set_level("ERROR", logger=LOGGER)
     closed = socketserver.TCPServer(("127.0.0.1", 0), socketserver.BaseRequestHandler)
