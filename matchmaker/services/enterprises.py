@@ -309,9 +309,12 @@ def members(session: Session, enterprise_id: int) -> dict:
     }
 
 
-def directory(region: str | None = None, size: str | None = None, verified: bool | None = None):
-    """A select of enterprises for the directory page, newest first."""
+def directory(region: str | None = None, size: str | None = None, verified: bool | None = None,
+              org_type: str | None = None):
+    """A select of organisations for the directory page, verified first, then by name."""
     stmt = select(Enterprise)
+    if org_type in ORG_TYPES:
+        stmt = stmt.where(Enterprise.org_type == org_type)
     if region:
         stmt = stmt.where(Enterprise.region == region)
     if size in SIZE_NAMES:

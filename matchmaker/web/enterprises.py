@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..db import get_session
 from ..domain import uscc as uscc_rules
+from ..domain.organisations import ORG_TYPES
 from ..domain.regions import REGIONS
 from ..i18n import tr
 from ..services import accounts
@@ -57,9 +58,11 @@ def index():
     region = request.args.get("region") or None
     size = request.args.get("size") or None
     verified = {"1": True, "0": False}.get(request.args.get("verified", ""))
-    page = paginate(get_session(), service.directory(region if region in REGIONS else None, size, verified))
+    org_type = request.args.get("org_type") or None
+    page = paginate(get_session(), service.directory(region if region in REGIONS else None, size, verified,
+                                                     org_type))
     return render_template("enterprises/index.html", page=page, regions=region_choices(),
-                           sizes=service.SIZE_NAMES, size_label=service.size_label)
+                           sizes=service.SIZE_NAMES, size_label=service.size_label, org_types=ORG_TYPES)
 
 
 @bp.get("/mine")

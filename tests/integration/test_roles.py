@@ -329,3 +329,15 @@ def test_an_import_tells_universities_and_institutes_from_enterprises(db, tmp_pa
     db.commit()
     institute = db.scalar(select(Enterprise).where(Enterprise.name == "江苏省先进材料研究院"))
     assert (institute.uscc, institute.org_type, institute.size) == (INSTITUTE_CODE, "research_institute", None)
+
+
+def test_the_directory_filters_by_kind_of_organisation(client, db):
+    """Bureaus look for the universities and institutes that can answer a challenge (携手行动: 产学研)."""
+    _university(db)
+    member(db, size="small", name="苏州小型整机有限公司")
+    db.commit()
+    page = text(client.get("/enterprises/?org_type=university"))
+    assert "苏州理工大学" in page and "苏州小型整机有限公司" not in page
+    page = text(client.get("/enterprises/?org_type=enterprise"))
+    assert "苏州小型整机有限公司" in page and "苏州理工大学" not in page
+    assert "苏州理工大学" in text(client.get("/enterprises/?org_type=nonsense"))  # an unknown kind filters nothing
