@@ -23,7 +23,7 @@ from .errors import ServiceError
 __all__ = ["EnterpriseError", "NotAllowedError", "EnterpriseDetails", "Profile", "bilingual", "size_label", "size_rule_text", "industry_label", "region_label", "classify",
            "apply_details", "create_enterprise", "profile", "update_profile", "add_qualification",
            "remove_qualification", "get_enterprise", "is_member", "can_edit", "directory", "members",
-           "org_label", "set_chain_leader"]
+           "org_label", "kind_label", "set_chain_leader"]
 
 SIZE_NAMES = {"micro": ("微型企业", "Micro enterprise"), "small": ("小型企业", "Small enterprise"),
               "medium": ("中型企业", "Medium-sized enterprise"), "large": ("大型企业", "Large enterprise")}
@@ -114,6 +114,11 @@ def org_label(org_type: str | None) -> str:
     """The organisation kind in the user's language (企业, 高等院校, 科研院所 …)."""
     zh, en = org_type_label(org_type)
     return tr(zh, en)
+
+
+def kind_label(ent: Enterprise) -> str:
+    """What a list shows of an organisation: an enterprise's size class, else its kind (高等院校 …)."""
+    return size_label(ent.size) if ent.is_enterprise else org_label(ent.org_type)
 
 
 def _org_type_of(code: str | None, declared: str | None, name: str) -> str:

@@ -30,7 +30,8 @@ bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 def _labels():
     return {"size_label": service.size_label, "industry_label": service.industry_label,
             "region_label": service.region_label, "size_rule_text": service.size_rule_text,
-            "org_label": service.org_label, "chain_leader_label": _chain_leader_label}
+            "org_label": service.org_label, "kind_label": service.kind_label,
+            "chain_leader_label": _chain_leader_label}
 
 
 def _chain_leader_label(ent) -> str:
