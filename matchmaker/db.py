@@ -11,6 +11,7 @@ from typing import Iterator
 from flask import Flask, current_app, g
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 #: Seconds to wait for a PostgreSQL server to accept a connection.
@@ -61,10 +62,24 @@ def init_app(app: Flask) -> None:
     @app.teardown_appcontext
     def _close_session(exc):
         session = g.pop("db_session", None)
-        if session is not None:
+        if session is None:
+            return
+        try:
+            connection = session.connection() if session.in_transaction() else None
+        except Exception:  # noqa: BLE001 - a failed flush: the rollback below ends it
+            connection = None
+        try:
             if exc is not None:
                 session.rollback()
             session.close()
+        except DBAPIError as error:
+            # The response is already made: a connection the server dropped meanwhile (a
+            # restart) must not turn it into an error. The connection is thrown away, not reused.
+            app.logger.warning("the request's database connection was lost while closing it: %s",
+                               str(getattr(error, "orig", None) or error).strip().partition("\n")[0])
+            if connection is not None:
+                connection.invalidate()
+                connection.close()
 
 
 def get_engine(app: Flask | None = None) -> Engine:

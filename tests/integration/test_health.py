@@ -123,3 +123,25 @@ def test_a_production_site_counts_rate_limits_in_a_file_without_redis(tmp_path, 
     assert redis_site.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
     testing = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"})
     assert testing.config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_a_connection_lost_after_the_page_was_made_does_not_turn_it_into_an_error(app, monkeypatch):
+    """A database restart can drop the connection between drawing a page and closing the request's
+    session: the visitor still gets the page, and the next request a fresh connection."""
+    app.extensions["matchmaker.engines"].warm()
+    client = app.test_client()
+    assert client.get("/demands/").status_code == 200
+    dialect = get_engine(app).dialect
+    real_rollback, failures = dialect.do_rollback, []
+
+    def rollback_on_a_dropped_connection(dbapi_connection):
+        failures.append(dbapi_connection)
+        raise dialect.loaded_dbapi.OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(dialect, "do_rollback", rollback_on_a_dropped_connection)
+    page = client.get("/demands/")
+    assert failures, "closing the request's session rolled back its transaction"
+    assert page.status_code == 200 and "Traceback" not in page.get_data(as_text=True)
+    monkeypatch.setattr(dialect, "do_rollback", real_rollback)
+    assert client.get("/demands/").status_code == 200
+    assert client.get("/api/v1/health").get_json() == {"status": "ok", "database": "ok"}
