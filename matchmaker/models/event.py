@@ -18,6 +18,10 @@ REQUEST_STATUSES = ("pending", "accepted", "declined", "expired", "cancelled")
 REQUEST_SOURCES = ("participant", "suggestion", "organiser")
 MEETING_STATUSES = ("scheduled", "cancelled")
 CHECKIN_STATUSES = ("pending", "held", "no_show")
+#: Where a meeting stands after the fair: 意向 → 洽谈中 → 签约, or 终止.
+FOLLOWUP_STAGES = ("intent", "negotiating", "signed", "terminated")
+#: What a signed contract is: 采购, 技术合作, 联合研发, 投资.
+CONTRACT_TYPES = ("purchase", "technology", "joint_rnd", "investment")
 
 
 class Event(Base):
@@ -32,7 +36,11 @@ class Event(Base):
     theme_chains: Mapped[list] = mapped_column(JSON, default=list)
     theme_nodes: Mapped[list] = mapped_column(JSON, default=list)
     venue: Mapped[str | None] = mapped_column(String(200))
+    #: Where the fair is held: province (full name, :func:`matchmaker.domain.regions.normalize_region`),
+    #: city and district; an organiser limited to a region sees only the fairs held in it.
+    region: Mapped[str | None] = mapped_column(String(20), index=True)
     city: Mapped[str | None] = mapped_column(String(60))
+    district: Mapped[str | None] = mapped_column(String(40))
     date: Mapped[dt.date] = mapped_column(Date)
     #: Last day of a fair over several days; None for a one-day fair.
     end_date: Mapped[dt.date | None] = mapped_column(Date)
@@ -120,6 +128,19 @@ class Meeting(Base):
     intent: Mapped[bool | None] = mapped_column(Boolean)
     amount: Mapped[float | None] = mapped_column(Numeric(16, 2))
     notes: Mapped[str | None] = mapped_column(Text)
+    #: Follow-up after the fair (:data:`FOLLOWUP_STAGES`); None until an intent is recorded.
+    stage: Mapped[str | None] = mapped_column(choice(*FOLLOWUP_STAGES, name="followup_stage"), index=True)
+    stage_reason: Mapped[str | None] = mapped_column(Text)
+    stage_updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    stage_updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    #: The signed contract: amount in 万元, date and kind (:data:`CONTRACT_TYPES`).
+    contract_amount: Mapped[float | None] = mapped_column(Numeric(16, 2))
+    contract_date: Mapped[dt.date | None] = mapped_column(Date)
+    contract_type: Mapped[str | None] = mapped_column(choice(*CONTRACT_TYPES, name="contract_type"))
+    #: The buyer's demand or challenge this contract fulfilled.
+    demand_id: Mapped[int | None] = mapped_column(ForeignKey("demand.id", ondelete="SET NULL"), index=True)
+    #: Follow-up reminders already sent, in days after the fair (30, 90).
+    reminders_sent: Mapped[list | None] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = created_at()
     updated_at: Mapped[dt.datetime] = updated_at()
 

@@ -24,6 +24,9 @@ from ._types import choice, created_at, updated_at
 from .enterprise import Enterprise
 
 DEMAND_KINDS = ("procurement", "challenge")
+#: An organiser's tag for a demand that mends a chain: 补链 (fills a missing link), 固链 (secures a
+#: weak one), 强链 (strengthens a key one).
+CHAIN_TAGS = ("fill", "secure", "strengthen")
 DEMAND_STATUSES = ("draft", "published", "closed", "awarded", "cancelled")
 #: Allowed lifecycle moves; anything else is refused by the service layer.
 DEMAND_TRANSITIONS = {
@@ -69,6 +72,8 @@ class Demand(Base):
     status: Mapped[str] = mapped_column(choice(*DEMAND_STATUSES, name="demand_status"),
                                         default="draft", index=True)
     status_reason: Mapped[str | None] = mapped_column(Text)
+    #: :data:`CHAIN_TAGS`; set by organisers for the chain's 补链/固链/强链 project list.
+    chain_tag: Mapped[str | None] = mapped_column(choice(*CHAIN_TAGS, name="chain_tag"))
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = created_at()
     updated_at: Mapped[dt.datetime] = updated_at(index=True)

@@ -12,6 +12,8 @@ from ._types import choice, created_at
 from .enterprise import Enterprise
 
 ROLES = ("enterprise", "organiser", "admin")
+#: How far an organiser's view reaches: the whole country, or one 省, 市 or 区县.
+SCOPE_LEVELS = ("national", "province", "city", "district")
 
 
 class User(UserMixin, Base):
@@ -29,6 +31,12 @@ class User(UserMixin, Base):
     pending_enterprise_id: Mapped[int | None] = mapped_column(
         ForeignKey("enterprise.id", ondelete="SET NULL"), index=True)
     organisation: Mapped[str | None] = mapped_column(String(200))
+    #: An organiser's region (:data:`SCOPE_LEVELS`): None or ``national`` sees every region; a
+    #: province, city or district organiser sees, exports and reports only its own region's data.
+    scope_level: Mapped[str | None] = mapped_column(choice(*SCOPE_LEVELS, name="scope_level"))
+    scope_province: Mapped[str | None] = mapped_column(String(20))
+    scope_city: Mapped[str | None] = mapped_column(String(40))
+    scope_district: Mapped[str | None] = mapped_column(String(40))
     locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = created_at()
