@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import posixpath
 
-from flask import Flask, abort, send_from_directory
+from flask import Flask, abort, redirect, send_from_directory
 
 from .package_data import static_dir
 
@@ -19,3 +19,8 @@ def init_app(app: Flask) -> None:
         if posixpath.normpath(filename).split("/", 1)[0] in _NOT_ASSETS:
             abort(404)
         return send_from_directory(folder, filename, max_age=3600)
+
+    @app.route("/favicon.ico", endpoint="favicon")
+    def favicon():
+        # Browsers ask for /favicon.ico before reading the page's <link rel="icon">.
+        return redirect("/static/img/favicon.svg", code=301)

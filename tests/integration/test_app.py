@@ -1,6 +1,8 @@
 """The application factory, configuration and the home page."""
 from __future__ import annotations
 
+import pytest
+
 from matchmaker import create_app
 from matchmaker.models import Demand, Enterprise
 
@@ -58,3 +60,11 @@ def test_unknown_page_is_a_friendly_404(client):
     page = client.get("/no/such/page")
     assert page.status_code == 404
     assert "页面不存在" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang, title", [("zh", "<title>融通对接平台 · Matchmaker</title>"),
+                                         ("en", "<title>Supply-chain matchmaking · Matchmaker</title>")])
+def test_home_page_title_names_the_site_once_and_describes_it(client, lang, title):
+    html = client.get(f"/?lang={lang}").get_data(as_text=True)
+    assert title in html and html.count("Matchmaker · Matchmaker") == 0
+    assert '<meta name="description" content="' in html and 'rel="icon"' in html

@@ -392,3 +392,38 @@ def test_a_rebuild_by_the_command_links_changed_agendas(client, db, app, fair, m
     db.expire_all()
     changed = db.query(Notification).filter_by(user_id=b1_user.id).order_by(Notification.id).all()[-1]
     assert "会谈日程有变动" in changed.text and changed.link == f"/events/{event.id}/agenda/{b1.id}"
+
+
+def test_ics_sequence_grows_with_every_change_a_calendar_must_apply(client, db, fair):
+    """Over a schedule's life — provisional, final, a meeting moved, one withdrawn — each change a
+    participant's calendar must pick up comes with a higher SEQUENCE, including TENTATIVE → CONFIRMED."""
+    event, owner = fair["event"], fair["organiser"]
+    (b1, _), (b2, _) = fair["buyers"]
+    supplier, supplier_user = fair["suppliers"][0]
+
+    def calendar():
+        es.as_user(client, supplier_user)
+        events = {str(e["UID"]): e for e in _calendar(client, event, supplier).events}
+        es.as_user(client, owner)
+        return {uid: (int(e["SEQUENCE"]), str(e["STATUS"])) for uid, e in events.items()}
+
+    es.as_user(client, owner)
+    _build(client, event)
+    client.post(f"/events/{event.id}/schedule/publish", data={"final": "0"})
+    provisional = calendar()
+    assert len(provisional) == 2 and set(provisional.values()) == {(0, "TENTATIVE")}
+
+    client.post(f"/events/{event.id}/schedule/publish", data={"final": "1"})
+    final = calendar()
+    assert set(final) == set(provisional) and set(final.values()) == {(1, "CONFIRMED")}
+
+    mine = {m.buyer_id: m for m in _meetings(db, event) if m.supplier_id == supplier.id}
+    supplier.unavailable = [mine[b1.id].slot]
+    db.get(MeetingRequest, mine[b2.id].request_id).status = "cancelled"
+    db.commit()
+    _build(client, event)
+    changed = calendar()
+    assert changed[mine[b1.id].uid] == (2, "CONFIRMED")
+    assert changed[mine[b2.id].uid] == (2, "CANCELLED")
+    assert client.post(f"/events/{event.id}/schedule/publish", data={"final": "1"}).status_code in (302, 303)
+    assert calendar() == changed  # publishing the final agenda again changes nothing a calendar shows

@@ -43,3 +43,13 @@ def test_data_folders_hold_the_shipped_files():
     assert sorted(default_glossary_dir().glob("*.tsv"))
     assert [p.name for p in seed_files()] == sorted(p.name for p in (ROOT / "seeds/chains").glob("*.json"))
     assert (DEMO / "enterprises.jsonl").is_file() and DEMO.parent == seeds_dir()
+
+
+def test_the_site_has_an_icon_where_browsers_look_for_it(client):
+    """Browsers ask for /favicon.ico first; a 404 there shows as an error in every console."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response.headers["Location"].endswith("/static/img/favicon.svg")
+    icon = client.get("/static/img/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.get_data()
+    icon.close()
+

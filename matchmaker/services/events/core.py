@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ... import transactions
@@ -19,6 +19,8 @@ from ...models import Enterprise, Event, EventParticipant, Meeting, MeetingReque
 from ...models.event import PARTICIPANT_ROLES, PARTICIPANT_STATUSES
 from .. import audit, notifications
 from ..errors import NotAllowed, NotFound, ServiceError
+from ..scope import event_clause, scope_of, sees_enterprise, sees_event
+from .places import check_place, clean_place, find_enterprise
 
 __all__ = [
     "EVENT_TZ",
@@ -73,6 +75,8 @@ class EventData:
     theme_nodes: list = field(default_factory=list)
     venue: str | None = None
     city: str | None = None
+    region: str | None = None
+    district: str | None = None
     registration_opens: dt.date | None = None
     registration_closes: dt.date | None = None
     max_meetings: int | None = None
@@ -97,14 +101,16 @@ def parse_breaks(text: str | None) -> list[list[str]]:
 
 
 def can_manage(user, event: Event) -> bool:
-    """Admins, the event's organiser and organisers of the same organisation manage it."""
+    """Admins, the event's organiser and organisers of the same organisation whose region it lies in manage it."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if user.role == "admin":
         return True
     if user.role != "organiser":
         return False
-    return event.organiser_id == user.id or bool(user.organisation and user.organisation == event.organisation)
+    if event.organiser_id == user.id:
+        return True
+    return bool(user.organisation and user.organisation == event.organisation) and sees_event(user, event)
 
 
 def manageable(user, event: Event) -> Event:
@@ -130,7 +136,9 @@ def list_events(user=None, upcoming_only: bool = False):
     elif user is not None and getattr(user, "is_authenticated", False) and user.role == "organiser":
         mine = Event.organiser_id == user.id
         if user.organisation:
-            mine = or_(mine, Event.organisation == user.organisation)
+            in_scope = event_clause(scope_of(user), user)
+            ours = Event.organisation == user.organisation
+            mine = or_(mine, ours if in_scope is None else and_(ours, in_scope))
         stmt = stmt.where(or_(visible, mine))
     else:
         stmt = stmt.where(visible)
@@ -166,10 +174,11 @@ def _apply(event: Event, data: EventData) -> None:
     if data.registration_closes and data.registration_closes > (data.end_date or data.date):
         raise ServiceError(tr("报名截止日期不能晚于活动日期。", "Registration must close by the day of the fair."),
                            field="registration_closes")
+    data.region, data.city, data.district = clean_place(data.region, data.city, data.district)
     if data.request_expiry_hours < 1:
         raise ServiceError(tr("邀约有效期至少 1 小时。", "Requests must stay open at least one hour."),
                            field="request_expiry_hours")
-    for name in ("name", "description", "venue", "city", "date", "end_date", "start", "end", "breaks", "tables",
+    for name in ("name", "description", "venue", "region", "city", "district", "date", "end_date", "start", "end", "breaks", "tables",
                  "theme_chains", "theme_nodes", "registration_opens", "registration_closes",
                  "max_meetings", "max_open_requests", "request_expiry_hours"):
         setattr(event, name, getattr(data, name))
@@ -183,6 +192,7 @@ def create_event(session: Session, user: User, data: EventData) -> Event:
         raise NotAllowed(tr("只有组织方可以创建对接会。", "Only organisers create fairs."))
     event = Event(organiser_id=user.id, organisation=user.organisation, status="draft", schedule_stats={})
     _apply(event, data)
+    check_place(user, event.region, event.city, event.district)
     session.add(event)
     session.flush()
     audit.record(session, user.id, "event.create", event, name=event.name)
@@ -195,7 +205,10 @@ def update_event(session: Session, user: User, event: Event, data: EventData) ->
     if taken and max(taken) > data.tables:
         raise ServiceError(tr("已有采购方固定在第 {t} 桌，桌数不能少于 {t}。",
                               "A buyer sits at table {t}; keep at least {t} tables.", t=max(taken)), field="tables")
+    before = (event.region, event.city, event.district)
     _apply(event, data)
+    if (event.region, event.city, event.district) != before:  # a fair stays where it is, or moves within the region
+        check_place(user, event.region, event.city, event.district)
     valid = set(event.slots)
     for p in event.participants:
         if any(s not in valid for s in p.unavailable or []):
@@ -251,16 +264,6 @@ def _clean_slots(event: Event, unavailable) -> list[str]:
     return [s for s in event.slots if s in chosen]
 
 
-def find_enterprise(session: Session, text: str) -> Enterprise:
-    """An enterprise by exact name or credit code (for organisers registering on its behalf)."""
-    text = (text or "").strip()
-    ent = session.scalar(select(Enterprise).where(or_(Enterprise.name == text, Enterprise.uscc == text.upper())))
-    if ent is None:
-        raise ServiceError(tr("找不到名称或统一社会信用代码为“{t}”的企业。",
-                              "No enterprise named “{t}” or with that credit code.", t=text), field="enterprise")
-    return ent
-
-
 def register(session: Session, user: User, event: Event, role: str, unavailable=(),
              enterprise: Enterprise | None = None, link: str | None = None) -> EventParticipant:
     """Register the user's enterprise (or, for organisers, ``enterprise``) as buyer or supplier.
@@ -276,6 +279,9 @@ def register(session: Session, user: User, event: Event, role: str, unavailable=
         enterprise = user.enterprise
     elif not organiser:
         raise NotAllowed(tr("只有组织方可以代企业报名。", "Only organisers register other enterprises."))
+    elif not sees_enterprise(user, enterprise):
+        raise ServiceError(tr("该企业不在您的管辖范围（{s}）内。", "This enterprise lies outside your region ({s}).",
+                              s=scope_of(user).label), field="enterprise")
     if role not in ("buyer", "supplier"):
         raise ServiceError(tr("请选择以采购方或供应方身份参会。", "Choose to attend as buyer or supplier."), field="role")
     if not organiser and not registration_open(event):

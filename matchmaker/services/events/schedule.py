@@ -325,6 +325,12 @@ def publish(session: Session, user, event: Event, final: bool = False,
         raise NotAllowed(tr("日程已定稿。", "The agenda is already final."))
     if event.status not in SCHEDULE_STATUSES:
         raise NotAllowed(tr("对接会当前状态不能发布日程。", "The fair cannot publish an agenda in its status."))
+    if final and event.status == "provisional":
+        # TENTATIVE becomes CONFIRMED in every calendar: a client applies a change only when the
+        # event's SEQUENCE grows, so each meeting still on the agenda counts a new revision.
+        for meeting in session.scalars(select(Meeting).where(Meeting.event_id == event.id,
+                                                             Meeting.status == "scheduled")):
+            meeting.sequence = (meeting.sequence or 0) + 1
     event.status = "final" if final else "provisional"
     stats = dict(event.schedule_stats or {})
     stats["published"] = True

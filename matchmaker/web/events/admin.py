@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ...db import get_session
 from ...i18n import tr
@@ -10,7 +11,8 @@ from ...services import events as event_service
 from ...services.errors import NotFound
 from ...services.events import requests as event_requests
 from ..access import organiser_required
-from ..forms.choices import as_select, chain_choices, chain_node_choices
+from ...services.scope import scope_of
+from ..forms.choices import as_select, chain_choices, chain_node_choices, region_choices
 from ..forms.events import (
     EventForm,
     OnBehalfRequestForm,
@@ -33,8 +35,8 @@ from .helpers import (
 
 bp = Blueprint("event_admin", __name__, url_prefix="/events")
 
-_EVENT_FIELDS = ("name", "description", "theme_chains", "theme_nodes", "venue", "city", "date", "end_date", "start", "end",
-                 "meeting_minutes", "tables", "registration_opens", "registration_closes", "max_meetings",
+_EVENT_FIELDS = ("name", "description", "theme_chains", "theme_nodes", "venue", "region", "city", "district", "date",
+                 "end_date", "start", "end", "meeting_minutes", "tables", "registration_opens", "registration_closes", "max_meetings",
                  "max_open_requests", "request_expiry_hours")
 
 
@@ -42,6 +44,15 @@ def _fill(form: EventForm) -> None:
     G = current_graph()
     form.theme_chains.choices = as_select(chain_choices(G)[1:])
     form.theme_nodes.choices = chain_node_choices(G)
+    form.region.choices = as_select(region_choices(tr("（未填写）", "(not given)")))
+    if form.region.data and form.region.data not in dict(form.region.choices):
+        form.region.choices.append(SelectChoice(form.region.data, form.region.data))  # an older, unlisted name
+
+
+def _default_place(form: EventForm) -> None:
+    """A new fair is held in the organiser's region unless they say otherwise."""
+    scope = scope_of(current_user)
+    form.region.data, form.city.data, form.district.data = scope.province, scope.city, scope.district
 
 
 def _event_data(form: EventForm) -> event_service.EventData:
@@ -65,6 +76,8 @@ def _save(form: EventForm, event=None):
 @organiser_required
 def new():
     form = EventForm()
+    if request.method == "GET":
+        _default_place(form)
     _fill(form)
     if form.validate_on_submit():
         event = _save(form)
@@ -154,7 +167,7 @@ def add_participant(event_id: int):
     form.unavailable.choices = slot_choices(event)
     if form.validate_on_submit():
         def register(session):
-            enterprise = event_service.find_enterprise(session, form.enterprise.data)
+            enterprise = event_service.find_enterprise(session, form.enterprise.data, current_user)
             event_service.register(session, current_user, event, form.role.data, form.unavailable.data,
                                    enterprise=enterprise, link=event_link(event.id))
             return enterprise

@@ -6,6 +6,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ...db import get_session
+from ...domain.scope import place_key
 from ...domain.slots import slot_parts
 from ...i18n import tr
 from ...models import EventParticipant
@@ -13,7 +14,10 @@ from ...presentation import local_time
 from ...services import events as event_service
 from ...services.events import schedule as event_schedule
 from ...services.events.requests import priority_label, shown_status
+from ...services.scope import scope_of
 from ..service_calls import or_404
+
+_CITY_ENDINGS = ("市", "州", "盟", "地区")
 
 __all__ = [
     "agenda_links",
@@ -24,6 +28,7 @@ __all__ = [
     "load_participant",
     "managed_event",
     "my_participant",
+    "place_label",
     "requests_link",
     "slot_choices",
     "template_helpers",
@@ -120,7 +125,17 @@ def slot_time(slot: str) -> str:
     return slot_parts(slot)[1]
 
 
+def place_label(event) -> str:
+    """Where a fair is held: ``江苏省苏州市工业园区`` (as much as is known), else ''."""
+    region, city, district = event.region or "", (event.city or "").strip(), (event.district or "").strip()
+    if city and region and place_key(city) == place_key(region):
+        city = ""  # 上海市 is the province and the city
+    elif city and region and not city.endswith(_CITY_ENDINGS):
+        city += "市"
+    return f"{region}{city}{district}"
+
+
 def template_helpers() -> dict:
-    return {"local_time": local_time, "slot_day": slot_day, "slot_time": slot_time,
+    return {"local_time": local_time, "place_label": place_label, "scope_of": scope_of, "slot_day": slot_day, "slot_time": slot_time,
             "role_label": role_label, "priority_label": priority_label, "request_status": shown_status,
             "can_manage_event": lambda e: event_service.can_manage(viewer(), e)}

@@ -75,7 +75,13 @@ class EventForm(FlaskForm):
     theme_nodes = SelectMultipleField(lazy_tr("主题环节", "Theme chain nodes"), choices=[], validate_choice=False,
                                       description=lazy_tr("按住 Ctrl / ⌘ 可多选。", "Hold Ctrl / ⌘ to pick several."))
     venue = StringField(lazy_tr("会场", "Venue"), validators=[Optional(), Length(max=200)])
-    city = StringField(lazy_tr("城市", "City"), validators=[Optional(), Length(max=60)])
+    region = SelectField(lazy_tr("省份", "Province"), choices=[], validate_choice=False,
+                         description=lazy_tr("对接会举办地所在的省、自治区或直辖市。",
+                                             "The province (or municipality) where the fair is held."))
+    city = StringField(lazy_tr("城市", "City"), validators=[Optional(), Length(max=60)],
+                       description=lazy_tr("如：苏州", "e.g. 苏州 (Suzhou)"))
+    district = StringField(lazy_tr("区县", "District"), validators=[Optional(), Length(max=40)],
+                           description=lazy_tr("可不填；如：工业园区", "Optional; e.g. 工业园区"))
     date = DateField(lazy_tr("日期", "Date"), validators=[_required("请选择日期。", "Choose a date.")])
     end_date = DateField(lazy_tr("结束日期（多日对接会）", "Last day (fairs over several days)"),
                          validators=[Optional()],
@@ -110,6 +116,10 @@ class EventForm(FlaskForm):
             raise ValidationError(lazy_tr("结束日期不能早于开始日期。", "The last day cannot be before the first."))
         if (field.data - self.date.data).days >= MAX_DAYS:
             raise ValidationError(lazy_tr(f"对接会最长 {MAX_DAYS} 天。", f"A fair lasts at most {MAX_DAYS} days."))
+
+    def validate_district(self, field):
+        if (field.data or "").strip() and not (self.city.data or "").strip():
+            raise ValidationError(lazy_tr("填写区县时请同时填写城市。", "Give the city of the district."))
 
     def validate_breaks(self, field):
         for part in re.split(r"[;；,，]", field.data or ""):
