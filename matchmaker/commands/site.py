@@ -1,6 +1,8 @@
 """Commands that run the site: init, seed, serve, demo."""
 from __future__ import annotations
 
+import unicodedata
+
 import click
 
 from ..db import session_scope
@@ -48,19 +50,36 @@ def _run(app, host: str, port: int, debug: bool) -> None:
 def serve(host: str, port: int, debug: bool) -> None:
     """Run the development server."""
     app = _app()
-    _warm_up()
+    _warm_up(announce=True)
     _fit_engines(app)
     _run(app, host, port, debug)
 
 
-def _warm_up() -> None:
-    """Compile the matching kernels now rather than in the first request."""
+def _warm_up(announce: bool = False) -> None:
+    """Compile the matching kernels now rather than in the first request.
+
+    The first start after an install compiles them for this machine (some
+    seconds); ``announce`` says so beforehand, so the wait does not look like a hang.
+    """
     from ..matching import kernels
 
+    if announce:
+        click.echo("Preparing the matching engine (the first start after an install compiles it for "
+                   "this machine, about 20 s) ...", err=True)
     seconds = kernels.warm_up()
     if seconds > 3:
         click.echo(f"matching engine compiled for this machine in {seconds:.0f} s "
                    "(kept for the next start)", err=True)
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: CJK and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns (``str.ljust`` counts a CJK character as one)."""
+    return text + " " * max(0, width - display_width(text))
 
 
 def _fit_engines(app) -> None:
@@ -78,18 +97,25 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     from .. import migrate
     from ..services import seeding
     app = _app()
+    click.echo(f"Preparing the database: {_safe_url(app.config['DATABASE_URL'])} ...", err=True)
     migrate.upgrade(app.config["DATABASE_URL"])
+    click.echo("Loading the industrial chains and the demo data ...", err=True)
     with session_scope(app) as session:
         seeding.seed_chains(session)
         seeding.seed_demo(session)
-    _warm_up()
+    _warm_up(announce=True)
     click.echo("")
-    click.echo(f"Matchmaker demo: http://{host}:{port}/")
+    if no_serve:
+        click.echo("Matchmaker demo database ready; start the site with: matchmaker serve")
+    else:
+        click.echo(f"Matchmaker demo: http://{host}:{port}/")
     click.echo(f"Demo log-ins (password for all: {seeding.DEMO_PASSWORD}):")
+    width = max(display_width(a["role_label"]) for a in seeding.DEMO_ACCOUNTS) + 2
     for account in seeding.DEMO_ACCOUNTS:
-        click.echo(f"  {account['role_label']:<28} {account['email']}")
+        click.echo(f"  {pad(account['role_label'], width)}{account['email']}")
     click.echo("")
     if not no_serve:
+        click.echo("Fitting the matching engines to the demo data ...", err=True)
         _fit_engines(app)
         _run(app, host, port, False)
 

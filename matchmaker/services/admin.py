@@ -7,6 +7,8 @@ from collections.abc import Callable
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from ..domain.regions import normalize_region
+from ..domain.scope import LEVELS, Scope
 from ..i18n import tr
 from ..models import AuditLog, Capability, Demand, Enterprise, Qualification, User
 from ..models.user import ROLES
@@ -17,7 +19,7 @@ from .errors import ServiceError
 
 __all__ = ["AdminError", "dashboard", "enterprises_query", "pending_qualifications_query", "verify_enterprise",
            "verify_qualification", "users_query", "set_active", "set_role", "create_organiser", "audit_query",
-           "audit_actions"]
+           "audit_actions", "scope_errors", "clean_scope", "set_scope"]
 
 
 class AdminError(ServiceError):
@@ -162,12 +164,65 @@ def set_role(session: Session, admin: User, user_id: int, role: str) -> User:
     return user
 
 
+def scope_errors(level: str | None, province: str | None, city: str | None, district: str | None) -> dict[str, str]:
+    """What is wrong with an organiser's region (field → message; empty when it is complete).
+
+    A provincial organiser needs its province, a city one the province and the
+    city, a district one all three; a national organiser needs none.
+    """
+    level = level or "national"
+    province, city, district = ((v or "").strip() for v in (province, city, district))
+    errors = {}
+    if level not in {key for key, _zh, _en in LEVELS}:
+        return {"scope_level": tr("请选择管辖级别。", "Choose the level of the region.")}
+    if level == "national":
+        return errors
+    if not province:
+        errors["scope_province"] = tr("请选择省份。", "Choose the province.")
+    elif normalize_region(province) is None:
+        errors["scope_province"] = tr("未知的省份：{p}", "Unknown province: {p}", p=province)
+    if level in ("city", "district") and not city:
+        errors["scope_city"] = tr("市级、区县级须填写城市。", "A city or district region needs its city.")
+    if level == "district" and not district:
+        errors["scope_district"] = tr("区县级须填写区县。", "A district region needs its district.")
+    return errors
+
+
+def clean_scope(level: str | None, province: str | None, city: str | None, district: str | None) -> Scope:
+    """The region as a :class:`~matchmaker.domain.scope.Scope`, or :class:`AdminError` naming the first bad field."""
+    errors = scope_errors(level, province, city, district)
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise AdminError(message, field)
+    return Scope(level or "national", (province or "").strip() or None, (city or "").strip() or None,
+                 (district or "").strip() or None)
+
+
+def _store_scope(user: User, scope: Scope) -> None:
+    user.scope_level, user.scope_province = scope.level, scope.province
+    user.scope_city, user.scope_district = scope.city, scope.district
+
+
 def create_organiser(session: Session, admin: User, email: str, name: str, password: str,
-                     organisation: str | None = None) -> User:
-    """An organiser account (organisers run matchmaking fairs; only admins create them)."""
+                     organisation: str | None = None, scope: Scope | None = None) -> User:
+    """An organiser account (organisers run matchmaking fairs; only admins create them), for ``scope``'s region."""
     user = create_user(session, email, name, password, role="organiser",
                        organisation=(organisation or "").strip() or None)
-    audit.record(session, admin.id, "user.create_organiser", user, email=user.email)
+    scope = scope or Scope()
+    _store_scope(user, scope)
+    audit.record(session, admin.id, "user.create_organiser", user, email=user.email, scope=scope.label)
+    return user
+
+
+def set_scope(session: Session, admin: User, user_id: int, scope: Scope) -> User:
+    """Change the region an organiser answers for (audited)."""
+    user = _get(session, User, user_id, tr("用户不存在。", "No such user."))
+    if user.role != "organiser":
+        raise AdminError(tr("只有组织方账号有管辖范围。", "Only organiser accounts have a region."), "scope_level")
+    old = Scope(user.scope_level or "national", user.scope_province, user.scope_city, user.scope_district)
+    if old != scope:
+        _store_scope(user, scope)
+        audit.record(session, admin.id, "user.scope", user, email=user.email, old=old.label, new=scope.label)
     return user
 
 

@@ -19,6 +19,7 @@ from ..models import Capability, Demand, Enterprise, Qualification, User
 from . import audit
 from .engines import enterprise_changed
 from .errors import ServiceError
+from .scope import sees_enterprise
 
 __all__ = ["EnterpriseError", "NotAllowedError", "EnterpriseDetails", "Profile", "bilingual", "size_label", "size_rule_text", "industry_label", "region_label", "classify",
            "apply_details", "create_enterprise", "profile", "update_profile", "add_qualification",
@@ -334,13 +335,15 @@ def set_chain_leader(session: Session, actor, enterprise_id: int, chain_ids, kno
 
     链主 is a designation that organisers grant (携手行动: 链主企业 named by the
     authorities), not a size: only organisers and admins may set it, only for
-    chains the platform knows, and only for verified enterprises.
+    chains the platform knows, only for verified enterprises, and only within the organiser's region.
     """
     if not (getattr(actor, "is_authenticated", False) and actor.role in ("organiser", "admin")):
         raise NotAllowedError(tr("链主由组织方认定。", "Only organisers designate chain leaders."))
     ent = session.get(Enterprise, enterprise_id)
     if ent is None:
         raise EnterpriseError(tr("企业不存在。", "No such enterprise."))
+    if not sees_enterprise(actor, ent):
+        raise NotAllowedError(tr("该企业不在您的管辖范围内。", "This enterprise lies outside your region."))
     chosen = []
     for chain_id in chain_ids or ():
         if chain_id not in known_chains:

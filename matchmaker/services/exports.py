@@ -11,6 +11,9 @@ exported too, so a cancelled demand or a withdrawn capability stays so when the
 file is imported again. Applications are exported for reading only: no import
 reads them back.
 
+An organiser limited to a region (``region``, a :class:`~matchmaker.services.scope.Scope`)
+exports only the enterprises located in it and their demands and capabilities.
+
 Rows are read from the database in batches and written as they come, so an
 export of hundreds of thousands of rows never sits in memory.
 """
@@ -29,6 +32,7 @@ from ..io.schema import SCHEMAS
 from ..io.sheets import target_file, write_table
 from ..models import Application, Capability, Demand, Enterprise, Qualification
 from .errors import NotAllowed
+from .scope import Scope, enterprise_clause
 
 __all__ = ["EXPORT_FORMATS", "EXPORT_KINDS", "PUBLIC", "export_header", "export_records", "export_title",
            "kinds_in_scope", "write_export"]
@@ -118,6 +122,12 @@ def _posting_id(ref, prefix, ident):
     return ref or f"{prefix}{ident}"
 
 
+def _in_region(stmt, region: Scope | None):
+    """``stmt`` (over enterprises) limited to ``region``; unchanged for no region or the national one."""
+    clause = enterprise_clause(region) if region is not None else None
+    return stmt if clause is None else stmt.where(clause)
+
+
 def _batches(session: Session, stmt):
     """Rows of ``stmt`` in lists of at most ``_BATCH``, read from a server-side cursor."""
     result = session.execute(stmt.execution_options(yield_per=_BATCH))
@@ -127,10 +137,11 @@ def _batches(session: Session, stmt):
         result.close()
 
 
-def _enterprise_rows(session: Session, scope) -> Iterator[dict]:
+def _enterprise_rows(session: Session, scope, region: Scope | None) -> Iterator[dict]:
     e = Enterprise
     stmt = select(e.id, e.name, e.uscc, e.region, e.city, e.district, e.industry, e.employees, e.revenue_wan,
                   e.assets_wan, e.description, e.contact).order_by(e.id)
+    stmt = _in_region(stmt, region)
     for batch in _batches(session, stmt):
         quals: dict[int, list[str]] = {}
         ids = [row.id for row in batch]
@@ -149,7 +160,7 @@ def _enterprise_rows(session: Session, scope) -> Iterator[dict]:
                    "contact_phone": contact.get("phone"), "contact_email": contact.get("email")}
 
 
-def _demand_rows(session: Session, scope) -> Iterator[dict]:
+def _demand_rows(session: Session, scope, region: Scope | None) -> Iterator[dict]:
     d, e = Demand, Enterprise
     stmt = (select(d.id, d.ref, e.name, e.uscc, d.kind, d.title, d.description, d.chain_nodes, d.region,
                    d.required_qualifications, d.budget, d.deadline, d.payment_days, d.acceptance_days, d.status,
@@ -157,6 +168,7 @@ def _demand_rows(session: Session, scope) -> Iterator[dict]:
             .join(e, d.enterprise_id == e.id).order_by(d.id))
     if scope == PUBLIC:
         stmt = stmt.where(d.status == "published")
+    stmt = _in_region(stmt, region)
     for batch in _batches(session, stmt):
         for row in batch:
             yield {"id": _posting_id(row.ref, "D", row.id), "enterprise": row.name, "credit_code": row.uscc,
@@ -169,13 +181,14 @@ def _demand_rows(session: Session, scope) -> Iterator[dict]:
                    "acceptance_criteria": row.acceptance_criteria, "ip_terms": row.ip_terms}
 
 
-def _capability_rows(session: Session, scope) -> Iterator[dict]:
+def _capability_rows(session: Session, scope, region: Scope | None) -> Iterator[dict]:
     c, e = Capability, Enterprise
     stmt = (select(c.id, c.ref, e.name, e.uscc, c.title, c.description, c.chain_nodes, c.region,
                    c.qualifications, e.size, c.active, c.capacity)
             .join(e, c.enterprise_id == e.id).order_by(c.id))
     if scope == PUBLIC:
         stmt = stmt.where(c.active.is_(True))
+    stmt = _in_region(stmt, region)
     for batch in _batches(session, stmt):
         for row in batch:
             yield {"id": _posting_id(row.ref, "C", row.id), "enterprise": row.name, "credit_code": row.uscc,
@@ -185,7 +198,7 @@ def _capability_rows(session: Session, scope) -> Iterator[dict]:
                    "active": bool(row.active), "capacity": row.capacity}
 
 
-def _application_rows(session: Session, scope) -> Iterator[dict]:
+def _application_rows(session: Session, scope, region: Scope | None) -> Iterator[dict]:
     a, d, c = Application, Demand, Capability
     applicant, buyer = aliased(Enterprise), aliased(Enterprise)
     stmt = (select(d.id.label("demand_id"), d.ref.label("demand_ref"), d.title, buyer.name.label("buyer"),
@@ -194,6 +207,10 @@ def _application_rows(session: Session, scope) -> Iterator[dict]:
             .join(d, a.demand_id == d.id).join(buyer, d.enterprise_id == buyer.id)
             .join(applicant, a.enterprise_id == applicant.id).outerjoin(c, a.capability_id == c.id)
             .order_by(a.id))
+    clause = enterprise_clause(region) if region is not None else None
+    if clause is not None:  # applications between enterprises of the region only
+        in_region = select(Enterprise.id).where(clause)
+        stmt = stmt.where(buyer.id.in_(in_region), applicant.id.in_(in_region))
     for batch in _batches(session, stmt):
         for row in batch:
             yield {"demand_id": _posting_id(row.demand_ref, "D", row.demand_id), "demand_title": row.title,
@@ -208,7 +225,8 @@ _ROWS = {"enterprises": _enterprise_rows, "demands": _demand_rows, "capabilities
          "applications": _application_rows}
 
 
-def export_records(session: Session, kind: str, *, scope=None) -> tuple[list[str], Iterator[list]]:
+def export_records(session: Session, kind: str, *, scope=None,
+                   region: Scope | None = None) -> tuple[list[str], Iterator[list]]:
     """The header (English field names) and the rows of an export.
 
     Parameters
@@ -218,6 +236,9 @@ def export_records(session: Session, kind: str, *, scope=None) -> tuple[list[str
     scope : None or PUBLIC
         None exports everything (administrators, the command line); :data:`PUBLIC`
         only what every signed-in user sees, and no applications.
+    region : Scope, optional
+        The organiser's region: only enterprises located in it, and their
+        demands and capabilities (None or the national scope: all).
 
     Returns
     -------
@@ -234,7 +255,7 @@ def export_records(session: Session, kind: str, *, scope=None) -> tuple[list[str
     """
     _check(kind, scope)
     fields = list(_FIELDS[kind])
-    records = _ROWS[kind](session, scope)
+    records = _ROWS[kind](session, scope, region)
     return fields, ([record.get(f) for f in fields] for record in records)
 
 
@@ -243,7 +264,8 @@ def _json_line(header, row) -> bytes:
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def write_export(session: Session, kind: str, target, fmt: str, *, scope=None, header: str = "zh") -> int:
+def write_export(session: Session, kind: str, target, fmt: str, *, scope=None, header: str = "zh",
+                 region: Scope | None = None) -> int:
     """Write an export to ``target`` (a path, written atomically, or a binary file object).
 
     ``fmt`` is ``"xlsx"``, ``"csv"`` (UTF-8 with BOM) or ``"jsonl"``. Spreadsheets
@@ -253,7 +275,7 @@ def write_export(session: Session, kind: str, target, fmt: str, *, scope=None, h
     """
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use xlsx, csv or jsonl")
-    fields, rows = export_records(session, kind, scope=scope)
+    fields, rows = export_records(session, kind, scope=scope, region=region)
     count = 0
 
     def counted():

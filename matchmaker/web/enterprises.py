@@ -15,6 +15,7 @@ from ..services import accounts
 from ..services import enterprises as service
 from ..services.enterprises import EnterpriseError, NotAllowedError, bilingual
 from ..services.postings.fields import chain_label
+from ..services.scope import sees_enterprise
 from .access import enterprise_required, login_required, organiser_required
 from .forms.choices import region_choices
 from .forms.enterprises import ChainLeaderForm, EnterpriseForm, QualificationForm
@@ -44,7 +45,9 @@ def _chain_leader_label(ent) -> str:
 
 
 def _chain_leader_form(ent) -> ChainLeaderForm | None:
-    if not (current_user.is_authenticated and current_user.role in ("organiser", "admin")):
+    """The 链主 form for organisers whose region the enterprise lies in (and admins), else None."""
+    if not (current_user.is_authenticated and current_user.role in ("organiser", "admin")
+            and sees_enterprise(current_user, ent)):
         return None
     form = ChainLeaderForm()
     G = current_graph()
@@ -107,6 +110,8 @@ def chain_leader(enterprise_id: int):
     if ent is None:
         abort(404)
     form = _chain_leader_form(ent)
+    if form is None:
+        abort(403)
     if form.validate_on_submit():
         known = set(current_graph().graph.get("chains", {}))
         ok, ent = attempt(lambda session: service.set_chain_leader(session, current_user, enterprise_id,

@@ -1,7 +1,9 @@
 """Downloads of enterprises, demands, capabilities and applications for organisers and admins.
 
 Admins export everything; organisers what every signed-in user sees on the site
-(every enterprise, published demands, active capabilities), and no applications.
+(enterprises, published demands, active capabilities), and no applications; an
+organiser limited to a region exports only the enterprises located in it and
+their demands and capabilities.
 The files are the exchange formats of ``matchmaker import``.
 """
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ..db import get_session
 from ..i18n import current_language, tr
 from ..services import exports as service
 from ..services.errors import NotAllowed
+from ..services.scope import scope_of
 from .access import organiser_required
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
@@ -51,7 +54,8 @@ def _export_kinds():
 @organiser_required
 def index():
     kinds = [(kind, service.export_title(kind)) for kind in service.kinds_in_scope(_scope())]
-    return render_template("exports/index.html", kinds=kinds, everything=_scope() is None)
+    return render_template("exports/index.html", kinds=kinds, everything=_scope() is None,
+                           region=scope_of(current_user))
 
 
 @bp.get(f"/<any({_KINDS}):kind>.<any({_FORMATS}):fmt>")
@@ -61,7 +65,7 @@ def download(kind: str, fmt: str):
     # should not sit in memory. The file is deleted when the response closes it.
     body = tempfile.TemporaryFile()  # noqa: SIM115 - closed below, or by the response that sends it
     try:
-        service.write_export(get_session(), kind, body, fmt, scope=_scope(),
+        service.write_export(get_session(), kind, body, fmt, scope=_scope(), region=scope_of(current_user),
                              header="en" if current_language() == "en" else "zh")
     except NotAllowed:
         body.close()
