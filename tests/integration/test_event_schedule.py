@@ -75,6 +75,11 @@ def test_build_stores_meetings_satisfying_every_constraint(client, db, fair):
     es.fresh()
     html = client.get(f"/events/{event.id}/schedule?lang=en").get_data(as_text=True)
     assert 'id="stat-meetings">5<' in html and 'id="stat-gap">0%<' in html
+    # Organisers read plain words; the solver's terms stay folded away under the details.
+    plain = html[html.index('id="schedule-summary"'):html.index('class="solver-details"')]
+    assert "1 of the accepted requests could not be placed" in plain and "no better agenda exists" in plain
+    assert not any(word in plain for word in ("upper bound", "relaxation", "gap", "optimal"))
+    assert "relaxation" in html[html.index('class="solver-details"'):] or stats["method"] in html
     assert "reached max_meetings (1)" in html and "Added" in html
 
 
