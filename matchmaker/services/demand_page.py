@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Application, Enterprise
 from . import matching
-from .demands import visible_demand
+from .demands import invitations, visible_demand
 from .postings.fields import today
 
 __all__ = ["DemandPage", "demand_page"]
@@ -22,6 +22,9 @@ class DemandPage:
     can_apply: bool = False
     application_counts: dict = field(default_factory=dict)
     suggestions: object = None  # a Page of matching.Suggestion, for the owner only
+    #: For the owner: supplier id → what already links it to this demand: ``invited`` (a set of
+    #: "apply"/"meet") and ``applied`` (the application's status), for the suggestions shown.
+    contacts: dict = field(default_factory=dict)
 
 
 def demand_page(session: Session, demand_id: int, enterprise: Enterprise | None, admin: bool = False,
@@ -38,6 +41,12 @@ def demand_page(session: Session, demand_id: int, enterprise: Enterprise | None,
         result.application_counts = {status: n for status, n in rows}
         result.suggestions = matching.suggested_suppliers(session, demand, region=region, qualification=qualification,
                                                           size=size, page=page, per_page=per_page)
+        shown = {s.enterprise.id for s in (getattr(result.suggestions, "items", None) or [])}
+        if shown:
+            invited = invitations(session, demand.id)
+            applied = dict(session.execute(select(Application.enterprise_id, Application.status).where(
+                Application.demand_id == demand.id, Application.enterprise_id.in_(shown))).all())
+            result.contacts = {e: {"invited": invited.get(e, set()), "applied": applied.get(e)} for e in shown}
     elif enterprise is not None:
         result.my_application = session.scalar(select(Application).where(
             Application.demand_id == demand.id, Application.enterprise_id == enterprise_id))

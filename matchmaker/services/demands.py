@@ -16,7 +16,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..i18n import tr
-from ..models import Application, Demand, Enterprise
+from ..models import Application, AuditLog, Demand, Enterprise
 from ..models.posting import DEMAND_KINDS, DEMAND_STATUSES
 from ..presentation import demand_status_label
 from . import audit, matching
@@ -45,6 +45,7 @@ __all__ = [
     "check_payment_terms",
     "create_demand",
     "enterprise_demands",
+    "invitations",
     "invite_supplier",
     "kind_label",
     "owned_demand",
@@ -209,14 +210,40 @@ def enterprise_demands(enterprise_id: int, status: str | None = None) -> Select:
     return stmt
 
 
+INVITE_PURPOSES = ("apply", "meet")
+
+
+def invitations(session: Session, demand_id: int) -> dict[int, set[str]]:
+    """Who was invited to ``demand_id`` and for what: supplier id → {"apply", "meet"}."""
+    found: dict[int, set[str]] = {}
+    for action, details in session.execute(select(AuditLog.action, AuditLog.details).where(
+            AuditLog.action.in_([f"demand.invite_{p}" for p in INVITE_PURPOSES]),
+            AuditLog.object_type == "Demand", AuditLog.object_id == str(demand_id))):
+        supplier = (details or {}).get("supplier")
+        if isinstance(supplier, int):
+            found.setdefault(supplier, set()).add(action.rsplit("_", 1)[1])
+    return found
+
+
 def invite_supplier(session: Session, demand: Demand, supplier_id: int, user_id: int | None, purpose: str,
-                    link: str, note: str | None = None) -> Enterprise:
-    """Invite an organisation to apply to ``demand`` (``purpose='apply'``) or to meet (``'meet'``)."""
+                    link: str, note: str | None = None) -> tuple[Enterprise, bool]:
+    """Invite an organisation to apply to ``demand`` (``purpose='apply'``) or to meet (``'meet'``).
+
+    Returns the organisation and whether it is a new invitation: inviting the same organisation for
+    the same purpose again sends nothing (it was told once), and an organisation that has already
+    applied is not invited to apply.
+    """
     if demand.status != "published":
         raise NotAllowed(tr("只能就已发布的需求发出邀请。", "Invitations are for published demands."))
     supplier = session.get(Enterprise, supplier_id)
     if supplier is None or supplier.id == demand.enterprise_id:
         raise NotFound()
+    if purpose in INVITE_PURPOSES and purpose in invitations(session, demand.id).get(supplier.id, ()):
+        return supplier, False
+    if purpose == "apply" and session.scalar(select(Application.id).where(
+            Application.demand_id == demand.id, Application.enterprise_id == supplier.id)) is not None:
+        raise NotAllowed(tr("{e}已提交申请，无需再邀请。", "{e} has already applied; no invitation needed.",
+                            e=supplier.name))
     owner = demand.enterprise.name
     if purpose == "apply":
         text = tr("{o}邀请贵企业参与需求《{t}》的{k}。", "{o} invites you to answer “{t}” ({k}).",
@@ -232,4 +259,4 @@ def invite_supplier(session: Session, demand: Demand, supplier_id: int, user_id:
         text += tr("留言：{n}", " Note: {n}", n=note)
     tell_enterprise(session, supplier.id, text, link)
     audit.record(session, user_id, f"demand.invite_{purpose}", demand, supplier=supplier.id)
-    return supplier
+    return supplier, True

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from matchmaker import create_app
 from matchmaker.db import Base, get_engine
 from matchmaker.domain import uscc
-from matchmaker.models import Demand
+from matchmaker.models import Application, Demand
 from matchmaker.services import demands as demand_service
 from matchmaker.services.errors import ServiceError
 from tests.integration import helpers
@@ -343,6 +343,14 @@ def test_the_owner_sees_suggested_suppliers_and_invites_one(client, db, chains):
     assert "已通知苏州晶片科技有限公司" in text(response)
     assert any("洽谈" in n for n in notifications_of(db, sme))
 
+    # The page shows who was invited already, and the same invitation is not offered or sent twice.
+    html = text(client.get(f"/demands/{d.id}"))
+    assert "已邀请洽谈" in html and 'value="meet"' not in html and 'value="apply"' in html
+    before = len(notifications_of(db, sme))
+    again = client.post(f"/demands/{d.id}/invite", data={"supplier_id": sme_ent.id, "purpose": "meet"},
+                        follow_redirects=True)
+    assert "未重复通知" in text(again) and len(notifications_of(db, sme)) == before
+
     login(client, sme)
     html = text(client.get(f"/demands/{d.id}"))
     assert "推荐供应商" not in html and "我要报价" in html
@@ -405,3 +413,20 @@ def test_posting_without_a_csrf_token_is_refused(tmp_path, monkeypatch):
     with app.app_context():
         assert get_session().scalar(select(Demand)) is None
     get_engine(app).dispose()
+
+
+def test_an_organisation_that_applied_shows_as_applied_and_is_not_invited_to_apply(client, db, chains):
+    ent, u = member(db, size="large")
+    sme_ent, _ = member(db, size="small", name="常州精密结构件有限公司")
+    helpers.capability(db, sme_ent, title="电池包下壳体", description="铝合金电池包下壳体，搅拌摩擦焊。",
+                       chain_nodes=["nev.pack"], active=True)
+    d = helpers.demand(db, ent, title="电池包下壳体采购", description="采购铝合金电池包下壳体",
+                       chain_nodes=["nev.pack"])
+    db.add(Application(demand_id=d.id, enterprise_id=sme_ent.id, proposal="月供 2000 套", status="shortlisted"))
+    db.commit()
+    login(client, u)
+    html = text(client.get(f"/demands/{d.id}"))
+    assert "常州精密结构件有限公司" in html and "已申请" in html and 'value="apply"' not in html
+    refused = client.post(f"/demands/{d.id}/invite", data={"supplier_id": sme_ent.id, "purpose": "apply"},
+                          follow_redirects=True)
+    assert "已提交申请，无需再邀请" in text(refused)

@@ -94,9 +94,14 @@ def invite(demand_id: int):
     if not form.validate_on_submit() or not form.supplier_id.data.isdigit():
         flash(tr("请求无效，请重试。", "Invalid request; please try again."), "error")
         return redirect(back)
-    ok, supplier = attempt(lambda session: service.invite_supplier(
+    ok, result = attempt(lambda session: service.invite_supplier(
         session, demand, int(form.supplier_id.data), current_user.id, form.purpose.data,
         link=views.page_of(demand), note=form.note.data), abort_on={NotFound: 404})
     if ok:
-        flash(tr("已通知{e}。", "{e} has been notified.", e=supplier.name), "success")
+        supplier, new = result
+        if new:
+            flash(tr("已通知{e}。", "{e} has been notified.", e=supplier.name), "success")
+        else:
+            flash(tr("此前已向{e}发出同样的邀请，未重复通知。", "{e} already has this invitation; it was not sent again.",
+                     e=supplier.name), "info")
     return redirect(back)
