@@ -30,7 +30,12 @@ class Config:
     # memory, with a warning in the log, until it answers again: log-in keeps working.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute"
+    #: Log-in attempts per client address (high: a fair's desk signs many accounts in from one address).
+    LOGIN_RATE_LIMIT = "60 per minute"
+    #: Failed log-ins per account, from any address (:mod:`matchmaker.web.login_limits`).
+    LOGIN_FAILURE_LIMIT = "10 per 15 minutes"
+    #: Sign-ups and password-reset requests per client address.
+    ACCOUNT_RATE_LIMIT = "10 per minute"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     UPLOAD_EXTENSIONS = (".pdf", ".docx", ".xlsx", ".png", ".jpg", ".jpeg", ".zip", ".pptx")

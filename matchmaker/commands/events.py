@@ -1,4 +1,4 @@
-"""``matchmaker events``: expire stale meeting requests, build a stored fair's schedule.
+"""``matchmaker events``: expire stale meeting requests, build a stored fair's schedule, remind follow-ups.
 
 The notices these commands send link to the site's pages as the site itself
 would: addresses are built with ``url_for`` for the configured ``SERVER_NAME``
@@ -30,7 +30,7 @@ def _site(app):
 
 @click.group()
 def events() -> None:
-    """Matchmaking fairs (供需对接会): request expiry and scheduling."""
+    """Matchmaking fairs (供需对接会): request expiry, scheduling and follow-up reminders."""
 
 
 @events.command()
@@ -97,3 +97,21 @@ def schedule(event_id: int, allow_moves: bool, time_limit: float, seed: int) -> 
         for item in stats["unscheduled"]:
             buyer, supplier = (names.get(p, str(p)) for p in item["pair"])
             click.echo(f"  left out {buyer} / {supplier}: {english(item['reason'])}")
+
+
+@events.command("remind-followups")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Count days up to this date, YYYY-MM-DD (default: today in Beijing time).")
+def remind_followups(today) -> None:
+    """Remind both sides of meetings still at intent or negotiating, 30 and 90 days after the fair.
+
+    Each side's members get a notification and an e-mail linking to their follow-up
+    page; a reminder already sent is never sent again, so run it daily (from cron or
+    a timer). A meeting first seen after 90 days gets the 90-day reminder only.
+    """
+    from ..services.events.followup import send_followup_reminders
+    from ..web.events.followup import followup_link
+    app = _app()
+    with _site(app) as session:
+        count = send_followup_reminders(session, today.date() if today else None, link_for=followup_link)
+    click.echo(f"sent {count} follow-up reminder(s)")

@@ -20,7 +20,7 @@ from ..models import Application, AuditLog, Demand, Enterprise
 from ..models.posting import DEMAND_KINDS, DEMAND_STATUSES
 from ..presentation import demand_status_label
 from . import audit, matching
-from .errors import NotAllowed, NotFound, ServiceError
+from .errors import FieldErrors, NotAllowed, NotFound, ServiceError
 from .payment_terms import (
     apply_payment_fields,
     check_demand_terms,
@@ -111,17 +111,24 @@ def update_demand(session: Session, demand: Demand, user_id: int | None, G: nx.D
 
 
 def _ready_to_publish(demand: Demand) -> None:
+    """Refuse to publish with every missing or stale field named at once (:class:`FieldErrors`)."""
+    errors: dict[str, list[str]] = {}
     if demand.deadline is not None and demand.deadline < today():
-        raise ServiceError(tr("截止日期已过，请先修改截止日期。", "The deadline has passed; change it first."),
-                           field="deadline")
+        errors["deadline"] = [tr("截止日期已过，请先修改截止日期。", "The deadline has passed; change it first.")]
     if demand.kind == "challenge":
         if not demand.acceptance_criteria:
-            raise ServiceError(tr("揭榜挂帅榜单须写明验收标准。", "A challenge needs acceptance criteria."),
-                               field="acceptance_criteria")
+            errors["acceptance_criteria"] = [tr("揭榜挂帅榜单须写明验收标准。", "A challenge needs acceptance criteria.")]
         if not demand.ip_terms:
-            raise ServiceError(tr("揭榜挂帅榜单须写明知识产权归属。", "A challenge needs its IP terms."),
-                               field="ip_terms")
-    check_demand_terms(demand)
+            errors["ip_terms"] = [tr("揭榜挂帅榜单须写明知识产权归属。", "A challenge needs its IP terms.")]
+    try:
+        check_demand_terms(demand)
+    except FieldErrors as exc:
+        for name, messages in exc.errors.items():
+            errors.setdefault(name, []).extend(messages)
+    except ServiceError as exc:
+        errors.setdefault(exc.field or "payment_days", []).append(exc.message)
+    if errors:
+        raise FieldErrors(errors)
 
 
 def change_status(session: Session, demand: Demand, user_id: int | None, status: str,

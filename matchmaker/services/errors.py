@@ -6,7 +6,7 @@ an object that does not exist and one the user may not see look the same.
 """
 from __future__ import annotations
 
-__all__ = ["NotAllowed", "NotFound", "ServiceError"]
+__all__ = ["FieldErrors", "NotAllowed", "NotFound", "ServiceError"]
 
 
 class ServiceError(Exception):
@@ -30,3 +30,15 @@ class NotFound(ServiceError):
 
 class NotAllowed(ServiceError):
     """The object is visible, but this user or this state does not allow the action."""
+
+
+class FieldErrors(ServiceError):
+    """Several fields refused at once: ``errors`` maps each field name to its messages.
+
+    ``message`` joins them all and ``field`` names the first, so a caller that knows
+    only :class:`ServiceError` still shows every problem.
+    """
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(" ".join(m for ms in errors.values() for m in ms), field=next(iter(errors), None))
+        self.errors = errors

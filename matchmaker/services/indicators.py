@@ -23,8 +23,18 @@ from ..domain._sme_tiers import LITTLE_GIANT, SRDI
 from ..domain.errors import PaymentTermError
 from ..domain.qualifications import qualification_set
 from ..i18n import tr
-from ..models import (Application, AuditLog, Demand, Enterprise, Event, EventParticipant, Meeting, OpenResource,
-                      Qualification, ResourceRequest)
+from ..models import (
+    Application,
+    AuditLog,
+    Demand,
+    Enterprise,
+    Event,
+    EventParticipant,
+    Meeting,
+    OpenResource,
+    Qualification,
+    ResourceRequest,
+)
 from .payment_terms import buyer_of
 from .postings.fields import json_list_contains_any
 from .scope import Scope, enterprise_clause
@@ -62,6 +72,11 @@ class Indicator:
     @property
     def unit(self) -> str:
         return tr(self.unit_zh, self.unit_en)
+
+    def explained(self, days: int, lang: str | None = None) -> str:
+        """The definition with N replaced by ``days``; ``lang`` zh, en or None for the reader's language."""
+        zh, en = self.definition_zh.replace("N 天", f"{days} 天"), self.definition_en.replace("N days", f"{days} days")
+        return {"zh": zh, "en": en}.get(lang) or tr(zh, en)
 
 
 def _i(key, zh, en, dzh, den, uzh="项", uen="items", kind="count"):

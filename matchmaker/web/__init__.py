@@ -28,8 +28,10 @@ BLUEPRINTS = (
     "events.admin",
     "events.schedule",
     "events.day",
+    "events.followup",
     "imports",
     "exports",
+    "reports",
 )
 
 #: Navigation: (endpoint, Chinese, English, who sees it). Entries whose endpoint does
@@ -37,12 +39,14 @@ BLUEPRINTS = (
 NAV = (
     ("opportunities.index", "我的商机", "Opportunities", {"member"}),
     ("demands.mine", "我的需求", "My demands", {"member"}),
+    ("followup.mine", "洽谈跟进", "Follow-up", {"member"}),
     ("demands.index", "需求大厅", "Demands", {"anonymous", "enterprise", "organiser", "admin"}),
     ("capabilities.index", "企业能力", "Capabilities", {"anonymous", "enterprise", "organiser", "admin"}),
     ("resources.index", "开放资源", "Open resources", {"anonymous", "enterprise", "organiser", "admin"}),
     ("chains.index", "产业链图谱", "Chain maps", {"anonymous", "enterprise", "organiser", "admin"}),
     ("events.index", "对接会", "Fairs", {"anonymous", "enterprise", "organiser", "admin"}),
     ("search.index", "搜索", "Search", {"anonymous", "enterprise", "organiser", "admin"}),
+    ("reports.index", "融通报告", "Reports", {"organiser", "admin"}),
     ("imports.index", "批量导入", "Import", {"organiser", "admin"}),
     ("admin.index", "管理", "Admin", {"admin"}),
 )

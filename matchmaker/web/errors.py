@@ -116,6 +116,10 @@ def _status_page(code: int):
             if isinstance(exc, HTTPException) else {}
         if code == 503:
             headers.setdefault("Retry-After", str(RETRY_AFTER))
+        if code == 429 and str(headers.get("Retry-After", "")).isdigit():
+            wait = int(headers["Retry-After"])
+            return error_response(code, f"请求过于频繁，请 {wait} 秒后再试。",
+                                  f"Too many attempts; try again in {wait} s.", headers=headers)
         return error_response(code, headers=headers)
     return page
 

@@ -288,7 +288,8 @@ def test_a_challenge_needs_acceptance_criteria_and_ip_terms_to_publish(client, d
     client.post("/demands/new", data=_form(kind="challenge", title="高效电池技术攻关"))
     d = db.scalar(select(Demand))
     response = client.post(f"/demands/{d.id}/status", data={"status": "published"}, follow_redirects=True)
-    assert "验收标准" in text(response)
+    # Every missing field is named in the one answer, not one per attempt.
+    assert "须写明验收标准" in text(response) and "须写明知识产权归属" in text(response)
     client.post(f"/demands/{d.id}/edit", data=_form(kind="challenge", title="高效电池技术攻关",
                                                        acceptance_criteria="转换效率≥26%", ip_terms="成果归双方共有"))
     client.post(f"/demands/{d.id}/status", data={"status": "published"})
@@ -430,3 +431,14 @@ def test_an_organisation_that_applied_shows_as_applied_and_is_not_invited_to_app
     refused = client.post(f"/demands/{d.id}/invite", data={"supplier_id": sme_ent.id, "purpose": "apply"},
                           follow_redirects=True)
     assert "已提交申请，无需再邀请" in text(refused)
+
+
+@pytest.mark.parametrize("value, message", [("1e309", "数值过大"), (float("1e309"), "请输入有效的数字"), ("Infinity", "请输入有效的数字"),
+                                            ("NaN", "请输入有效的数字"), ("-5", "数值不能为负"),
+                                            ("1e13", "数值过大")])
+def test_an_unusable_amount_gets_one_message_that_says_what_is_wrong(app, value, message):
+    from matchmaker.services.postings.fields import clean_amount
+    with app.test_request_context("/"):
+        with pytest.raises(ServiceError) as refused:
+            clean_amount(value, "budget")
+    assert message in refused.value.message and refused.value.field == "budget"

@@ -66,7 +66,7 @@ def world(db):
         b = ev.participant(db, fair, buyer, "buyer")
         s = ev.participant(db, fair, supplier, "supplier")
         db.add(Meeting(event_id=fair.id, buyer_id=b.id, supplier_id=s.id, slot=fair.slots[i % len(fair.slots)],
-                       table=i + 1, uid=f"export-test-{i}"))
+                       table=i + 1, uid=f"export-test-{i}", intent=True, stage="intent"))
     report = ImportResult(kind="enterprises", dry_run=True, threshold=90.0)
     for row, text in enumerate(DANGEROUS, start=2):
         report.reject(row, "name", text, f"{text}（原因）", f"{text} (reason)", label=text)
@@ -110,6 +110,8 @@ WEB_EXPORTS = {
     "exports.download": _exports_downloads,
     "event_schedule.export_xlsx": _schedule_workbook,
     "imports.report": _import_report,
+    "followup.event_csv": lambda world: [(world["organiser"], f"/events/{world['event'].id}/followup.csv")],
+    "reports.export": lambda world: [(world["organiser"], "/reports/export.xlsx")],
 }
 #: Endpoints the rule search finds that are pages or files other than spreadsheets.
 WEB_OTHER = {"exports.index": "a page", "chains.export": "the chain graph as JSON or GraphML"}

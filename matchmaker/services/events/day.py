@@ -1,6 +1,7 @@
 """On the day of a fair: check-in per meeting, outcomes, and the organisers' figures."""
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
@@ -42,9 +43,12 @@ def check_in(session: Session, user, meeting: Meeting, status: str) -> Meeting:
         raise ServiceError(tr("签到状态无效。", "Unknown check-in status."), field="checkin")
     if meeting.status != "scheduled":
         raise NotAllowed(tr("已取消的会谈不能签到。", "A cancelled meeting cannot be checked in."))
-    meeting.checkin = status
     if status == "no_show":
-        meeting.intent, meeting.amount = None, None
+        if meeting.stage not in (None, "intent"):
+            raise NotAllowed(tr("这场会谈的后续跟进已进入洽谈、签约或终止，不能登记为缺席。",
+                                "The follow-up of this meeting has moved on; it cannot be marked a no-show."))
+        meeting.intent, meeting.amount, meeting.stage = None, None, None
+    meeting.checkin = status
     audit.record(session, user.id, "event.checkin", meeting, checkin=status)
     return meeting
 
@@ -73,6 +77,9 @@ def record_outcome(session: Session, user, meeting: Meeting, intent: bool | None
     """Record whether the two sides intend to cooperate and the amount (万元) they named.
 
     An outcome means the meeting took place, so a pending check-in becomes ``held``.
+    An intent starts the meeting's follow-up at 意向 (``stage`` ``intent``, see
+    :mod:`.followup`); taking the intent back ends a follow-up still at 意向, and is
+    refused once the follow-up went further (洽谈中, 签约 or 终止).
     """
     if not (acts_for(user, meeting.buyer) or acts_for(user, meeting.supplier)):
         raise NotFound(tr("会谈不存在。", "No such meeting."))
@@ -84,11 +91,25 @@ def record_outcome(session: Session, user, meeting: Meeting, intent: bool | None
     if value is not None and not intent:
         raise ServiceError(tr("只有达成合作意向时才填写金额。", "Give an amount only with an intent to cooperate."),
                            field="amount")
+    if not intent and meeting.stage not in (None, "intent"):
+        raise NotAllowed(tr("这场会谈的后续跟进已进入洽谈、签约或终止，不能撤销合作意向；如需更正，请在洽谈跟进中修改。",
+                            "The follow-up of this meeting has moved on (negotiating, signed or ended), so its "
+                            "intent cannot be taken back; correct it under follow-up instead."))
+    old_stage = meeting.stage
+    if intent and meeting.stage is None:
+        meeting.stage, meeting.stage_reason = "intent", None
+    elif not intent and meeting.stage == "intent":
+        meeting.stage, meeting.stage_reason = None, None
+    if meeting.stage != old_stage:
+        meeting.stage_updated_at, meeting.stage_updated_by_id = dt.datetime.now(dt.UTC), user.id
     meeting.checkin = "held"
     meeting.intent, meeting.amount = intent, value
     meeting.notes = (notes or "").strip() or None
-    audit.record(session, user.id, "event.outcome", meeting, intent=intent, amount=str(value) if value else None)
+    audit.record(session, user.id, "event.outcome", meeting, intent=intent, amount=str(value) if value else None,
+                 old_stage=old_stage if meeting.stage != old_stage else None,
+                 new_stage=meeting.stage if meeting.stage != old_stage else None)
     return meeting
+
 
 
 def _supplier_nodes(session: Session, event: Event) -> dict[int, set[str]]:

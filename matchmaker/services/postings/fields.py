@@ -89,6 +89,10 @@ def clean_qualifications(value) -> list[str]:
     return out
 
 
+#: Below the Numeric(14, 2) limit of the amount columns.
+MAX_AMOUNT = Decimal(10) ** 12
+
+
 def clean_amount(value, field: str) -> Decimal | None:
     if value is None or value == "":
         return None
@@ -96,8 +100,13 @@ def clean_amount(value, field: str) -> Decimal | None:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         raise ServiceError(tr("请输入数字。", "Enter a number."), field=field) from None
-    if amount < 0 or not amount.is_finite():
+    # Decimal takes "NaN", "Infinity" and "1e309": each gets its own message, never "negative".
+    if not amount.is_finite():
+        raise ServiceError(tr("请输入有效的数字。", "Enter a valid number."), field=field)
+    if amount < 0:
         raise ServiceError(tr("数值不能为负。", "The amount cannot be negative."), field=field)
+    if amount >= MAX_AMOUNT:
+        raise ServiceError(tr("数值过大。", "The number is too large."), field=field)
     return amount
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import flash
 
+from ...services.errors import ServiceError
+
 __all__ = ["flash_form_errors", "show_error"]
 
 
@@ -12,6 +14,11 @@ def show_error(form, exc, field_map: dict | None = None, *, flash_always: bool =
     With ``flash_always`` the message is flashed as well, for pages whose fields
     may sit out of view (long posting and fair forms).
     """
+    if isinstance(getattr(exc, "errors", None), dict):  # FieldErrors: each message at its own field
+        for name, messages in exc.errors.items():
+            for message in messages:
+                show_error(form, ServiceError(message, field=name), field_map, flash_always=flash_always)
+        return
     message = getattr(exc, "message", None) or str(exc)
     name = getattr(exc, "field", None)
     name = (field_map or {}).get(name, name) if name else None
