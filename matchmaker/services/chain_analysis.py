@@ -1,4 +1,5 @@
-"""What the platform's postings say about each chain: coverage, node pages, orphans.
+"""What the platform's postings say about each chain: coverage, node pages, orphans, the
+chain's key enterprises and its 补链/固链/强链 projects (demands organisers tag).
 
 Coverage counts the verified suppliers and open demands posted on this platform
 at each node (:func:`graph.weak_links`); it measures the platform, not the real
@@ -16,8 +17,14 @@ from sqlalchemy.orm import Session, joinedload
 import graph as chaingraph
 
 from ..domain.qualifications import LITTLE_GIANT, SRDI, meets, qualification_set
+from ..domain.scope import Scope
+from ..i18n import tr
 from ..models import Capability, Demand, Enterprise, Event, OpenResource
+from ..models.posting import CHAIN_TAGS
+from . import audit
 from . import chains as chain_service
+from .errors import NotAllowed, NotFound, ServiceError
+from .scope import sees_enterprise
 
 #: Tiers of quality SMEs counted per node, as tags of the supply records
 #: (专精特新 = the provincial tier or higher, 小巨人 = the national tier).
@@ -27,7 +34,8 @@ TIERS = (SRDI, LITTLE_GIANT)
 OPEN_DEMAND = ("published",)
 
 
-def _active_capabilities(session: Session):
+def active_capabilities(session: Session) -> list[Capability]:
+    """Every active capability, with its enterprise and the enterprise's qualifications."""
     return session.scalars(select(Capability)
                            .options(joinedload(Capability.enterprise).selectinload(Enterprise.qualifications))
                            .where(Capability.active)).all()
@@ -39,7 +47,8 @@ def tiers(enterprise: Enterprise) -> tuple[str, ...]:
     return tuple(tier for tier in TIERS if meets([tier], held))
 
 
-def _open_demands(session: Session):
+def open_demands(session: Session) -> list[Demand]:
+    """Every demand still wanting suppliers (:data:`OPEN_DEMAND`), with its enterprise."""
     return session.scalars(select(Demand).options(joinedload(Demand.enterprise))
                            .where(Demand.status.in_(OPEN_DEMAND))).all()
 
@@ -90,7 +99,7 @@ def _latest(postings) -> dt.datetime | None:
 def coverage(session: Session, chain: str | None = None, G: nx.DiGraph | None = None) -> Coverage:
     """Coverage of ``chain`` (or of every chain) by the stored postings, with its date."""
     G = G if G is not None else chain_service.current_graph(session)
-    capabilities, demands = _active_capabilities(session), _open_demands(session)
+    capabilities, demands = active_capabilities(session), open_demands(session)
     links = _weak_links(G, capabilities, demands, chain)
     return Coverage(links=links, as_of=dt.datetime.now(dt.UTC), latest_posting=_latest([*capabilities, *demands]))
 
@@ -139,7 +148,7 @@ def node_page(session: Session, node: str) -> NodePage:
     if node not in G:
         raise chaingraph.UnknownNodeError(node)
     data = G.nodes[node]
-    all_caps, all_demands = _active_capabilities(session), _open_demands(session)
+    all_caps, all_demands = active_capabilities(session), open_demands(session)
     weak = next(w for w in _weak_links(G, all_caps, all_demands, data["chain"]) if w.node == node)
     caps = [c for c in all_caps if node in (c.chain_nodes or [])]
     caps.sort(key=lambda c: (not c.enterprise.verified, c.enterprise.name))
@@ -209,3 +218,136 @@ def apply_upload(session: Session, document: dict, user_id: int | None) -> tuple
     added, updated = chain_service.store_chains(session, document, user_id)
     removed = chain_service.remove_chains_except(session, {c["id"] for c in document["chains"]})
     return added, updated, removed
+
+
+@dataclass
+class KeyEnterprise:
+    """An enterprise on a chain's key-enterprise list and why it is there."""
+
+    enterprise: Enterprise
+    #: Why, as data: ``{"kind": "leader"}``, ``{"kind": "buyer", "demands": n, "nodes": [...]}``,
+    #: ``{"kind": "supplier", "tier": LITTLE_GIANT or SRDI, "nodes": [...]}``.
+    reasons: list[dict]
+
+
+#: Order of the key-enterprise list: 链主, then large buyers, then quality SME suppliers.
+KEY_KINDS = ("leader", "buyer", "supplier")
+
+
+def key_enterprises(session: Session, chain: str, scope: Scope | None = None,
+                    G: nx.DiGraph | None = None) -> list[KeyEnterprise]:
+    """The chain's key enterprises: its 链主, the large enterprises with published demands on its
+    nodes and the 专精特新 / “小巨人” suppliers with active capabilities on them.
+
+    Only verified enterprises are listed (as for 链主 and the tiers everywhere on the site), and,
+    with ``scope``, only those located in it.
+    """
+    G = G if G is not None else chain_service.current_graph(session)
+    if chain not in G.graph["chains"]:
+        raise chaingraph.UnknownChainError(chain)
+    nodes = set(chaingraph.chain_nodes(G, chain))
+    order = {n: i for i, n in enumerate(chaingraph.chain_nodes(G, chain))}
+    found: dict[int, KeyEnterprise] = {}
+
+    def listed(ent: Enterprise) -> KeyEnterprise | None:
+        if not ent.verified or (scope is not None and not scope.contains(ent.region, ent.city, ent.district)):
+            return None
+        return found.setdefault(ent.id, KeyEnterprise(ent, []))
+
+    def node_list(values) -> list[str]:
+        return sorted(values, key=order.__getitem__)
+
+    leaders = session.scalars(select(Enterprise).where(Enterprise.verified, Enterprise.chain_leader_of.is_not(None)))
+    for ent in leaders:
+        if ent.is_chain_leader and chain in (ent.chain_leader_of or []) and (key := listed(ent)):
+            key.reasons.append({"kind": "leader"})
+    bought: dict[int, tuple[Enterprise, int, set]] = {}
+    for d in open_demands(session):
+        here = set(d.chain_nodes or ()) & nodes
+        if here and d.enterprise.is_large:
+            ent, count, seen = bought.get(d.enterprise_id, (d.enterprise, 0, set()))
+            bought[d.enterprise_id] = (ent, count + 1, seen | here)
+    for ent, count, seen in bought.values():
+        if key := listed(ent):
+            key.reasons.append({"kind": "buyer", "demands": count, "nodes": node_list(seen)})
+    supplied: dict[int, tuple[Enterprise, set]] = {}
+    for cap in active_capabilities(session):
+        here = set(cap.chain_nodes or ()) & nodes
+        if here:
+            ent, seen = supplied.get(cap.enterprise_id, (cap.enterprise, set()))
+            supplied[cap.enterprise_id] = (ent, seen | here)
+    for ent, seen in supplied.values():
+        held = tiers(ent)
+        if held and (key := listed(ent)):
+            tier = LITTLE_GIANT if LITTLE_GIANT in held else SRDI
+            key.reasons.append({"kind": "supplier", "tier": tier, "nodes": node_list(seen)})
+
+    def rank(key: KeyEnterprise):
+        first = min(KEY_KINDS.index(r["kind"]) for r in key.reasons)
+        demands = sum(r.get("demands", 0) for r in key.reasons)
+        giant = any(r.get("tier") == LITTLE_GIANT for r in key.reasons)
+        return (first, -demands, not giant, key.enterprise.name)
+    return sorted(found.values(), key=rank)
+
+
+@dataclass
+class ChainProject:
+    """A demand tagged 补链/固链/强链 and the chain's nodes it is on."""
+
+    demand: Demand
+    nodes: list[str]
+
+
+def chain_projects(session: Session, chain: str, tag: str | None = None, scope: Scope | None = None,
+                   G: nx.DiGraph | None = None) -> list[ChainProject]:
+    """The chain's 补链/固链/强链 projects: tagged demands (never drafts) on its nodes, by tag
+    (:data:`~matchmaker.models.posting.CHAIN_TAGS` order), then deadline; ``tag`` keeps one tag,
+    ``scope`` only the demands of enterprises located in it."""
+    G = G if G is not None else chain_service.current_graph(session)
+    if chain not in G.graph["chains"]:
+        raise chaingraph.UnknownChainError(chain)
+    order = {n: i for i, n in enumerate(chaingraph.chain_nodes(G, chain))}
+    stmt = (select(Demand).options(joinedload(Demand.enterprise))
+            .where(Demand.chain_tag.is_not(None), Demand.status != "draft"))
+    if tag is not None:
+        stmt = stmt.where(Demand.chain_tag == tag)
+    projects = []
+    for d in session.scalars(stmt):
+        here = sorted(set(d.chain_nodes or ()) & order.keys(), key=order.__getitem__)
+        if here and (scope is None or scope.contains(d.enterprise.region, d.enterprise.city, d.enterprise.district)):
+            projects.append(ChainProject(d, here))
+    projects.sort(key=lambda p: (CHAIN_TAGS.index(p.demand.chain_tag), p.demand.deadline is None,
+                                 p.demand.deadline or dt.date.max, p.demand.id))
+    return projects
+
+
+class OutOfScope(NotAllowed):
+    """The demand's buyer lies outside the organiser's region."""
+
+
+def set_chain_tag(session: Session, demand_id: int, tag: str | None, user) -> Demand:
+    """Tag a published demand on a chain node 补链/固链/强链 (``tag`` None clears it), as ``user``.
+
+    Only organisers and admins tag, organisers only the demands of enterprises in their region;
+    clearing works in any status, tagging only while the demand is published. Audited.
+    """
+    demand = session.get(Demand, demand_id)
+    if demand is None or demand.status == "draft":
+        raise NotFound()
+    if getattr(user, "role", None) not in ("organiser", "admin") or not sees_enterprise(user, demand.enterprise):
+        raise OutOfScope(tr("只有辖区内的组织方可以标注该需求。",
+                            "Only an organiser whose region includes this buyer may tag this demand."))
+    if tag is not None and tag not in CHAIN_TAGS:
+        raise ServiceError(tr("请选择补链、固链或强链。", "Choose fill, secure or strengthen."), field="tag")
+    if tag is not None:
+        if demand.status != "published":
+            raise NotAllowed(tr("只能标注已发布的需求。", "Only a published demand can be tagged."))
+        G = chain_service.current_graph(session)
+        if not any(node in G for node in demand.chain_nodes or ()):
+            raise NotAllowed(tr("该需求未关联任何产业链环节，无法标注。",
+                                "This demand names no chain node, so it cannot be tagged."))
+    before = demand.chain_tag
+    if before != tag:
+        demand.chain_tag = tag
+        audit.record(session, user.id, "demand.chain_tag", demand, tag_before=before or "", tag_after=tag or "")
+    return demand
