@@ -54,14 +54,22 @@ def test_checkin_and_outcomes_feed_the_dashboard(client, db, day):
     totals = dict(re.findall(r'id="total-(\w+)">([\d.,]+)<', html))
     assert totals == {"requested": "4", "accepted": "3", "scheduled": "3", "held": "2", "no_show": "1",
                       "intents": "2", "amount": "1,200,120.50"}
-    rows = {node: cells for node, cells in re.findall(
-        r'<tr data-node="([\w.]+)">.*?</td>((?:<td>[\d.,]+</td>)+)</tr>', html)}
-    assert set(rows) == {"pv.cell", "pv.module"}  # theme nodes only
-    cell = re.findall(r"<td>([\d.,]+)</td>", rows["pv.cell"])
-    module = re.findall(r"<td>([\d.,]+)</td>", rows["pv.module"])
-    # requested, accepted, scheduled, held, no_show, intents, amount
-    assert cell == ["3", "2", "2", "2", "0", "2", "1,200,120.50"]  # thousands separated, never 1.2e+06
-    assert module == ["1", "1", "1", "1", "0", "1", "1,200,000.00"]
+    rows = {node: re.findall(r"<td>([\d.,]+)</td>", cells) for node, cells in re.findall(
+        r'<tr data-node="([\w.]+)">.*?</th>((?:<td>[\d.,]+</td>)+)</tr>', html)}
+    # Theme nodes, the "other" row for the glass supplier (no theme node), and the total row.
+    assert set(rows) == {"pv.cell", "pv.module", "_other", "total"}
+    # requested, accepted, scheduled, held, no_show, intents, amount; the cells+modules supplier
+    # counts once, under its first theme node.
+    assert rows["pv.cell"] == ["3", "2", "2", "2", "0", "2", "1,200,120.50"]  # thousands separated, never 1.2e+06
+    assert rows["pv.module"] == ["0", "0", "0", "0", "0", "0", "0.00"]
+    assert rows["_other"] == ["1", "1", "1", "0", "1", "0", "0.00"]
+    assert rows["total"] == [totals[k] for k in ("requested", "accepted", "scheduled", "held", "no_show", "intents",
+                                                  "amount")]
+    # The rows add up to the headline figures.
+    for i in range(7):
+        assert sum(Decimal(rows[n][i].replace(",", "")) for n in ("pv.cell", "pv.module", "_other")) \
+            == Decimal(rows["total"][i].replace(",", ""))
+    assert "其他/未归类" in html
     svg = html[html.index("<svg"):html.index("</svg>")]
     assert 'data-series="已排程"' in svg and 'data-value="3"' in svg
 

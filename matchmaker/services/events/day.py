@@ -144,16 +144,28 @@ def _empty() -> dict:
     return {key: 0 for key, _zh, _en in METRICS} | {"amount": Decimal(0)}
 
 
+#: The row of meetings whose supplier has no chain node among those listed.
+OTHER_NODE = "_other"
+
+
 def dashboard(session: Session, user, event: Event) -> dict:
-    """Totals and per-chain-node figures of requests, meetings, attendance and outcomes."""
+    """Totals and per-chain-node figures of requests, meetings, attendance and outcomes.
+
+    Each request and meeting counts under exactly one node: the first of the supplier's
+    capability nodes in the list (the fair's theme nodes, in their order, when it has them),
+    else under "其他/未归类". So the rows add up to the totals, which ``total_row`` repeats.
+    """
     manageable(user, event)
     nodes_of = _supplier_nodes(session, event)
+    labels = _node_labels(session, event, set().union(*nodes_of.values()) if nodes_of else set())
+    order = {n: i for i, n in enumerate(labels)}
+    primary = {pid: min((n for n in nodes if n in order), key=order.get, default=OTHER_NODE)
+               for pid, nodes in nodes_of.items()}
     totals, per_node = _empty(), defaultdict(_empty)
 
     def add(key, supplier_id, value=1):
         totals[key] += value
-        for n in nodes_of.get(supplier_id, ()):
-            per_node[n][key] += value
+        per_node[primary.get(supplier_id, OTHER_NODE)][key] += value
 
     for req in session.scalars(select(MeetingRequest).where(MeetingRequest.event_id == event.id)):
         add("requested", req.supplier_id)
@@ -168,10 +180,14 @@ def dashboard(session: Session, user, event: Event) -> dict:
         if m.intent:
             add("intents", m.supplier_id)
             add("amount", m.supplier_id, Decimal(m.amount or 0))
-    labels = _node_labels(session, event, set(per_node))
     rows = [{"node": n, "label": label, **per_node.get(n, _empty())} for n, label in labels.items()]
     rows.sort(key=lambda r: (-r["scheduled"], -r["requested"], r["node"]))
-    return {"totals": totals, "nodes": rows, "metrics": [(k, tr(zh, en)) for k, zh, en in METRICS]}
+    other = per_node.get(OTHER_NODE)
+    if other is not None:
+        rows.append({"node": OTHER_NODE, "label": tr("其他/未归类（供应方无所列环节）",
+                                                      "Other / unclassified (supplier on no listed node)"), **other})
+    return {"totals": totals, "nodes": rows, "metrics": [(k, tr(zh, en)) for k, zh, en in METRICS],
+            "total_row": {"node": None, "label": tr("合计", "Total"), **totals}}
 
 
 def meetings_for_checkin(session: Session, user, event: Event) -> list[Meeting]:
