@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..domain.text import normalize, normalize_many
 from ..models import Capability, Demand, Enterprise, SearchEntry
 from ..paging import Page
+from . import search_vocabulary
 
 __all__ = ["KINDS", "SearchResults", "fold", "fuzzy_enterprise_page", "fuzzy_enterprises", "index_flushed",
            "index_texts", "init_app", "name_key", "query_terms", "reindex", "search_postings", "sync_index"]
@@ -237,13 +238,24 @@ def index_texts(texts: list[str]) -> list[str]:
     return [a if a == b else f"{a}\n{b}" for a, b in zip(normalize_many(texts), (fold(t) for t in texts))]
 
 
-def query_terms(query: str) -> list[set[str]]:
-    """The query's terms, each as the set of its foldings."""
+def query_terms(query: str, also: list[str] | None = None) -> list[set[str]]:
+    """The query's terms, each as the set of its foldings and of its glossary synonyms.
+
+    A whole query that is one glossary term (``lithium iron phosphate``) stays one term.
+    The synonyms used are appended to ``also`` (to show them).
+    """
+    text = unicodedata.normalize("NFKC", query or "").strip()
+    raws = [text] if " " in text and search_vocabulary.synonyms(text) else text.split()
     terms = []
-    for raw in unicodedata.normalize("NFKC", query or "").split():
+    for raw in raws:
         forms = {f for f in (normalize(raw), fold(raw)) if f}
-        if forms:
-            terms.append(forms)
+        if not forms:
+            continue
+        for synonym in search_vocabulary.synonyms(raw):
+            forms.update(f for f in (normalize(synonym), fold(synonym)) if f)
+            if also is not None and synonym not in also:
+                also.append(synonym)
+        terms.append(forms)
     return terms
 
 
@@ -325,6 +337,8 @@ class SearchResults:
     terms: list[str]
     items: list[tuple[str, object]] = field(default_factory=list)
     total: int = 0
+    #: Glossary synonyms the search also looked for (``LFP`` → 磷酸铁锂, LiFePO4).
+    also: list[str] = field(default_factory=list)
 
 
 def _holds(column, forms):
@@ -344,8 +358,9 @@ def search_postings(session: Session, query: str, kind: str | None = None, page:
 
     Hits whose title holds every term come first, then the most recently changed.
     """
-    terms = query_terms(query)
-    results = SearchResults(query=query, terms=[min(t) for t in terms])
+    also: list[str] = []
+    terms = query_terms(query, also)
+    results = SearchResults(query=query, terms=[min(t) for t in terms], also=also)
     if not terms:
         return results
     conditions = [or_(_holds(SearchEntry.title, t), _holds(SearchEntry.body, t)) for t in terms]

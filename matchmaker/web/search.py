@@ -1,9 +1,14 @@
 """Search: demands and capabilities by text, enterprises by name (fuzzy)."""
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from flask import Blueprint, current_app, render_template, request
+from markupsafe import Markup, escape
 
 from ..db import get_session
+from ..domain.text import normalize
 from ..paging import Page
 from ..services import search as service
 from ..services.enterprises import size_label
@@ -31,5 +36,35 @@ def index():
         counts = {"postings": found.total, "enterprises": enterprises.total}
         if "tab" not in request.args and not found.total and enterprises.total:
             tab = "enterprises"  # nothing to show on the first tab, but names match
+    words = query.split() + (found.also if query else [])
     return render_template("search/index.html", query=query, tab=tab, kind=kind, postings=postings,
-                           enterprises=enterprises, counts=counts, size_label=size_label)
+                           enterprises=enterprises, counts=counts, size_label=size_label,
+                           also=found.also if query else [], marked=lambda text: highlight(text, words))
+
+
+def highlight(text: str | None, words: list[str]) -> Markup:
+    """``text`` escaped, with every occurrence of ``words`` in ``<mark>``.
+
+    Matched in the search's foldings (traditional → simplified with its vocabulary,
+    full-width → half-width, any case), so ``碳化矽`` in a posting is marked for the
+    query ``碳化硅``. A folding that changes the text's length cannot be mapped back
+    and is skipped.
+    """
+    text = text or ""
+    keys = {k for w in words if w for k in (service.fold(w), normalize(w)) if k}
+    if not keys or not text:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)))
+    marked = [False] * len(text)
+    for folded in {service.fold(text), normalize(text), unicodedata.normalize("NFKC", text).casefold()}:
+        if len(folded) == len(text):
+            for match in pattern.finditer(folded):
+                marked[match.start():match.end()] = [True] * (match.end() - match.start())
+    parts, i = [], 0
+    while i < len(text):
+        j = i
+        while j < len(text) and marked[j] == marked[i]:
+            j += 1
+        parts.append(Markup("<mark>{}</mark>").format(text[i:j]) if marked[i] else escape(text[i:j]))
+        i = j
+    return Markup("").join(parts)

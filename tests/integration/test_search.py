@@ -1,6 +1,8 @@
 """Search: postings by normalised text (traditional/simplified, full/half width), enterprises by fuzzy name."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from matchmaker.models import SearchEntry
@@ -9,7 +11,9 @@ from tests.integration import helpers as h
 
 
 def _titles(client, q, **args) -> str:
-    return client.get("/search/", query_string={"q": q, **args}).get_data(as_text=True)
+    """The result page's text, highlights unwrapped."""
+    html = client.get("/search/", query_string={"q": q, **args}).get_data(as_text=True)
+    return html.replace("<mark>", "").replace("</mark>", "")
 
 
 def test_traditional_queries_find_simplified_text_and_back(client, db):
@@ -102,3 +106,31 @@ def test_reindex_command_rebuilds_and_drops_deleted_postings(app, db, monkeypatc
     assert result.exit_code == 0 and "indexed 1 postings" in result.output
     db.expire_all()
     assert [e.object_id for e in db.scalars(select(SearchEntry))] == [kept.id]
+
+
+def test_the_search_knows_the_domain_vocabulary(client, db):
+    """A glossary term finds postings written with its synonyms and abbreviations, both ways,
+    says which it also searched for, and marks what matched."""
+    ent = h.enterprise(db, name="合肥储能材料有限公司")
+    h.capability(db, ent, title="磷酸铁锂正极材料", description="压实密度 2.6 g/cm³")
+    h.demand(db, ent, title="LFP 电芯采购", description="280Ah")
+    h.capability(db, ent, title="LiFePO4 cathode powder", description="for ESS cells")
+    h.capability(db, ent, title="三元正极材料", description="NCM811")
+    db.commit()
+    for query in ("磷酸铁锂", "LFP", "lfp", "磷酸鐵鋰", "lithium iron phosphate"):
+        text = _titles(client, query)
+        assert all(t in text for t in ("磷酸铁锂正极材料", "LFP 电芯采购", "LiFePO4 cathode powder")), query
+        assert "三元正极材料" not in text, query
+    html = client.get("/search/", query_string={"q": "LFP"}).get_data(as_text=True)
+    also = re.search(r'id="search-also">(.*?)</p>', html).group(1)
+    assert "磷酸铁锂" in also and "LiFePO4" in also
+    assert "<mark>磷酸铁锂</mark>正极材料" in html and "<mark>LFP</mark> 电芯采购" in html
+    # A word that is not a whole glossary term does not widen the search.
+    assert search.search_postings(db, "压实密度").also == []
+
+
+def test_highlighting_escapes_the_text_and_folds_characters():
+    from matchmaker.web.search import highlight
+    assert str(highlight("<b>碳化矽</b> 模組", ["碳化硅"])) == "&lt;b&gt;<mark>碳化矽</mark>&lt;/b&gt; 模組"
+    assert str(highlight("ＰＬＣ控制柜", ["plc"])) == "<mark>ＰＬＣ</mark>控制柜"
+    assert str(highlight("nothing here", ["plc"])) == "nothing here"
