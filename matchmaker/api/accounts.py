@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..db import get_session
 from ..services import enterprises as enterprise_service
 from ..services import search as search_service
+from ..services.scope import scope_of
 from .auth import token_optional, token_required
 from .params import ID, bad_parameter, choice_arg, error_response, page_args, text_arg
 
@@ -28,7 +29,16 @@ def me():
         "organisation": user.organisation,
         "enterprise": _enterprise_summary(user.enterprise) if user.enterprise else None,
         "pending_enterprise_id": user.pending_enterprise_id,
+        "scope": _scope_json(user),
     })
+
+
+def _scope_json(user) -> dict | None:
+    if user.role != "organiser":
+        return None
+    scope = scope_of(user)
+    return {"level": scope.level, "province": scope.province, "city": scope.city, "district": scope.district,
+            "label": scope.label}
 
 
 @bp.get(f"/enterprises/<{ID}:enterprise_id>")

@@ -1,6 +1,7 @@
 """API: matchmaking fairs and a participant's own agenda.
 
-Drafts exist only for their organisers (404 for anyone else). An agenda is the
+Drafts exist only for their organisers (404 for anyone else; an organiser
+limited to a region manages only the fairs held in it). An agenda is the
 caller's own enterprise's (organisers may name a participant with
 ``?participant=<id>``); another participant's agenda answers 404.
 """
@@ -27,7 +28,7 @@ def _user():
 
 def event_json(e, full: bool = False) -> dict:
     data = {"id": e.id, "name": e.name, "status": e.status, "date": e.date.isoformat(), "start": e.start,
-            "end": e.end, "city": e.city, "venue": e.venue,
+            "end": e.end, "region": e.region, "city": e.city, "district": e.district, "venue": e.venue,
             "registration_opens": e.registration_opens.isoformat() if e.registration_opens else None,
             "registration_closes": e.registration_closes.isoformat() if e.registration_closes else None,
             "registration_open": event_service.registration_open(e)}

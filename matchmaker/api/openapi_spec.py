@@ -76,7 +76,8 @@ _DEMAND_SUMMARY = {"id": INT, "kind": enum(DEMAND_KINDS), "title": STR, "enterpr
                    "chain_nodes": STRINGS, "region": nullable(STR), "budget": nullable(NUM),
                    "deadline": nullable(DATE), "status": enum(DEMAND_STATUSES), "published_at": nullable(DATETIME)}
 _EVENT_SUMMARY = {"id": INT, "name": STR, "status": enum(EVENT_STATUSES), "date": DATE, "start": HHMM, "end": HHMM,
-                  "city": nullable(STR), "venue": nullable(STR), "registration_opens": nullable(DATE),
+                  "region": nullable(STR), "city": nullable(STR), "district": nullable(STR), "venue": nullable(STR),
+                  "registration_opens": nullable(DATE),
                   "registration_closes": nullable(DATE), "registration_open": BOOL}
 
 SCHEMAS = {
@@ -109,7 +110,12 @@ SCHEMAS = {
     }, "A public enterprise profile; contacts and members are never shown."),
     "Me": obj({"id": INT, "email": {"type": "string", "format": "email"}, "name": STR, "role": enum(ROLES),
                "organisation": nullable(STR), "enterprise": nullable(ref("EnterpriseSummary")),
-               "pending_enterprise_id": nullable(INT)}),
+               "pending_enterprise_id": nullable(INT),
+               "scope": nullable(obj({"level": enum(["national", "province", "city", "district"]),
+                                      "province": nullable(STR), "city": nullable(STR), "district": nullable(STR),
+                                      "label": STR},
+                                     "An organiser's region: it lists, exports and manages only the enterprises "
+                                     "and fairs located in it. Null for other roles."))}),
     "DemandSummary": obj(_DEMAND_SUMMARY),
     "Demand": obj({
         **_DEMAND_SUMMARY, "description": STR, "quantity": nullable(NUM), "unit": nullable(STR),
@@ -364,7 +370,8 @@ def _paths() -> dict:
         "/events": _op(
             "listEvents", "events", "对接会列表", "Matchmaking fairs",
             "EventPage", "One page of fairs.", _OPTIONAL, [_p("upcoming"), *PAGING],
-            description="Drafts are listed only for their organisers."),
+            description="Drafts are listed only for their organisers (an organiser limited to a region: "
+                        "only drafts of fairs held in it)."),
         "/events/{event_id}": _op(
             "getEvent", "events", "对接会详情", "One fair",
             "Event", "The fair and its head counts.", _OPTIONAL, [event_id], missing=True),

@@ -3,6 +3,8 @@
 ``matchmaker export enterprises|demands|capabilities|applications --out FILE``
 writes .xlsx, .csv (UTF-8 with BOM) or .jsonl, chosen by ``--format`` or the
 file's extension; the files import again with ``matchmaker import``.
+``--province``/``--city``/``--district`` limit the records to the enterprises of a
+region (and their postings), as a bureau of that region downloads them on the site.
 ``matchmaker export ocds --out releases.json`` writes the published procurement
 demands and challenges as an OCDS 1.1 release package.
 """
@@ -64,7 +66,11 @@ def _check_folder(out: Path) -> None:
 @click.option("--base-url", envvar="MATCHMAKER_BASE_URL", default=None,
               help="ocds: the site's public address, for the links and identifiers of releases "
                    "(default: MATCHMAKER_BASE_URL).")
-def export_command(kind: str, out: Path, fmt: str | None, header: str, base_url: str | None) -> None:
+@click.option("--province", default=None, help="Only enterprises of this province (and their postings), e.g. 江苏.")
+@click.option("--city", default=None, help="Only enterprises of this city of --province, e.g. 苏州.")
+@click.option("--district", default=None, help="Only enterprises of this district of --city.")
+def export_command(kind: str, out: Path, fmt: str | None, header: str, base_url: str | None,
+                   province: str | None = None, city: str | None = None, district: str | None = None) -> None:
     """Export KIND (导出): enterprises, demands, capabilities, applications, or ocds.
 
     Records are written in the exchange formats, ready for `matchmaker import`;
@@ -75,17 +81,35 @@ def export_command(kind: str, out: Path, fmt: str | None, header: str, base_url:
     if kind == "ocds":
         if fmt is not None:
             _fail("ocds releases are written as one JSON release package; leave out --format", 2)
+        if province or city or district:
+            _fail("ocds releases are the public ones, of every region; leave out --province/--city/--district", 2)
         _export_ocds(out, base_url)
         return
     fmt = _format(out, fmt)
+    region = _region(province, city, district)
     from ..services.exports import write_export
     app = _app()
     try:
         with session_scope(app) as session:
-            count = write_export(session, kind, out, fmt, header=header)
+            count = write_export(session, kind, out, fmt, header=header, region=region)
     except OSError as exc:
         _fail(f"cannot write {exc.filename or out}: {exc.strerror or exc}")
     click.echo(f"{count} {kind} written to {out}")
+
+
+def _region(province: str | None, city: str | None, district: str | None):
+    """The region of --province/--city/--district, or None for all; a city needs its province, a district its city."""
+    if not (province or city or district):
+        return None
+    from ..domain.regions import normalize_region
+    from ..domain.scope import Scope
+    if not province or normalize_region(province) is None:
+        raise click.BadParameter(f"{province!r} is not a province of China" if province
+                                 else "give the province of the city or district", param_hint="--province")
+    if district and not city:
+        raise click.BadParameter("give the city of the district", param_hint="--city")
+    level = "district" if district else "city" if city else "province"
+    return Scope(level, province, city, district)
 
 
 def _export_ocds(out: Path, base_url: str | None) -> None:

@@ -19,7 +19,7 @@ from .errors import ServiceError
 
 __all__ = ["AdminError", "dashboard", "enterprises_query", "pending_qualifications_query", "verify_enterprise",
            "verify_qualification", "users_query", "set_active", "set_role", "create_organiser", "audit_query",
-           "audit_actions", "scope_errors", "clean_scope", "set_scope"]
+           "audit_actions", "scope_errors", "clean_scope", "account_scope", "organiser", "set_scope"]
 
 
 class AdminError(ServiceError):
@@ -198,6 +198,13 @@ def clean_scope(level: str | None, province: str | None, city: str | None, distr
                  (district or "").strip() or None)
 
 
+def account_scope(user: User) -> Scope:
+    """The region of an organiser account (national for the other roles)."""
+    if user.role != "organiser":
+        return Scope()
+    return Scope(user.scope_level or "national", user.scope_province, user.scope_city, user.scope_district)
+
+
 def _store_scope(user: User, scope: Scope) -> None:
     user.scope_level, user.scope_province = scope.level, scope.province
     user.scope_city, user.scope_district = scope.city, scope.district
@@ -214,12 +221,18 @@ def create_organiser(session: Session, admin: User, email: str, name: str, passw
     return user
 
 
+def organiser(session: Session, user_id: int) -> User | None:
+    """The organiser account ``user_id``, or None."""
+    user = session.get(User, user_id)
+    return user if user is not None and user.role == "organiser" else None
+
+
 def set_scope(session: Session, admin: User, user_id: int, scope: Scope) -> User:
     """Change the region an organiser answers for (audited)."""
     user = _get(session, User, user_id, tr("用户不存在。", "No such user."))
     if user.role != "organiser":
         raise AdminError(tr("只有组织方账号有管辖范围。", "Only organiser accounts have a region."), "scope_level")
-    old = Scope(user.scope_level or "national", user.scope_province, user.scope_city, user.scope_district)
+    old = account_scope(user)
     if old != scope:
         _store_scope(user, scope)
         audit.record(session, admin.id, "user.scope", user, email=user.email, old=old.label, new=scope.label)

@@ -19,7 +19,7 @@ from ..models import Capability, Demand, Enterprise, Qualification, User
 from . import audit
 from .engines import enterprise_changed
 from .errors import ServiceError
-from .scope import sees_enterprise
+from .scope import enterprise_clause, sees_enterprise
 
 __all__ = ["EnterpriseError", "NotAllowedError", "EnterpriseDetails", "Profile", "bilingual", "size_label", "size_rule_text", "industry_label", "region_label", "classify",
            "apply_details", "create_enterprise", "profile", "update_profile", "add_qualification",
@@ -316,9 +316,15 @@ def members(session: Session, enterprise_id: int) -> dict:
 
 
 def directory(region: str | None = None, size: str | None = None, verified: bool | None = None,
-              org_type: str | None = None):
-    """A select of organisations for the directory page, verified first, then by name."""
+              org_type: str | None = None, within=None):
+    """A select of organisations for the directory page, verified first, then by name.
+
+    ``within`` (a :class:`~matchmaker.domain.scope.Scope`) keeps those located in an organiser's region.
+    """
     stmt = select(Enterprise)
+    clause = enterprise_clause(within) if within is not None else None
+    if clause is not None:
+        stmt = stmt.where(clause)
     if org_type in ORG_TYPES:
         stmt = stmt.where(Enterprise.org_type == org_type)
     if region:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import slots as slotrules
 from ..domain.qualifications import normalize_qualification
+from ..domain.regions import normalize_region
 from ..models import (Capability, ChainGraph, Demand, Enterprise, Event, EventParticipant,
                       MeetingRequest, OpenResource, Qualification, User)
 from ..security import hash_password
@@ -29,7 +30,10 @@ DEMO_ACCOUNTS = (
     {"email": "admin@demo.matchmaker.cn", "name": "平台管理员", "role": "admin",
      "role_label": "admin 平台管理员"},
     {"email": "organiser@demo.matchmaker.cn", "name": "对接会组织方", "role": "organiser",
-     "organisation": "示范市工业和信息化局", "role_label": "organiser 组织方"},
+     "organisation": "示范市工业和信息化局", "scope": ("national",), "role_label": "organiser 组织方"},
+    {"email": "suzhou@demo.matchmaker.cn", "name": "苏州市工信局对接专员", "role": "organiser",
+     "organisation": "苏州市工业和信息化局", "scope": ("city", "江苏省", "苏州"),
+     "role_label": "city organiser 市级组织方（苏州）"},
     {"email": "buyer@demo.matchmaker.cn", "name": "大型企业采购经理", "role": "enterprise",
      "enterprise": "large", "role_label": "large enterprise 大型企业"},
     {"email": "sme@demo.matchmaker.cn", "name": "中小企业销售总监", "role": "enterprise",
@@ -116,9 +120,11 @@ def _seed_users(session: Session, by_key: dict[str, Enterprise]) -> int:
         if account["email"] in emails:
             continue
         enterprise = {"large": large, "sme": sme}.get(account.get("enterprise"))
+        level, province, city = (*account.get("scope", ()), None, None, None)[:3]
         session.add(User(email=account["email"], name=account["name"], role=account["role"],
                          organisation=account.get("organisation"),
                          enterprise_id=enterprise.id if enterprise else None,
+                         scope_level=level, scope_province=province, scope_city=city,
                          password_hash=hash_password(DEMO_PASSWORD)))
         added += 1
     session.flush()
@@ -173,10 +179,15 @@ def _seed_resources(session: Session, rows: list[dict], by_key: dict[str, Enterp
 
 def _seed_events(session: Session, events: list[dict], by_key: dict[str, Enterprise]) -> int:
     added = 0
-    organiser = session.scalar(select(User).where(User.role == "organiser").order_by(User.id))
+    # The demo fairs are the national organiser's (the first organiser account).
+    first = next(a["email"] for a in DEMO_ACCOUNTS if a["role"] == "organiser")
+    organiser = (session.scalar(select(User).where(User.email == first))
+                 or session.scalar(select(User).where(User.role == "organiser").order_by(User.id)))
     for data in events:
         event = session.scalar(select(Event).where(Event.key == data["key"]))
         if event is not None:
+            if event.region is None and data.get("region"):  # loaded before fairs had a province
+                event.region = normalize_region(data["region"])
             continue
         slots = slotrules.generate_slots(data["start"], data["end"], data["meeting_minutes"],
                                          data.get("breaks") or ())
@@ -185,7 +196,8 @@ def _seed_events(session: Session, events: list[dict], by_key: dict[str, Enterpr
             organiser_id=organiser.id if organiser else None,
             organisation=organiser.organisation if organiser else None,
             theme_chains=data.get("theme_chains") or [], theme_nodes=data.get("theme_nodes") or [],
-            venue=data.get("venue"), city=data.get("city"), date=_date(data["date"]),
+            venue=data.get("venue"), region=normalize_region(data.get("region")) if data.get("region") else None,
+            city=data.get("city"), district=data.get("district"), date=_date(data["date"]),
             start=data["start"], end=data["end"], meeting_minutes=data["meeting_minutes"],
             breaks=data.get("breaks") or [], slots=slots, tables=data["tables"],
             # Demo fairs take registrations from the day the demo is loaded.

@@ -1,7 +1,7 @@
 """Platform administration: dashboard, verification, users, audit log (admins only)."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..db import get_session
@@ -9,7 +9,7 @@ from ..i18n import tr
 from ..services import admin as service
 from ..services.enterprises import size_label
 from .access import admin_required
-from .forms.admin import OrganiserForm, RoleForm, role_choices
+from .forms.admin import OrganiserForm, RoleForm, ScopeForm, role_choices
 from .pagination import paginate
 from .service_calls import attempt, local_next
 
@@ -75,7 +75,9 @@ def users():
     active = {"1": True, "0": False}.get(request.args.get("active", ""))
     page = paginate(get_session(), service.users_query(request.args.get("q"), request.args.get("role"), active,
                                                        pending=request.args.get("pending") == "1"))
-    return render_template("admin/users.html", page=page, roles=role_choices(), role_form=RoleForm())
+    return render_template("admin/users.html", page=page, roles=role_choices(), role_form=RoleForm(),
+                           account_scope=service.account_scope)
+
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -106,16 +108,40 @@ def set_role(user_id: int):
 def new_organiser():
     form = OrganiserForm()
     if form.validate_on_submit():
-        ok, user = attempt(lambda session: service.create_organiser(session, current_user, form.email.data,
-                                                                    form.name.data, form.password.data,
-                                                                    form.organisation.data),
-                           form=form, flash_always=False)
+        def create(session):
+            scope = service.clean_scope(*form.scope_values())
+            return service.create_organiser(session, current_user, form.email.data, form.name.data,
+                                            form.password.data, form.organisation.data, scope)
+        ok, user = attempt(create, form=form, flash_always=False)
         if ok:
             flash(tr("已创建组织方账号 {email}，请将初始密码安全地告知对方并提醒其登录后修改。",
                      "Organiser account {email} created; pass on the initial password safely and ask them to "
                      "change it.", email=user.email), "success")
             return redirect(url_for("admin.users", role="organiser"))
     return render_template("admin/new_organiser.html", form=form)
+
+
+@bp.route("/users/<int:user_id>/scope", methods=["GET", "POST"])
+@admin_required
+def user_scope(user_id: int):
+    """Change the region an organiser answers for."""
+    user = service.organiser(get_session(), user_id)
+    if user is None:
+        abort(404)
+    form = ScopeForm()
+    if request.method == "GET":
+        scope = service.account_scope(user)
+        form.scope_level.data, form.scope_province.data = scope.level, scope.province or ""
+        form.scope_city.data, form.scope_district.data = scope.city or "", scope.district or ""
+    elif form.validate_on_submit():
+        ok, user = attempt(lambda session: service.set_scope(session, current_user, user_id,
+                                                             service.clean_scope(*form.scope_values())),
+                           form=form, flash_always=False)
+        if ok:
+            flash(tr("{email} 的管辖范围已改为{label}。", "{email} now answers for {label}.", email=user.email,
+                     label=service.account_scope(user).label), "success")
+            return redirect(url_for("admin.users", role="organiser"))
+    return render_template("admin/user_scope.html", form=form, user=user)
 
 
 @bp.get("/audit")

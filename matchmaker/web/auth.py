@@ -16,6 +16,8 @@ from ..i18n import current_language, tr
 from ..services import accounts, api_tokens
 from ..services.accounts import AccountError, SimilarEnterprisesError, SignUp
 from ..services.enterprises import EnterpriseError
+from ..services.scope import scope_of
+from . import login_limits
 from .access import login_required
 from .enterprises import flash_region_warning
 from .forms.auth import (ApiTokenForm, JoinForm, LoginForm, PasswordChangeForm, ResetForm, ResetRequestForm,
@@ -32,7 +34,13 @@ def _password_rules():
 
 
 def _login_limit() -> str:
-    return current_app.config.get("LOGIN_RATE_LIMIT", "10 per minute")
+    """Log-in attempts per client address: high, since a fair's desk signs many people in from one."""
+    return current_app.config.get("LOGIN_RATE_LIMIT", "60 per minute")
+
+
+def _account_limit() -> str:
+    """Sign-ups and password-reset requests per client address."""
+    return current_app.config.get("ACCOUNT_RATE_LIMIT", "10 per minute")
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -76,7 +84,7 @@ def _home_for(user) -> str:
 # --------------------------------------------------------------------------- sign-up
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(_home_for(current_user))
@@ -124,10 +132,22 @@ def login():
         return redirect(_home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
+        wait = login_limits.wait_seconds(form.email.data)
+        if wait:
+            # Too many failures on this account: refused before the password is even checked.
+            minutes = login_limits.minutes_text(wait)
+            flash(tr("该账号登录失败次数过多，请 {m} 分钟后再试；忘记密码可通过“找回密码”重设。",
+                     "Too many failed log-ins for this account; try again in {m} min, or reset the password.",
+                     m=minutes), "error")
+            response = make_response(render_template("auth/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(wait)
+            return response
         ok, user = attempt(lambda session: accounts.authenticate(session, form.email.data, form.password.data))
         if ok:
+            login_limits.succeeded(form.email.data)
             _start_session(user, remember=bool(form.remember.data))
             return redirect(_safe_next(request.args.get("next")) or _home_for(user))
+        login_limits.failed(form.email.data)
         transactions.run(lambda session: accounts.record_failed_login(session, form.email.data))
     return render_template("auth/login.html", form=form)
 
@@ -150,7 +170,8 @@ def _account_page(password_form=None, token_form=None, join_form=None, new_token
         "auth/account.html", password_form=password_form or PasswordChangeForm(prefix="pw", formdata=None),
         token_form=token_form or ApiTokenForm(prefix="tok", formdata=None),
         join_form=join_form or JoinForm(prefix="join", formdata=None),
-        tokens=api_tokens.user_tokens(session, current_user.id), new_token=new_token), status
+        tokens=api_tokens.user_tokens(session, current_user.id), new_token=new_token,
+        region=scope_of(current_user) if current_user.role == "organiser" else None), status
 
 
 @bp.get("/account")
@@ -215,7 +236,7 @@ def join():
 # --------------------------------------------------------------------------- password reset
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"])
 def forgot_password():
     form = ResetRequestForm()
     if form.validate_on_submit():

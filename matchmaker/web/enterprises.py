@@ -15,7 +15,7 @@ from ..services import accounts
 from ..services import enterprises as service
 from ..services.enterprises import EnterpriseError, NotAllowedError, bilingual
 from ..services.postings.fields import chain_label
-from ..services.scope import sees_enterprise
+from ..services.scope import scope_of, sees_enterprise
 from .access import enterprise_required, login_required, organiser_required
 from .forms.choices import region_choices
 from .forms.enterprises import ChainLeaderForm, EnterpriseForm, QualificationForm
@@ -63,10 +63,14 @@ def index():
     size = request.args.get("size") or None
     verified = {"1": True, "0": False}.get(request.args.get("verified", ""))
     org_type = request.args.get("org_type") or None
+    # An organiser limited to a region may keep the list to it (everyone else sees the whole directory).
+    scope = scope_of(current_user)
+    within = scope if not scope.national and request.args.get("mine") == "1" else None
     page = paginate(get_session(), service.directory(region if region in REGIONS else None, size, verified,
-                                                     org_type))
+                                                     org_type, within))
     return render_template("enterprises/index.html", page=page, regions=region_choices(),
-                           sizes=service.SIZE_NAMES, size_label=service.size_label, org_types=ORG_TYPES)
+                           sizes=service.SIZE_NAMES, size_label=service.size_label, org_types=ORG_TYPES,
+                           scope=None if scope.national else scope)
 
 
 @bp.get("/mine")

@@ -263,3 +263,49 @@ def test_log_in_is_rate_limited(make_app):
     assert codes == [200, 200, 200, 429]
     assert "请求过于频繁" in client.post("/login", data={}).get_data(as_text=True)
     assert client.get("/login").status_code == 200  # only attempts count, not viewing the page
+
+
+def test_failed_log_ins_are_limited_per_account_and_the_wait_is_shown(make_app):
+    """Guessing one account's password stops after its failures, from any address; other accounts
+    at the same desk (one address) still sign in, and a success clears the account's count."""
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="100 per minute", LOGIN_FAILURE_LIMIT="3 per 15 minutes")
+    with app.app_context():
+        from matchmaker.db import get_session
+        h.user(get_session(), email="target@example.cn")
+        h.user(get_session(), email="desk@example.cn")
+        get_session().commit()
+    client = app.test_client()
+
+    def log_in(email, password, address):
+        return client.post("/login", data={"email": email, "password": password},
+                           environ_base={"REMOTE_ADDR": address})
+
+    codes = [log_in("target@example.cn", "wrong guess", f"10.0.0.{i}").status_code for i in range(1, 5)]
+    assert codes == [200, 200, 200, 429]
+    refused = log_in("TARGET@example.cn ", PASSWORD, "10.0.0.9")  # even the right password, from elsewhere
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 429 and "该账号登录失败次数过多" in html and "分钟后再试" in html
+    assert 1 <= int(refused.headers["Retry-After"]) <= 15 * 60
+    # The desk's address is not locked out: another account signs in from it.
+    assert log_in("desk@example.cn", PASSWORD, "10.0.0.4").status_code == 302
+    client.post("/logout")
+    # A success clears the count: two failures, a success, two failures more are not three in a row.
+    codes = [log_in("desk@example.cn", password, "10.0.0.4").status_code
+             for password in ("wrong guess", "wrong guess", PASSWORD)]
+    client.post("/logout")
+    codes += [log_in("desk@example.cn", "wrong guess", "10.0.0.4").status_code for _ in range(2)]
+    assert codes == [200, 200, 302, 200, 200]
+
+
+def test_one_address_may_sign_in_many_accounts_in_a_minute(make_app):
+    """The per-address ceiling is high enough for a fair's registration desk switching accounts."""
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        from matchmaker.db import get_session
+        for i in range(25):
+            h.user(get_session(), email=f"visitor{i}@example.cn")
+        get_session().commit()
+    client = app.test_client()
+    for i in range(25):
+        assert client.post("/login", data={"email": f"visitor{i}@example.cn", "password": PASSWORD}).status_code == 302
+        client.post("/logout")

@@ -10,8 +10,8 @@ from ...i18n import tr
 from ...services import events as event_service
 from ...services.errors import NotFound
 from ...services.events import requests as event_requests
-from ..access import organiser_required
 from ...services.scope import scope_of
+from ..access import organiser_required
 from ..forms.choices import as_select, chain_choices, chain_node_choices, region_choices
 from ..forms.events import (
     EventForm,
@@ -45,7 +45,7 @@ def _fill(form: EventForm) -> None:
     form.theme_chains.choices = as_select(chain_choices(G)[1:])
     form.theme_nodes.choices = chain_node_choices(G)
     form.region.choices = as_select(region_choices(tr("（未填写）", "(not given)")))
-    if form.region.data and form.region.data not in dict(form.region.choices):
+    if form.region.data and form.region.data not in {c.value for c in form.region.choices}:
         form.region.choices.append(SelectChoice(form.region.data, form.region.data))  # an older, unlisted name
 
 

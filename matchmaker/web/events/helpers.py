@@ -17,7 +17,7 @@ from ...services.events.requests import priority_label, shown_status
 from ...services.scope import scope_of
 from ..service_calls import or_404
 
-_CITY_ENDINGS = ("市", "州", "盟", "地区")
+_CITY_ENDINGS = ("市", "自治州", "盟", "地区")
 
 __all__ = [
     "agenda_links",
