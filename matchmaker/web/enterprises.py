@@ -63,9 +63,10 @@ def index():
     size = request.args.get("size") or None
     verified = {"1": True, "0": False}.get(request.args.get("verified", ""))
     org_type = request.args.get("org_type") or None
-    # An organiser limited to a region may keep the list to it (everyone else sees the whole directory).
+    # An organiser limited to a region sees its region's enterprises, and may widen the list to the
+    # whole public directory (``within=all``); everyone else sees the whole directory.
     scope = scope_of(current_user)
-    within = scope if not scope.national and request.args.get("mine") == "1" else None
+    within = scope if not scope.national and request.args.get("within") != "all" else None
     page = paginate(get_session(), service.directory(region if region in REGIONS else None, size, verified,
                                                      org_type, within))
     return render_template("enterprises/index.html", page=page, regions=region_choices(),

@@ -181,7 +181,8 @@ def test_public_pages_stay_public(client, db, world):
         public = world["public"]
         page = client.get(f"/events/{public.id}").get_data(as_text=True)
         assert PUBLIC_FAIR in page and "浙江省杭州市" in page
-        directory = client.get("/enterprises/?per_page=100").get_data(as_text=True)
+        # The public directory: what anyone sees (a regional organiser widens its default view to it).
+        directory = client.get("/enterprises/?within=all&per_page=100").get_data(as_text=True)
         for name in _names(PLACES):
             assert name in directory
         hz = world["enterprises"]["hz"][0]
@@ -309,15 +310,17 @@ def test_account_page_shows_the_region(client, db, world, who):
     assert "管辖范围" in page and LABELS.get(who, "全国") in page
 
 
-def test_directory_filter_keeps_the_organisers_region(client, db, world):
+def test_directory_shows_a_regional_organiser_its_region_unless_widened(client, db, world):
     _as(client, world["city"])
-    mine = client.get("/enterprises/?mine=1&per_page=100").get_data(as_text=True)
-    _check(mine, _names({"yq", "wz"}), _names({"nj", "hz"}), "directory mine=1")
-    assert "仅看管辖范围内（江苏省苏州市）" in client.get("/enterprises/").get_data(as_text=True)
+    mine = client.get("/enterprises/?per_page=100").get_data(as_text=True)
+    _check(mine, _names({"yq", "wz"}), _names({"nj", "hz"}), "directory by default")
+    assert "管辖范围内（江苏省苏州市）" in mine
+    wide = client.get("/enterprises/?within=all&per_page=100").get_data(as_text=True)
+    _check(wide, _names(PLACES), set(), "directory widened to the public listing")
     _as(client, world["national"])  # no region, no filter: the whole directory
-    page = client.get("/enterprises/?mine=1&per_page=100").get_data(as_text=True)
+    page = client.get("/enterprises/?per_page=100").get_data(as_text=True)
     _check(page, _names(PLACES), set(), "directory national")
-    assert 'name="mine"' not in page
+    assert 'name="within"' not in page
 
 
 def test_command_line_export_of_a_region(app, db, world, tmp_path, monkeypatch):
