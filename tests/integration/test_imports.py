@@ -744,6 +744,36 @@ def test_an_organiser_changes_no_enterprise_its_members_look_after(db, companies
     assert db.get(Enterprise, buyer.id).contact == {"email": "attacker@evil.example"}
 
 
+def test_a_regional_organiser_imports_only_enterprises_of_its_region(db, tmp_path):
+    """A city bureau's import creates and updates the enterprises of its city only; every other row is
+    reported, and the good rows are kept."""
+    there = Enterprise(name="南京外地企业有限公司", uscc=h.make_uscc(990_101), region="江苏省", city="南京",
+                       contact={}, chains=[])
+    here = Enterprise(name="苏州本地企业有限公司", uscc=h.make_uscc(990_102), region="江苏省", city="苏州",
+                      contact={}, chains=[])
+    leaving = Enterprise(name="苏州搬迁企业有限公司", uscc=h.make_uscc(990_103), region="江苏省", city="苏州",
+                         contact={}, chains=[])
+    db.add_all([there, here, leaving])
+    organiser = h.user(db, None, role="organiser")
+    organiser.scope_level, organiser.scope_province, organiser.scope_city = "city", "江苏省", "苏州市"
+    db.commit()
+    path = _csv(tmp_path / "region.csv", ["企业名称", "统一社会信用代码", "省份", "城市", "联系邮箱"], [
+        ["南京外地企业有限公司", there.uscc, "", "", "x@there.example"],
+        ["苏州本地企业有限公司", here.uscc, "", "", "y@here.example"],
+        ["姑苏精工科技有限公司", "", "江苏省", "苏州", ""],
+        ["杭州新企业有限公司", "", "浙江省", "杭州", ""],
+        ["苏州搬迁企业有限公司", leaving.uscc, "浙江省", "杭州", ""],
+    ])
+    result = run_import(db, "enterprises", path, actor=organiser)
+    db.commit()
+    assert [r.action for r in result.rows] == ["rejected", "updated", "created", "rejected", "rejected"]
+    assert [("管辖范围（江苏省苏州市）" in p.reason_zh, p.row) for p in result.problems] == [(True, 2), (True, 5), (True, 6)], [p.reason_zh for p in result.problems]
+    db.expire_all()
+    assert db.get(Enterprise, there.id).contact == {} and db.get(Enterprise, here.id).contact == {"email": "y@here.example"}
+    assert db.scalar(select(Enterprise).where(Enterprise.name == "杭州新企业有限公司")) is None
+    assert db.get(Enterprise, leaving.id).region == "江苏省", "not moved out of the region by an import"
+
+
 def test_an_organiser_posts_nothing_for_an_enterprise_its_members_look_after(db, companies, tmp_path):
     buyer, sme, unknown = companies["buyer"], companies["sme"], companies["unknown"]
     h.user(db, buyer)

@@ -32,6 +32,7 @@ from ...models import Enterprise, Qualification
 from ...models._types import utcnow
 from ..engines import enterprise_changed
 from ..enterprises import EnterpriseDetails, EnterpriseError, classify
+from ..scope import scope_of
 from ..search import name_key
 from . import cleaning
 from .cleaning import RowError, site_rule
@@ -219,6 +220,7 @@ class EnterpriseImport:
     def _create(self, row, code, values) -> int:
         """Create the row's enterprise; returns the stand-in id it is known by until written."""
         ctx = self.ctx
+        _within_region(ctx, values["region"], values["city"], values["district"], values)
         # The credit code tells an enterprise from a 事业单位 (university, institute) or other body;
         # only enterprises are classed by the SME size standard.
         org_type = _org_type(code, values["name"])
@@ -275,6 +277,7 @@ class EnterpriseImport:
             return
         if ctx.managed([ent.id]):
             raise RowError(None, None, *MANAGED)
+        _within_region(ctx, ent.region, ent.city, ent.district, values)
         ctx.result.outcome(row, "updated", ent.id, changes.get("name", ent.name))
         if "name" in changes or "uscc" in changes:
             ctx.index.add(ent.id, changes.get("name", ent.name), changes.get("uscc", ent.uscc))
@@ -293,6 +296,19 @@ class EnterpriseImport:
         if claims:
             enterprise_changed(ent)  # the postings' records read the claims
         self.changed.append(ent.id)
+
+
+def _within_region(ctx: Context, region, city, district, values: dict) -> None:
+    """A regional organiser imports only enterprises of its region, as stored and as the row would move them."""
+    scope = scope_of(ctx.user)
+    if scope.national:
+        return
+    moved = (values["region"] or region, values["city"] or city, values["district"] or district)
+    if not (scope.contains(region, city, district) and scope.contains(*moved)):
+        raise RowError("region", values["region"] or region or "",
+                       f"该企业不在您的管辖范围（{scope.label}）内；请填写所在省份、城市，或请管辖该地区的组织方导入",
+                       f"this enterprise lies outside your region ({scope.label}); give its province and city, "
+                       f"or ask the organiser of its region to import it")
 
 
 def _audit_value(value):
