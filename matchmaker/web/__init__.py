@@ -32,11 +32,13 @@ BLUEPRINTS = (
     "imports",
     "exports",
     "reports",
+    "workbench",
 )
 
 #: Navigation: (endpoint, Chinese, English, who sees it). Entries whose endpoint does
 #: not exist are skipped, so a blueprint appears in the menu by existing.
 NAV = (
+    ("workbench.index", "工作台", "Workbench", {"enterprise", "organiser", "admin"}),
     ("opportunities.index", "我的商机", "Opportunities", {"member"}),
     ("demands.mine", "我的需求", "My demands", {"member"}),
     ("followup.mine", "洽谈跟进", "Follow-up", {"member"}),

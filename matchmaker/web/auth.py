@@ -13,7 +13,7 @@ from ..db import get_session
 from ..external_urls import external_url
 from ..extensions import limiter
 from ..i18n import current_language, tr
-from ..services import accounts, api_tokens
+from ..services import accounts, api_tokens, workbench
 from ..services.accounts import AccountError, SimilarEnterprisesError, SignUp
 from ..services.enterprises import EnterpriseError
 from ..services.scope import scope_of
@@ -74,6 +74,9 @@ def _has_remember_cookie() -> bool:
 
 
 def _home_for(user) -> str:
+    """Where a user lands after log-in: the role's workbench (what needs them today)."""
+    if "workbench.index" in current_app.view_functions:
+        return url_for("workbench.index")
     if user.role == "admin" and "admin.index" in current_app.view_functions:
         return url_for("admin.index")
     if user.enterprise_id and "enterprises.show" in current_app.view_functions:
@@ -142,10 +145,14 @@ def login():
             response = make_response(render_template("auth/login.html", form=form), 429)
             response.headers["Retry-After"] = str(wait)
             return response
-        ok, user = attempt(lambda session: accounts.authenticate(session, form.email.data, form.password.data))
+        # The previous log-in is read before authenticating records this one (the workbench's "new since").
+        ok, found = attempt(lambda session: (workbench.previous_login(session, form.email.data),
+                                             accounts.authenticate(session, form.email.data, form.password.data)))
         if ok:
+            previous, user = found
             login_limits.succeeded(form.email.data)
             _start_session(user, remember=bool(form.remember.data))
+            browser_session["previous_login_at"] = previous.isoformat() if previous else None
             return redirect(_safe_next(request.args.get("next")) or _home_for(user))
         login_limits.failed(form.email.data)
         transactions.run(lambda session: accounts.record_failed_login(session, form.email.data))

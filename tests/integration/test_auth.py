@@ -43,7 +43,8 @@ def test_sign_up_registers_the_enterprise_with_its_size_class(client, db):
     assert user.role == "enterprise" and user.password_hash != "a-long-passphrase"
     actions = set(db.scalars(select(AuditLog.action).where(AuditLog.user_id == user.id)))
     assert {"enterprise.register", "user.register"} <= actions
-    profile = client.get(page.headers["Location"]).get_data(as_text=True)
+    assert page.headers["Location"].endswith("/workbench/")
+    profile = client.get(f"/enterprises/{ent.id}").get_data(as_text=True)
     assert "中型企业" in profile and "划型依据" in profile
 
 

@@ -69,14 +69,17 @@ def _pages(s) -> dict[str, list[str]]:
         "anonymous": [*public, "/login", "/register", "/password/forgot"],
         "large": [*public, "/demands/mine", "/demands/new", f"/demands/{s['draft'].id}/edit", "/resources/mine",
                   "/resources/new", f"/resources/{r}/edit", "/resources/requests/received", "/applications/received",
-                  f"/applications/{s['application'].id}", "/notifications/", "/account",
-                  f"/enterprises/{s['buyer'].id}/edit", f"/enterprises/{s['buyer'].id}/members"],
+                  f"/applications/{s['application'].id}", "/notifications/", "/account", "/workbench/",
+                  "/followups/", f"/enterprises/{s['buyer'].id}/edit", f"/enterprises/{s['buyer'].id}/members"],
         "sme": [*public, "/opportunities/", "/capabilities/mine", "/capabilities/new", f"/capabilities/{c}/edit",
-                "/resources/requests", f"/demands/{d}/apply", "/applications/mine", "/notifications/", "/account"],
+                "/resources/requests", f"/demands/{d}/apply", "/applications/mine", "/notifications/", "/account",
+                "/workbench/", "/followups/"],
         "member": [f"/events/{e}", f"/events/{e}/requests", f"/events/{e}/agenda/{s['participant'].id}"],
         "organiser": ["/events/new", f"/events/{e}/edit", f"/events/{e}/participants", f"/events/{e}/manage/requests",
-                      f"/events/{e}/schedule", f"/events/{e}/dashboard", f"/events/{e}/checkin"],
-        "admin": ["/admin/", "/admin/users", "/admin/enterprises", "/admin/qualifications", "/admin/audit",
+                      f"/events/{e}/schedule", f"/events/{e}/dashboard", f"/events/{e}/checkin",
+                      f"/events/{e}/followup", "/workbench/", "/reports/", f"/reports/enterprises/{s['buyer'].id}",
+                      "/reports/print", "/chains/pv/key-enterprises"],
+        "admin": ["/admin/", "/workbench/", "/admin/users", "/admin/enterprises", "/admin/qualifications", "/admin/audit",
                   "/chains/upload", f"/demands/{s['draft'].id}"],
     }
 
@@ -138,7 +141,7 @@ def test_a_search_finds_a_posting_as_soon_as_its_change_is_committed(client, db,
     db.commit()
     writes.clear()
     html = client.get("/search/", query_string={"q": "碳化硅 模组"}).get_data(as_text=True)
-    assert "碳化矽功率模組封裝" in html and writes == []
+    assert "<mark>碳化矽</mark>功率<mark>模組</mark>封裝" in html and writes == []
     db.delete(capability)
     db.commit()
     assert "碳化矽功率模組封裝" not in client.get("/search/", query_string={"q": "碳化硅"}).get_data(as_text=True)
