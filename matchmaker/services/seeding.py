@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ..domain import slots as slotrules
 from ..domain.qualifications import normalize_qualification
 from ..domain.regions import normalize_region
-from ..models import (Capability, ChainGraph, Demand, Enterprise, Event, EventParticipant,
+from ..models import (Capability, ChainGraph, Demand, Enterprise, Event, EventParticipant, Meeting,
                       MeetingRequest, OpenResource, Qualification, User)
 from ..security import hash_password
 from . import chains as chain_service
@@ -184,6 +184,9 @@ def _seed_events(session: Session, events: list[dict], by_key: dict[str, Enterpr
     organiser = (session.scalar(select(User).where(User.email == first))
                  or session.scalar(select(User).where(User.role == "organiser").order_by(User.id)))
     for data in events:
+        owner = organiser
+        if data.get("organiser"):  # a fair of another demo organiser (the city bureau's own)
+            owner = session.scalar(select(User).where(User.email == data["organiser"])) or organiser
         event = session.scalar(select(Event).where(Event.key == data["key"]))
         if event is not None:
             if event.region is None and data.get("region"):  # loaded before fairs had a province
@@ -193,8 +196,8 @@ def _seed_events(session: Session, events: list[dict], by_key: dict[str, Enterpr
                                          data.get("breaks") or ())
         event = Event(
             key=data["key"], name=data["name"], description=data.get("description"),
-            organiser_id=organiser.id if organiser else None,
-            organisation=organiser.organisation if organiser else None,
+            organiser_id=owner.id if owner else None,
+            organisation=owner.organisation if owner else None,
             theme_chains=data.get("theme_chains") or [], theme_nodes=data.get("theme_nodes") or [],
             venue=data.get("venue"), region=normalize_region(data.get("region")) if data.get("region") else None,
             city=data.get("city"), district=data.get("district"), date=_date(data["date"]),
@@ -204,7 +207,7 @@ def _seed_events(session: Session, events: list[dict], by_key: dict[str, Enterpr
             registration_opens=min(_date(data.get("registration_opens")) or dt.date.today(), dt.date.today()),
             registration_closes=_date(data.get("registration_closes")),
             max_meetings=data.get("max_meetings"), max_open_requests=data.get("max_open_requests"),
-            status="open",
+            status=data.get("status", "open"),
         )
         session.add(event)
         session.flush()
@@ -222,6 +225,40 @@ def _seed_events(session: Session, events: list[dict], by_key: dict[str, Enterpr
                 supplier_id=participants[r["supplier"]].id,
                 requested_by_id=participants[r["buyer"]].id,
                 priority=r.get("priority", 1), status=r.get("status", "pending")))
+        _seed_meetings(session, event, data.get("meetings") or [], participants, owner)
         added += 1
     session.flush()
     return added
+
+
+def _seed_meetings(session: Session, event: Event, rows: list[dict], participants: dict, owner) -> None:
+    """A past fair's meetings as they went: check-in, outcome and the follow-up since (意向 → 签约)."""
+    from .events.schedule import meeting_uid
+
+    for n, m in enumerate(rows):
+        buyer, supplier = participants[m["buyer"]], participants[m["supplier"]]
+        request = MeetingRequest(event_id=event.id, buyer_id=buyer.id, supplier_id=supplier.id,
+                                 requested_by_id=buyer.id, priority=m.get("priority", 1), status="accepted")
+        session.add(request)
+        session.flush()
+        demand = None
+        if m.get("demand"):
+            demand = session.scalar(select(Demand.id).where(Demand.enterprise_id == buyer.enterprise_id,
+                                                            Demand.ref == m["demand"]))
+        stage = m.get("stage")
+        session.add(Meeting(
+            event_id=event.id, request_id=request.id, buyer_id=buyer.id, supplier_id=supplier.id,
+            slot=m["slot"], table=m["table"], priority=m.get("priority", 1), status="scheduled",
+            uid=meeting_uid(event.id, buyer.id, supplier.id), sequence=0, checkin=m.get("checkin", "pending"),
+            intent=m.get("intent"), amount=m.get("amount"), notes=m.get("notes"), stage=stage,
+            stage_reason=m.get("stage_reason"),
+            stage_updated_at=dt.datetime.combine(_date(m.get("contract_date")) or event.date + dt.timedelta(days=10),
+                                                 dt.time(2), dt.timezone.utc) if stage else None,
+            stage_updated_by_id=owner.id if (stage and owner) else None,
+            contract_amount=m.get("contract_amount"), contract_date=_date(m.get("contract_date")),
+            contract_type=m.get("contract_type"), demand_id=demand, reminders_sent=m.get("reminders_sent") or []))
+    if rows:
+        stats = dict(event.schedule_stats or {})
+        stats.update({"published": True, "published_version": 1, "version": 1, "meetings": len(rows),
+                      "requests": len(rows)})
+        event.schedule_version, event.schedule_stats = 1, stats

@@ -102,6 +102,9 @@ def _sign_up(page, base: str, *, person: str, email: str, enterprise: str, code:
         page.get_by_label("我确认本企业与上述名称相近的企业不是同一家").check()
         _go(page.get_by_role("button", name="提交注册"))
     assert "注册成功" in _flash(page), _flash(page) or page.content()
+    # Sign-up lands on the workbench; the profile is one link away, in the header.
+    assert page.url.rstrip("/").endswith("/workbench"), page.url
+    _go(page.locator(".topbar").get_by_role("link", name="我的企业"))
 
 
 def _log_in(page, base: str, email: str) -> None:

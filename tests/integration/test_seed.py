@@ -1,6 +1,8 @@
 """Seeding loads the chains and the demo data once, however often it runs."""
 from __future__ import annotations
 
+import datetime as dt
+
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
@@ -28,7 +30,7 @@ def test_seed_demo_twice_leaves_the_same_row_counts(db):
     assert _counts(db) == first
     assert all(added == 0 for added, _total in report.values())
     assert first["ChainGraph"] >= 7 and first["Demand"] >= 120 and first["Capability"] >= 400
-    assert first["Event"] == 2
+    assert first["Event"] == 3
     large = db.scalar(select(func.count()).select_from(Enterprise).where(Enterprise.size == "large"))
     assert large >= 30 and first["Enterprise"] - large >= 300
 
@@ -98,3 +100,31 @@ def test_seeding_again_restores_a_missing_designation_and_adds_nothing(db):
     assert _counts(db) == before
     again = {e.id: e.chain_leader_of for e in db.scalars(select(Enterprise)) if e.chain_leader_of}
     assert again == designated
+
+
+def test_the_demo_has_a_past_fair_followed_up_to_signed_contracts(client, db):
+    """The city organiser's finished fair: meetings held and missed, intents, contracts signed since,
+    so the dashboard, the follow-up page and the 融通 report open on real figures."""
+    from matchmaker.models import Meeting
+    from tests.integration import events_support as es
+    seeding.seed_chains(db)
+    seeding.seed_demo(db)
+    db.commit()
+    fair = db.scalar(select(Event).where(Event.key == "2026-suzhou-solar-fair"))
+    assert fair.status == "final" and fair.date < dt.date.today() and fair.city == "苏州"
+    meetings = db.scalars(select(Meeting).where(Meeting.event_id == fair.id)).all()
+    stages = {m.stage for m in meetings}
+    assert len(meetings) >= 20 and {"intent", "negotiating", "signed", "terminated"} <= stages
+    assert {m.checkin for m in meetings} == {"held", "no_show"}
+    assert all(m.contract_amount and m.contract_date and m.contract_type for m in meetings if m.stage == "signed")
+    suzhou = db.scalar(select(User).where(User.email == "suzhou@demo.matchmaker.cn"))
+    assert fair.organiser_id == suzhou.id
+    es.as_user(client, suzhou)
+    dashboard = client.get(f"/events/{fair.id}/dashboard").get_data(as_text=True)
+    held = sum(m.checkin == "held" for m in meetings)
+    assert f'id="total-held">{held}<' in dashboard and f'id="total-scheduled">{len(meetings)}<' in dashboard
+    follow = client.get(f"/events/{fair.id}/followup").get_data(as_text=True)
+    signed = [m for m in meetings if m.stage == "signed"]
+    assert client.get(f"/events/{fair.id}/followup").status_code == 200 and str(len(signed)) in follow
+    report = client.get("/reports/", query_string={"from": "2026-01-01", "to": "2026-12-31"})
+    assert report.status_code == 200
