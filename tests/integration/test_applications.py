@@ -217,3 +217,20 @@ def test_simultaneous_submissions_store_one_application(app, db, market):
     assert len(db.scalars(select(Application).where(Application.demand_id == demand.id)).all()) == 1
     assert sum("申请已提交" in body for _, body in results) == 1
     assert all("申请已提交" in body or "已申请过该需求" in body for _, body in results)
+
+
+def test_the_buyer_sees_whether_each_applicant_is_verified(client, db, market):
+    """An unverified organisation may apply at once; the buyer sees so on the list and the application."""
+    market["sme_ent"].verified = False
+    db.commit()
+    login(client, market["sme"])
+    _apply(client, market["demand"])
+    login(client, market["buyer"])
+    row = text(client.get("/applications/received")).split("苏州键合丝有限公司", 1)[1].split("</tr>")[0]
+    assert "未核验" in row
+    application = db.scalar(select(Application).where(Application.enterprise_id == market["sme_ent"].id))
+    page = text(client.get(f"/applications/{application.id}"))
+    assert 'data-test="applicant-verification">未核验' in page and "平台尚未核验该单位的身份信息" in page
+    market["sme_ent"].verified = True
+    db.commit()
+    assert 'data-test="applicant-verification">已核验' in text(client.get(f"/applications/{application.id}"))
