@@ -51,7 +51,7 @@ def place_variants(name: str | None) -> list[str]:
     if key is None:
         return []
     variants = {key, name.strip()}
-    variants.update(key + suffix for suffix in ("市", "区", "县"))
+    variants.update(key + suffix for suffix in _SUFFIXES)
     return sorted(variants)
 
 

@@ -57,7 +57,8 @@ def _definitions(ws, days: int) -> None:
 
 def _enterprise_cells(n: int, row: Row) -> list:
     e = row.enterprise
-    return [n, neutralise(e.name), e.uscc or "", e.region or "", e.city or "", _SIZES.get(e.size or "", "")]
+    return [n, neutralise(e.name), neutralise(e.uscc or ""), neutralise(e.region or ""), neutralise(e.city or ""),
+            _SIZES.get(e.size or "", "")]
 
 
 def _data(ws, report: Report, generated_at: dt.datetime) -> None:

@@ -135,7 +135,7 @@ def login():
         return redirect(_home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        wait = login_limits.wait_seconds(form.email.data)
+        wait = login_limits.attempt(form.email.data)
         if wait:
             # Too many failures on this account: refused before the password is even checked.
             minutes = login_limits.minutes_text(wait)
@@ -154,7 +154,6 @@ def login():
             _start_session(user, remember=bool(form.remember.data))
             browser_session["previous_login_at"] = previous.isoformat() if previous else None
             return redirect(_safe_next(request.args.get("next")) or _home_for(user))
-        login_limits.failed(form.email.data)
         transactions.run(lambda session: accounts.record_failed_login(session, form.email.data))
     return render_template("auth/login.html", form=form)
 

@@ -4,7 +4,8 @@ A fair's registration desk signs many people in from one address, so the
 per-address ceiling (``LOGIN_RATE_LIMIT``) is high; guessing one account's
 password is stopped by counting that account's failures
 (``LOGIN_FAILURE_LIMIT``, default 10 per 15 minutes) wherever they come from.
-A successful log-in clears the account's count. The counters live in the
+Every attempt is counted before the password is checked (so simultaneous guesses
+stay within the limit) and a successful log-in clears the account's count. The counters live in the
 site's rate-limit storage (Redis, or the instance folder's file) under a hash
 of the address, so the storage holds no e-mail addresses.
 """
@@ -19,7 +20,7 @@ from limits import parse
 
 from ..extensions import limiter
 
-__all__ = ["failed", "minutes_text", "succeeded", "wait_seconds"]
+__all__ = ["attempt", "minutes_text", "succeeded", "wait_seconds"]
 
 NAMESPACE = "login-failures"
 DEFAULT = "10 per 15 minutes"
@@ -51,10 +52,16 @@ def wait_seconds(email: str | None) -> int:
     return max(1, math.ceil(reset - time.time()))
 
 
-def failed(email: str | None) -> None:
+def attempt(email: str | None) -> int:
+    """Count a log-in attempt on the account before its password is checked; returns the seconds to
+    wait when the account has none left (0 to go on). Counting first keeps simultaneous guesses
+    within the limit; a success clears the count (:func:`succeeded`)."""
     strategy = _strategy()
-    if strategy is not None and email:
-        strategy.hit(_item(), NAMESPACE, _key(email))
+    if strategy is None or not email:
+        return 0
+    if strategy.hit(_item(), NAMESPACE, _key(email)):
+        return 0
+    return wait_seconds(email) or 1
 
 
 def succeeded(email: str | None) -> None:

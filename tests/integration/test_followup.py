@@ -200,6 +200,12 @@ def test_a_contract_links_only_the_buyers_own_demand_and_leaves_it_alone(db, fai
     with pytest.raises(followup.FieldErrors) as supplier:
         sign(db, fair["s"][0][1], m0, demand_id=mine.id)
     assert set(supplier.value.errors) == {"demand_id"}
+    draft = h.demand(db, buyer.enterprise, title="尚未发布的草稿", status="draft")
+    db.commit()
+    with pytest.raises(followup.FieldErrors) as unpublished:
+        sign(db, buyer_user, m0, demand_id=draft.id)
+    assert set(unpublished.value.errors) == {"demand_id"}
+    assert draft not in followup.buyer_demands(db, m0) and mine in followup.buyer_demands(db, m0)
     with pytest.raises(followup.FieldErrors) as early:
         followup.update_followup(db, buyer_user, m0, "negotiating", demand_id=mine.id)
     assert set(early.value.errors) == {"demand_id"}
@@ -420,3 +426,11 @@ def test_organiser_page_without_follow_ups(client, db):
     rows = list(csv.reader(io.StringIO(client.get(f"/events/{people['event'].id}/followup.csv")
                                        .data.decode("utf-8-sig"))))
     assert len(rows) == 1 and rows[0][0] == "采购方"
+
+
+def test_an_old_fair_sends_no_reminders(db, fair):
+    """Follow-ups of a fair long past (data from before follow-up existed) are not all reminded at once."""
+    event = fair["event"]
+    assert followup.send_followup_reminders(db, today=event.date + dt.timedelta(days=90 + 61)) == 0
+    assert followup.send_followup_reminders(db, today=event.date + dt.timedelta(days=3 * 365)) == 0
+    assert followup.send_followup_reminders(db, today=event.date + dt.timedelta(days=100)) == 2

@@ -774,6 +774,26 @@ def test_a_regional_organiser_imports_only_enterprises_of_its_region(db, tmp_pat
     assert db.get(Enterprise, leaving.id).region == "江苏省", "not moved out of the region by an import"
 
 
+def test_a_regional_organiser_imports_postings_only_for_enterprises_of_its_region(db, tmp_path):
+    there = Enterprise(name="广州外地企业有限公司", uscc=h.make_uscc(990_201), region="广东省", city="广州",
+                       contact={}, chains=[])
+    here = Enterprise(name="苏州本地制造有限公司", uscc=h.make_uscc(990_202), region="江苏省", city="苏州",
+                      contact={}, chains=[])
+    db.add_all([there, here])
+    organiser = h.user(db, None, role="organiser")
+    organiser.scope_level, organiser.scope_province, organiser.scope_city = "city", "江苏省", "苏州"
+    db.commit()
+    path = _csv(tmp_path / "demands.csv", ["编号", "企业名称", "统一社会信用代码", "标题", "需求描述"], [
+        ["D-1", "广州外地企业有限公司", there.uscc, "外地需求", "不应导入"],
+        ["D-2", "苏州本地制造有限公司", here.uscc, "本地需求", "应导入"],
+    ])
+    result = run_import(db, "demands", path, actor=organiser)
+    db.commit()
+    assert [r.action for r in result.rows] == ["rejected", "created"]
+    assert "管辖范围" in result.problems[0].reason_zh
+    assert db.scalar(select(Demand).where(Demand.title == "外地需求")) is None
+
+
 def test_an_organiser_posts_nothing_for_an_enterprise_its_members_look_after(db, companies, tmp_path):
     buyer, sme, unknown = companies["buyer"], companies["sme"], companies["unknown"]
     h.user(db, buyer)

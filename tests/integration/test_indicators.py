@@ -334,6 +334,20 @@ def test_filter_errors_are_shown_all_at_once(backend, db, client, world):
     backwards = client.get("/reports/export.xlsx", query_string={"date_from": "2025-06-01", "date_to": "2025-01-01"})
     assert backwards.status_code == 400 and "截止日期不能早于起始日期" in backwards.get_data(as_text=True)
     assert 'value="2025-06-01"' in backwards.get_data(as_text=True)  # what was typed is kept
+    for odd in ("²", "٣", "1e3", "-5", "99999"):  # digits of other scripts, exponents: a message, never a 500
+        assert client.get("/reports/", query_string={"days": odd}).status_code == 400, odd
+
+
+def test_xlsx_text_cells_cannot_run_as_formulas(backend, db, client, world):
+    """An enterprise's own free text (its city) is written as text, never as a formula that runs
+    in the organiser's spreadsheet."""
+    world["A"].city = '=HYPERLINK("http://evil.example","点击")'
+    as_user(client, h.user(db, role="admin"))
+    db.commit()
+    wb = load_workbook(io.BytesIO(client.get("/reports/export.xlsx", query_string=ARGS).data))
+    cells = [c for row in wb[DATA_SHEET].iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any(c.data_type == "f" for c in cells)
+    assert any("HYPERLINK" in c.value for c in cells)
 
 
 def test_default_period_and_empty_state(backend, db, client):

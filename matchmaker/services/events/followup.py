@@ -64,6 +64,8 @@ __all__ = [
 OPEN_STAGES = ("intent", "negotiating")
 #: Reminders go out this many days after the fair's last day, while the follow-up is open.
 REMINDER_DAYS = (30, 90)
+#: A reminder is sent within this many days after its day, never later (an old fair sends none).
+REMINDER_WINDOW = 60
 #: Where each side may move a follow-up from each stage (organisers may set any stage).
 _FORWARD = {"intent": ("intent", "negotiating", "signed", "terminated"),
             "negotiating": ("negotiating", "signed", "terminated"),
@@ -136,9 +138,14 @@ def may_link_demand(user, meeting: Meeting) -> bool:
     return side_of(user, meeting) == "buyer" or may_organise(user, meeting.buyer.event)
 
 
+#: Demands a contract may fulfil: those the buyer has made public (never a draft).
+LINKABLE_DEMAND_STATUSES = ("published", "closed", "awarded")
+
+
 def buyer_demands(session: Session, meeting: Meeting) -> list[Demand]:
-    """The buyer enterprise's demands and challenges, newest first (the choices for a linked demand)."""
-    return session.scalars(select(Demand).where(Demand.enterprise_id == meeting.buyer.enterprise_id)
+    """The buyer enterprise's public demands and challenges, newest first (the choices for a linked demand)."""
+    return session.scalars(select(Demand).where(Demand.enterprise_id == meeting.buyer.enterprise_id,
+                                                Demand.status.in_(LINKABLE_DEMAND_STATUSES))
                            .order_by(Demand.created_at.desc(), Demand.id.desc())).all()
 
 
@@ -200,7 +207,8 @@ def _demand(session: Session, user, meeting: Meeting, demand_id, errors: dict) -
     if demand_id is None:
         return None
     demand = session.get(Demand, demand_id)
-    if demand is None or demand.enterprise_id != meeting.buyer.enterprise_id:
+    if (demand is None or demand.enterprise_id != meeting.buyer.enterprise_id
+            or demand.status not in LINKABLE_DEMAND_STATUSES):
         errors.setdefault("demand_id", []).append(tr("请选择采购方自己发布的需求或榜单。",
                                                      "Choose one of the buyer's own demands or challenges."))
         return meeting.demand_id
@@ -351,7 +359,9 @@ def send_followup_reminders(session: Session, today: dt.date | None = None,
 
     Members of both enterprises get a notification and an e-mail. Each reminder
     sent is recorded in ``meeting.reminders_sent`` and never sent again; a meeting
-    first seen after 90 days gets the 90-day reminder only. ``link_for(meeting)``
+    first seen after 90 days gets the 90-day reminder only, and one whose reminder
+    day is more than :data:`REMINDER_WINDOW` days past (old fairs, data from before
+    follow-up existed) gets none. ``link_for(meeting)``
     gives the address of the follow-up page linked from the notice.
     """
     today = today or beijing_today()
@@ -360,13 +370,15 @@ def send_followup_reminders(session: Session, today: dt.date | None = None,
             .options(joinedload(Meeting.buyer).joinedload(EventParticipant.enterprise),
                      joinedload(Meeting.supplier).joinedload(EventParticipant.enterprise))
             .where(Meeting.status == "scheduled", Meeting.stage.in_(OPEN_STAGES),
-                   func.coalesce(Event.end_date, Event.date) <= today - dt.timedelta(days=first))
+                   func.coalesce(Event.end_date, Event.date) <= today - dt.timedelta(days=first),
+                   func.coalesce(Event.end_date, Event.date)
+                   >= today - dt.timedelta(days=max(REMINDER_DAYS) + REMINDER_WINDOW))
             .order_by(Meeting.id).with_for_update(of=Meeting, skip_locked=True))
     sent_count = 0
     for meeting in session.scalars(stmt).unique().all():
         event = meeting.buyer.event
         days = (today - (event.end_date or event.date)).days
-        due = max((d for d in REMINDER_DAYS if d <= days), default=None)
+        due = max((d for d in REMINDER_DAYS if d <= days <= d + REMINDER_WINDOW), default=None)
         sent = list(meeting.reminders_sent or [])
         if due is None or any(d >= due for d in sent):
             continue

@@ -76,6 +76,7 @@ from ..postings.fields import today
 from . import cleaning
 from .bulk import insert_rows
 from .cleaning import RowError, site_rule
+from ..scope import scope_of
 from .context import MANAGED, Context, owner_code
 from .result import jsonable
 
@@ -149,12 +150,21 @@ class PostingImport:
             planned.append((row, owner, record))
         self._load_enterprises({owner for _, owner, _ in planned})
         managed = ctx.managed({owner for _, owner, _ in planned})
+        scope = scope_of(ctx.user)
+        outside = set() if scope.national else {
+            owner for _, owner, _ in planned if owner in self.enterprises and not scope.contains(
+                self.enterprises[owner].region, self.enterprises[owner].city, self.enterprises[owner].district)}
         existing = self._existing(planned)
         inserts, updates, claims, infer = [], [], [], []
         now = utcnow()
         for row, owner, record in planned:
             label = record.get("title") or record.get("id") or ""
             try:
+                if owner in outside:
+                    raise RowError("enterprise", label,
+                                   f"该企业不在您的管辖范围（{scope.label}）内，不能为其导入需求或能力",
+                                   f"this enterprise lies outside your region ({scope.label}); its postings "
+                                   f"cannot be imported by you")
                 values = self._values(owner, record)
                 stored = existing.get((owner, values["ref"]))
                 new_claims = []

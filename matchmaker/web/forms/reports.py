@@ -1,6 +1,8 @@
 """The 融通 report's filter: period, N days, chain, sort (read from the query string, no CSRF)."""
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 
 from flask_wtf import FlaskForm
@@ -62,7 +64,7 @@ class ReportFilterForm(FlaskForm):
         self._days = DEFAULT_DAYS
         text = (self.days.data or "").strip()
         if text:
-            if not text.isdigit() or not 1 <= int(text) <= _MAX_DAYS:
+            if not re.fullmatch(r"[0-9]{1,4}", text) or not 1 <= int(text) <= _MAX_DAYS:
                 self.days.errors.append(str(lazy_tr(f"请输入 1 到 {_MAX_DAYS} 之间的整数天数。",
                                                     f"Enter a whole number of days from 1 to {_MAX_DAYS}.")))
                 ok = False

@@ -1,6 +1,8 @@
 """Demand hall (需求大厅), demand pages, and an organisation's own demands."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, flash, redirect, render_template, request
 from flask_login import current_user
 
@@ -91,7 +93,7 @@ def invite(demand_id: int):
     demand = views.owned_or_404(demand_id)
     form = InviteForm()
     back = local_next(views.page_of(demand))
-    if not form.validate_on_submit() or not form.supplier_id.data.isdigit():
+    if not form.validate_on_submit() or not re.fullmatch(r"[0-9]{1,12}", form.supplier_id.data or ""):
         flash(tr("请求无效，请重试。", "Invalid request; please try again."), "error")
         return redirect(back)
     ok, result = attempt(lambda session: service.invite_supplier(
