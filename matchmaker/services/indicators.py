@@ -36,7 +36,7 @@ from ..models import (
     ResourceRequest,
 )
 from .payment_terms import buyer_of
-from .postings.fields import json_list_contains_any
+from .postings.fields import json_list_contains_any, today
 from .scope import Scope, enterprise_clause
 
 __all__ = ["INDICATORS", "INVITE_ACTIONS", "SME_SIZES", "Indicator", "Period", "Report", "Row", "compute",
@@ -366,7 +366,9 @@ def _resources(session, rows, period):
 
 def _fairs(session, rows, period):
     ids = list(rows)
-    in_period = and_(Event.date >= period.start, Event.date <= period.end)
+    # A fair counts once it has taken place (not a draft, not still ahead).
+    in_period = and_(Event.date >= period.start, Event.date <= min(period.end, today()),
+                     Event.status != "draft")
     for enterprise_id, in session.execute(
             select(EventParticipant.enterprise_id).join(Event, Event.id == EventParticipant.event_id)
             .where(EventParticipant.enterprise_id.in_(ids), EventParticipant.role == "buyer",
@@ -375,7 +377,8 @@ def _fairs(session, rows, period):
     buyer = aliased(EventParticipant)
     for enterprise_id, in session.execute(
             select(buyer.enterprise_id).join(Meeting, Meeting.buyer_id == buyer.id).join(Event, Event.id == Meeting.event_id)
-            .where(buyer.enterprise_id.in_(ids), Meeting.checkin == "held", in_period)):
+            .where(buyer.enterprise_id.in_(ids), Meeting.status == "scheduled", Meeting.checkin == "held",
+                   in_period)):
         rows[enterprise_id].counts["meetings_held"] += 1
 
 
@@ -384,7 +387,8 @@ def _contracts(session, rows, period):
     stmt = (select(buyer.enterprise_id, supplier.enterprise_id, Meeting.contract_amount, Meeting.contract_date)
             .join(buyer, buyer.id == Meeting.buyer_id).join(supplier, supplier.id == Meeting.supplier_id)
             .join(firm, firm.id == supplier.enterprise_id)
-            .where(buyer.enterprise_id.in_(list(rows)), Meeting.stage == "signed", firm.size.in_(SME_SIZES),
+            .where(buyer.enterprise_id.in_(list(rows)), Meeting.status == "scheduled", Meeting.stage == "signed",
+                   firm.size.in_(SME_SIZES),
                    Meeting.contract_date >= period.start, Meeting.contract_date <= period.end))
     for enterprise_id, sme_id, amount, date in session.execute(stmt):
         row = rows[enterprise_id]
