@@ -252,6 +252,8 @@ class Report:
     rows: list[Row]
     totals: Row
     months: list[str]
+    #: The chain the report is limited to (None: every chain), named in exports' titles.
+    chain: str | None = None
 
 
 def _candidates(session: Session, scope: Scope, chain_nodes, chain: str | None, enterprise_id: int | None):
@@ -452,7 +454,7 @@ def compute(session: Session, scope: Scope, period: Period, days: int = DEFAULT_
     tiers = _tiers(session, set().union(*(r.smes["smes_contracted"] for r in ordered)) if ordered else set())
     for row in ordered:
         _count_tiers(row, tiers)
-    return Report(scope, period, days, ordered, _total(ordered, tiers), period.months())
+    return Report(scope, period, days, ordered, _total(ordered, tiers), period.months(), chain)
 
 
 def sort_rows(rows: list[Row], key: str | None) -> list[Row]:

@@ -64,7 +64,8 @@ def _enterprise_cells(n: int, row: Row) -> list:
 def _data(ws, report: Report, generated_at: dt.datetime) -> None:
     width = len(FIXED_COLUMNS) + len(INDICATORS)
     local = generated_at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
-    ws.append([(f"{report.scope.label} 大型企业融通指标 · 统计期 {report.period.start.isoformat()} 至 "
+    chain = f" · 产业链 {report.chain}" if report.chain else ""
+    ws.append([(f"{report.scope.label} 大型企业融通指标{chain} · 统计期 {report.period.start.isoformat()} 至 "
                f"{report.period.end.isoformat()} · 生成时间 {local}（北京时间）")])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws["A1"].font = Font(bold=True, size=13)

@@ -122,6 +122,8 @@ def export():
         return render_template("reports/index.html", page=None, charts=None, **_common(form, None)), 400
     report = _report(form)
     report.rows = service.sort_rows(report.rows, form.sort.data)
+    if report.chain:  # the title names the chain as people know it
+        report.chain = chain_label(current_graph(), report.chain)
     body = io.BytesIO()
     write_xlsx(report, body)
     body.seek(0)

@@ -369,3 +369,16 @@ def test_only_organisers_and_admins(backend, db, client, world):
     assert client.get("/reports/").status_code == 403
     assert client.get("/reports/export.xlsx").status_code == 403
     assert client.get(f"/reports/enterprises/{world['A'].id}").status_code == 403
+
+
+def test_a_chain_filtered_workbook_says_so_in_its_title(backend, db, client, world):
+    from matchmaker.services.chains import current_graph
+    from matchmaker.services.postings.fields import chain_label
+    as_user(client, h.user(db, role="admin"))
+    db.commit()
+    whole = load_workbook(io.BytesIO(client.get("/reports/export.xlsx", query_string=ARGS).data))
+    assert "产业链" not in whole[DATA_SHEET]["A1"].value
+    filtered = client.get("/reports/export.xlsx", query_string={**ARGS, "chain": "pv"})
+    assert filtered.status_code == 200
+    title = load_workbook(io.BytesIO(filtered.data))[DATA_SHEET]["A1"].value
+    assert f"产业链 {chain_label(current_graph(db), 'pv')} ·" in title
