@@ -148,7 +148,7 @@ def test_sides_move_forward_organisers_correct_any_stage(db, fair):
     assert m0.stage == "negotiating" and m0.stage_updated_by_id == owner.id
     sign(db, fair["buyer_user"], m1)
     with pytest.raises(followup.FieldErrors) as cleared:  # contract details belong to a signed contract
-        followup.update_followup(db, owner, m1, "negotiating", contract_amount="150")
+        followup.update_followup(db, owner, m1, "negotiating", contract_amount="151")
     assert set(cleared.value.errors) == {"contract_amount"}
     followup.update_followup(db, owner, m1, "negotiating")
     assert (m1.stage, m1.contract_amount, m1.contract_date, m1.contract_type) == ("negotiating", None, None, None)
@@ -434,3 +434,20 @@ def test_an_old_fair_sends_no_reminders(db, fair):
     assert followup.send_followup_reminders(db, today=event.date + dt.timedelta(days=90 + 61)) == 0
     assert followup.send_followup_reminders(db, today=event.date + dt.timedelta(days=3 * 365)) == 0
     assert followup.send_followup_reminders(db, today=event.date + dt.timedelta(days=100)) == 2
+
+
+def test_an_organiser_ends_a_signed_contract_with_the_form_as_it_was_shown(db, fair):
+    """The correction form comes back with the contract on record; ending the follow-up clears it,
+    while contract details typed anew for a stage without a contract are still refused."""
+    m0 = fair["meetings"][0]
+    sign(db, fair["buyer_user"], m0)
+    db.commit()
+    organiser = fair["organiser"]
+    with pytest.raises(followup.FieldErrors) as typed:
+        followup.update_followup(db, organiser, m0, "terminated", reason="合同解除", contract_amount="999")
+    assert set(typed.value.errors) == {"contract_amount"}
+    db.rollback()
+    followup.update_followup(db, organiser, m0, "terminated", reason="合同解除",
+                             contract_amount=str(m0.contract_amount), contract_date=m0.contract_date.isoformat(),
+                             contract_type=m0.contract_type)
+    assert (m0.stage, m0.contract_amount, m0.contract_date, m0.contract_type) == ("terminated", None, None, None)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
@@ -215,6 +215,21 @@ def _demand(session: Session, user, meeting: Meeting, demand_id, errors: dict) -
     return demand.id
 
 
+def _as_stored(meeting: Meeting, name: str, value) -> bool:
+    """Whether ``value`` is the contract detail ``name`` already on record (as a form shows it)."""
+    stored = getattr(meeting, name)
+    if stored is None:
+        return False
+    if name == "contract_amount":
+        try:
+            return Decimal(str(value).replace(",", "")) == Decimal(str(stored))
+        except (InvalidOperation, ValueError):
+            return False
+    if name == "contract_date":
+        return str(value) == stored.isoformat()
+    return str(value) == str(stored)
+
+
 def update_followup(session: Session, user, meeting: Meeting, stage: str, *, contract_amount=None,
                     contract_date=None, contract_type: str | None = None, reason: str | None = None,
                     demand_id=UNCHANGED, today: dt.date | None = None) -> Meeting:
@@ -253,7 +268,9 @@ def update_followup(session: Session, user, meeting: Meeting, stage: str, *, con
     else:
         given = {"contract_amount": contract_amount, "contract_date": contract_date, "contract_type": contract_type}
         for name, value in given.items():
-            if value not in (None, ""):
+            # The contract on record, sent back by a form that showed it, is cleared with the stage;
+            # only details typed anew for a stage without a contract are refused.
+            if value not in (None, "") and not _as_stored(meeting, name, value):
                 errors.setdefault(name, []).append(tr(
                     "只有签约时才填写合同信息（改为其他阶段时请清空）。",
                     "Give contract details only for a signed contract (clear them for another stage)."))
