@@ -92,7 +92,7 @@ def test_demo_has_enough_records(enterprises, demands, capabilities, events):
     assert kinds["sme"] >= 300
     assert len(demands) >= 120
     assert len(capabilities) >= 400
-    assert len(events) == 2
+    assert len(events) == 3  # two fairs ahead, one held and followed up
 
 
 def test_keys_and_ids_are_unique(demands, capabilities):
@@ -235,11 +235,40 @@ def test_events_reference_enterprises_in_their_roles(events, enterprises):
                 assert "table" not in p
         assert len(tables) == len(set(tables))
         roles = Counter(p["role"] for p in ev["participants"])
-        assert 8 <= roles["buyer"] <= 12 and 30 <= roles["supplier"] <= 50
+        if "meetings" in ev:  # a past fair: a city bureau's smaller one
+            assert 3 <= roles["buyer"] <= 12 and 10 <= roles["supplier"] <= 50
+        else:
+            assert 8 <= roles["buyer"] <= 12 and 30 <= roles["supplier"] <= 50
+
+
+def test_a_past_fairs_meetings_are_a_possible_schedule_and_a_plausible_follow_up(events):
+    past = [ev for ev in events if "meetings" in ev]
+    assert len(past) == 1
+    for ev in past:
+        slots = generate_slots(ev["start"], ev["end"], ev["meeting_minutes"], ev["breaks"])
+        role = {p["enterprise_key"]: p for p in ev["participants"]}
+        busy = set()
+        for m in ev["meetings"]:
+            assert role[m["buyer"]]["role"] == "buyer" and role[m["supplier"]]["role"] == "supplier"
+            assert m["slot"] in slots and m["table"] == role[m["buyer"]]["table"]
+            for who in (m["buyer"], m["supplier"]):  # nobody is in two meetings at once
+                assert (who, m["slot"]) not in busy
+                busy.add((who, m["slot"]))
+            assert m["checkin"] in ("held", "no_show")
+            if m["checkin"] == "no_show":
+                assert "intent" not in m and "stage" not in m
+            if m.get("stage"):
+                assert m.get("intent") is True and m["amount"] > 0
+            if m.get("stage") == "signed":
+                assert m["contract_amount"] > 0 and m["contract_type"] and ev["date"] < m["contract_date"]
+            if m.get("stage") == "terminated":
+                assert m["stage_reason"]
+        stages = Counter(m.get("stage") for m in ev["meetings"])
+        assert stages["signed"] >= 2 and stages["negotiating"] >= 1 and stages["terminated"] >= 1
 
 
 def test_event_requests_join_a_buyer_and_a_supplier(events):
-    for ev in events:
+    for ev in (ev for ev in events if "requests" in ev):
         role = {p["enterprise_key"]: p["role"] for p in ev["participants"]}
         pairs = [(r["buyer"], r["supplier"]) for r in ev["requests"]]
         assert len(pairs) == len(set(pairs))
