@@ -258,7 +258,15 @@ def _seed_meetings(session: Session, event: Event, rows: list[dict], participant
             contract_amount=m.get("contract_amount"), contract_date=_date(m.get("contract_date")),
             contract_type=m.get("contract_type"), demand_id=demand, reminders_sent=m.get("reminders_sent") or []))
     if rows:
-        stats = dict(event.schedule_stats or {})
-        stats.update({"published": True, "published_version": 1, "version": 1, "meetings": len(rows),
-                      "requests": len(rows)})
-        event.schedule_version, event.schedule_stats = 1, stats
+        # The agenda as it was published: every accepted request placed, nothing left out.
+        met = {m[side] for m in rows for side in ("buyer", "supplier")}
+        priority = sum(m.get("priority", 1) for m in rows)
+        built = dt.datetime.combine(event.date - dt.timedelta(days=3), dt.time(2), dt.timezone.utc)
+        event.schedule_version = 1
+        event.schedule_stats = {
+            "version": 1, "built_at": built.isoformat(timespec="seconds"), "built_by": owner.id if owner else None,
+            "allow_moves": False, "published": True, "published_version": 1, "meetings": len(rows),
+            "requests": len(rows), "total_priority": priority, "upper_bound": priority, "gap": 0.0,
+            "participants_met": len(met), "participants_with_request": len(met), "coverage_bound": len(met),
+            "optimal": True, "seconds": 0.0, "method": "as held", "warnings": [], "unscheduled": [],
+            "changes": [], "state": "done"}

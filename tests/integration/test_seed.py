@@ -123,6 +123,8 @@ def test_the_demo_has_a_past_fair_followed_up_to_signed_contracts(client, db):
     dashboard = client.get(f"/events/{fair.id}/dashboard").get_data(as_text=True)
     held = sum(m.checkin == "held" for m in meetings)
     assert f'id="total-held">{held}<' in dashboard and f'id="total-scheduled">{len(meetings)}<' in dashboard
+    for page in ("schedule", "checkin", "signin", "dashboard", "followup", "participants", "manage/requests"):
+        assert client.get(f"/events/{fair.id}/{page}").status_code == 200, page
     follow = client.get(f"/events/{fair.id}/followup").get_data(as_text=True)
     signed = [m for m in meetings if m.stage == "signed"]
     assert client.get(f"/events/{fair.id}/followup").status_code == 200 and str(len(signed)) in follow
