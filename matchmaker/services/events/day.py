@@ -13,6 +13,7 @@ from ...models import Capability, Event, EventParticipant, Meeting, MeetingReque
 from .. import audit
 from .. import chains as chain_service
 from ..errors import NotAllowed, NotFound, ServiceError
+from ..postings.fields import MAX_AMOUNT
 from .core import manageable
 from .requests import acts_for
 from .schedule import stored_meetings
@@ -20,8 +21,6 @@ from .schedule import stored_meetings
 __all__ = ["CHECKINS", "METRICS", "check_in", "dashboard", "meeting_for_outcome", "record_outcome"]
 
 CHECKINS = ("pending", "held", "no_show")
-#: Outcome amounts (万元) must fit the Numeric(16, 2) column.
-MAX_AMOUNT = Decimal(10) ** 12
 #: Dashboard figures in display order: (key, Chinese, English).
 METRICS = (("requested", "邀约", "Requested"), ("accepted", "已接受", "Accepted"),
            ("scheduled", "已排程", "Scheduled"), ("held", "已洽谈", "Held"), ("no_show", "缺席", "No-show"),

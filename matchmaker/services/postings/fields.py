@@ -89,7 +89,8 @@ def clean_qualifications(value) -> list[str]:
     return out
 
 
-#: Below the Numeric(14, 2) limit of the amount columns.
+#: Below the Numeric(14, 2) limit of the amount columns: the one ceiling of every amount a form, a service
+#: or an outcome takes.
 MAX_AMOUNT = Decimal(10) ** 12
 
 

@@ -5,12 +5,11 @@ from decimal import Decimal
 
 from wtforms import DecimalField
 
+from ...services.postings.fields import MAX_AMOUNT
 from .lazy import lazy_tr
 
 __all__ = ["AmountField", "WanAmountField"]
 
-#: Below the smallest Numeric(14, 2) limit of the amount columns.
-MAX_AMOUNT = Decimal(10) ** 12
 WAN = Decimal(10_000)
 
 
