@@ -46,6 +46,12 @@ class Enterprise(Base):
     chain_leader_of: Mapped[list | None] = mapped_column(JSON, default=list)
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The name the platform checked when it verified this organisation; a rename away from it asks for a
+    #: new check, and renaming back (before the check) restores the verification.
+    verified_name: Mapped[str | None] = mapped_column(String(200))
+    #: Why an administrator refused verification (shown to the organisation) and when; cleared on verification.
+    verification_note: Mapped[str | None] = mapped_column(Text)
+    verification_rejected_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = created_at()
     updated_at: Mapped[dt.datetime] = updated_at(index=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, true)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
@@ -58,6 +58,8 @@ class Event(Base):
     status: Mapped[str] = mapped_column(choice(*EVENT_STATUSES, name="event_status"), default="draft")
     schedule_version: Mapped[int] = mapped_column(Integer, default=0)
     schedule_stats: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Whether organisations the platform has not verified yet may register (the organiser's choice per fair).
+    unverified_may_register: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[dt.datetime] = created_at()
     updated_at: Mapped[dt.datetime] = updated_at()
 
