@@ -23,22 +23,74 @@ def chains() -> None:
 
 
 @chains.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-def validate(file: str) -> None:
-    """Check FILE against the chains format; list every problem with where it is."""
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+def validate(files: tuple[str, ...]) -> None:
+    """Check FILES against the chains format; list every problem with where it is.
+
+    Several files (or a folder of ``*.json`` files) are checked as one set, as the seed chains are
+    loaded: an edge may join nodes of two files.
+    """
+    paths = _chain_files(files)
+    if len(paths) == 1:
+        source, label = Path(paths[0]), str(paths[0])  # a Path: a name such as "[v2].json" is no JSON text
+    else:
+        source, label = _merged(paths), f"{len(paths)} files"
     try:
-        G = chaingraph.load_chains(Path(file))  # a Path: a name such as "[v2].json" is no JSON text
+        G = chaingraph.load_chains(source)
     except chaingraph.ChainValidationError as exc:
-        click.echo(f"{file}: {len(exc.problems)} problem(s)", err=True)
+        click.echo(f"{label}: {len(exc.problems)} problem(s)", err=True)
         for p in exc.problems:
             click.echo(f"  - {p.message}" + (f" [{p.location}]" if p.location else ""), err=True)
+        if len(paths) == 1 and any(p.kind == "unknown_node" for p in exc.problems):
+            click.echo("  (if those nodes are in other chain files, check the files together: "
+                       "matchmaker chains validate FOLDER or FILE FILE …)", err=True)
         sys.exit(1)
     except (chaingraph.ChainError, OSError) as exc:
-        click.echo(f"{file}: {exc}", err=True)
+        click.echo(f"{label}: {exc}", err=True)
         sys.exit(1)
     recycling = sum(kind == "recycle" for _, _, kind in G.edges(data="kind"))
-    click.echo(f"{file}: OK — {len(G.graph['chains'])} chains, {G.number_of_nodes()} nodes, "
+    click.echo(f"{label}: OK — {len(G.graph['chains'])} chains, {G.number_of_nodes()} nodes, "
                f"{G.number_of_edges()} edges" + (f" ({recycling} recycling)" if recycling else ""))
+
+
+def _chain_files(names: tuple[str, ...]) -> list[Path]:
+    """The files named, a folder standing for its ``*.json`` files; a name that is neither ends the command."""
+    paths: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(path.glob("*.json"))
+            if not found:
+                click.echo(f"{name}: no *.json file in this folder", err=True)
+                sys.exit(1)
+            paths.extend(found)
+        elif path.is_file():
+            paths.append(path)
+        else:
+            click.echo(f"{name}: no such file or folder", err=True)
+            sys.exit(1)
+    return paths
+
+
+def _merged(paths: list[Path]) -> dict:
+    """One chains document of several files; a file that is not one ends the command with its problems."""
+    merged: list = []
+    for path in paths:
+        try:
+            document = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+            # The single-file check says exactly what is wrong (JSON position, encoding, nesting).
+            problems = chaingraph.validate_chains(path)
+            click.echo(f"{path}: {len(problems)} problem(s)", err=True)
+            for p in problems:
+                click.echo(f"  - {p.message}" + (f" [{p.location}]" if p.location else ""), err=True)
+            sys.exit(1)
+        chains = document.get("chains") if isinstance(document, dict) else None
+        if not isinstance(chains, list):
+            click.echo(f'{path}: missing the top-level "chains" list', err=True)
+            sys.exit(1)
+        merged.extend(chains)
+    return {"chains": merged}
 
 
 @chains.command("import")

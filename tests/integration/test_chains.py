@@ -309,6 +309,27 @@ def test_cli_validate_accepts_a_recycling_loop_and_refuses_an_unmarked_one(tmp_p
     assert nested.exit_code == 1 and "nested too deeply" in nested.output
 
 
+def test_cli_validate_checks_several_files_as_one_set(tmp_path):
+    """The seed chains are separate files whose edges cross between them (formats.md: an edge may join
+    two chains); checking one alone names the nodes it cannot see and says how to check them together."""
+    from matchmaker.services import chains as chains_service
+    folder = chains_service.SEEDS / "chains"
+    together = CliRunner().invoke(chains_cli, ["validate", str(folder)])
+    assert together.exit_code == 0, together.output
+    assert "7 files: OK" in together.output and "recycling" in together.output
+    files = [str(p) for p in chains_service.seed_files()]
+    assert CliRunner().invoke(chains_cli, ["validate", *files]).exit_code == 0
+    alone = CliRunner().invoke(chains_cli, ["validate", str(folder / "nev.json")])
+    assert alone.exit_code == 1 and "unknown node" in alone.output
+    assert "check the files together" in alone.output
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"chains": [', encoding="utf-8")
+    mixed = CliRunner().invoke(chains_cli, ["validate", str(folder / "nev.json"), str(broken)])
+    assert mixed.exit_code == 1 and "broken.json" in mixed.output and "malformed JSON" in mixed.output
+    missing = CliRunner().invoke(chains_cli, ["validate", str(tmp_path / "nope.json")])
+    assert missing.exit_code == 1 and "no such file or folder" in missing.output
+
+
 def test_seed_chains_load_with_their_recycling_loops(client, db):
     import networkx as nx
 
