@@ -24,24 +24,69 @@ from dataclasses import dataclass
 from ._hanzi import to_simplified
 from .regions import normalize_region
 
-__all__ = ["LEVELS", "Scope", "place_key", "place_variants"]
+__all__ = ["AUTONOMOUS_PREFECTURES", "LEVELS", "Scope", "place_key", "place_variants"]
 
 #: Levels from the widest to the narrowest: (key, Chinese, English).
 LEVELS = (("national", "全国", "National"), ("province", "省级", "Provincial"), ("city", "市级", "City"),
           ("district", "区县级", "District"))
 _LEVEL_KEYS = tuple(key for key, _zh, _en in LEVELS)
 #: Suffixes dropped when comparing city and district names (longest first).
-_SUFFIXES = ("自治州", "自治县", "地区", "新区", "盟", "市", "区", "县", "旗")
+_SUFFIXES = ("自治州", "自治县", "自治旗", "地区", "新区", "盟", "市", "区", "县", "旗")
+_AUTONOMOUS = ("自治州", "自治县", "自治旗")
+#: The peoples named in autonomous prefectures' and counties' names (恩施土家族苗族自治州), longest first,
+#: so that ``恩施土家族苗族自治州``, ``恩施州`` and ``恩施`` compare equal.
+_PEOPLES = tuple(sorted((
+    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼",
+    "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土",
+    "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克",
+    "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+    "各族"), key=len, reverse=True))
+#: The 30 autonomous prefectures by their full names, so that a short name (``恩施``, ``恩施州``) also finds
+#: records that spell the prefecture out in a SQL ``IN`` (:func:`place_variants`).
+AUTONOMOUS_PREFECTURES = (
+    "延边朝鲜族自治州", "恩施土家族苗族自治州", "湘西土家族苗族自治州", "阿坝藏族羌族自治州", "甘孜藏族自治州",
+    "凉山彝族自治州", "黔东南苗族侗族自治州", "黔南布依族苗族自治州", "黔西南布依族苗族自治州", "楚雄彝族自治州",
+    "红河哈尼族彝族自治州", "文山壮族苗族自治州", "西双版纳傣族自治州", "大理白族自治州", "德宏傣族景颇族自治州",
+    "怒江傈僳族自治州", "迪庆藏族自治州", "临夏回族自治州", "甘南藏族自治州", "海北藏族自治州", "黄南藏族自治州",
+    "海南藏族自治州", "果洛藏族自治州", "玉树藏族自治州", "海西蒙古族藏族自治州", "昌吉回族自治州",
+    "博尔塔拉蒙古自治州", "巴音郭楞蒙古自治州", "克孜勒苏柯尔克孜自治州", "伊犁哈萨克自治州")
+
+
+def _without_peoples(text: str) -> str:
+    """``恩施土家族苗族`` → ``恩施``: the peoples' names at the end of an autonomous area's name dropped."""
+    while True:
+        for people in _PEOPLES:
+            for ending in (people + "族", people):
+                if text.endswith(ending) and len(text) > len(ending) + 1:
+                    text = text[: -len(ending)]
+                    break
+            else:
+                continue
+            break
+        else:
+            return text
 
 
 def place_key(name: str | None) -> str | None:
-    """A city or district name reduced for comparison: simplified, no spaces, no 市/区/县 suffix."""
+    """A city or district name reduced for comparison: simplified, no spaces, no 市/区/县 suffix.
+
+    Autonomous areas compare by their place name alone: ``恩施土家族苗族自治州``, ``恩施州`` and ``恩施``
+    are one prefecture.
+
+    >>> place_key("恩施土家族苗族自治州"), place_key("恩施州"), place_key("海西蒙古族藏族自治州")
+    ('恩施', '恩施', '海西')
+    >>> place_key("苏州"), place_key("苏州市"), place_key("长阳土家族自治县"), place_key("鄂伦春自治旗")
+    ('苏州', '苏州', '长阳', '鄂伦春')
+    """
     if not name:
         return None
     text = to_simplified(unicodedata.normalize("NFKC", name)).strip().replace(" ", "")
     for suffix in _SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix) + 1:
-            return text[: -len(suffix)]
+            text = text[: -len(suffix)]
+            return (_without_peoples(text) if suffix in _AUTONOMOUS else text) or None
+    if text.endswith("州") and len(text) >= 3 and any(full.startswith(text[:-1]) for full in AUTONOMOUS_PREFECTURES):
+        return text[:-1]  # 恩施州, 黔东南州: the usual short form of an autonomous prefecture
     return text or None
 
 
@@ -52,6 +97,9 @@ def place_variants(name: str | None) -> list[str]:
         return []
     variants = {key, name.strip()}
     variants.update(key + suffix for suffix in _SUFFIXES)
+    variants.update(full for full in AUTONOMOUS_PREFECTURES if place_key(full) == key)
+    if any(place_key(full) == key for full in AUTONOMOUS_PREFECTURES):
+        variants.add(key + "州")
     return sorted(variants)
 
 
@@ -102,7 +150,10 @@ class Scope:
             return "全国"
         parts = [self.province]
         if self.city:
-            parts.append(self.city if self.city.endswith(("市", "自治州", "盟", "地区")) else self.city + "市")
+            short_prefecture = self.city.endswith("州") and any(place_key(full) == place_key(self.city)
+                                                                for full in AUTONOMOUS_PREFECTURES)
+            ends = ("市", "自治州", "盟", "地区")
+            parts.append(self.city if self.city.endswith(ends) or short_prefecture else self.city + "市")
         if self.district:
             parts.append(self.district)
         return "".join(parts)
