@@ -14,6 +14,7 @@ import smtplib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -60,10 +61,30 @@ class Mail:
         """The body, and the link made absolute when the site's address is configured."""
         if not self.link:
             return self.body
-        link = self.link
-        if base_url and link.startswith("/"):
-            link = base_url.rstrip("/") + link
-        return f"{self.body}\n\n{link}"
+        return f"{self.body}\n\n{absolute_link(self.link, base_url)}"
+
+
+def absolute_link(link: str, base_url: str | None) -> str:
+    """``link`` (a page of the site) with the site's address in front.
+
+    A site under a path (``https://fairs.example.org/matchmaker``) makes its links with that path
+    already (``/matchmaker/events/3``, as pages and commands build them): the path is then not written
+    twice. A link without it (``/events/3``) gets the whole address in front.
+
+    >>> absolute_link("/matchmaker/events/3", "https://fairs.example.org/matchmaker")
+    'https://fairs.example.org/matchmaker/events/3'
+    >>> absolute_link("/events/3", "https://fairs.example.org/matchmaker")
+    'https://fairs.example.org/matchmaker/events/3'
+    >>> absolute_link("/events/3", "https://match.example.cn"), absolute_link("/events/3", None)
+    ('https://match.example.cn/events/3', '/events/3')
+    """
+    if not base_url or not link.startswith("/"):
+        return link
+    parts = urlsplit(base_url.rstrip("/"))
+    root = parts.path
+    if root and (link == root or link.startswith(root + "/")):
+        return f"{parts.scheme}://{parts.netloc}{link}"
+    return base_url.rstrip("/") + link
 
 
 @dataclass(frozen=True)

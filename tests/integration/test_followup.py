@@ -290,6 +290,18 @@ def test_reminders_are_mailed_with_the_sites_address(app, db, fair, smtp):  # no
     assert "对接会洽谈跟进提醒" in str(messages[0]["Subject"])
 
 
+def test_the_cli_mails_links_of_a_site_under_a_path_with_the_path_once(app, db, fair, monkeypatch, smtp):  # noqa: F811
+    """A site served under a path (MATCHMAKER_BASE_URL https://fairs.example.org/matchmaker): the command
+    builds its links as the site does, with the path, and the e-mail must not write the path twice."""
+    monkeypatch.setattr("matchmaker.commands.events._app", lambda: app)
+    app.config["MATCHMAKER_BASE_URL"] = "https://fairs.example.org/matchmaker"
+    day = (FAIR_DAY + dt.timedelta(days=31)).isoformat()
+    assert CliRunner().invoke(events_cli, ["remind-followups", "--today", day]).exit_code == 0
+    bodies = [Parser(policy=policy.default).parsestr(raw).get_content() for raw in smtp]
+    assert bodies and all("https://fairs.example.org/matchmaker/followups/" in body for body in bodies)
+    assert not any("/matchmaker/matchmaker/" in body for body in bodies)
+
+
 def test_cli_sends_the_reminders_and_says_how_many(app, db, fair, monkeypatch):
     monkeypatch.setattr("matchmaker.commands.events._app", lambda: app)
     day = (FAIR_DAY + dt.timedelta(days=31)).isoformat()
