@@ -218,7 +218,8 @@ STATUS_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "checkin": {"pending": ("未签到", "Not checked in"), "held": ("已洽谈", "Held"), "no_show": ("缺席", "No-show")},
     # 核验: the platform's own check of names, credit codes and certificates. 认证 is
     # certification by an accredited body (《中华人民共和国认证认可条例》), which the platform is not.
-    "verification": {"verified": ("已核验", "Verified"), "unverified": ("未核验", "Not verified")},
+    "verification": {"verified": ("已核验", "Verified"), "unverified": ("未核验", "Not verified"),
+                     "pending": ("待核验", "Awaiting verification"), "rejected": ("未通过核验", "Verification refused")},
     # What the platform's own postings cover at a chain node: a measure of this site's
     # supply, not a diagnosis of the real chain (keys as in :mod:`graph.weak`).
     "weak_link": {"gap": ("平台供给空白", "No supply on the platform"),

@@ -12,14 +12,15 @@ from ..domain.scope import LEVELS, Scope
 from ..i18n import tr
 from ..models import AuditLog, Capability, Demand, Enterprise, Qualification, User
 from ..models.user import ROLES
-from . import audit, notifications
+from ..transactions import lock_for_write
+from . import audit, notifications, verification
 from .accounts import create_user, end_sessions
 from .engines import enterprise_changed
 from .errors import ServiceError
 
 __all__ = ["AdminError", "dashboard", "enterprises_query", "pending_qualifications_query", "verify_enterprise",
-           "verify_qualification", "users_query", "set_active", "set_role", "create_organiser", "audit_query",
-           "audit_actions", "scope_errors", "clean_scope", "account_scope", "organiser", "set_scope"]
+           "reject_enterprise", "verify_qualification", "users_query", "set_active", "set_role", "create_organiser",
+           "audit_query", "audit_actions", "scope_errors", "clean_scope", "account_scope", "organiser", "set_scope"]
 
 
 class AdminError(ServiceError):
@@ -48,7 +49,9 @@ def dashboard(session: Session) -> dict:
             "users": _count(session, User),
             "active_users": _count(session, User, User.active.is_(True)),
             "enterprises": _count(session, Enterprise),
-            "unverified": _count(session, Enterprise, Enterprise.verified.is_(False)),
+            # Waiting for a decision (not those refused and not yet edited since).
+            "unverified": _count(session, Enterprise, verification.state_clause("pending")),
+            "rejected": _count(session, Enterprise, verification.state_clause("rejected")),
             "claims": _count(session, Qualification, Qualification.verified.is_(False)),
             "pending_members": _count(session, User, User.pending_enterprise_id.is_not(None)),
             "demands": _count(session, Demand, Demand.status == "published"),
@@ -59,16 +62,22 @@ def dashboard(session: Session) -> dict:
 
 
 def enterprises_query(q: str | None = None, status: str | None = None):
-    """Enterprises for the verification list: ``status`` is 'unverified', 'verified' or None (all)."""
+    """Organisations for the verification list: ``status`` is one of
+    :data:`~.verification.STATES` ('unverified' meaning 'pending') or None (all).
+
+    Those waiting longest come first in the queue; the other lists show the newest first.
+    """
+    status = "pending" if status == "unverified" else status
     stmt = select(Enterprise).options(selectinload(Enterprise.qualifications))
     if q:
         q = q.strip()
         stmt = stmt.where(or_(Enterprise.name.contains(q, autoescape=True),
                               Enterprise.uscc.contains(q.upper(), autoescape=True)))
-    if status == "unverified":
-        stmt = stmt.where(Enterprise.verified.is_(False))
-    elif status == "verified":
-        stmt = stmt.where(Enterprise.verified.is_(True))
+    clause = verification.state_clause(status)
+    if clause is not None:
+        stmt = stmt.where(clause)
+    if status == "pending":
+        return stmt.order_by(Enterprise.updated_at, Enterprise.id)
     return stmt.order_by(Enterprise.verified, Enterprise.created_at.desc(), Enterprise.id.desc())
 
 
@@ -77,21 +86,53 @@ def pending_qualifications_query():
             .where(Qualification.verified.is_(False)).order_by(Qualification.created_at, Qualification.id))
 
 
+def _decided_enterprise(session: Session, enterprise_id: int, checked_name: str | None) -> Enterprise:
+    """The enterprise to decide on, locked; refused when it was renamed since the admin read ``checked_name``."""
+    ent = lock_for_write(session, _get(session, Enterprise, enterprise_id, tr("企业不存在。", "No such enterprise.")))
+    if checked_name is not None and checked_name != ent.name:
+        raise AdminError(tr("该单位刚刚更名为“{name}”，请重新核对后再操作。",
+                            "The organisation was just renamed “{name}”; check it again first.", name=ent.name))
+    return ent
+
+
 def verify_enterprise(session: Session, admin: User, enterprise_id: int, verified: bool = True,
-                      link: str | None = None) -> Enterprise:
+                      link: str | None = None, checked_name: str | None = None) -> Enterprise:
     """Mark an enterprise's identity (name and credit code) as checked, or withdraw that.
 
-    The enterprise is told, with ``link`` (its page) on the notice.
+    Verifying records the name checked (``verified_name``) and settles a former refusal;
+    ``checked_name``, when given, is the name the admin saw, and the decision is refused if
+    the organisation was renamed since. The enterprise is told, with ``link`` (its page) on the notice.
     """
-    ent = _get(session, Enterprise, enterprise_id, tr("企业不存在。", "No such enterprise."))
+    ent = _decided_enterprise(session, enterprise_id, checked_name)
     if ent.verified == verified:
         return ent
-    ent.verified = verified
-    ent.verified_at = _utcnow() if verified else None
+    if verified:
+        verification.mark_verified(ent)
+    else:
+        verification.mark_withdrawn(ent)
     audit.record(session, admin.id, "enterprise.verify" if verified else "enterprise.unverify", ent, name=ent.name)
     text = (tr("贵企业“{name}”已通过平台核验。", "Your enterprise “{name}” is now verified.", name=ent.name) if verified
             else tr("贵企业“{name}”的核验已撤销。", "The verification of “{name}” was withdrawn.", name=ent.name))
     notifications.notify_enterprise(session, ent.id, text, link)
+    return ent
+
+
+def reject_enterprise(session: Session, admin: User, enterprise_id: int, reason: str | None,
+                      link: str | None = None, checked_name: str | None = None) -> Enterprise:
+    """Refuse to verify an organisation, for ``reason`` (required; shown to the organisation and sent
+    to its members with ``link``). It stays refused until its members save its details again."""
+    text = verification.clean_reason(reason)
+    if text is None:
+        raise AdminError(tr("请填写不予核验的原因（不超过 {n} 字），单位将看到该原因。",
+                            "Give the reason for refusing, up to {n} characters; the organisation is shown it.",
+                            n=verification.REASON_MAX_LENGTH), "reason")
+    ent = _decided_enterprise(session, enterprise_id, checked_name)
+    verification.mark_rejected(ent, text)
+    audit.record(session, admin.id, "enterprise.reject", ent, name=ent.name, reason=text)
+    notifications.notify_enterprise(session, ent.id, tr(
+        "贵单位“{name}”未通过平台核验。原因：{reason}。请按原因修改并保存单位资料，保存后将重新提交核验。",
+        "“{name}” was not verified. Reason: {reason}. Correct the organisation's details accordingly and save "
+        "them; saving sends them for verification again.", name=ent.name, reason=text.rstrip("。.")), link)
     return ent
 
 

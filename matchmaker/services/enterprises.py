@@ -16,13 +16,15 @@ from ..domain.qualifications import display_name, meets, normalize_qualification
 from ..domain.regions import english_name, normalize_region
 from ..i18n import tr
 from ..models import Capability, Demand, Enterprise, Qualification, User
-from . import audit
+from ..transactions import lock_for_write
+from . import audit, verification
 from .engines import enterprise_changed
 from .errors import ServiceError
 from .scope import enterprise_clause, sees_enterprise
 
 __all__ = ["EnterpriseError", "NotAllowedError", "EnterpriseDetails", "Profile", "bilingual", "size_label", "size_rule_text", "industry_label", "region_label", "classify",
-           "apply_details", "create_enterprise", "profile", "update_profile", "add_qualification",
+           "apply_details", "clean_name", "rename_needs_confirmation_text", "create_enterprise", "profile",
+           "update_profile", "add_qualification",
            "remove_qualification", "get_enterprise", "is_member", "can_edit", "directory", "members",
            "org_label", "kind_label", "set_chain_leader"]
 
@@ -163,7 +165,7 @@ def apply_details(ent: Enterprise, details: EnterpriseDetails) -> size_rules.Siz
     institutes and other public bodies are not classed by the SME size standard, so
     for them the industry and the measures are optional and the result is None.
     """
-    name = " ".join((details.name or "").split())
+    name = clean_name(details.name)
     if len(name) < 2:
         raise EnterpriseError(tr("请填写单位全称。", "Enter the organisation's full registered name."), "name")
     if details.org_type and details.org_type not in ORG_TYPES:
@@ -257,17 +259,36 @@ def profile(session: Session, enterprise_id: int) -> Profile | None:
     )
 
 
-def update_profile(session: Session, actor, enterprise_id: int, details: EnterpriseDetails) -> Enterprise:
-    """Change an enterprise's details; a new name needs verifying again."""
+def clean_name(name: str | None) -> str:
+    """An organisation's name as stored: runs of spaces made one, none at the ends."""
+    return " ".join((name or "").split())
+
+
+def rename_needs_confirmation_text() -> str:
+    return tr("已核验的单位更名后需平台重新核验。如确需更名，请勾选“我了解：更名后需重新核验”后再保存；否则请保留原名称。",
+              "A verified organisation's new name must be checked again. To rename it, tick “I understand: a new "
+              "name needs a new check” and save again; otherwise keep the present name.")
+
+
+def update_profile(session: Session, actor, enterprise_id: int, details: EnterpriseDetails,
+                   confirm_rename: bool = False) -> Enterprise:
+    """Change an enterprise's details (see :mod:`.verification` for what that does to its verification).
+
+    A member renaming a verified organisation must confirm that the new name needs a new check
+    (``confirm_rename``); otherwise nothing changes and the refusal names the ``name`` field.
+    """
     ent = _editable(session, actor, enterprise_id)
+    ent = lock_for_write(session, ent)  # an admin deciding on its verification meanwhile waits, and the reverse
     old_name, old_size, old_type = ent.name, ent.size, ent.org_type
-    apply_details(ent, details)
+    rename_lifts = verification.needs_rename_confirmation(ent, clean_name(details.name), actor)
+    apply_details(ent, details)  # refuses bad details first; a refusal below is rolled back all the same
+    if rename_lifts and not confirm_rename:
+        raise EnterpriseError(rename_needs_confirmation_text(), "name")
     renamed = ent.name != old_name
-    if renamed and ent.verified and not actor.is_admin:
-        ent.verified, ent.verified_at = False, None
+    outcome = verification.after_member_edit(ent, old_name, actor)
     audit.record(session, actor.id, "enterprise.update", ent, renamed_from=old_name if renamed else None,
                  size=ent.size if ent.size != old_size else None,
-                 org_type=ent.org_type if ent.org_type != old_type else None)
+                 org_type=ent.org_type if ent.org_type != old_type else None, verification=outcome)
     return ent
 
 

@@ -7,9 +7,11 @@ from flask_login import current_user
 from ..db import get_session
 from ..i18n import tr
 from ..services import admin as service
-from ..services.enterprises import size_label
+from ..services import verification
+from ..services.enterprises import get_enterprise, size_label
 from .access import admin_required
 from .forms.admin import OrganiserForm, RoleForm, ScopeForm, role_choices
+from .forms.verification import RejectForm
 from .pagination import paginate
 from .service_calls import attempt, local_next
 
@@ -30,24 +32,62 @@ def index():
     return render_template("admin/index.html", **service.dashboard(get_session()))
 
 
+#: The filters of the verification list: the queue first.
+ENTERPRISE_FILTERS = ("pending", "rejected", "verified", "all")
+
+
 @bp.get("/enterprises")
 @admin_required
 def enterprises():
-    status = request.args.get("status", "unverified")
+    status = request.args.get("status", "pending")
+    status = "pending" if status == "unverified" else status  # the former name of the queue
+    if status not in ENTERPRISE_FILTERS:
+        status = "pending"
     page = paginate(get_session(), service.enterprises_query(request.args.get("q"), status if status != "all" else None))
     return render_template("admin/enterprises.html", page=page, status=status, size_label=size_label)
+
+
+def _profile_link(enterprise_id: int) -> str:
+    return url_for("enterprises.show", enterprise_id=enterprise_id)
 
 
 @bp.post("/enterprises/<int:enterprise_id>/verify")
 @admin_required
 def verify_enterprise(enterprise_id: int):
-    link = url_for("enterprises.show", enterprise_id=enterprise_id)
+    checked = request.form.get("name")
     ok, ent = attempt(lambda session: service.verify_enterprise(session, current_user, enterprise_id, _flag(),
-                                                                link=link))
+                                                                link=_profile_link(enterprise_id),
+                                                                checked_name=checked))
     if ok:
         flash(tr("已核验“{name}”。", "“{name}” is verified.", name=ent.name) if ent.verified
               else tr("已撤销“{name}”的核验。", "Verification of “{name}” withdrawn.", name=ent.name), "success")
     return redirect(_back("admin.enterprises"))
+
+
+@bp.route("/enterprises/<int:enterprise_id>/reject", methods=["GET", "POST"])
+@admin_required
+def reject_enterprise(enterprise_id: int):
+    """Refuse to verify an organisation, with the reason it will be shown."""
+    ent = get_enterprise(get_session(), enterprise_id)
+    if ent is None:
+        abort(404)
+    form = RejectForm()
+    if request.method == "GET":
+        form.checked_name.data = ent.name
+        form.next.data = request.args.get("next") or ""
+        form.reason.data = ent.verification_note or ""
+    elif form.validate_on_submit():
+        ok, ent = attempt(lambda session: service.reject_enterprise(
+            session, current_user, enterprise_id, form.reason.data, link=_profile_link(enterprise_id),
+            checked_name=form.checked_name.data or None), form=form, flash_always=False)
+        if ok:
+            flash(tr("已退回“{name}”的核验申请，单位将看到原因。", "“{name}” was refused; the organisation is shown why.",
+                     name=ent.name), "success")
+            return redirect(_back("admin.enterprises"))
+        ent = get_enterprise(get_session(), enterprise_id)
+        form.checked_name.data = ent.name  # the page now shows the present name
+    return render_template("admin/reject_enterprise.html", form=form, ent=ent,
+                           max_length=verification.REASON_MAX_LENGTH)
 
 
 @bp.get("/qualifications")

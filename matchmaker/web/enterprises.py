@@ -11,14 +11,15 @@ from ..domain import uscc as uscc_rules
 from ..domain.organisations import ORG_TYPES
 from ..domain.regions import REGIONS
 from ..i18n import tr
-from ..services import accounts
+from ..presentation import status_label
+from ..services import accounts, verification
 from ..services import enterprises as service
 from ..services.enterprises import EnterpriseError, NotAllowedError, bilingual
 from ..services.postings.fields import chain_label
 from ..services.scope import scope_of, sees_enterprise
 from .access import enterprise_required, login_required, organiser_required
 from .forms.choices import region_choices
-from .forms.enterprises import ChainLeaderForm, EnterpriseForm, QualificationForm
+from .forms.enterprises import ChainLeaderForm, ProfileForm, QualificationForm
 from .forms.feedback import flash_form_errors
 from .pagination import paginate
 from .postings.helpers import current_graph
@@ -32,7 +33,14 @@ def _labels():
     return {"size_label": service.size_label, "industry_label": service.industry_label,
             "region_label": service.region_label, "size_rule_text": service.size_rule_text,
             "org_label": service.org_label, "kind_label": service.kind_label,
-            "chain_leader_label": _chain_leader_label}
+            "chain_leader_label": _chain_leader_label, "verification_state": verification.state,
+            "verification_state_label": _verification_state_label,
+            "renamed_since_check": verification.renamed_since_check}
+
+
+def _verification_state_label(state: str) -> str:
+    """待核验 / 未通过核验 / 已核验 for a state of :func:`~matchmaker.services.verification.state`."""
+    return status_label("verification", state)
 
 
 def _chain_leader_label(ent) -> str:
@@ -130,23 +138,47 @@ def chain_leader(enterprise_id: int):
     return redirect(url_for("enterprises.show", enterprise_id=enterprise_id) + "#chain-leader")
 
 
+def _saved_message(before: str, ent) -> tuple[str, str]:
+    """What saving the details did, as a flash message and its category; ``before`` is the
+    verification state (:func:`~matchmaker.services.verification.state`) the organisation had."""
+    after = verification.state(ent)
+    if before == "verified" and after == "pending":
+        return tr("企业资料已更新。名称已变更，需平台重新核验，核验通过前显示为“未核验”；改回原名“{old}”可恢复核验。",
+                  "Details saved. The new name must be verified again and shows as not verified until then; "
+                  "renaming back to “{old}” restores the verification.", old=ent.verified_name), "warning"
+    if before == "pending" and after == "verified":
+        return tr("企业资料已更新。名称已改回平台核验过的“{name}”，已恢复“已核验”。",
+                  "Details saved. The name is back to “{name}”, which the platform verified; the organisation is "
+                  "verified again.", name=ent.name), "success"
+    if before == "rejected" and after == "pending":
+        return tr("企业资料已更新，已重新提交平台核验。", "Details saved and sent for verification again."), "success"
+    return tr("企业资料已更新。", "Enterprise details saved."), "success"
+
+
 @bp.route("/<int:enterprise_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(enterprise_id: int):
     profile = _found_and_allowed(service.profile(get_session(), enterprise_id),
                                  service.can_edit(current_user, enterprise_id))
-    form = EnterpriseForm()
+    ent = profile.enterprise
+    form = ProfileForm()
+    # Whether renaming lifts a verification the member must confirm losing (admins keep it).
+    confirm_rename = bool(ent.verified and not current_user.is_admin)
+    form.explain_rename(confirm_rename)
     if request.method == "GET":
-        form.fill_from(profile.enterprise)
+        form.fill_from(ent)
     elif form.validate_on_submit():
+        before = verification.state(ent)
         ok, ent = attempt(lambda session: service.update_profile(session, current_user, enterprise_id,
-                                                                 form.details()),
-                          form=form, field_map=EnterpriseForm.FIELD_MAP, flash_always=False,
-                          abort_on={NotAllowedError: 403}, success=tr("企业资料已更新。", "Enterprise details saved."))
+                                                                 form.details(), bool(form.confirm_rename.data)),
+                          form=form, field_map=ProfileForm.FIELD_MAP, flash_always=False,
+                          abort_on={NotAllowedError: 403})
         if ok:
+            flash(*_saved_message(before, ent))
             flash_region_warning(ent)
             return redirect(url_for("enterprises.show", enterprise_id=enterprise_id))
-    return render_template("enterprises/edit.html", form=form, ent=profile.enterprise)
+        ent = service.get_enterprise(get_session(), enterprise_id)
+    return render_template("enterprises/edit.html", form=form, ent=ent, confirm_rename=confirm_rename)
 
 
 @bp.post("/<int:enterprise_id>/qualifications")

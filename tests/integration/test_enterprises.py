@@ -47,12 +47,13 @@ def test_members_edit_their_enterprise_and_the_size_is_recomputed(client, db):
     db.commit()
     act_as(client, member)
     assert "编辑资料" in client.get(f"/enterprises/{ent.id}").get_data(as_text=True)
-    page = client.post(f"/enterprises/{ent.id}/edit", data=edit_data(employees="1200", revenue_wan="50000"))
+    page = client.post(f"/enterprises/{ent.id}/edit", data=edit_data(employees="1200", revenue_wan="50000",
+                                                                     confirm_rename="y"))
     assert page.status_code == 302
     db.refresh(ent)
     assert ent.name == "苏州精工传动科技有限公司" and ent.size == "large" and "为大型企业" in ent.size_rule
     assert ent.contact == {"person": "王经理", "phone": "0512-1234567", "email": "sales@example.cn"}
-    assert not ent.verified  # a new name must be checked again
+    assert not ent.verified and ent.verified_name == "苏州精工传动有限公司"  # a new name must be checked again
     entry = db.scalar(select(AuditLog).where(AuditLog.action == "enterprise.update"))
     assert entry.user_id == member.id and entry.details["renamed_from"] == "苏州精工传动有限公司"
 

@@ -66,7 +66,7 @@ def test_sign_up_in_the_codes_province_has_no_warning(client, db):
 
 def test_saving_a_profile_in_another_province_warns_in_the_users_language(client, db):
     """GB 32100-2015 §4.3: the division's province (广东省) differs from the region saved (江苏省)."""
-    ent = h.enterprise(db, name="深圳精工传动有限公司", region="广东省")
+    ent = h.enterprise(db, name="深圳精工传动有限公司", region="广东省", verified=False)  # renamed below
     ent.uscc = SHENZHEN
     member = h.user(db, ent)
     db.commit()

@@ -289,6 +289,8 @@ class EnterpriseImport:
                                for attr, value in changes.items()})
         for attr, value in changes.items():
             setattr(ent, attr, value)
+        if "name" in changes and ent.verified:
+            ent.verified_name = ent.name  # an admin's correction keeps the verification, under the new name
         for name in claims:
             qual = _claim(name)
             ent.qualifications.append(qual)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -16,7 +16,7 @@ from .events import MultiCheckboxField
 from .lazy import lazy_tr
 from .numbers import AmountField
 
-__all__ = ["ChainLeaderForm", "EnterpriseForm", "QualificationForm", "industry_choices", "as_choices"]
+__all__ = ["ChainLeaderForm", "EnterpriseForm", "ProfileForm", "QualificationForm", "industry_choices", "as_choices"]
 
 
 def as_choices(pairs) -> list[SelectChoice]:
@@ -97,6 +97,22 @@ class EnterpriseForm(FlaskForm):
     #: Service field names -> form fields.
     FIELD_MAP = {"name": "ent_name", "org_type": "org_type", "industry": "industry", "employees": "employees",
                  "revenue_wan": "revenue_wan", "assets_wan": "assets_wan", "region": "region"}
+
+
+class ProfileForm(EnterpriseForm):
+    """An organisation's details as its members edit them; renaming a verified one is confirmed first."""
+
+    confirm_rename = BooleanField(lazy_tr("我了解：更名后需重新核验", "I understand: a new name needs a new check"))
+
+    def explain_rename(self, asks_confirmation: bool) -> None:
+        """Say at the name, before saving, that a new name needs a new check (``asks_confirmation``:
+        a member editing a verified organisation), or leave the usual help."""
+        if asks_confirmation:
+            self.ent_name.description = lazy_tr(
+                "与营业执照一致。已核验的单位更名后需平台重新核验，核验通过前显示为“未核验”；"
+                "更名时请勾选“我了解：更名后需重新核验”。",
+                "As on the business licence. A verified organisation's new name must be checked again, and it "
+                "shows as not verified until then; to rename it, tick “I understand: a new name needs a new check”.")
 
 
 class ChainLeaderForm(FlaskForm):
