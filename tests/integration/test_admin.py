@@ -85,7 +85,9 @@ def test_admin_finds_deactivates_and_changes_roles_of_users(client, db, admin):
     assert "lin@yunfan.cn" in html and "someone.else@example.cn" not in html
     assert "lin@yunfan.cn" in client.get("/admin/users?q=云帆").get_data(as_text=True)
     client.post(f"/admin/users/{target.id}/active", data={"value": "0"})
-    client.post(f"/admin/users/{target.id}/role", data={"role": "organiser"})
+    promoted = client.post(f"/admin/users/{target.id}/role", data={"role": "organiser"})
+    # A new organiser is national until its region is set, so the admin is taken to set it.
+    assert promoted.status_code == 302 and promoted.headers["Location"].endswith(f"/admin/users/{target.id}/scope")
     db.refresh(target)
     assert not target.active and target.role == "organiser"
     role = db.scalar(select(AuditLog).where(AuditLog.action == "user.role"))
