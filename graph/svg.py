@@ -14,6 +14,10 @@ gap between columns to a lane of its own below the boxes, along it, and up the
 gap before the customer into its left side, so it crosses no box. The legend
 explains the dash when the chain has such an edge.
 
+With ``node_url`` the map is a group of links (``role="group"``) in reading
+order, each named in words: the node, its status and its counts, so that the
+colours are never the only way to tell. Without it the map is one image.
+
 The drawing uses only presentation attributes (no ``<style>``, no script), so
 it can be served as a file or inlined in a page under a strict CSP.
 """
@@ -256,7 +260,9 @@ def render_svg(G, chain, weak=None, lang="zh", node_url=None) -> str:
                        f'data-edge="{_attr(u)} {_attr(v)}"/>')
     out.append("</g>")
 
-    stubs = 0
+    # Links run in reading order: boxes column by column, top to bottom, then the stubs to
+    # other chains (drawn last, so that a keyboard reaches this chain's own nodes first).
+    stubs, stub_out = 0, []
     for n in nodes:
         for other, side in ([(m, "in") for m in incoming[n] if m not in members]
                             + [(m, "out") for m in outgoing[n] if m not in members]):
@@ -283,10 +289,11 @@ def render_svg(G, chain, weak=None, lang="zh", node_url=None) -> str:
                     f'<path d="M{x1:.1f},{y:.1f} H{x2:.1f}" fill="none" '
                     f'stroke-width="1.4" {style}/></g>')
             if node_url is not None:
-                stub = f'<a href="{_attr(node_url(other))}">{stub}</a>'
-            out.append(stub)
+                spoken = _spoken_neighbour(_label(data, lang), chain_name, side, edge in recycle, lang)
+                stub = f'<a href="{_attr(node_url(other))}" aria-label="{_attr(spoken)}">{stub}</a>'
+            stub_out.append(stub)
 
-    for n in nodes:
+    for n in sorted(nodes, key=lambda m: (box[m][0], box[m][1])):
         x, y = box[n]
         link = weak.get(n) if weak is not None else None
         status = link.status if link is not None else None
@@ -309,8 +316,10 @@ def render_svg(G, chain, weak=None, lang="zh", node_url=None) -> str:
             f'rx="6" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>',
             *lines, "</g>"])
         if node_url is not None:
-            element = f'<a href="{_attr(node_url(n))}">{element}</a>'
+            spoken = _spoken_node(labels[n], name, link, lang)
+            element = f'<a href="{_attr(node_url(n))}" aria-label="{_attr(spoken)}">{element}</a>'
         out.append(element)
+    out += stub_out
 
     legend_y = floor + 28
     height = legend_y + MARGIN
@@ -340,9 +349,18 @@ def render_svg(G, chain, weak=None, lang="zh", node_url=None) -> str:
         height = floor + MARGIN
     width = max(width, x + MARGIN - 20)
 
+    # A map of links is a group a keyboard or screen-reader user moves through node by node;
+    # one without links is a single picture.
+    if node_url is not None:
+        role = "group"
+        chain_word = "" if chain_title.endswith("链") else "产业链"
+        name = (f"{chain_title}{chain_word}图谱，{len(nodes)} 个环节" if lang == "zh"
+                else f"{chain_title} chain map, {len(nodes)} nodes")
+    else:
+        role, name = "img", chain_title
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" '
-            f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
-            f'aria-label="{_attr(chain_title)}" font-family="{_attr(FONT)}" '
+            f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" role="{role}" '
+            f'aria-label="{_attr(name)}" font-family="{_attr(FONT)}" '
             f'data-chain-id="{_attr(chain)}">')
     markers = [(arrow, EDGE), (dashed, EDGE)] + ([(recycled, RECYCLE)] if recycle else [])
     defs = ("<defs>"
@@ -366,6 +384,31 @@ def _lane_path(x1, y1, x2, y2, lane_y, offset, r=6.0) -> str:
             f"V{lane_y - r:.1f} Q{gx1:.1f},{lane_y:.1f} {gx1 - r:.1f},{lane_y:.1f} "
             f"H{gx2 + r:.1f} Q{gx2:.1f},{lane_y:.1f} {gx2:.1f},{lane_y - r:.1f} "
             f"V{y2 + r:.1f} Q{gx2:.1f},{y2:.1f} {gx2 + r:.1f},{y2:.1f} H{x2 - 2:.1f}")
+
+
+def _spoken_node(name, shown, link, lang) -> str:
+    """A node link's accessible name: first the words drawn in the box (so that a speech user
+    can say what they see), then " — ", then its status and counts in words."""
+    drawn = name if shown == name else f"{name} {shown}"
+    if link is None:
+        return drawn
+    drawn += " " + _counts(link, lang)
+    status = STATUS_TITLES[lang][link.status]
+    if lang == "en":
+        words = (f"{drawn} — {status}: {link.suppliers} verified supplier{'' if link.suppliers == 1 else 's'}, "
+                 f"{link.demands} open demand{'' if link.demands == 1 else 's'}")
+        return words + (f", {link.suppliers_unverified} unverified" if link.suppliers_unverified else "")
+    words = f"{drawn} — {status}：已核验供方 {link.suppliers} 家，在招需求 {link.demands} 条"
+    return words + (f"，另有未核验 {link.suppliers_unverified} 家" if link.suppliers_unverified else "")
+
+
+def _spoken_neighbour(name, chain_name, side, recycled, lang) -> str:
+    """A cross-chain stub's accessible name: which way it runs, to which node of which chain."""
+    if lang == "en":
+        way = "Supplies" if side == "out" else "Supplied by"
+        return f"{way} {name} ({chain_name})" + (", recycling" if recycled else "")
+    way = "供应给" if side == "out" else "来自"
+    return f"{way}{chain_name}的{name}" + ("（回收再生）" if recycled else "")
 
 
 def _counts(link, lang, long=False) -> str:

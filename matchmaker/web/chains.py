@@ -56,28 +56,40 @@ def index():
 BADGE_WORDS = {"none": ("无供应", "No supply"), "one_province": ("单一省份", "1 province"),
                "concentrated": ("高度集中", "Concentrated"), "demand_outpaces": ("需求增长快", "Demand up")}
 WARNING_STROKE = "#a50e0e"
-_NODE_GROUP = re.compile(r'<g data-node-id="(?P<id>[^"]*)"(?P<attrs>[^>]*)><title>(?P<title>.*?)</title>'
+_NODE_GROUP = re.compile(r'(?P<link><a href="[^"]*" aria-label=")?(?(link)(?P<spoken>[^"]*)">)'
+                         r'<g data-node-id="(?P<id>[^"]*)"(?P<attrs>[^>]*)><title>(?P<title>.*?)</title>'
                          r'(?P<rect><rect x="(?P<x>[-\d.]+)" y="(?P<y>[-\d.]+)" width="(?P<w>[-\d.]+)" '
-                         r'height="(?P<h>[-\d.]+)"[^>]*/>)')
+                         r'height="(?P<h>[-\d.]+)"[^>]*/>)(?P<texts>(?:<text[^>]*>[^<]*</text>)*)')
 
 
 def mark_warnings(svg: str, warnings: dict, only_warned: bool = False) -> str:
     """The chain map with each warned node outlined (dashed, dark red) and badged "! 单一省份";
-    its tooltip names the level. With ``only_warned`` the other nodes are faded."""
+    its tooltip and its link's name name the level. With ``only_warned`` the other nodes are faded.
+
+    The badge is drawn after the box's words and its words follow them in the link's name, so the
+    name keeps the words drawn in the box in the order they are seen."""
     def mark(match: re.Match) -> str:
         w = warnings.get(html.unescape(match["id"]))
         if w is None or not w.warned:
             faded = ' opacity="0.3"' if only_warned and w is not None else ""
-            return match[0].replace(match["attrs"] + ">", match["attrs"] + faded + ">", 1)
+            cut = match.end("attrs") - match.start()
+            return match[0][:cut] + faded + match[0][cut:]
         label = chain_warning.level_label(w.level)
         words = "! " + tr(*BADGE_WORDS[w.level])
         x, y, width, height = (float(match[k]) for k in ("x", "y", "w", "h"))
         badge_w = sum(10 if ord(ch) >= 0x2E80 else 6 for ch in words) + 8
-        return (f'<g data-node-id="{match["id"]}"{match["attrs"]} data-warning="{w.level}">'
-                f'<title>{match["title"]}{escape(tr(" — 预警：", " — warning: ") + label)}</title>'
+        quote = {'"': "&quot;"}
+        warning = escape(tr(" — 预警：", " — warning: ") + label, quote)
+        link = ""
+        if match["link"]:
+            drawn, sep, rest = match["spoken"].partition(" — ")
+            spoken = f'{drawn} {escape(tr(*BADGE_WORDS[w.level]), quote)}{sep}{rest}{warning}'
+            link = match[0][:match.start("spoken") - match.start()] + spoken + '">'
+        return (f'{link}<g data-node-id="{match["id"]}"{match["attrs"]} data-warning="{w.level}">'
+                f'<title>{match["title"]}{warning}</title>'
                 f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="{width + 6:.1f}" height="{height + 6:.1f}" '
                 f'rx="8" fill="none" stroke="{WARNING_STROKE}" stroke-width="2" stroke-dasharray="5 3"/>'
-                f'{match["rect"]}'
+                f'{match["rect"]}{match["texts"]}'
                 f'<g data-warning-badge="{w.level}"><rect x="{x + width - badge_w:.1f}" y="{y - 9:.1f}" '
                 f'width="{badge_w}" height="15" rx="3" fill="{WARNING_STROKE}"/>'
                 f'<text x="{x + width - badge_w / 2:.1f}" y="{y + 2:.1f}" font-size="10" text-anchor="middle" '

@@ -131,6 +131,32 @@ def test_every_node_is_a_link_when_node_url_given(G):
     assert not list(parse(render_svg(G, "nev-battery")).iter(NS + "a"))
 
 
+def test_a_map_of_links_is_a_group_whose_links_say_each_state_in_words(G):
+    """Colour is not the only way to tell: each node link's name starts with the words drawn in
+    its box (what a speech user says) and goes on with the status and counts in words."""
+    supply = [{"node": "nev-battery.cell", "enterprise": "甲", "region": "江苏", "verified": True}]
+    demand = [{"node": "nev-battery.pack", "enterprise": "乙"}] * 2
+    weak = weak_links(G, supply, demand, chain="nev-battery")
+    root = parse(render_svg(G, "nev-battery", weak=weak, node_url=lambda n: f"/chains/{n}"))
+    assert root.get("role") == "group" and root.get("aria-label") == "新能源汽车动力电池产业链图谱，4 个环节"
+    names = {g.get("data-node-id"): a.get("aria-label") for a in root.iter(NS + "a")
+             for g in a.iter(NS + "g") if "data-node-id" in g.attrib}
+    pack = G.nodes["nev-battery.pack"]["name"]
+    assert names["nev-battery.pack"].startswith(f"{pack} 供 0 · 需 2 — 平台供给空白：")
+    assert "已核验供方 0 家，在招需求 2 条" in names["nev-battery.pack"]
+    assert "单一来源" in names["nev-battery.cell"]
+    stub = next(a for a in root.iter(NS + "a") if a.find(NS + "g").get("data-neighbour-id"))
+    assert stub.get("aria-label").startswith("供应给") and "整车制造" in stub.get("aria-label")
+    # Links run in reading order: this chain's boxes first, the stubs to other chains last.
+    order = ["node" if a.find(NS + "g").get("data-node-id") else "stub" for a in root.iter(NS + "a")]
+    assert order == sorted(order)
+    en = parse(render_svg(G, "nev-battery", weak=weak, lang="en", node_url=lambda n: f"/chains/{n}"))
+    assert any("— No supply on the platform: 0 verified suppliers, 2 open demands" in a.get("aria-label")
+               for a in en.iter(NS + "a"))
+    plain = parse(render_svg(G, "nev-battery"))
+    assert plain.get("role") == "img"
+
+
 def test_readable_with_25_nodes_per_stage():
     rng = random.Random(7)
     G = nx.DiGraph(chains={"big": {"id": "big", "name": "大链", "name_en": ""}})
