@@ -20,7 +20,8 @@ from ...models.event import PARTICIPANT_ROLES, PARTICIPANT_STATUSES
 from .. import audit, notifications
 from ..errors import NotAllowed, NotFound, ServiceError
 from ..scope import event_clause, scope_of, sees_enterprise, sees_event
-from .places import check_place, clean_place, find_enterprise
+from .admission import admits, check_admission, find_enterprise
+from .places import check_place, clean_place
 
 __all__ = [
     "EVENT_TZ",
@@ -82,6 +83,7 @@ class EventData:
     max_meetings: int | None = None
     max_open_requests: int | None = None
     request_expiry_hours: int = 72
+    unverified_may_register: bool = True
 
 
 def parse_breaks(text: str | None) -> list[list[str]]:
@@ -180,7 +182,7 @@ def _apply(event: Event, data: EventData) -> None:
                            field="request_expiry_hours")
     for name in ("name", "description", "venue", "region", "city", "district", "date", "end_date", "start", "end", "breaks", "tables",
                  "theme_chains", "theme_nodes", "registration_opens", "registration_closes",
-                 "max_meetings", "max_open_requests", "request_expiry_hours"):
+                 "max_meetings", "max_open_requests", "request_expiry_hours", "unverified_may_register"):
         setattr(event, name, getattr(data, name))
     event.name = data.name.strip()
     event.meeting_minutes = int(data.meeting_minutes)
@@ -265,12 +267,15 @@ def _clean_slots(event: Event, unavailable) -> list[str]:
 
 
 def register(session: Session, user: User, event: Event, role: str, unavailable=(),
-             enterprise: Enterprise | None = None, link: str | None = None) -> EventParticipant:
+             enterprise: Enterprise | None = None, link: str | None = None,
+             admit_unverified: bool = False) -> EventParticipant:
     """Register the user's enterprise (or, for organisers, ``enterprise``) as buyer or supplier.
 
     Enterprises register within the registration window and wait for approval;
     an organiser registering an enterprise may do so at any time and approves it at once,
-    telling it with ``link`` (the event's page) on the notice.
+    telling it with ``link`` (the event's page) on the notice. At a fair that admits only
+    verified organisations an unverified one is refused, unless organisers register it
+    with ``admit_unverified`` (see :func:`.admission.check_admission`).
     """
     organiser = can_manage(user, event)
     if enterprise is None:
@@ -288,6 +293,8 @@ def register(session: Session, user: User, event: Event, role: str, unavailable=
         raise NotAllowed(tr("当前不在报名时间内。", "Registration for this fair is not open."))
     if event.status in ("final", "archived"):
         raise NotAllowed(tr("对接会日程已定稿，不再接受报名。", "The agenda is final; registration is over."))
+    check_admission(event, enterprise, organiser=organiser, override=admit_unverified)
+    overridden = not admits(event, enterprise)  # registered by the organisers' explicit choice
     unavailable = _clean_slots(event, unavailable)
     status = "approved" if organiser else "pending"
     p = participant_for(session, event, enterprise.id)
@@ -309,7 +316,8 @@ def register(session: Session, user: User, event: Event, role: str, unavailable=
                                 "This registration was declined; contact the organisers."))
         p.role, p.unavailable, p.status, p.registered_by_id = role, unavailable, status, user.id
         session.flush()
-    audit.record(session, user.id, "event.register", p, event=event.id, role=role, enterprise=enterprise.id)
+    audit.record(session, user.id, "event.register", p, event=event.id, role=role, enterprise=enterprise.id,
+                 unverified_admitted=True if overridden else None)
     if organiser and enterprise.id != user.enterprise_id:
         notifications.notify_enterprise(session, enterprise.id, tr(
             "组织方已为贵企业报名对接会“{e}”。", "The organisers registered you for the fair “{e}”.", e=event.name),

@@ -9,6 +9,7 @@ from ...db import get_session
 from ...i18n import tr
 from ...services import events as event_service
 from ...services.errors import NotFound
+from ...services.events import admission as event_admission
 from ...services.events import requests as event_requests
 from ...services.scope import scope_of
 from ..access import organiser_required
@@ -34,10 +35,12 @@ from .helpers import (
 )
 
 bp = Blueprint("event_admin", __name__, url_prefix="/events")
+#: Longest search an organiser may type when looking for an organisation to register.
+SEARCH_MAX = 100
 
 _EVENT_FIELDS = ("name", "description", "theme_chains", "theme_nodes", "venue", "region", "city", "district", "date",
                  "end_date", "start", "end", "meeting_minutes", "tables", "registration_opens", "registration_closes", "max_meetings",
-                 "max_open_requests", "request_expiry_hours")
+                 "max_open_requests", "request_expiry_hours", "unverified_may_register")
 
 
 def _fill(form: EventForm) -> None:
@@ -162,20 +165,45 @@ def table(event_id: int, participant_id: int):
 @bp.route("/<int:event_id>/participants/add", methods=["GET", "POST"])
 @organiser_required
 def add_participant(event_id: int):
+    """Find an organisation (``?q=`` part of its name, any script, or its credit code) and register it.
+
+    The candidates are a list of choices in one form with the role and the slots it
+    cannot attend, so the page works without script; an exact ``enterprise`` (full
+    name or credit code) is accepted instead of a picked ``enterprise_id``.
+    """
     event = managed_event(event_id)
+    session = get_session()
+    query = (request.values.get("q") or "").strip()[:SEARCH_MAX]
     form = OrganiserRegisterForm(role="supplier")
     form.unavailable.choices = slot_choices(event)
     if form.validate_on_submit():
         def register(session):
-            enterprise = event_service.find_enterprise(session, form.enterprise.data, current_user)
+            if form.enterprise_id.data is not None:
+                enterprise = event_admission.enterprise_to_register(session, form.enterprise_id.data)
+            else:
+                enterprise = event_service.find_enterprise(session, form.enterprise.data, current_user)
             event_service.register(session, current_user, event, form.role.data, form.unavailable.data,
-                                   enterprise=enterprise, link=event_link(event.id))
+                                   enterprise=enterprise, link=event_link(event.id),
+                                   admit_unverified=form.admit_unverified.data)
             return enterprise
         ok, enterprise = attempt(register, form=form)
         if ok:
             flash(tr("已代{n}报名并通过审核。", "{n} registered and approved.", n=enterprise.name), "success")
             return redirect(url_for("event_admin.participants", event_id=event.id))
-    return render_template("events/add_participant.html", event=event, form=form)
+    candidates = event_admission.enterprise_candidates(session, event, query, current_user) if query else []
+    picked = form.enterprise_id.data
+    if request.method == "GET":
+        free = [c for c in candidates if not c.registered]
+        if candidates and candidates[0].how == "code" and not candidates[0].registered:
+            picked = candidates[0].enterprise.id  # the credit code names it
+        elif len(free) == 1:
+            picked = free[0].enterprise.id
+        chosen = next((c.enterprise for c in candidates if c.enterprise.id == picked), None)
+        if chosen is not None and chosen.is_large:
+            form.role.data = "buyer"
+    status = 400 if request.method == "POST" else 200  # a post that did not register comes back with why
+    return render_template("events/add_participant.html", event=event, form=form, query=query,
+                           candidates=candidates, picked=picked, scope=scope_of(current_user)), status
 
 
 def _pair_choices(event, form) -> None:

@@ -1,4 +1,4 @@
-"""Organisers build, lock, publish and export a fair's meeting schedule."""
+"""Organisers build, lock, publish and export a fair's meeting schedule, and read it by participant and by table."""
 from __future__ import annotations
 
 from flask import (
@@ -17,14 +17,18 @@ from ...db import get_session
 from ...i18n import tr
 from ...jobs import Jobs
 from ...services.errors import NotFound
+from ...services.events import agendas as event_agendas
 from ...services.events import exports as event_exports
 from ...services.events import jobs as event_jobs
 from ...services.events import schedule as event_schedule
 from ..access import organiser_required
 from ..forms.events import ScheduleForm
 from ..forms.feedback import flash_form_errors
-from ..service_calls import attempt
+from ..service_calls import attempt, or_404
 from .helpers import agenda_links, managed_event
+
+#: Longest participant search on the agendas page.
+SEARCH_MAX = 100
 
 bp = Blueprint("event_schedule", __name__, url_prefix="/events")
 
@@ -104,3 +108,28 @@ def export_xlsx(event_id: int):
 def signin(event_id: int):
     event = managed_event(event_id)
     return render_template("events/signin.html", event=event, rows=event_exports.signin_sheet(get_session(), event))
+
+
+@bp.get("/<int:event_id>/agendas")
+@organiser_required
+def agendas(event_id: int):
+    """Every participant's agenda: pick one (``?participant=``) from the list, narrowed by ``?q=``."""
+    event = managed_event(event_id)
+    session = get_session()
+    query = (request.args.get("q") or "").strip()[:SEARCH_MAX]
+    people = event_agendas.agenda_people(session, current_user, event, query)
+    participant, items = None, []
+    chosen = request.args.get("participant", type=int)
+    if chosen is not None:
+        participant, items = or_404(event_agendas.participant_agenda, session, current_user, event, chosen)
+    return render_template("events/agendas.html", event=event, people=people, query=query,
+                           participant=participant, items=items, built=bool(event.schedule_version))
+
+
+@bp.get("/<int:event_id>/agendas/tables")
+@organiser_required
+def table_agendas(event_id: int):
+    """Each table's meetings over the slots."""
+    event = managed_event(event_id)
+    days = event_agendas.table_days(get_session(), current_user, event)
+    return render_template("events/table_agendas.html", event=event, days=days, built=bool(event.schedule_version))

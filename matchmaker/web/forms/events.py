@@ -108,6 +108,13 @@ class EventForm(FlaskForm):
     request_expiry_hours = IntegerField(lazy_tr("邀约有效期（小时）", "Requests expire after (hours)"), default=72,
                                         validators=[_required("请填写邀约有效期。", "Enter the expiry."),
                                                     _whole(1, 24 * 60)])
+    unverified_may_register = BooleanField(
+        lazy_tr("允许未核验的单位报名", "Unverified organisations may register"), default=True,
+        description=lazy_tr("取消勾选后，只有经平台核验名称与统一社会信用代码的单位可以报名；未核验的单位会看到原因与核验办法。"
+                            "组织方代报名未核验单位时须另行确认。",
+                            "Untick to admit only organisations whose name and credit code the platform has verified; "
+                            "unverified ones are told why and how to get verified. Organisers registering an "
+                            "unverified one must confirm it."))
 
     def validate_end_date(self, field):
         if field.data is None or self.date.data is None:
@@ -135,8 +142,22 @@ class RegisterForm(FlaskForm):
 
 
 class OrganiserRegisterForm(RegisterForm):
+    """An organiser registers the organisation picked from the search (``enterprise_id``), or one
+    named exactly by its full name or credit code (``enterprise``)."""
+
+    enterprise_id = IntegerField(lazy_tr("单位", "Organisation"), validators=[Optional()])
     enterprise = StringField(lazy_tr("企业名称或统一社会信用代码", "Enterprise name or credit code"),
-                             validators=[_required("请填写企业。", "Enter the enterprise."), Length(max=200)])
+                             validators=[Optional(), Length(max=200)])
+    admit_unverified = BooleanField(lazy_tr("仍为未核验单位报名", "Register this unverified organisation anyway"),
+                                    default=False)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if ok and self.enterprise_id.data is None and not (self.enterprise.data or "").strip():
+            self.enterprise_id.errors = [lazy_tr("请先查找并选择要报名的单位。",
+                                                 "Search for the organisation and pick it first.")]
+            return False
+        return ok
 
 
 class AvailabilityForm(FlaskForm):
