@@ -1,10 +1,12 @@
 """Idempotent loading of the seed chains and the demo data set.
 
-Every row is looked up by a natural key (credit code, posting ref, e-mail, event key)
-before it is inserted, so running the seed twice leaves the same row counts. The demo
-holds enterprises of every size, universities, research institutes and a public
-hospital (``org_type``), a few organiser-designated 链主 (``chain_leader_of``), and
-demands with their payment terms.
+Every row is looked up by a natural key (credit code, posting ref, e-mail, event key,
+demand and applicant) before it is inserted, so running the seed twice leaves the same
+row counts. The demo holds enterprises of every size, universities, research institutes
+and a public hospital (``org_type``), a few organiser-designated 链主 (``chain_leader_of``),
+demands with their payment terms and publication dates, the applications sent to them in
+every state (a 联合体 among them), and fairs: one past and followed up, two ahead, and one
+held on the day the demo is loaded, so that check-in can be tried.
 """
 from __future__ import annotations
 
@@ -18,10 +20,25 @@ from sqlalchemy.orm import Session
 from ..domain import slots as slotrules
 from ..domain.qualifications import normalize_qualification
 from ..domain.regions import normalize_region
-from ..models import (Capability, ChainGraph, Demand, Enterprise, Event, EventParticipant, Meeting,
-                      MeetingRequest, OpenResource, Qualification, User)
+from ..models import (
+    Application,
+    Capability,
+    ChainGraph,
+    Demand,
+    Enterprise,
+    Event,
+    EventParticipant,
+    Meeting,
+    MeetingRequest,
+    OpenResource,
+    Qualification,
+    User,
+)
 from ..security import hash_password
 from . import chains as chain_service
+from .events.core import EVENT_TZ
+from .events.core import today as fair_today
+from .events.schedule import meeting_uid
 
 DEMO = chain_service.SEEDS / "demo"
 #: Demo-only password, printed by ``matchmaker demo``; never use demo accounts in production.
@@ -54,6 +71,14 @@ def _date(value):
     return dt.date.fromisoformat(value) if value else None
 
 
+def _moment(value, now: dt.datetime) -> dt.datetime:
+    """A stored time (ISO, with its offset) in UTC, never later than ``now``: the demo does not date the future."""
+    at = dt.datetime.fromisoformat(value)
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=EVENT_TZ)
+    return min(at.astimezone(dt.UTC), now)
+
+
 def seed_chains(session: Session, folder: Path | None = None) -> dict:
     added, _updated = chain_service.store_chains(session, chain_service.read_seed_chains(folder))
     return {"chains": (added, _count(session, ChainGraph))}
@@ -65,10 +90,14 @@ def seed_demo(session: Session, folder: Path | None = None) -> dict:
     by_key, added = _seed_enterprises(session, _jsonl(folder / "enterprises.jsonl"))
     report["enterprises"] = (added, _count(session, Enterprise))
     report["users"] = (_seed_users(session, by_key), _count(session, User))
-    report["demands"] = (_seed_postings(session, Demand, _jsonl(folder / "demands.jsonl"), by_key),
-                         _count(session, Demand))
+    demands = _jsonl(folder / "demands.jsonl")
+    report["demands"] = (_seed_postings(session, Demand, demands, by_key), _count(session, Demand))
     report["capabilities"] = (_seed_postings(session, Capability, _jsonl(folder / "capabilities.jsonl"),
                                              by_key), _count(session, Capability))
+    if (folder / "applications.jsonl").exists():
+        owners = {row["id"]: row["enterprise_key"] for row in demands}
+        report["applications"] = (_seed_applications(session, _jsonl(folder / "applications.jsonl"), by_key, owners),
+                                  _count(session, Application))
     report["resources"] = (_seed_resources(session, _jsonl(folder / "resources.jsonl"), by_key),
                            _count(session, OpenResource))
     events = json.loads((folder / "events.json").read_text(encoding="utf-8"))
@@ -93,6 +122,7 @@ def _seed_enterprises(session: Session, rows: list[dict]) -> tuple[dict[str, Ent
                 contact=row.get("contact") or {}, chains=row.get("chains") or [],
                 chain_leader_of=list(row.get("chain_leader_of") or []),
                 verified=bool(row.get("verified")),
+                verified_name=row["name"] if row.get("verified") else None,
             )
             seen = set()
             for name in row.get("qualifications") or []:
@@ -134,25 +164,86 @@ def _seed_users(session: Session, by_key: dict[str, Enterprise]) -> int:
 _POSTING_FIELDS = {
     Demand: ("kind", "title", "description", "chain_nodes", "quantity", "unit", "budget", "region",
              "required_qualifications", "payment_days", "acceptance_days", "payment_method", "instrument_days",
-             "third_party_condition", "payment_terms", "acceptance_criteria", "ip_terms", "status"),
+             "third_party_condition", "payment_terms", "acceptance_criteria", "ip_terms", "status",
+             "status_reason"),
     Capability: ("title", "description", "chain_nodes", "qualifications", "capacity", "region"),
 }
 
 
 def _seed_postings(session: Session, model, rows: list[dict], by_key: dict[str, Enterprise]) -> int:
     existing = set(session.execute(select(model.enterprise_id, model.ref)).all())
+    stored = {(d.enterprise_id, d.ref): d for d in session.scalars(select(Demand))} if model is Demand else {}
     added = 0
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     for row in rows:
         enterprise = by_key[row["enterprise_key"]]
         if (enterprise.id, row["id"]) in existing:
+            if model is Demand and row.get("published"):
+                _backdate(stored[(enterprise.id, row["id"])], _moment(f"{row['published']}T10:00:00+08:00", now))
             continue
         values = {f: row[f] for f in _POSTING_FIELDS[model] if row.get(f) is not None}
         if model is Demand:
             values["deadline"] = _date(row.get("deadline"))
             if values.get("status", "draft") != "draft":
-                values["published_at"] = now
+                # Published in the morning (Beijing time) of the day the file names; undated rows: now.
+                published = _moment(f"{row['published']}T10:00:00+08:00", now) if row.get("published") else now
+                values["published_at"] = values["created_at"] = published
         session.add(model(ref=row["id"], enterprise_id=enterprise.id, **values))
+        added += 1
+    session.flush()
+    return added
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
+
+
+def _backdate(demand: Demand, published: dt.datetime) -> None:
+    """A demo demand loaded before publication dates existed (published "now" then) gets its date, so the
+    applications added since are not older than it; nothing else is touched."""
+    if demand.published_at is not None and _utc(demand.published_at) > published:
+        demand.published_at = published
+        demand.created_at = min(_utc(demand.created_at) or published, published)
+
+
+def _seed_applications(session: Session, rows: list[dict], by_key: dict[str, Enterprise],
+                       owners: dict[str, str]) -> int:
+    """Applications as they stand: sent on ``submitted``, moved to their state on ``decided`` (Beijing time).
+
+    A row names its demand by ref (its owner comes from the demands file), the applicant and the
+    capability it answers with by key and ref; a 联合体's partners by key when they are demo
+    organisations, else by name and credit code (not on the platform, so never confirmed).
+    """
+    existing = set(session.execute(select(Application.demand_id, Application.enterprise_id)).all())
+    members = {}
+    for user in session.scalars(select(User).where(User.enterprise_id.is_not(None)).order_by(User.id)):
+        members.setdefault(user.enterprise_id, user.id)
+    now = dt.datetime.now(dt.UTC)
+    added = 0
+    for row in rows:
+        applicant = by_key[row["enterprise_key"]]
+        demand = session.scalar(select(Demand).where(Demand.enterprise_id == by_key[owners[row["demand"]]].id,
+                                                     Demand.ref == row["demand"]))
+        if demand is None or (demand.id, applicant.id) in existing:
+            continue
+        capability = None
+        if row.get("capability"):
+            capability = session.scalar(select(Capability.id).where(Capability.enterprise_id == applicant.id,
+                                                                    Capability.ref == row["capability"]))
+        partners = []
+        for partner in row.get("partners") or []:
+            member = by_key.get(partner.get("enterprise_key"))
+            partners.append({"name": member.name if member else partner["name"],
+                             "credit_code": member.uscc if member else partner.get("credit_code"),
+                             "enterprise_id": member.id if member else None, "role": partner.get("role", "member"),
+                             "state": partner.get("state") if member else "unregistered"})
+        sent = _moment(row["submitted"], now)
+        session.add(Application(
+            demand_id=demand.id, enterprise_id=applicant.id, capability_id=capability,
+            submitted_by_id=members.get(applicant.id), proposal=row["proposal"], price=row.get("price"),
+            status=row["status"], message=row.get("message"), partners=partners, created_at=sent,
+            updated_at=max(sent, _moment(row["decided"], now)) if row.get("decided") else sent))
+        existing.add((demand.id, applicant.id))
         added += 1
     session.flush()
     return added
@@ -192,6 +283,11 @@ def _seed_events(session: Session, events: list[dict], by_key: dict[str, Enterpr
             if event.region is None and data.get("region"):  # loaded before fairs had a province
                 event.region = normalize_region(data["region"])
             continue
+        if data.get("held_on_load_day"):
+            # The fair day is the day the demo is loaded (Beijing), its registration as far before it as written.
+            shift = fair_today() - _date(data["date"])
+            data = {**data, **{k: (_date(data[k]) + shift).isoformat() for k in
+                               ("date", "registration_opens", "registration_closes") if data.get(k)}}
         slots = slotrules.generate_slots(data["start"], data["end"], data["meeting_minutes"],
                                          data.get("breaks") or ())
         event = Event(
@@ -213,9 +309,10 @@ def _seed_events(session: Session, events: list[dict], by_key: dict[str, Enterpr
         session.flush()
         participants = {}
         for p in data["participants"]:
+            status = p.get("status", "approved")  # "pending": registered, waiting for the organisers
             participant = EventParticipant(
-                event_id=event.id, enterprise_id=by_key[p["enterprise_key"]].id, role=p["role"],
-                status="approved", table=p.get("table"), unavailable=p.get("unavailable") or [])
+                event_id=event.id, enterprise_id=by_key[p["enterprise_key"]].id, role=p["role"], status=status,
+                table=p.get("table") if status == "approved" else None, unavailable=p.get("unavailable") or [])
             session.add(participant)
             participants[p["enterprise_key"]] = participant
         session.flush()
@@ -232,10 +329,9 @@ def _seed_events(session: Session, events: list[dict], by_key: dict[str, Enterpr
 
 
 def _seed_meetings(session: Session, event: Event, rows: list[dict], participants: dict, owner) -> None:
-    """A past fair's meetings as they went: check-in, outcome and the follow-up since (意向 → 签约)."""
-    from .events.schedule import meeting_uid
-
-    for n, m in enumerate(rows):
+    """A fair's published agenda: for a past fair, the meetings as they went (check-in, outcome and the
+    follow-up since, 意向 → 签约); for a fair held today, the meetings waiting for check-in."""
+    for m in rows:
         buyer, supplier = participants[m["buyer"]], participants[m["supplier"]]
         request = MeetingRequest(event_id=event.id, buyer_id=buyer.id, supplier_id=supplier.id,
                                  requested_by_id=buyer.id, priority=m.get("priority", 1), status="accepted")
@@ -253,7 +349,7 @@ def _seed_meetings(session: Session, event: Event, rows: list[dict], participant
             intent=m.get("intent"), amount=m.get("amount"), notes=m.get("notes"), stage=stage,
             stage_reason=m.get("stage_reason"),
             stage_updated_at=dt.datetime.combine(_date(m.get("contract_date")) or event.date + dt.timedelta(days=10),
-                                                 dt.time(2), dt.timezone.utc) if stage else None,
+                                                 dt.time(2), dt.UTC) if stage else None,
             stage_updated_by_id=owner.id if (stage and owner) else None,
             contract_amount=m.get("contract_amount"), contract_date=_date(m.get("contract_date")),
             contract_type=m.get("contract_type"), demand_id=demand, reminders_sent=m.get("reminders_sent") or []))
@@ -261,12 +357,13 @@ def _seed_meetings(session: Session, event: Event, rows: list[dict], participant
         # The agenda as it was published: every accepted request placed, nothing left out.
         met = {m[side] for m in rows for side in ("buyer", "supplier")}
         priority = sum(m.get("priority", 1) for m in rows)
-        built = dt.datetime.combine(event.date - dt.timedelta(days=3), dt.time(2), dt.timezone.utc)
+        built = dt.datetime.combine(event.date - dt.timedelta(days=3), dt.time(2), dt.UTC)
         event.schedule_version = 1
         event.schedule_stats = {
             "version": 1, "built_at": built.isoformat(timespec="seconds"), "built_by": owner.id if owner else None,
             "allow_moves": False, "published": True, "published_version": 1, "meetings": len(rows),
             "requests": len(rows), "total_priority": priority, "upper_bound": priority, "gap": 0.0,
             "participants_met": len(met), "participants_with_request": len(met), "coverage_bound": len(met),
-            "optimal": True, "seconds": 0.0, "method": "as held", "warnings": [], "unscheduled": [],
+            "optimal": True, "seconds": 0.0,
+            "method": "as held" if event.date < fair_today() else "as published", "warnings": [], "unscheduled": [],
             "changes": [], "state": "done"}

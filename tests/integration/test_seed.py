@@ -7,12 +7,24 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from matchmaker.cli import main
-from matchmaker.models import (Capability, ChainGraph, Demand, Enterprise, Event, EventParticipant,
-                               MeetingRequest, OpenResource, Qualification, User)
+from matchmaker.models import (
+    Application,
+    Capability,
+    ChainGraph,
+    Demand,
+    Enterprise,
+    Event,
+    EventParticipant,
+    Meeting,
+    MeetingRequest,
+    OpenResource,
+    Qualification,
+    User,
+)
 from matchmaker.services import seeding
 
-MODELS = (ChainGraph, Enterprise, Qualification, User, Demand, Capability, Event, EventParticipant,
-          MeetingRequest, OpenResource)
+MODELS = (ChainGraph, Enterprise, Qualification, User, Demand, Capability, Application, Event, EventParticipant,
+          MeetingRequest, Meeting, OpenResource)
 
 
 def _counts(db):
@@ -30,7 +42,7 @@ def test_seed_demo_twice_leaves_the_same_row_counts(db):
     assert _counts(db) == first
     assert all(added == 0 for added, _total in report.values())
     assert first["ChainGraph"] >= 7 and first["Demand"] >= 120 and first["Capability"] >= 400
-    assert first["Event"] == 3
+    assert first["Application"] >= 40 and first["Event"] == 4
     large = db.scalar(select(func.count()).select_from(Enterprise).where(Enterprise.size == "large"))
     assert large >= 30 and first["Enterprise"] - large >= 300
 
@@ -47,6 +59,11 @@ def test_demo_accounts_can_sign_in(db):
     buyer = db.scalar(select(User).where(User.email == "buyer@demo.matchmaker.cn"))
     sme = db.scalar(select(User).where(User.email == "sme@demo.matchmaker.cn"))
     assert buyer.enterprise.size == "large" and sme.enterprise.size != "large"
+    offered = db.scalars(select(Capability).where(Capability.enterprise_id == sme.enterprise_id)).all()
+    assert len(offered) >= 4 and len({n for c in offered for n in c.chain_nodes}) >= 4
+    # The SME's own applications were sent by its demo log-in.
+    sent = db.scalars(select(Application).where(Application.enterprise_id == sme.enterprise_id)).all()
+    assert sent and {a.submitted_by_id for a in sent} == {sme.id}
 
 
 def test_seed_command_twice(app, monkeypatch):
@@ -130,3 +147,25 @@ def test_the_demo_has_a_past_fair_followed_up_to_signed_contracts(client, db):
     assert client.get(f"/events/{fair.id}/followup").status_code == 200 and str(len(signed)) in follow
     report = client.get("/reports/", query_string={"from": "2026-01-01", "to": "2026-12-31"})
     assert report.status_code == 200
+
+
+def test_seeding_a_database_from_before_applications_dates_its_demands_first(db):
+    """A demo loaded when demands were published "now" and had no applications: seeding again adds the
+    applications and gives the demands their publication dates, so no application predates its demand."""
+    seeding.seed_chains(db)
+    seeding.seed_demo(db)
+    db.commit()
+    db.query(Application).delete()
+    later = dt.datetime.now(dt.UTC)
+    for demand in db.scalars(select(Demand).where(Demand.status != "draft")):
+        demand.published_at = demand.created_at = later
+    db.commit()
+    report = seeding.seed_demo(db)
+    db.commit()
+    assert report["applications"][0] >= 40 and report["demands"][0] == 0
+
+    def utc(value):
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+    early = [(a.demand.ref, a.enterprise.name) for a in db.scalars(select(Application))
+             if utc(a.created_at) < utc(a.demand.published_at)]
+    assert early == []
