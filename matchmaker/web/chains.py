@@ -152,7 +152,8 @@ def export_warnings(chain_id: str, fmt: str):
     G = _chain_or_404(chain_id)
     form = _period_form()
     if form.period is None:
-        return redirect(url_for("chains.show", chain_id=chain_id, **request.args.to_dict()) + "#warnings")
+        period = {key: request.args[key] for key in ("days", "end", "warned") if key in request.args}
+        return redirect(url_for("chains.show", chain_id=chain_id, **period) + "#warnings")
     report = chain_warning.chain_warnings(get_session(), chain_id, form.period, G=G)
     body = chain_warning.export_warnings(report, G, fmt, "en" if current_language() == "en" else "zh")
     mimetype = ("text/csv; charset=utf-8" if fmt == "csv"

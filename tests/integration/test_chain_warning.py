@@ -194,6 +194,8 @@ def test_both_period_errors_at_once(client, world):
 def test_bad_period_on_export_goes_back_to_the_form(client, world):
     response = client.get("/chains/pv/warnings.csv?days=1")
     assert response.status_code == 302 and "/chains/pv?days=1" in response.headers["Location"]
+    stray = client.get("/chains/pv/warnings.csv?days=abc&chain_id=other&x=1")  # words the page does not read
+    assert stray.status_code == 302 and stray.headers["Location"].endswith("/chains/pv?days=abc#warnings")
     assert client.get("/chains/pv/warnings.pdf").status_code == 404
     assert client.get("/chains/nope/warnings.csv").status_code == 404
 

@@ -150,6 +150,29 @@ def test_enterprise_registers_with_availability_and_organiser_approves(client, d
     assert [n.link for n in notes if "已通过" in n.text] == [f"/events/{event.id}"]
 
 
+def test_reviewing_from_a_filtered_list_comes_back_to_that_list(client, db):
+    """An organiser who opened the pending registrations (as the workbench links them) approves one and
+    is back on the pending list and page it came from; stray query words never break the action."""
+    owner = es.organiser(db)
+    event = es.make_event(db, owner)
+    _ent, member = es.member(db, size="large")
+    db.commit()
+    es.as_user(client, member)
+    client.post(f"/events/{event.id}/register", data={"role": "buyer"})
+    p = db.query(EventParticipant).one()
+    es.as_user(client, owner)
+    html = client.get(f"/events/{event.id}/participants?status=pending").get_data(as_text=True)
+    assert f"/events/{event.id}/participants/{p.id}/review?status=pending" in html
+    response = client.post(f"/events/{event.id}/participants/{p.id}/review?status=pending&page=1",
+                           data={"approve": "1"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/events/{event.id}/participants?status=pending&page=1")
+    hostile = client.post(f"/events/{event.id}/participants/{p.id}/review?event_id=999&participant_id=1",
+                          data={"approve": "0"})
+    assert hostile.status_code == 302 and hostile.headers["Location"].endswith(f"/events/{event.id}/participants")
+    assert db.get(EventParticipant, p.id).status == "rejected"
+
+
 def test_fixed_tables_must_be_free_and_in_range(client, db):
     people = es.fair(db, buyers=2, suppliers=1)
     event, owner = people["event"], people["organiser"]

@@ -126,13 +126,18 @@ def _participants_page(event, table_form=None, failed: int | None = None, status
     role = request.args.get("role") or None
     page = paginate(get_session(), event_service.participants_overview(get_session(), event, status_filter, role))
     return render_template("events/participants.html", event=event, page=page, status=status_filter, role=role,
-                           table_form=table_form or TableForm(), failed=failed), status
+                           table_form=table_form or TableForm(), failed=failed, list_args=list_args()), status
+
+
+def list_args() -> dict[str, str]:
+    """The participants list's filter and page, carried through an action so the list comes back as it was."""
+    return {key: request.args[key] for key in ("status", "role", "page") if request.args.get(key)}
 
 
 def _participant_action(event_id: int, participant_id: int, action, message: str):
     event, participant = event_and_participant(event_id, participant_id, manage=True)
     attempt(lambda session: action(session, participant), success=message)
-    return redirect(url_for("event_admin.participants", event_id=event.id, **request.args))
+    return redirect(url_for("event_admin.participants", event_id=event.id, **list_args()))
 
 
 @bp.post("/<int:event_id>/participants/<int:participant_id>/review")
@@ -159,7 +164,7 @@ def table(event_id: int, participant_id: int):
                     form=form, success=tr("已保存桌号与会谈上限。", "Table and meeting limit saved."))
     if not ok:
         return _participants_page(event, form, participant.id, 400)
-    return redirect(url_for("event_admin.participants", event_id=event.id, **request.args))
+    return redirect(url_for("event_admin.participants", event_id=event.id, **list_args()))
 
 
 @bp.route("/<int:event_id>/participants/add", methods=["GET", "POST"])
