@@ -102,13 +102,14 @@ def test_pages_fit_the_window(live_server, browser, artifacts, fair, viewport, l
 
 
 @pytest.mark.parametrize("email", [ORGANISER, BUYER, ADMIN])
-def test_english_navigation_is_one_line_at_1366(live_server, browser, artifacts, email):
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_navigation_is_one_line_at_1366(live_server, browser, artifacts, email, lang):
     page = _log_in(browser, live_server, email, viewport=LAPTOP)
-    page.goto(f"{live_server}/events/?lang=en")
+    page.goto(f"{live_server}/events/?lang={lang}")
     middles = page.eval_on_selector_all(
         "header.topbar .brand, header.topbar nav.nav a, header.topbar .account a, header.topbar .account button",
         "els => els.map(e => { const r = e.getBoundingClientRect(); return Math.round((r.top + r.bottom) / 2); })")
-    page.screenshot(path=str(artifacts / f"fair-day-nav-en-1366-{email.split('@')[0]}.png"))
+    page.screenshot(path=str(artifacts / f"fair-day-nav-{lang}-1366-{email.split('@')[0]}.png"))
     assert len(middles) >= 10 and max(middles) - min(middles) <= 6, f"the header wraps: link middles {middles}"
     assert page.locator(".nav-toggle").is_hidden()
     page.context.close()
