@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -31,16 +32,18 @@ def validate(files: tuple[str, ...]) -> None:
     loaded: an edge may join nodes of two files.
     """
     paths = _chain_files(files)
+    origins: list[tuple[Path, int]] = []  # (file, index in it) of each chain of a merged set
     if len(paths) == 1:
         source, label = Path(paths[0]), str(paths[0])  # a Path: a name such as "[v2].json" is no JSON text
     else:
-        source, label = _merged(paths), f"{len(paths)} files"
+        source, label = _merged(paths, origins), f"{len(paths)} files"
     try:
         G = chaingraph.load_chains(source)
     except chaingraph.ChainValidationError as exc:
         click.echo(f"{label}: {len(exc.problems)} problem(s)", err=True)
         for p in exc.problems:
-            click.echo(f"  - {p.message}" + (f" [{p.location}]" if p.location else ""), err=True)
+            where = _in_file(p.location, origins)
+            click.echo(f"  - {p.message}" + (f" [{where}]" if where else ""), err=True)
         if len(paths) == 1 and any(p.kind == "unknown_node" for p in exc.problems):
             click.echo("  (if those nodes are in other chain files, check the files together: "
                        "matchmaker chains validate FOLDER or FILE FILE …)", err=True)
@@ -72,8 +75,19 @@ def _chain_files(names: tuple[str, ...]) -> list[Path]:
     return paths
 
 
-def _merged(paths: list[Path]) -> dict:
-    """One chains document of several files; a file that is not one ends the command with its problems."""
+def _in_file(location: str, origins: list[tuple[Path, int]]) -> str:
+    """A problem's place in a merged set, named in its own file: ``chains[3] (nev)`` → ``nev.json: chains[0] (nev)``."""
+    match = re.match(r"chains\[(\d+)\]", location or "")
+    if not match or not origins or int(match.group(1)) >= len(origins):
+        return location
+    path, index = origins[int(match.group(1))]
+    return f"{path.name}: chains[{index}]" + location[match.end():]
+
+
+def _merged(paths: list[Path], origins: list[tuple[Path, int]]) -> dict:
+    """One chains document of several files; a file that is not one ends the command with its problems.
+
+    ``origins`` receives, for each chain of the result, its file and its index there."""
     merged: list = []
     for path in paths:
         try:
@@ -90,6 +104,7 @@ def _merged(paths: list[Path]) -> dict:
             click.echo(f'{path}: missing the top-level "chains" list', err=True)
             sys.exit(1)
         merged.extend(chains)
+        origins.extend((path, index) for index in range(len(chains)))
     return {"chains": merged}
 
 

@@ -326,6 +326,15 @@ def test_cli_validate_checks_several_files_as_one_set(tmp_path):
     broken.write_text('{"chains": [', encoding="utf-8")
     mixed = CliRunner().invoke(chains_cli, ["validate", str(folder / "nev.json"), str(broken)])
     assert mixed.exit_code == 1 and "broken.json" in mixed.output and "malformed JSON" in mixed.output
+    for path in chains_service.seed_files():
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    solar = json.loads((tmp_path / "solar.json").read_text(encoding="utf-8"))
+    solar["chains"][0]["edges"].append(["solar.nope", "solar.module"])
+    (tmp_path / "solar.json").write_text(json.dumps(solar, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "broken.json").unlink()
+    named = CliRunner().invoke(chains_cli, ["validate", str(tmp_path)])
+    edge = len(solar["chains"][0]["edges"]) - 1
+    assert named.exit_code == 1 and f"[solar.json: chains[0] (solar).edges[{edge}]]" in named.output
     missing = CliRunner().invoke(chains_cli, ["validate", str(tmp_path / "nope.json")])
     assert missing.exit_code == 1 and "no such file or folder" in missing.output
 
