@@ -48,8 +48,10 @@ def state_clause(status: str | None):
 
 
 def renamed_since_check(ent: Enterprise) -> bool:
-    """Not verified (any more) and bearing another name than the one the platform checked."""
-    return not ent.verified and bool(ent.verified_name) and ent.verified_name != ent.name
+    """Not verified (any more) and bearing another name than the one the platform checked, with no refusal
+    since (after a refusal the platform's last word on that name is the refusal, not the check)."""
+    return (not ent.verified and bool(ent.verified_name) and ent.verified_name != ent.name
+            and ent.verification_note is None and ent.verification_rejected_at is None)
 
 
 def needs_rename_confirmation(ent: Enterprise, new_name: str, actor) -> bool:

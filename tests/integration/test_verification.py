@@ -279,6 +279,21 @@ def test_after_a_refusal_renaming_back_restores_nothing(client, db, verified, ad
     assert ent.name == OLD and not ent.verified and ent.verification_rejected_at is None  # back in the queue
 
 
+def test_after_refusing_a_verified_organisation_its_page_no_longer_calls_the_old_name_checked(
+        client, db, verified, admin):
+    """Refusing a verified organisation withdraws the verification: a later rename must not be shown as
+    "renamed since the check", since the platform's last word on the old name is the refusal."""
+    ent, member = verified
+    act_as(client, admin)
+    reject(client, ent)
+    act_as(client, member)
+    client.post(f"/enterprises/{ent.id}/edit", data=edit_data(ent_name=NEW))
+    html = page(client.get(f"/enterprises/{ent.id}"))
+    assert "平台核验过的名称" not in html
+    act_as(client, admin)
+    assert "改名后待重新核验" not in page(client.get("/admin/enterprises?status=all"))
+
+
 def test_a_withdrawn_verification_is_not_restored_by_a_rename(client, db, verified, admin):
     ent, member = verified
     act_as(client, admin)
