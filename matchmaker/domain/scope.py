@@ -150,10 +150,11 @@ class Scope:
             return "全国"
         parts = [self.province]
         if self.city:
-            short_prefecture = self.city.endswith("州") and any(place_key(full) == place_key(self.city)
-                                                                for full in AUTONOMOUS_PREFECTURES)
-            ends = ("市", "自治州", "盟", "地区")
-            parts.append(self.city if self.city.endswith(ends) or short_prefecture else self.city + "市")
+            prefecture = any(place_key(full) == place_key(self.city) for full in AUTONOMOUS_PREFECTURES)
+            if self.city.endswith(("市", "自治州", "盟", "地区")) or (prefecture and self.city.endswith("州")):
+                parts.append(self.city)
+            else:  # 苏州 → 苏州市; 恩施 (a city-level region, so the prefecture) → 恩施州
+                parts.append(self.city + ("州" if prefecture else "市"))
         if self.district:
             parts.append(self.district)
         return "".join(parts)

@@ -15,6 +15,7 @@ def test_an_autonomous_prefecture_is_one_place_whichever_name_is_written(full, s
     assert place_key(full) == place_key(short) == place_key(short[:-1])
     assert full in place_variants(short) and short in place_variants(full)
     assert Scope("city", "湖北", short).label.endswith(short)  # not 恩施州市
+    assert Scope("city", "湖北", short[:-1]).label.endswith(short)  # a city-level region: the prefecture
 
 
 def test_every_listed_prefecture_reduces_to_a_place_name():
