@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from collections import deque
 
@@ -46,6 +47,9 @@ def effective_jobs(n_jobs) -> int:
 
 
 def _start(concepts, title_weight, infer, bridge):
+    # A forked worker inherits its parent's Python signal handlers (an RQ worker's SIGTERM handler asks
+    # for a warm shutdown and returns): the pool's terminate() must end the worker all the same.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _state.update(concepts=concepts, title_weight=title_weight, infer=infer, bridge=bridge,
                   vocab=TokenVocabulary(), sent=0)
 

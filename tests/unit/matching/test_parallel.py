@@ -72,6 +72,39 @@ def test_a_bad_record_stops_the_workers_with_the_usual_error(dev_capabilities, d
         Matcher(n_jobs=2).fit(records, dev_graph)
 
 
+def test_workers_end_on_terminate_whatever_sigterm_handler_the_caller_has(dev_capabilities, dev_graph):
+    """A process that served RQ jobs has RQ's SIGTERM handler (a warm shutdown that returns); workers forked
+    from it must still end when the pool is terminated, or stopping a fit on a bad record hangs."""
+    import signal
+    import threading
+    import time
+
+    from matchmaker.matching.parallel import PoolAnalyser, _context
+    if _context().get_start_method() != "fork":
+        pytest.skip("the workers inherit the handler only when forked")
+    previous = signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        featurizer = Matcher().fit(dev_capabilities[:50], dev_graph).capabilities_.featurizer
+        analyser = PoolAnalyser(featurizer, 2)
+        pids = [p.pid for p in analyser._pool._pool]
+        busy = [analyser._pool.apply_async(time.sleep, (30,)) for _ in pids]  # workers in the middle of work
+        time.sleep(0.5)
+        stopping = threading.Thread(target=analyser.terminate, daemon=True)
+        stopping.start()
+        stopping.join(10)
+        if stopping.is_alive():  # the workers ignored SIGTERM: end them so the test run goes on, then fail
+            for pid in pids:
+                os.kill(pid, signal.SIGKILL)
+            stopping.join(10)
+            pytest.fail("terminate() did not end the workers within 10 s")
+        assert not any(job.ready() for job in busy)
+        for pid in pids:
+            with pytest.raises(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)  # reaped: the worker is gone
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def test_workers_start_clean_beside_other_threads(dev_capabilities, dev_graph):
     """A server or browser driver runs threads; forking beside them can deadlock."""
     import threading
