@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -32,3 +33,14 @@ def _matching_kernels_ready():
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return DATA
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored():
+    """A test that runs an RQ worker in this process leaves RQ's SIGINT/SIGTERM handlers behind (a warm
+    shutdown that returns): put back what was there, so Ctrl+C, a time limit and later tests behave."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for sig, handler in saved.items():
+        if signal.getsignal(sig) is not handler:
+            signal.signal(sig, handler)
