@@ -5,7 +5,7 @@ from flask import Flask
 
 from . import api, db, i18n, mail, requests, security, static_files, web
 from . import config as _config
-from .services import engines, search
+from .services import engines, ranked_cache, search
 
 __all__ = ["create_app"]
 
@@ -25,6 +25,7 @@ def create_app(config=None) -> Flask:
     requests.init_app(app)
     db.init_app(app)
     engines.init_app(app)
+    ranked_cache.init_app(app)
     search.init_app(app)
     mail.init_app(app)
     security.init_app(app)

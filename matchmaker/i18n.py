@@ -1,7 +1,8 @@
 """Languages: Simplified Chinese by default, English on request (``?lang=en``)."""
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 from .extensions import babel
@@ -28,13 +29,11 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _inject_langs():
-        from flask_babel import get_locale
         return {"LANGS": LANGS, "current_lang": str(get_locale() or "zh_CN"), "tr": tr}
 
 
 def current_language() -> str:
-    from flask import has_request_context
-    from flask_babel import get_locale
+    # Called for every text of a page (thousands on some): no imports nor lookups beyond these.
     if not has_request_context():
         return "zh_CN"
     return str(get_locale() or "zh_CN")

@@ -13,8 +13,11 @@ benchmark's accounts logged in through the log-in form (CSRF token from the
 page) with Flask's test client, and every request of the load mix is made
 ``--repeat`` times with ids drawn as the locustfile draws them. Printed per
 request: mean wall and CPU milliseconds, SQL statements and their milliseconds
-(measured at the driver); with ``--sql`` the costliest statements of each; with
-``--cprofile N`` the N functions of largest cumulative time of each.
+(measured at the driver) and the ranked-results cache's hits and misses
+(:mod:`matchmaker.services.ranked_cache`; round 0 fills it, and the SME's capability
+edit in every round makes 我的商机 rank that capability again); with ``--sql`` the
+costliest statements of each; with ``--cprofile N`` the N functions of largest
+cumulative time of each; ``--no-cache`` ranks on every view (the cost of a miss).
 """
 from __future__ import annotations
 
@@ -122,8 +125,11 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", help="only the requests whose name contains one of these (comma-separated) texts")
     parser.add_argument("--sql", type=int, default=0, help="show the N costliest statements of each request")
+    parser.add_argument("--sql-chars", type=int, default=300, help="characters of each statement shown by --sql")
     parser.add_argument("--cprofile", type=int, default=0, help="show the N top functions (cumulative) of each")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-cache", action="store_true",
+                        help="rank on every view (RANKED_CACHE_SECONDS=0): the cost of a cache miss")
     args = parser.parse_args(argv)
 
     folder = Path(tempfile.mkdtemp(prefix="matchmaker-profile-"))
@@ -146,7 +152,11 @@ def _profile(args, folder: Path) -> int:
     from matchmaker import create_app
     from matchmaker.services.engines import warm_up
 
-    app = create_app({"DATABASE_URL": url, "LOGIN_RATE_LIMIT": "100000 per minute"})
+    overrides = {"DATABASE_URL": url, "LOGIN_RATE_LIMIT": "100000 per minute"}
+    if args.no_cache:
+        overrides["RANKED_CACHE_SECONDS"] = 0
+    app = create_app(overrides)
+    cache = app.extensions["matchmaker.ranked_cache"]
     started = time.perf_counter()
     warm_up(app)
     print(f"engines fitted in {time.perf_counter() - started:.1f} s")
@@ -164,7 +174,7 @@ def _profile(args, folder: Path) -> int:
     api_headers = {"Authorization": f"Bearer {catalogue['accounts']['buyer'][0]['token']}"}
 
     rng = random.Random(args.seed)
-    stats: dict[str, dict] = defaultdict(lambda: {"wall": [], "cpu": [], "sql_n": [], "sql_s": [],
+    stats: dict[str, dict] = defaultdict(lambda: {"wall": [], "cpu": [], "sql_n": [], "sql_s": [], "hits": 0, "misses": 0,
                                                   "statements": defaultdict(lambda: [0, 0.0]), "status": set()})
     profiles: dict[str, cProfile.Profile] = {}
     for round_ in range(args.repeat + 1):  # round 0 warms every page up and is not counted
@@ -179,6 +189,7 @@ def _profile(args, folder: Path) -> int:
             profile = profiles.setdefault(name, cProfile.Profile()) if args.cprofile and round_ else None
             sql.items = []
             sql.on = True
+            hits, misses = cache.hits, cache.misses
             wall, cpu = time.perf_counter(), time.process_time()
             if profile is not None:
                 profile.enable()
@@ -202,23 +213,27 @@ def _profile(args, folder: Path) -> int:
             s["sql_n"].append(len(sql.items))
             s["sql_s"].append(sum(t for _, t in sql.items))
             s["status"].add(response.status_code)
+            s["hits"] += cache.hits - hits
+            s["misses"] += cache.misses - misses
             for statement, seconds in sql.items:
-                entry = s["statements"][" ".join(statement.split())[:400]]
+                entry = s["statements"][" ".join(statement.split())[:max(400, args.sql_chars)]]
                 entry[0] += 1
                 entry[1] += seconds
 
     width = max(len(n) for n in stats) if stats else 10
-    print(f"\n{'request':<{width}} {'wall ms':>8} {'cpu ms':>7} {'SQL n':>6} {'SQL ms':>7}  status")
+    print(f"\n{'request':<{width}} {'wall ms':>8} {'cpu ms':>7} {'SQL n':>6} {'SQL ms':>7}  status  cache hits/misses")
     for name, s in sorted(stats.items(), key=lambda kv: -statistics.mean(kv[1]["wall"])):
+        hits = f"{s['hits']}/{s['misses']}" if s["hits"] or s["misses"] else ""
         print(f"{name:<{width}} {1000 * statistics.mean(s['wall']):>8.1f} {1000 * statistics.mean(s['cpu']):>7.1f} "
               f"{statistics.mean(s['sql_n']):>6.1f} {1000 * statistics.mean(s['sql_s']):>7.1f}  "
-              f"{','.join(map(str, sorted(s['status'])))}")
+              f"{','.join(map(str, sorted(s['status']))):<6}  "
+              f"{hits}")
     for name, s in sorted(stats.items(), key=lambda kv: -statistics.mean(kv[1]["wall"])):
         if args.sql:
             print(f"\n-- {name}: costliest statements (count per request, ms per request)")
             ranked = sorted(s["statements"].items(), key=lambda kv: -kv[1][1])[:args.sql]
             for statement, (count, seconds) in ranked:
-                print(f"  {count / args.repeat:>5.1f} x {1000 * seconds / args.repeat:>7.1f} ms  {statement[:300]}")
+                print(f"  {count / args.repeat:>5.1f} x {1000 * seconds / args.repeat:>7.1f} ms  {statement[:args.sql_chars]}")
         if args.cprofile and name in profiles:
             out = io.StringIO()
             pstats.Stats(profiles[name], stream=out).sort_stats("cumulative").print_stats(args.cprofile)

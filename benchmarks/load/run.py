@@ -49,7 +49,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import prepare
-from server import Server, ServerError, cpu_seconds
+from server import Server, ServerError, backend_cpu, cpu_seconds, database_backends
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
 TARGET_RPS = 200.0
@@ -163,6 +163,7 @@ class Phase:
     total: Row | None = None
     failures: list[tuple[str, str, int]] = field(default_factory=list)
     server_cpu: float = 0.0
+    database_cpu: float = 0.0
     load: tuple = ()
     startup: float = 0.0
     note: str = ""
@@ -215,6 +216,7 @@ def run_locust(server: Server, folder: Path, name: str, mix: str, args, catalogu
             while not mark.exists() and proc.poll() is None:  # the statistics are reset: measuring from now
                 time.sleep(0.2)
             before_cpu = cpu_seconds(server.pids())
+            before_db = backend_cpu(database_backends(server.database))
             started = time.perf_counter()
             proc.wait(timeout=4 * args.warmup + duration + 120)
             measured = time.perf_counter() - started
@@ -222,11 +224,14 @@ def run_locust(server: Server, folder: Path, name: str, mix: str, args, catalogu
             os.killpg(proc.pid, signal.SIGTERM)
             raise
     server_cpu = cpu_seconds(server.pids()) - before_cpu
+    # The backends serving the site (pooled, so alive throughout); parallel query workers come and go uncounted.
+    database_cpu = sum(cpu - before_db.get(pid, 0.0)
+                       for pid, cpu in backend_cpu(database_backends(server.database)).items())
     if proc.returncode != 0:
         log = (folder / f"locust-{name}.log").read_text(encoding="utf-8", errors="replace")
         raise BenchmarkError(f"locust exited with status {proc.returncode}:\n{log[-3000:]}")
     rows, total, failures = read_stats(prefix)
-    phase = Phase(name, rows, total, failures, server_cpu, (load_before, os.getloadavg()))
+    phase = Phase(name, rows, total, failures, server_cpu, database_cpu, (load_before, os.getloadavg()))
     phase.note = f"{len(server.workers())} gunicorn workers; measured {measured:.0f} s"
     return phase
 
@@ -258,6 +263,9 @@ def print_phase(phase: Phase, header: str) -> None:
         (m1, _, _), (m1_after, _, _) = phase.load
         print(f"server CPU {phase.server_cpu:.1f} s = {per_request:.1f} ms per request; load average "
               f"{m1:.2f} before, {m1_after:.2f} after ({os.cpu_count()} cores); {phase.note}")
+        if t.requests:
+            print(f"PostgreSQL CPU (the site's connections) {phase.database_cpu:.1f} s = "
+                  f"{1000 * phase.database_cpu / t.requests:.1f} ms per request")
     for name, error, count in phase.failures[:10]:
         print(f"  failure: {count} x {name}: {error[:160]}")
 

@@ -62,6 +62,19 @@ def cpu_seconds(pids) -> float:
     return total / tick
 
 
+def database_backends(database: str) -> list[int]:
+    """Process ids of the PostgreSQL backends connected to ``database`` (the server is local)."""
+    import prepare
+    with prepare.pg_admin() as admin:
+        return [pid for (pid,) in admin.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (database,))]
+
+
+def backend_cpu(pids) -> dict[int, float]:
+    """CPU seconds used so far by each of ``pids``."""
+    return {pid: cpu_seconds([pid]) for pid in pids}
+
+
 class Server:
     """``gunicorn -c python:matchmaker.gunicorn_config matchmaker.wsgi:app`` on ``database_url``.
 
@@ -85,6 +98,7 @@ class Server:
         if workers:
             env["MATCHMAKER_WORKERS"] = str(workers)
         self.env = env
+        self.database = database_url.rsplit("/", 1)[-1].split("?", 1)[0]
         self.command = [sys.executable, "-m", "gunicorn", "-c", SHIPPED_CONFIG, "matchmaker.wsgi:app"]
         self.proc: subprocess.Popen | None = None
 

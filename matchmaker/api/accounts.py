@@ -73,8 +73,8 @@ def search():
     found = search_service.search_postings(session, query, kind, page=page, per_page=per_page)
     matches = search_service.fuzzy_enterprises(session, query, limit=per_page)
     return jsonify({
-        "query": query, "page": page, "per_page": per_page, "total": found.total,
-        "pages": max(1, -(-found.total // per_page)),
+        "query": query, "page": page, "per_page": per_page, "total": found.total, "total_capped": found.capped,
+        "pages": max(1, -(-(found.total + found.capped) // per_page)),
         "results": [{"type": k, "id": obj.id, "title": obj.title, "enterprise": {"id": obj.enterprise_id,
                      "name": obj.enterprise.name}, "region": obj.region} for k, obj in found.items],
         "enterprises": [{**_enterprise_summary(e), "score": score} for e, score in matches],

@@ -16,6 +16,7 @@ from ..models.event import EVENT_STATUSES, PARTICIPANT_ROLES, PARTICIPANT_STATUS
 from ..models.posting import DEMAND_KINDS, DEMAND_STATUSES
 from ..models.user import ROLES
 from ..services.search import KINDS as SEARCH_KINDS
+from ..services.search import MAX_COUNT as MAX_SEARCH_COUNT
 from .ocds import SINCE_PATTERN
 from .params import BOOL_PATTERN, FALSE_WORDS, MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_TEXT, TRUE_WORDS
 
@@ -149,7 +150,10 @@ SCHEMAS = {
     "Suggestions": obj({"demand_id": STR, "ranked": array(ref("Suggestion")), "page": INT, "per_page": INT,
                         "total": INT, "pages": INT}, "Suppliers ranked for the demand, best first."),
     "SearchResults": obj({
-        "query": STR, "page": INT, "per_page": INT, "total": INT, "pages": INT,
+        "query": STR, "page": INT, "per_page": INT, "total": INT,
+        "total_capped": dict(BOOL, description=f"More than `total` ({MAX_SEARCH_COUNT}) postings hold the terms: "
+                                               "they are not all counted; `pages` offers one page more."),
+        "pages": INT,
         "results": array(obj({"type": enum(SEARCH_KINDS), "id": INT, "title": STR,
                               "enterprise": obj({"id": INT, "name": STR}), "region": nullable(STR)})),
         "enterprises": array(obj({**_ENTERPRISE_SUMMARY, "score": {"type": "number", "minimum": 0,

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from sqlalchemy import and_, case, delete, event, func, or_, select
+from sqlalchemy import and_, delete, event, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..domain.text import normalize, normalize_many
@@ -41,7 +41,7 @@ from ..models import Capability, Demand, Enterprise, SearchEntry
 from ..paging import Page
 from . import search_vocabulary
 
-__all__ = ["KINDS", "SearchResults", "fold", "fuzzy_enterprise_page", "fuzzy_enterprises", "index_flushed",
+__all__ = ["KINDS", "MAX_COUNT", "SearchResults", "fold", "fuzzy_enterprise_page", "fuzzy_enterprises", "index_flushed",
            "index_texts", "init_app", "name_key", "query_terms", "reindex", "search_postings", "sync_index"]
 
 KINDS = ("demand", "capability")
@@ -86,14 +86,15 @@ def name_key(name: str) -> str:
 
 
 def fuzzy_enterprises(session: Session, query: str, limit: int | None = None,
-                      score_cutoff: float = FUZZY_CUTOFF, exclude_id: int | None = None
+                      score_cutoff: float = FUZZY_CUTOFF, exclude_id: int | None = None, where=None
                       ) -> list[tuple[Enterprise, float]]:
     """Enterprises whose name resembles ``query``, best first, as ``(enterprise, score)``.
 
     Scores are RapidFuzz ``WRatio`` (0-100) between :func:`name_key` forms; a query that
-    is part of a longer name scores through WRatio's partial matching.
+    is part of a longer name scores through WRatio's partial matching. ``where`` (a clause
+    on :class:`Enterprise`, such as a region) keeps only the enterprises it holds for.
     """
-    ranked = _ranked_names(session, query, score_cutoff, exclude_id)
+    ranked = _ranked_names(session, query, score_cutoff, exclude_id, where)
     return _with_rows(session, ranked[:limit] if limit else ranked)
 
 
@@ -107,7 +108,7 @@ def fuzzy_enterprise_page(session: Session, query: str, page: int = 1, per_page:
 
 
 def _ranked_names(session: Session, query: str, score_cutoff: float,
-                  exclude_id: int | None) -> list[tuple[int, str, float]]:
+                  exclude_id: int | None, where=None) -> list[tuple[int, str, float]]:
     """``(id, name, score)`` of the enterprises resembling ``query``, best first, then by name."""
     key = name_key(query)
     if not key:
@@ -119,11 +120,13 @@ def _ranked_names(session: Session, query: str, score_cutoff: float,
              process.extract(key, choices, scorer=fuzz.WRatio, limit=None, score_cutoff=score_cutoff)}
     if not found:
         return []
+    if where is None:  # the names as the index read them (thousands of ids are not sent back to the database)
+        return sorted(((eid, names.names[eid], score) for eid, score in found.items()), key=lambda r: (-r[2], r[1]))
     rows = []
     ids = list(found)
     for start in range(0, len(ids), 5000):
-        rows += session.execute(select(Enterprise.id, Enterprise.name)
-                                .where(Enterprise.id.in_(ids[start:start + 5000]))).all()
+        stmt = select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids[start:start + 5000]))
+        rows += session.execute(stmt if where is None else stmt.where(where)).all()
     return sorted(((eid, name, found[eid]) for eid, name in rows), key=lambda r: (-r[2], r[1]))
 
 
@@ -147,6 +150,7 @@ class _NameIndex:
         self.stamp = stamp
         rows = list(rows)
         self.ids = np.fromiter((eid for eid, _ in rows), dtype=np.int64, count=len(rows))
+        self.names = dict(rows)
         self.keys = [name_key(name) for _, name in rows]
         self.lengths = np.fromiter(map(len, self.keys), dtype=np.int32, count=len(self.keys))
         postings: dict[str, tuple[list, list]] = {}
@@ -329,9 +333,15 @@ def reindex(session: Session) -> int:
 
 # --------------------------------------------------------------------------- postings
 
+#: Hits counted at most: past this many a search says "1,000+" (counting every hit of a common word
+#: reads the whole index, for a number nobody pages through).
+MAX_COUNT = 1000
+
+
 @dataclass
 class SearchResults:
-    """One page of posting hits: ``items`` are ``(kind, posting)`` pairs."""
+    """One page of posting hits: ``items`` are ``(kind, posting)`` pairs; ``total`` hits in all, at most
+    :data:`MAX_COUNT` (``capped``: more)."""
 
     query: str
     terms: list[str]
@@ -339,53 +349,89 @@ class SearchResults:
     total: int = 0
     #: Glossary synonyms the search also looked for (``LFP`` → 磷酸铁锂, LiFePO4).
     also: list[str] = field(default_factory=list)
+    capped: bool = False
+
+    @property
+    def total_label(self) -> str:
+        """The number of hits as shown: ``1,000+`` past :data:`MAX_COUNT`."""
+        return f"{self.total:,}+" if self.capped else f"{self.total:,}"
 
 
-def _holds(column, forms):
+def _holds(column, forms, indexed: bool = True, postgresql: bool = False):
     """``column`` contains one of ``forms``.
 
-    A form shorter than three characters is matched against ``column || ''``: no
-    trigram index can narrow it down, and reading such an index whole is slower
-    than reading the table (PostgreSQL, ``ix_search_entry_*_trgm``).
+    On PostgreSQL a form shorter than three characters is found with ``strpos``,
+    which no index serves: no trigram index can narrow it down, and reading such an
+    index whole is slower than reading the table (``ix_search_entry_*_trgm``;
+    ``strpos`` also reads a table three times faster than ``LIKE`` on a copy of the
+    column). Not ``indexed``, every form is: for a common word, reading the rows
+    newest first until a page is full beats finding all of them through the trigrams.
     """
-    return or_(*[(column if len(f) >= 3 else column.concat("")).contains(f, autoescape=True)
-                 for f in sorted(forms)])
+    return or_(*[column.contains(f, autoescape=True) if indexed and len(f) >= 3 or not postgresql
+                 else func.strpos(column, f) > 0 for f in sorted(forms)])
 
 
 def search_postings(session: Session, query: str, kind: str | None = None, page: int = 1,
                     per_page: int = 20) -> SearchResults:
     """Published demands and active capabilities whose title or description holds every term.
 
-    Hits whose title holds every term come first, then the most recently changed.
+    Hits whose title holds every term come first, then the others, each most
+    recently changed first; they are counted up to :data:`MAX_COUNT`. Past that
+    many, the two parts are read one after the other in that order (PostgreSQL
+    reads ``ix_search_entry_recent`` and stops at the page's end).
     """
     also: list[str] = []
     terms = query_terms(query, also)
     results = SearchResults(query=query, terms=[min(t) for t in terms], also=also)
     if not terms:
         return results
-    conditions = [or_(_holds(SearchEntry.title, t), _holds(SearchEntry.body, t)) for t in terms]
-    in_title = and_(*[_holds(SearchEntry.title, t) for t in terms])
     # Visibility by joining the posting on its key (an index probe per hit), not by a
     # subquery over every published demand and active capability.
     demand = and_(SearchEntry.object_type == "demand", Demand.id == SearchEntry.object_id)
     capability = and_(SearchEntry.object_type == "capability", Capability.id == SearchEntry.object_id)
-    where = [or_(Demand.status == "published", Capability.active.is_(True)), *conditions]
+    visible = [or_(Demand.status == "published", Capability.active.is_(True))]
     if kind in KINDS:
-        where.append(SearchEntry.object_type == kind)
+        visible.append(SearchEntry.object_type == kind)
 
-    def matching(*columns):
+    postgresql = session.get_bind().dialect.name == "postgresql"
+
+    def titles(indexed=True):
+        return and_(*[_holds(SearchEntry.title, t, indexed, postgresql) for t in terms])
+
+    def anywhere(indexed=True):
+        return and_(*[or_(_holds(SearchEntry.title, t, indexed, postgresql),
+                          _holds(SearchEntry.body, t, indexed, postgresql)) for t in terms])
+
+    def matching(*columns, where):
         return select(*columns).select_from(SearchEntry).outerjoin(Demand, demand) \
-            .outerjoin(Capability, capability).where(*where)
+            .outerjoin(Capability, capability).where(*visible, where)
+
+    def newest(stmt):
+        return stmt.order_by(SearchEntry.source_updated_at.desc(), SearchEntry.id.desc())
+
     page = max(page, 1)
-    hits = session.execute(
-        matching(SearchEntry.object_type, SearchEntry.object_id)
-        .order_by(case((in_title, 0), else_=1), SearchEntry.source_updated_at.desc(), SearchEntry.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    if page == 1 and len(hits) < per_page:
-        results.total = len(hits)  # all of them are on this page: nothing more to count
+    start = (page - 1) * per_page
+    columns = (SearchEntry.object_type, SearchEntry.object_id)
+    # First every hit, up to one more than are counted, in whatever order the database finds them: a
+    # rare word is read once (and sorted here), a common one stops the reading early.
+    found = session.execute(matching(*columns, titles().label("in_title"), SearchEntry.source_updated_at,
+                                     SearchEntry.id, where=anywhere()).limit(MAX_COUNT + 1)).all()
+    if len(found) <= MAX_COUNT:
+        found.sort(key=lambda r: (bool(r.in_title), r.source_updated_at, r.id), reverse=True)
+        hits = [(r.object_type, r.object_id) for r in found[start:start + per_page]]
+        results.total = len(found)
     else:
-        results.total = session.scalar(matching(func.count())) or 0
+        # More than are counted: each part read newest first (ix_search_entry_recent), to the page's end.
+        results.total, results.capped = MAX_COUNT, True
+        titled = matching(*columns, where=titles(indexed=False))
+        hits = session.execute(newest(titled).limit(per_page).offset(start)).all()
+        if len(hits) < per_page:
+            # The title hits end on this page (or before it): the others follow them.
+            in_titles = start + len(hits) if hits else session.scalar(
+                select(func.count()).select_from(titled.limit(start).subquery())) if start else 0
+            others = matching(*columns, where=and_(anywhere(indexed=False), ~titles(indexed=False)))
+            hits += session.execute(newest(others).limit(per_page - len(hits))
+                                    .offset(max(0, start - in_titles))).all()
     loaded = {}
     for k, model in _MODELS.items():
         ids = [oid for t, oid in hits if t == k]

@@ -122,8 +122,7 @@ def _buyer(session: Session, enterprise_id: int, since: dt.datetime | None,
 
 def _uncontacted(session: Session, demand: Demand) -> int:
     """Suggested suppliers on the first page of the demand's suggestions not invited and not applied."""
-    page = matching.suggested_suppliers(session, demand, per_page=SUGGESTIONS_SHOWN)
-    shown = {s.enterprise.id for s in page.items}
+    shown = set(matching.suggested_enterprise_ids(session, demand, SUGGESTIONS_SHOWN))
     if not shown:
         return 0
     contacted = set(invitations(session, demand.id))

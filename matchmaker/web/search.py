@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from flask import Blueprint, current_app, render_template, request
 from markupsafe import Markup, escape
@@ -18,6 +19,14 @@ bp = Blueprint("search", __name__, url_prefix="/search")
 MAX_QUERY = 100
 
 
+@dataclass
+class _CountedPage(Page):
+    """A page of hits counted up to a cap: ``total_label`` is what is shown (``1,000+``); a capped
+    ``total`` counts one more, so that the page after the last counted one is offered."""
+
+    total_label: str = ""
+
+
 @bp.get("/")
 def index():
     query = (request.args.get("q") or "").strip()[:MAX_QUERY]
@@ -31,9 +40,10 @@ def index():
         number = page_number()
         found = service.search_postings(session, query, kind, page=number if tab == "postings" else 1,
                                         per_page=per_page)
-        postings = Page(items=found.items, page=number, per_page=per_page, total=found.total)
+        postings = _CountedPage(items=found.items, page=number, per_page=per_page,
+                                total=found.total + found.capped, total_label=found.total_label)
         enterprises = service.fuzzy_enterprise_page(session, query, page=number, per_page=per_page)
-        counts = {"postings": found.total, "enterprises": enterprises.total}
+        counts = {"postings": found.total_label, "enterprises": enterprises.total}
         if "tab" not in request.args and not found.total and enterprises.total:
             tab = "enterprises"  # nothing to show on the first tab, but names match
     words = query.split() + (found.also if query else [])

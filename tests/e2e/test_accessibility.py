@@ -17,7 +17,16 @@ import pytest
 from sqlalchemy import or_, select
 
 from matchmaker.db import session_scope
-from matchmaker.models import Application, Capability, Demand, Enterprise, Event, User
+from matchmaker.models import (
+    Application,
+    Capability,
+    Demand,
+    Enterprise,
+    Event,
+    EventParticipant,
+    Meeting,
+    User,
+)
 from matchmaker.services import applications as application_service
 from matchmaker.services import chains as chain_service
 from matchmaker.services.seeding import DEMO_PASSWORD
@@ -65,7 +74,11 @@ def axe_source() -> str:
 
 @pytest.fixture(scope="module")
 def demo(live_app) -> dict:
-    """Ids of the demo's pages, and one application from the SME to the large enterprise."""
+    """Ids of the demo's pages, and one application from the SME to the large enterprise.
+
+    The national organiser's fair is made to admit only verified organisations, so that its
+    participants list shows the confirmation an unverified registration needs to be approved.
+    """
     with session_scope(live_app) as session:
         users = {u.email: u for u in session.scalars(select(User).where(User.email.in_(
             [e for e in ACCOUNTS.values() if e])))}
@@ -91,22 +104,36 @@ def demo(live_app) -> dict:
         capability = session.scalars(select(Capability).where(Capability.enterprise_id == sme.enterprise_id)
                                      .order_by(Capability.id)).first()
         fair = session.scalars(select(Event).where(Event.organiser_id == national.id).order_by(Event.id)).first()
+        fair.unverified_may_register = False
         past_fair = session.scalars(select(Event).where(Event.organiser_id == suzhou.id).order_by(Event.id)).first()
+        met = session.scalars(select(Meeting.buyer_id).where(Meeting.event_id == past_fair.id,
+                                                             Meeting.status == "scheduled").order_by(Meeting.id)).first()
+        unverified = session.scalars(select(Enterprise).where(Enterprise.verified.is_not(True))
+                                     .order_by(Enterprise.id)).first()
+        waiting = session.scalars(select(EventParticipant).join(Enterprise, EventParticipant.enterprise).where(
+            EventParticipant.event_id == fair.id, EventParticipant.status == "pending",
+            Enterprise.verified.is_not(True))).first()
+        if waiting is None:  # an unverified organisation's registration waiting for approval
+            session.add(EventParticipant(event_id=fair.id, enterprise_id=unverified.id, role="supplier",
+                                         status="pending"))
         G = chain_service.current_graph(session)
         ids = {"demand": demand.id, "open_demand": open_demand.id, "application": application.id,
                "capability": capability.id, "buyer_enterprise": buyer.enterprise_id,
                "sme_enterprise": sme.enterprise_id, "fair": fair.id, "past_fair": past_fair.id,
+               "agenda_participant": met, "unverified": unverified.id,
                "chain": "nev" if "nev" in G.graph["chains"] else next(iter(G.graph["chains"])),
                "solar": "solar" if "solar" in G.graph["chains"] else next(iter(G.graph["chains"]))}
         ids["node"] = next(n for n, c in G.nodes(data="chain") if c == ids["chain"])
     return ids
 
 
-def _fair_pages(prefix: str, event: int, follow_up: str | None = None) -> list[Check]:
+def _fair_pages(prefix: str, event: int, follow_up: str | None = None, tables: str | None = None) -> list[Check]:
     return [Check(f"{prefix}", f"/events/{event}"),
             Check(f"{prefix}-participants", f"/events/{event}/participants"),
             Check(f"{prefix}-requests", f"/events/{event}/manage/requests"),
             Check(f"{prefix}-schedule", f"/events/{event}/schedule"),
+            Check(f"{prefix}-agendas", f"/events/{event}/agendas"),
+            Check(f"{prefix}-table-agendas", f"/events/{event}/agendas/tables", expect=tables),
             Check(f"{prefix}-checkin", f"/events/{event}/checkin"),
             Check(f"{prefix}-dashboard", f"/events/{event}/dashboard"),
             Check(f"{prefix}-followup", f"/events/{event}/followup", expect=follow_up),
@@ -144,17 +171,30 @@ def _checks(role: str, d: dict) -> list[Check]:
                 Check("resources", "/resources/"), Check("fair", f"/events/{d['fair']}"),
                 Check("followups", "/followups/")]
     if role == "organiser":
+        picker = f"/events/{d['fair']}/participants/add?q=精工"
         return [Check("workbench", "/workbench/"), Check("events", "/events/"),
-                *_fair_pages("fair", d["fair"]), Check("chain-map", f"/chains/{d['chain']}", expect=MAP_LINK),
+                *_fair_pages("fair", d["fair"]),
+                Check("fair-pending", f"/events/{d['fair']}/participants?status=pending",
+                      expect="form.approve-unverified input[name=admit_unverified]"),
+                Check("fair-picker", picker, expect=".candidate-list li.candidate"),
+                Check("fair-picker-errors", picker, submit="form.picker-form"),
+                Check("chain-map", f"/chains/{d['chain']}", expect=MAP_LINK),
                 Check("key-enterprises", f"/chains/{d['chain']}/key-enterprises"),
                 Check("reports", "/reports/"), Check("enterprises", "/enterprises/")]
     if role == "suzhou":
         return [Check("workbench", "/workbench/"),
-                *_fair_pages("past-fair", d["past_fair"], follow_up="table.followups tbody tr"),
+                *_fair_pages("past-fair", d["past_fair"], follow_up="table.followups tbody tr",
+                             tables="table.table-days td .company-name"),
+                Check("past-fair-agenda-of", f"/events/{d['past_fair']}/agendas?participant={d['agenda_participant']}",
+                      expect="table.agenda-list tbody tr"),
                 Check("chain-map", f"/chains/{d['solar']}", expect=MAP_LINK), Check("reports", "/reports/")]
     if role == "admin":
         return [Check("workbench", "/workbench/"), Check("admin", "/admin/"),
-                Check("verification", "/admin/enterprises"), Check("qualifications", "/admin/qualifications"),
+                Check("verification", "/admin/enterprises"),
+                Check("refusal", f"/admin/enterprises/{d['unverified']}/reject"),
+                Check("refusal-errors", f"/admin/enterprises/{d['unverified']}/reject", submit="main form.form",
+                      fill={"textarea[name=reason]": ""}),
+                Check("qualifications", "/admin/qualifications"),
                 Check("users", "/admin/users"), Check("audit", "/admin/audit"), Check("reports", "/reports/")]
     raise AssertionError(role)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from matchmaker.models import AuditLog, Event, EventParticipant, Notification
 from matchmaker.services import events as event_service
-from matchmaker.services.errors import NotAllowed
+from matchmaker.services.errors import NotAllowed, ServiceError
 from tests.integration import events_support as es
 from tests.integration import helpers as h
 
@@ -234,3 +234,128 @@ def test_participants_list_shows_each_verification_state(client, db, strict):
     assert "已核验" in html.split(f'id="participant-{one.id}"', 1)[1].split("</td>", 1)[0]
     assert "未核验" in html.split(f'id="participant-{two.id}"', 1)[1].split("</td>", 1)[0]
     assert "本场只接受已核验的单位报名" in html
+
+
+def _edit_form(event, **changes) -> dict:
+    """The fair's edit form as stored, with ``changes`` (a BooleanField is sent only when ticked)."""
+    form = {"name": event.name, "date": event.date.isoformat(), "start": event.start, "end": event.end,
+            "meeting_minutes": str(event.meeting_minutes), "tables": str(event.tables),
+            "request_expiry_hours": str(event.request_expiry_hours), "venue": event.venue or "",
+            "city": event.city or "", "registration_opens": event.registration_opens.isoformat(),
+            "registration_closes": event.registration_closes.isoformat()}
+    if event.unverified_may_register:
+        form["unverified_may_register"] = "y"
+    form.update(changes)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def test_approving_an_unverified_registration_after_the_rule_tightened_needs_the_override(client, db):
+    """An unverified organisation registered while the fair admitted everyone; once the organisers
+    admit only verified ones, approving it takes the same explicit, audited confirmation."""
+    owner = es.organiser(db)
+    event = es.make_event(db, owner)
+    unverified, unverified_user = es.member(db, name="待核验配套有限公司")
+    unverified.verified = False
+    db.commit()
+    es.as_user(client, unverified_user)
+    assert client.post(f"/events/{event.id}/register", data={"role": "supplier"}).status_code == 302
+    p = db.scalar(select(EventParticipant))
+    assert p.status == "pending"
+    es.as_user(client, owner)
+    response = client.post(f"/events/{event.id}/edit", data=_edit_form(event, unverified_may_register=None),
+                           follow_redirects=True)
+    db.refresh(event)
+    assert event.unverified_may_register is False
+    assert "仍有 1 家未核验单位的报名待审核" in response.get_data(as_text=True)  # the organiser is warned
+    html = client.get(f"/events/{event.id}/participants").get_data(as_text=True)
+    row = html.split(f'id="participant-{p.id}"', 1)[1].split("</tr>", 1)[0]
+    assert 'name="admit_unverified"' in row and "仍为未核验单位报名" in row
+    response = client.post(f"/events/{event.id}/participants/{p.id}/review", data={"approve": "1"},
+                           follow_redirects=True)
+    assert "本场对接会只接受经平台核验的单位报名，“待核验配套有限公司”尚未通过核验" in response.get_data(as_text=True)
+    db.refresh(p)
+    assert p.status == "pending"
+    with pytest.raises(ServiceError):
+        event_service.review_participant(db, owner, p, True)
+    db.rollback()
+    response = client.post(f"/events/{event.id}/participants/{p.id}/review",
+                           data={"approve": "1", "admit_unverified": "y"})
+    assert response.status_code == 302
+    db.refresh(p)
+    assert p.status == "approved"
+    entry = db.scalar(select(AuditLog).where(AuditLog.action == "event.review"))
+    assert entry.details.get("unverified_admitted") is True and entry.details["status"] == "approved"
+
+
+def test_declining_and_approving_verified_organisations_need_no_override(client, db, strict):
+    event = strict["event"]
+    (verified, _), (unverified, _) = strict["verified"], strict["unverified"]
+    one = es.participant(db, event, verified, "supplier", status="pending")
+    two = es.participant(db, event, unverified, "supplier", status="pending")
+    db.commit()
+    es.as_user(client, strict["organiser"])
+    html = client.get(f"/events/{event.id}/participants").get_data(as_text=True)
+    assert 'name="admit_unverified"' not in html.split(f'id="participant-{one.id}"', 1)[1].split("</tr>", 1)[0]
+    assert client.post(f"/events/{event.id}/participants/{one.id}/review", data={"approve": "1"}).status_code == 302
+    assert client.post(f"/events/{event.id}/participants/{two.id}/review", data={"approve": "0"}).status_code == 302
+    db.refresh(one)
+    db.refresh(two)
+    assert (one.status, two.status) == ("approved", "rejected")
+    assert all(e.details.get("unverified_admitted") is None
+               for e in db.scalars(select(AuditLog).where(AuditLog.action == "event.review")))
+
+
+@pytest.mark.parametrize("picked", ["2147483648", "0", "-1"])
+def test_a_picked_organisation_beyond_any_stored_id_is_a_field_error(client, db, picker, picked):
+    event = picker["event"]
+    es.as_user(client, picker["organiser"])
+    response = client.post(f"/events/{event.id}/participants/add",
+                           data={"q": "精工", "enterprise_id": picked, "role": "supplier"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "请先查找并选择要报名的单位" in html and _candidates(html)  # the choices are offered again
+    assert db.scalar(select(EventParticipant)) is None
+
+
+def test_an_exact_name_that_names_no_organisation_is_said_once(client, db, picker):
+    """A registration by exact name or code (without picking) that finds nothing is told once, in the
+    summary at the top (and by the choices, when they are shown), not flashed as well."""
+    event = picker["event"]
+    es.as_user(client, picker["organiser"])
+    message = "找不到名称或统一社会信用代码为“不存在的企业”的企业"
+    response = client.post(f"/events/{event.id}/participants/add",
+                           data={"enterprise": "不存在的企业", "role": "supplier"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and html.count(message) == 1 and "flash-error" not in html
+    response = client.post(f"/events/{event.id}/participants/add",
+                           data={"q": "精工", "enterprise": "不存在的企业", "role": "supplier"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "flash-error" not in html
+    assert html.count('class="error-summary"') == 1 and html.count(message) == 2  # the summary and the choices
+    assert 'id="enterprise"' in html.split('class="candidate-list"', 1)[1]  # where the summary's link leads
+    assert db.scalar(select(EventParticipant)) is None
+
+
+def test_a_regional_search_uses_the_sites_name_index_kept_between_searches(client, db, picker, monkeypatch):
+    """A city organiser's searches score names on the index the site keeps (built once, shared with
+    national organisers), filtered by the region, rather than reading and keying every organisation
+    of the region again at each search."""
+    from matchmaker.services import search as search_service
+    from matchmaker.services.events import admission
+
+    for i in range(30):
+        h.enterprise(db, name=f"苏州配套{i}号制造有限公司", city="苏州")
+    suzhou = h.user(db, role="organiser", organisation="苏州市工信局", scope_level="city",
+                    scope_province="江苏省", scope_city="苏州")
+    fair = es.make_event(db, suzhou, region="江苏省", city="苏州")
+    db.commit()
+    built, keyed = [], []
+    index = search_service._NameIndex
+    monkeypatch.setattr(search_service, "_NameIndex", lambda *a: built.append(1) or index(*a))
+    key = admission.name_key
+    monkeypatch.setattr(admission, "name_key", lambda text: keyed.append(text) or key(text))
+    es.as_user(client, suzhou)
+    for typed in ("精工", "蘇州精工", "精密机械"):
+        names = _candidates(_search(client, fair, typed))
+        assert names and "杭州精工电子有限公司" not in names, typed
+    assert len(built) == 1 and len(keyed) <= 3

@@ -1,8 +1,12 @@
 """Organisers read a built schedule by participant and by table."""
 from __future__ import annotations
 
-import pytest
+import threading
 
+import pytest
+from sqlalchemy import event as sa_event
+
+from matchmaker.db import get_engine
 from matchmaker.models import Meeting
 from matchmaker.services.events import schedule as event_schedule
 from tests.integration import events_support as es
@@ -171,3 +175,79 @@ def test_only_the_fairs_organisers_see_the_views(client, db, fair):
     db.commit()
     assert client.get(f"/events/{draft.id}/agendas").status_code == 404
     assert client.get(f"/events/{draft.id}/agendas/tables").status_code == 404
+
+
+@pytest.mark.parametrize("chosen", ["2147483648", "99999999999999999999", "0", "-3"])
+def test_a_participant_number_beyond_any_stored_id_is_not_found(client, db, fair, chosen):
+    """Ids past what an INTEGER column holds are a plain 404 (PostgreSQL would refuse to compare them)."""
+    es.as_user(client, fair["organiser"])
+    assert client.get(f"/events/{fair['event'].id}/agendas?participant={chosen}").status_code == 404
+
+
+def test_a_meeting_with_a_participant_number_beyond_any_stored_id_is_not_found(client, db, fair):
+    """The organisers' meeting and on-behalf forms and a participant's request name the other side by id."""
+    event = fair["event"]
+    (b1, buyer_user), _ = fair["buyers"]
+    es.as_user(client, fair["organiser"])
+    for url in (f"/events/{event.id}/manage/meetings/add", f"/events/{event.id}/manage/requests/on-behalf"):
+        response = client.post(url, data={"buyer": str(b1.id), "supplier": "2147483648", "priority": "2",
+                                          "requester": "buyer"})
+        assert response.status_code == 404, url
+    es.as_user(client, buyer_user)
+    response = client.post(f"/events/{event.id}/participants/{b1.id}/requests/new",
+                           data={"counterpart": "2147483648", "priority": "2"})
+    assert response.status_code == 404
+
+
+def _statements(app, client, db, url: str) -> int:
+    """How many SQL statements one page sends from the request's own thread (the matching engines
+    may refit in a background thread meanwhile; their reads are not the page's)."""
+    sent = []
+    me = threading.get_ident()
+
+    def record(_conn, _cursor, statement, *_args):
+        if threading.get_ident() == me:
+            sent.append(statement)
+
+    db.expunge_all()  # the tests' session is the request's: let the page find none of its rows already loaded
+    es.fresh(client)
+    engine = get_engine(app)
+    sa_event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", record)
+    return len(sent)
+
+
+def test_the_table_view_reads_the_same_few_rows_however_many_take_part(app, client, db):
+    """Every table's buyer and supplier names come with the meetings: more participants, tables and
+    meetings send no more statements."""
+    people = es.fair(db, buyers=0, suppliers=0, tables=12)
+    event = people["event"]
+    event.schedule_version, event.status = 1, "provisional"
+    slots = list(event.slots)
+
+    def grow(first: int, count: int) -> None:
+        for t in range(first, first + count):
+            buyer = es.participant(db, event, es.member(db, size="large", name=f"桌{t}采购集团")[0], "buyer", table=t)
+            for i, slot in enumerate(slots[:3]):
+                supplier = es.participant(db, event, es.member(db, name=f"桌{t}供应商{i}有限公司")[0], "supplier")
+                _meeting(db, event, buyer, supplier, slot, t)
+        db.commit()
+
+    grow(1, 2)
+    url = f"/events/{event.id}/agendas/tables"
+    es.as_user(client, people["organiser"])
+    engines = app.extensions.get("matchmaker.engines")
+    _statements(app, client, db, url)
+    if engines is not None:
+        assert engines.wait_idle(60)
+    before = _statements(app, client, db, url)
+    grow(3, 8)  # 10 buyers, 30 suppliers, 30 meetings
+    _statements(app, client, db, url)
+    if engines is not None:
+        assert engines.wait_idle(60)
+    assert _statements(app, client, db, url) == before
+    html = client.get(url).get_data(as_text=True)
+    assert "桌10供应商2有限公司" in _row(html, 'id="table-10"') and "固定：桌10采购集团" in html

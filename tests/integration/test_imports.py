@@ -696,6 +696,32 @@ def test_participants_are_registered_by_the_sites_services(db, companies, fair, 
     assert db.scalar(select(AuditLog.action).where(AuditLog.action == "event.review")) == "event.review"
 
 
+def test_a_fair_for_verified_organisations_refuses_unverified_rows_on_the_enterprise_column(
+        db, companies, fair, tmp_path):
+    """An import has no box to confirm an unverified organisation: such a row is refused on its
+    enterprise, saying how to invite it all the same, and a pending one stays pending."""
+    fair.unverified_may_register = False
+    companies["unknown"].verified = False  # registered (pending) while the fair still admitted everyone
+    db.add(Enterprise(name="未核验协作有限公司", uscc=h.make_uscc(990_201), region="江苏省", verified=False,
+                      contact={}, chains=[]))
+    db.commit()
+    path = _csv(tmp_path / "p.csv", ["企业名称", "参会身份"], [
+        ["未核验协作有限公司", "供应方"], ["待划型企业有限公司", "供应方"], ["苏州键合材料有限公司", "供应方"]])
+    result = run_import(db, "participants", path, event_id=fair.id)
+    db.commit()
+    assert [(r.row, r.action) for r in result.rows] == [(2, "rejected"), (3, "rejected"), (4, "created")]
+    assert {p.row: p.column for p in result.problems} == {2: "enterprise", 3: "enterprise"}
+    for problem in result.problems:
+        assert "本场只接受已核验单位" in problem.reason_zh and "逐个代报名并确认" in problem.reason_zh
+        assert "admits only verified organisations" in problem.reason_en and "one by one" in problem.reason_en
+        assert "勾选" not in problem.reason_zh and "tick" not in problem.reason_en
+    db.expire_all()
+    people = {p.enterprise_id: p.status for p in db.scalars(select(EventParticipant).where(
+        EventParticipant.event_id == fair.id))}
+    assert people == {companies["unknown"].id: "pending", companies["sme"].id: "approved"}
+    assert not db.scalars(select(AuditLog).where(AuditLog.action == "event.review")).all()
+
+
 # --------------------------------------------------------------------------- who may change what
 
 def test_an_organiser_changes_no_enterprise_its_members_look_after(db, companies, tmp_path):

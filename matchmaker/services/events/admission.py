@@ -19,8 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ...i18n import tr
@@ -30,7 +29,7 @@ from ..scope import enterprise_clause, scope_of
 from ..search import fuzzy_enterprises, name_key
 
 __all__ = ["CANDIDATE_CUTOFF", "Candidate", "admits", "check_admission", "enterprise_candidates",
-           "enterprise_to_register", "find_enterprise"]
+           "enterprise_to_register", "find_enterprise", "pending_unverified"]
 
 #: Lowest name similarity (RapidFuzz WRatio of the name keys, 0-100) listed as a candidate: a little
 #: above the site search's, so that a two-character query sharing one character with a name
@@ -61,10 +60,18 @@ def admits(event: Event, enterprise: Enterprise) -> bool:
     return event.unverified_may_register is not False or bool(enterprise.verified)
 
 
+def pending_unverified(session: Session, event: Event) -> int:
+    """How many unverified organisations wait for the organisers to approve their registration."""
+    return session.scalar(select(func.count()).select_from(EventParticipant)
+                          .join(Enterprise, Enterprise.id == EventParticipant.enterprise_id)
+                          .where(EventParticipant.event_id == event.id, EventParticipant.status == "pending",
+                                 Enterprise.verified.isnot(True))) or 0
+
+
 def check_admission(event: Event, enterprise: Enterprise, *, organiser: bool, override: bool = False) -> None:
     """Refuse an unverified organisation at a fair that admits only verified ones.
 
-    Organisers may still register one with ``override`` (their explicit confirmation).
+    Organisers may still register (or approve) one with ``override`` (their explicit confirmation).
     """
     if admits(event, enterprise) or (organiser and override):
         return
@@ -88,14 +95,6 @@ def _code_of(text: str) -> str | None:
     return code if _CODE_PART.match(code) and any(ch.isdigit() for ch in code) else None
 
 
-def _scoped_names(session: Session, key: str, clause, limit: int) -> list[tuple[int, float]]:
-    """``(id, score)`` of the organisations matching ``clause`` whose name resembles ``key``, best first."""
-    rows = session.execute(select(Enterprise.id, Enterprise.name).where(clause)).all()
-    choices = {eid: name_key(name) for eid, name in rows}
-    found = process.extract(key, choices, scorer=fuzz.WRatio, score_cutoff=CANDIDATE_CUTOFF, limit=limit)
-    return [(eid, round(float(score), 1)) for _, score, eid in found]
-
-
 def enterprise_candidates(session: Session, event: Event, text: str | None, user, limit: int = 20
                           ) -> list[Candidate]:
     """The organisations ``user`` may register at ``event`` that ``text`` may mean, best first.
@@ -116,15 +115,10 @@ def enterprise_candidates(session: Session, event: Event, text: str | None, user
             stmt = stmt.where(clause)
         for eid, uscc in session.execute(stmt.order_by(Enterprise.uscc).limit(limit)):
             found[eid] = (0, 100.0, "code") if uscc == code else (1, 100.0, "code")
-    key = name_key(text)
-    if key and len(found) < limit:
-        if clause is None:
-            named = [(e.id, score) for e, score in
-                     fuzzy_enterprises(session, text, limit=limit, score_cutoff=CANDIDATE_CUTOFF)]
-        else:
-            named = _scoped_names(session, key, clause, limit)
-        for eid, score in named:
-            found.setdefault(eid, (2, score, "name"))
+    if name_key(text) and len(found) < limit:
+        # The site's index of name keys, kept between searches, scores the names; the region is a filter.
+        for e, score in fuzzy_enterprises(session, text, limit=limit, score_cutoff=CANDIDATE_CUTOFF, where=clause):
+            found.setdefault(e.id, (2, score, "name"))
     if not found:
         return []
     rows = {e.id: e for e in session.scalars(select(Enterprise).where(Enterprise.id.in_(found)))}

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
 
 from ...i18n import tr
 from ...models import Event, EventParticipant, Meeting
@@ -75,12 +76,18 @@ def participant_agenda(session: Session, user, event: Event, participant_id: int
 
 
 def table_days(session: Session, user, event: Event) -> list[TableDay]:
-    """Every table of the fair with its meetings over the slots, in table order."""
+    """Every table of the fair with its meetings over the slots, in table order.
+
+    Two queries whatever the size of the fair: the meetings with both sides' enterprises,
+    and the buyers fixed at tables with theirs.
+    """
     manageable(user, event)
     slots = list(event.slots or [])
-    at: dict[tuple[int, str], Meeting] = {(m.table, m.slot): m for m in stored_meetings(session, event)}
-    fixed = {p.table: p for p in event.participants
-             if p.table is not None and p.status == "approved" and p.role == "buyer"}
+    at: dict[tuple[int, str], Meeting] = {(m.table, m.slot): m for m in stored_meetings(session, event, names=True)}
+    fixed = {p.table: p for p in session.scalars(
+        select(EventParticipant).options(joinedload(EventParticipant.enterprise))
+        .where(EventParticipant.event_id == event.id, EventParticipant.table.isnot(None),
+               EventParticipant.status == "approved", EventParticipant.role == "buyer"))}
     tables = sorted(set(range(1, event.tables + 1)) | {t for t, _ in at})
     ends = {s: slot_end(event, s) for s in slots}
     return [TableDay(t, fixed.get(t), [TableCell(s, ends[s], at.get((t, s))) for s in slots]) for t in tables]

@@ -339,15 +339,25 @@ def set_availability(session: Session, user: User, participant: EventParticipant
 
 
 def review_participant(session: Session, user: User, participant: EventParticipant, approve: bool,
-                       link: str | None = None) -> EventParticipant:
-    """Approve or decline a registration and tell the enterprise, with ``link`` (the event's page)."""
+                       link: str | None = None, admit_unverified: bool = False) -> EventParticipant:
+    """Approve or decline a registration and tell the enterprise, with ``link`` (the event's page).
+
+    At a fair that admits only verified organisations (perhaps since the registration
+    was made), an unverified one is approved only with ``admit_unverified``, as when
+    organisers register it (:func:`.admission.check_admission`); the audit log says so.
+    """
     event = manageable(user, participant.event)
     if participant.status == "withdrawn":
         raise NotAllowed(tr("该企业已退出。", "This participant has withdrawn."))
+    overridden = False
+    if approve:
+        check_admission(event, participant.enterprise, organiser=True, override=admit_unverified)
+        overridden = not admits(event, participant.enterprise)
     participant.status = "approved" if approve else "rejected"
     if not approve:
         participant.table = None
-    audit.record(session, user.id, "event.review", participant, status=participant.status)
+    audit.record(session, user.id, "event.review", participant, status=participant.status,
+                 unverified_admitted=True if overridden else None)
     text = (tr("贵企业参加对接会“{e}”的报名已通过。", "Your registration for “{e}” is approved.", e=event.name) if approve
             else tr("贵企业参加对接会“{e}”的报名未获通过。", "Your registration for “{e}” was declined.", e=event.name))
     notifications.notify_enterprise(session, participant.enterprise_id, text, link=link)

@@ -191,7 +191,7 @@ def dashboard(session: Session, user, event: Event) -> dict:
 
 def meetings_for_checkin(session: Session, user, event: Event) -> list[Meeting]:
     manageable(user, event)
-    return stored_meetings(session, event)
+    return stored_meetings(session, event, names=True)
 
 
 def participant_meetings(session: Session, participant: EventParticipant) -> list[Meeting]:

@@ -104,7 +104,7 @@ def schedule_workbook(session: Session, event: Event) -> bytes:
     Written by :func:`matchmaker.io.sheets.write_table`, so enterprise names that
     look like formulas stay text.
     """
-    meetings = stored_meetings(session, event)
+    meetings = stored_meetings(session, event, names=True)
     order = {s: i for i, s in enumerate(event.slots or [])}
     role = {"buyer": tr("采购方", "Buyer"), "supplier": tr("供应方", "Supplier")}
     by_participant = []

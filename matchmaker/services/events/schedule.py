@@ -95,10 +95,16 @@ def _as_meeting(m: Meeting, locked: bool | None = None) -> scheduling.Meeting:
                               m.priority, m.locked if locked is None else locked)
 
 
-def stored_meetings(session: Session, event: Event) -> list[Meeting]:
-    """The event's scheduled (not cancelled) meetings, in slot order then table."""
+def stored_meetings(session: Session, event: Event, *, names: bool = False) -> list[Meeting]:
+    """The event's scheduled (not cancelled) meetings, in slot order then table; with ``names`` each
+    side's enterprise is read in the same query (for pages and sheets that name both sides)."""
     order = {s: i for i, s in enumerate(event.slots or [])}
-    rows = session.scalars(select(Meeting).options(joinedload(Meeting.buyer), joinedload(Meeting.supplier))
+    if names:
+        sides = (joinedload(Meeting.buyer).joinedload(EventParticipant.enterprise),
+                 joinedload(Meeting.supplier).joinedload(EventParticipant.enterprise))
+    else:
+        sides = (joinedload(Meeting.buyer), joinedload(Meeting.supplier))
+    rows = session.scalars(select(Meeting).options(*sides)
                            .where(Meeting.event_id == event.id, Meeting.status == "scheduled")).unique().all()
     return sorted(rows, key=lambda m: (order.get(m.slot, len(order)), m.table))
 

@@ -8,7 +8,9 @@ is approved with ``review_participant``), in the role given, with its table
 every step has its audit entry. A participant that withdrew or was declined is
 registered again; one that is registered in the other role keeps it (the role
 changes on the event's page, where its meeting requests are handled). Blank
-values keep what is stored.
+values keep what is stored. At a fair that admits only verified organisations an
+unverified one is refused: admitting it is the organisers' explicit choice, made
+one by one on the event's page (:func:`.admission.check_admission`).
 
 Each row is applied inside a savepoint, so a row refused halfway (a table taken,
 say) leaves nothing behind; a dry run applies every row the same way and rolls
@@ -19,6 +21,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ...models import Enterprise, Event, EventParticipant
+from ..events.admission import admits
 from ..events.core import assign_table, register, review_participant
 from .cleaning import RowError, site_rule
 from .context import Context
@@ -75,8 +78,13 @@ class ParticipantImport:
             raise RowError("role", role,
                            f"该企业已作为{_ROLE_ZH[existing.role]}报名；请在对接会页面修改其身份",
                            f"this enterprise is registered as {existing.role}; change its role on the fair's page")
+        enterprise = ctx.session.get(Enterprise, owner)
+        if (existing is None or existing.status != "approved") and not admits(event, enterprise):
+            raise RowError("enterprise", record.get("enterprise"),
+                           "本场只接受已核验单位；如确需邀请，请在对接会页面逐个代报名并确认",
+                           "this fair admits only verified organisations; to invite this one all the same, "
+                           "register it on the fair's page, one by one, and confirm")
         if existing is None or existing.status in ("withdrawn", "rejected"):
-            enterprise = ctx.session.get(Enterprise, owner)
             participant = site_rule(lambda: register(ctx.session, user, event, role, enterprise=enterprise),
                                     "role", role)
             action = "created" if existing is None else "updated"

@@ -99,10 +99,25 @@ def edit(event_id: int):
     if request.method == "GET":
         form.breaks.data = "; ".join(f"{a}-{b}" for a, b in event.breaks or [])
     _fill(form)
+    admitted_all = event.unverified_may_register is not False
     if form.validate_on_submit() and _save(form, event) is not None:
         flash(tr("已保存，共 {n} 个会谈时段。", "Saved: {n} meeting slots.", n=len(event.slots)), "success")
+        if admitted_all and event.unverified_may_register is False:
+            _warn_pending_unverified(event)
         return redirect(url_for("events.show", event_id=event.id))
     return render_template("events/form.html", form=form, event=event, slots=slot_choices(event))
+
+
+def _warn_pending_unverified(event) -> None:
+    """Now that the fair admits only verified organisations, say how many unverified ones still wait for
+    approval (each needs the organisers' explicit confirmation)."""
+    waiting = event_admission.pending_unverified(get_session(), event)
+    if waiting:
+        flash(tr("本场现只接受已核验单位，但仍有 {n} 家未核验单位的报名待审核。如仍要通过，请在参会企业列表中逐个勾选"
+                 "“仍为未核验单位报名”后通过；否则可拒绝。",
+                 "This fair now admits only verified organisations, yet {n} unverified ones still wait for approval. "
+                 "To approve one all the same, tick “Register this unverified organisation anyway” by it on the "
+                 "participants list; otherwise decline it.", n=waiting), "warning")
 
 
 @bp.post("/<int:event_id>/status")
@@ -144,10 +159,11 @@ def _participant_action(event_id: int, participant_id: int, action, message: str
 @organiser_required
 def review(event_id: int, participant_id: int):
     approve = request.form.get("approve") == "1"
+    override = request.form.get("admit_unverified") == "y"  # the box by an unverified organisation's row
     return _participant_action(
         event_id, participant_id,
         lambda session, p: event_service.review_participant(session, current_user, p, approve,
-                                                            link=event_link(event_id)),
+                                                            link=event_link(event_id), admit_unverified=override),
         tr("已通过。", "Approved.") if approve else tr("已拒绝。", "Declined."))
 
 
@@ -191,10 +207,13 @@ def add_participant(event_id: int):
                                    enterprise=enterprise, link=event_link(event.id),
                                    admit_unverified=form.admit_unverified.data)
             return enterprise
-        ok, enterprise = attempt(register, form=form)
+        # A refusal about a field is shown once: in the summary at the top and beside the choices.
+        ok, enterprise = attempt(register, form=form, flash_always=False)
         if ok:
             flash(tr("已代{n}报名并通过审核。", "{n} registered and approved.", n=enterprise.name), "success")
             return redirect(url_for("event_admin.participants", event_id=event.id))
+    if request.method == "POST" and not query:
+        query = (form.enterprise.data or "").strip()[:SEARCH_MAX]  # a name typed in full: offer those like it
     candidates = event_admission.enterprise_candidates(session, event, query, current_user) if query else []
     picked = form.enterprise_id.data
     if request.method == "GET":

@@ -1,7 +1,7 @@
 """Steps every fair page takes: the event the viewer may see, their participant, slot choices, labels."""
 from __future__ import annotations
 
-from flask import abort, url_for
+from flask import abort, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -11,6 +11,7 @@ from ...domain.slots import slot_parts
 from ...i18n import tr
 from ...models import EventParticipant
 from ...presentation import local_time
+from ...requests import MAX_DB_INT
 from ...services import events as event_service
 from ...services.events import schedule as event_schedule
 from ...services.events.requests import priority_label, shown_status
@@ -24,6 +25,7 @@ __all__ = [
     "event_and_participant",
     "event_link",
     "event_participant",
+    "id_arg",
     "load_event",
     "load_participant",
     "managed_event",
@@ -31,6 +33,7 @@ __all__ = [
     "place_label",
     "requests_link",
     "slot_choices",
+    "stored_id",
     "template_helpers",
     "viewer",
 ]
@@ -83,9 +86,22 @@ def event_and_participant(event_id: int, participant_id: int | None = None, *, m
     return event, mine
 
 
+def stored_id(value) -> bool:
+    """Whether ``value`` is an int a row's id may be (1 up to what an INTEGER column holds)."""
+    return isinstance(value, int) and 1 <= value <= MAX_DB_INT
+
+
+def id_arg(name: str) -> int | None:
+    """The id in the query's ``name`` (None when absent or not a number); 404 when no row can have it."""
+    value = request.args.get(name, type=int)
+    if value is not None and not stored_id(value):
+        abort(404)
+    return value
+
+
 def event_participant(event, participant_id):
     """Any participant of ``event`` by id (the other side of a meeting), else 404."""
-    participant = get_session().get(EventParticipant, participant_id) if participant_id is not None else None
+    participant = get_session().get(EventParticipant, participant_id) if stored_id(participant_id) else None
     if participant is None or participant.event_id != event.id:
         abort(404)
     return participant

@@ -25,7 +25,7 @@ from ..access import organiser_required
 from ..forms.events import ScheduleForm
 from ..forms.feedback import flash_form_errors
 from ..service_calls import attempt, or_404
-from .helpers import agenda_links, managed_event
+from .helpers import agenda_links, id_arg, managed_event
 
 #: Longest participant search on the agendas page.
 SEARCH_MAX = 100
@@ -119,7 +119,7 @@ def agendas(event_id: int):
     query = (request.args.get("q") or "").strip()[:SEARCH_MAX]
     people = event_agendas.agenda_people(session, current_user, event, query)
     participant, items = None, []
-    chosen = request.args.get("participant", type=int)
+    chosen = id_arg("participant")
     if chosen is not None:
         participant, items = or_404(event_agendas.participant_agenda, session, current_user, event, chosen)
     return render_template("events/agendas.html", event=event, people=people, query=query,

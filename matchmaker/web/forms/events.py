@@ -26,6 +26,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...domain.slots import MAX_DAYS
+from ...requests import MAX_DB_INT
 from .lazy import lazy_tr
 
 __all__ = [
@@ -145,7 +146,9 @@ class OrganiserRegisterForm(RegisterForm):
     """An organiser registers the organisation picked from the search (``enterprise_id``), or one
     named exactly by its full name or credit code (``enterprise``)."""
 
-    enterprise_id = IntegerField(lazy_tr("单位", "Organisation"), validators=[Optional()])
+    enterprise_id = IntegerField(lazy_tr("单位", "Organisation"), validators=[
+        Optional(), NumberRange(min=1, max=MAX_DB_INT, message=lazy_tr(
+            "请先查找并选择要报名的单位。", "Search for the organisation and pick it first."))])
     enterprise = StringField(lazy_tr("企业名称或统一社会信用代码", "Enterprise name or credit code"),
                              validators=[Optional(), Length(max=200)])
     admit_unverified = BooleanField(lazy_tr("仍为未核验单位报名", "Register this unverified organisation anyway"),
