@@ -9,7 +9,7 @@ import pytest
 
 from matchmaker.db import session_scope
 from matchmaker.models import Enterprise, User
-from matchmaker.services.seeding import DEMO_PASSWORD
+from tests.e2e.support import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -23,15 +23,7 @@ def _enterprise_of(live_app, email: str) -> str:
 
 
 def _log_in(browser, base: str, email: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form.auth-form button[type=submit]")
-    page.wait_for_load_state()
-    assert "/login" not in page.url, f"log-in failed for {email}"
-    return page
+    return log_in(browser, base, email, {"width": 1280, "height": 900}, accept_downloads=True)
 
 
 def _post_button(page, text: str):

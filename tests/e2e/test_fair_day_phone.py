@@ -13,8 +13,8 @@ import segno
 
 from matchmaker.db import session_scope
 from matchmaker.models import Event, EventParticipant, Meeting, User
-from matchmaker.services.seeding import DEMO_PASSWORD
 from matchmaker.web.events.day import QR_OPTIONS
+from tests.e2e.support import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -43,15 +43,7 @@ NAMES = ".company-name, .card h3, .card a, table.data td, .hero h1"
 
 
 def _log_in(browser, base: str, email: str, viewport=PHONE, lang="zh-CN", **kw):
-    context = browser.new_context(viewport=viewport, locale=lang, **kw)
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form.auth-form button[type=submit]")
-    page.wait_for_load_state()
-    assert "/login" not in page.url, f"log-in failed for {email}"
-    return page
+    return log_in(browser, base, email, viewport, lang, **kw)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from matchmaker.db import session_scope
 from matchmaker.domain import uscc
 from matchmaker.models import Enterprise
 from matchmaker.services import imports as import_service
-from matchmaker.services.seeding import DEMO_PASSWORD
+from tests.e2e.support import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -34,16 +34,7 @@ def _code(body: str) -> str:
 
 
 def _log_in(browser, base: str, viewport: dict):
-    context = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=True)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", ORGANISER)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form.auth-form button[type=submit]")
-    page.wait_for_load_state()
-    assert "/login" not in page.url
-    return page
+    return log_in(browser, base, ORGANISER, viewport, accept_downloads=True)
 
 
 @pytest.fixture

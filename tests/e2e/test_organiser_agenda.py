@@ -12,7 +12,7 @@ import pytest
 from matchmaker.db import session_scope
 from matchmaker.models import Event, Meeting, User
 from matchmaker.services import events as event_service
-from matchmaker.services.seeding import DEMO_PASSWORD
+from tests.e2e.support import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -37,15 +37,7 @@ def fair(live_app, live_server):
 
 
 def _log_in(browser, base: str, viewport):
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", ORGANISER)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form.auth-form button[type=submit]")
-    page.wait_for_load_state()
-    assert "/login" not in page.url
-    return page
+    return log_in(browser, base, ORGANISER, viewport)
 
 
 def _fits(page, what: str) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from matchmaker.db import session_scope
 from matchmaker.models import Event, User
-from matchmaker.services.seeding import DEMO_PASSWORD
+from tests.e2e.support import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -28,16 +28,7 @@ _TEXT_LINKS = """() => [...document.querySelectorAll('main p a, main li a')]
 
 
 def _page(browser, base: str, viewport: dict, email: str | None = None):
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    if email:
-        page.goto(f"{base}/login")
-        page.fill("input[name=email]", email)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        with page.expect_navigation():
-            page.click("form.auth-form button[type=submit]")
-    return page
+    return log_in(browser, base, email, viewport)
 
 
 @pytest.mark.parametrize("size", VIEWPORTS)

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from matchmaker.db import session_scope
 from matchmaker.models import Application, Demand, EventParticipant, User
-from matchmaker.services.seeding import DEMO_PASSWORD
+from tests.e2e.support import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -33,14 +33,7 @@ def _log_in(browser, base: str, email: str, viewport: dict, live_app):
     """Open the log-in page, log in, and land on the workbench (a first visit: everything is new)."""
     with session_scope(live_app) as session:
         session.scalars(select(User).where(User.email == email)).one().last_login_at = None
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("form.auth-form button[type=submit]")
+    page = log_in(browser, base, email, viewport, timeout=20_000)
     assert page.url.rstrip("/").endswith("/workbench"), page.url
     assert page.get_by_role("heading", level=1, name="工作台").is_visible()
     return page

@@ -5,7 +5,7 @@ import pytest
 
 from matchmaker.db import session_scope
 from matchmaker.models import User
-from matchmaker.services.seeding import DEMO_PASSWORD
+from tests.e2e.support import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -26,15 +26,7 @@ def _first_visit(live_app, email: str) -> None:
 
 
 def _log_in(browser, base: str, email: str, viewport: dict):
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("form.auth-form button[type=submit]")
-    return page
+    return log_in(browser, base, email, viewport)
 
 
 @pytest.mark.parametrize("size", VIEWPORTS)
