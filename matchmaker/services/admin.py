@@ -193,16 +193,18 @@ def set_active(session: Session, admin: User, user_id: int, active: bool) -> Use
     return user
 
 
-def set_role(session: Session, admin: User, user_id: int, role: str) -> User:
+def set_role(session: Session, admin: User, user_id: int, role: str) -> tuple[User, str]:
+    """Give another user ``role``; returns the user and the role it had before."""
     if role not in ROLES:
         raise AdminError(tr("未知角色。", "Unknown role."), "role")
     user = _other_user(session, admin, user_id)
     if role == "enterprise" and user.enterprise_id is None and user.pending_enterprise_id is None:
         raise AdminError(tr("企业用户须属于一家企业。", "An enterprise user must belong to an enterprise."), "role")
-    if user.role != role:
-        audit.record(session, admin.id, "user.role", user, email=user.email, old=user.role, new=role)
+    previous = user.role
+    if previous != role:
+        audit.record(session, admin.id, "user.role", user, email=user.email, old=previous, new=role)
         user.role = role
-    return user
+    return user, previous
 
 
 def scope_errors(level: str | None, province: str | None, city: str | None, district: str | None) -> dict[str, str]:

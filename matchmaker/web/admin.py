@@ -6,7 +6,6 @@ from flask_login import current_user
 
 from ..db import get_session
 from ..i18n import tr
-from ..models import User
 from ..services import admin as service
 from ..services import verification
 from ..services.enterprises import get_enterprise, size_label
@@ -138,12 +137,11 @@ def set_role(user_id: int):
     if not form.validate_on_submit():
         flash(tr("请选择角色。", "Choose a role."), "error")
         return redirect(_back("admin.users"))
-    before = get_session().get(User, user_id)
-    was_organiser = before is not None and before.role == "organiser"
-    ok, user = attempt(lambda session: service.set_role(session, current_user, user_id, form.role.data))
+    ok, result = attempt(lambda session: service.set_role(session, current_user, user_id, form.role.data))
     if ok:
+        user, previous = result
         flash(tr("{email} 的角色已更新。", "{email}'s role changed.", email=user.email), "success")
-        if user.role == "organiser" and not was_organiser:
+        if user.role == "organiser" and previous != "organiser":
             # A new organiser answers for the whole country until its region is set: ask for it now.
             flash(tr("请设定其管辖地区；不设定则为全国。", "Set the region it answers for; without one it is national."),
                   "info")
