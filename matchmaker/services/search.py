@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from sqlalchemy import and_, delete, event, func, or_, select
+from sqlalchemy import Text, and_, cast, delete, event, func, literal_column, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.orm import Session, joinedload
 
 from ..domain.text import normalize, normalize_many
@@ -357,18 +358,53 @@ class SearchResults:
         return f"{self.total:,}+" if self.capped else f"{self.total:,}"
 
 
-def _holds(column, forms, indexed: bool = True, postgresql: bool = False):
+def _holds(column, forms, indexed: bool = True, postgresql: bool = False, bigrams: bool = False):
     """``column`` contains one of ``forms``.
 
-    On PostgreSQL a form shorter than three characters is found with ``strpos``,
-    which no index serves: no trigram index can narrow it down, and reading such an
-    index whole is slower than reading the table (``ix_search_entry_*_trgm``;
-    ``strpos`` also reads a table three times faster than ``LIKE`` on a copy of the
-    column). Not ``indexed``, every form is: for a common word, reading the rows
-    newest first until a page is full beats finding all of them through the trigrams.
+    On PostgreSQL a form shorter than three characters has no trigram: with
+    ``bigrams`` (the entry's index of two-character pieces, revision 0012) a
+    form of two characters, or one holding a word that short (``o&m``), is looked
+    up there by its pieces and the column checked on those entries alone; otherwise it is found with ``strpos`` over the whole table
+    (three times faster than ``LIKE`` on a copy of the column). Not ``indexed``,
+    every form is: for a common word, reading the rows newest first until a page
+    is full beats finding all of them through an index.
     """
-    return or_(*[column.contains(f, autoescape=True) if indexed and len(f) >= 3 or not postgresql
-                 else func.strpos(column, f) > 0 for f in sorted(forms)])
+    clauses = []
+    for f in sorted(forms):
+        if indexed and bigrams and (len(f) == 2 or len(f) > 2 and _weak_trigrams(f)):
+            pieces = sorted({f[i:i + 2] for i in range(len(f) - 1)})
+            clauses.append(and_(_BIGRAMS.op("@>")(cast(array(pieces), ARRAY(Text))), func.strpos(column, f) > 0))
+        elif not postgresql or indexed and len(f) >= 3:
+            clauses.append(column.contains(f, autoescape=True))
+        else:
+            clauses.append(func.strpos(column, f) > 0)
+    return or_(*clauses)
+
+
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def _weak_trigrams(form: str) -> bool:
+    """Whether ``pg_trgm`` sees a word of fewer than three characters in ``form`` (``o&m``, ``5g 基站``):
+    such a word's trigrams hold it padded with spaces and match far too many rows to check one by one."""
+    return any(len(word) < 3 for word in _WORDS.findall(form))
+
+
+#: The generated column of two-character pieces behind ``ix_search_entry_bigrams`` (PostgreSQL,
+#: revision 0012; the models leave it out).
+_BIGRAMS = literal_column("search_entry.bigrams", ARRAY(Text))
+_bigram_indexes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _has_bigram_index(session: Session) -> bool:
+    """Whether the database has ``ix_search_entry_bigrams`` (asked once per engine and process: a
+    site upgraded to revision 0012 uses it once restarted)."""
+    engine = session.get_bind()
+    found = _bigram_indexes.get(engine)
+    if found is None:
+        found = session.scalar(select(func.to_regclass("ix_search_entry_bigrams").isnot(None)))
+        _bigram_indexes[engine] = bool(found)
+    return found
 
 
 def search_postings(session: Session, query: str, kind: str | None = None, page: int = 1,
@@ -394,13 +430,14 @@ def search_postings(session: Session, query: str, kind: str | None = None, page:
         visible.append(SearchEntry.object_type == kind)
 
     postgresql = session.get_bind().dialect.name == "postgresql"
+    bigrams = postgresql and _has_bigram_index(session)
 
     def titles(indexed=True):
-        return and_(*[_holds(SearchEntry.title, t, indexed, postgresql) for t in terms])
+        return and_(*[_holds(SearchEntry.title, t, indexed, postgresql, bigrams) for t in terms])
 
     def anywhere(indexed=True):
-        return and_(*[or_(_holds(SearchEntry.title, t, indexed, postgresql),
-                          _holds(SearchEntry.body, t, indexed, postgresql)) for t in terms])
+        return and_(*[or_(_holds(SearchEntry.title, t, indexed, postgresql, bigrams),
+                          _holds(SearchEntry.body, t, indexed, postgresql, bigrams)) for t in terms])
 
     def matching(*columns, where):
         return select(*columns).select_from(SearchEntry).outerjoin(Demand, demand) \
@@ -421,14 +458,22 @@ def search_postings(session: Session, query: str, kind: str | None = None, page:
         hits = [(r.object_type, r.object_id) for r in found[start:start + per_page]]
         results.total = len(found)
     else:
-        # More than are counted: each part read newest first (ix_search_entry_recent), to the page's end.
+        # More than are counted. The title hits first: a few are found through the indexes and sorted
+        # here; many are read newest first (ix_search_entry_recent) to the page's end, as are the others.
         results.total, results.capped = MAX_COUNT, True
-        titled = matching(*columns, where=titles(indexed=False))
-        hits = session.execute(newest(titled).limit(per_page).offset(start)).all()
+        few = session.execute(matching(*columns, SearchEntry.source_updated_at, SearchEntry.id,
+                                       where=titles()).limit(MAX_COUNT + 1)).all()
+        if len(few) <= MAX_COUNT:
+            few.sort(key=lambda r: (r.source_updated_at, r.id), reverse=True)
+            hits = [(r.object_type, r.object_id) for r in few[start:start + per_page]]
+            in_titles = len(few)
+        else:
+            titled = matching(*columns, where=titles(indexed=False))
+            hits = session.execute(newest(titled).limit(per_page).offset(start)).all()
+            in_titles = start + len(hits) if hits or not start else session.scalar(
+                select(func.count()).select_from(titled.limit(start).subquery()))
         if len(hits) < per_page:
             # The title hits end on this page (or before it): the others follow them.
-            in_titles = start + len(hits) if hits else session.scalar(
-                select(func.count()).select_from(titled.limit(start).subquery())) if start else 0
             others = matching(*columns, where=and_(anywhere(indexed=False), ~titles(indexed=False)))
             hits += session.execute(newest(others).limit(per_page - len(hits))
                                     .offset(max(0, start - in_titles))).all()

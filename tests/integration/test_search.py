@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from matchmaker.models import SearchEntry
 from matchmaker.services import search
@@ -134,3 +134,28 @@ def test_highlighting_escapes_the_text_and_folds_characters():
     assert str(highlight("<b>碳化矽</b> 模組", ["碳化硅"])) == "&lt;b&gt;<mark>碳化矽</mark>&lt;/b&gt; 模組"
     assert str(highlight("ＰＬＣ控制柜", ["plc"])) == "<mark>ＰＬＣ</mark>控制柜"
     assert str(highlight("nothing here", ["plc"])) == "nothing here"
+
+
+def test_two_character_terms_find_what_holds_them_side_by_side(client, db):
+    """锂电 finds 锂电池 in a title or a description (traditional 鋰電 too), not a text holding
+    锂 and 电 apart; on PostgreSQL the lookup goes through the two-character index."""
+    ent = h.enterprise(db, name="常州储能科技有限公司")
+    h.demand(db, ent, title="锂电池模组采购", description="储能用")
+    h.capability(db, ent, title="电芯化成设备", description="适用于鋰電產線")
+    h.capability(db, ent, title="电解液添加剂", description="锂盐与电解质")  # 锂 and 电 apart
+    h.capability(db, ent, title="光伏支架", description="GB 50797")
+    db.commit()
+    for query in ("锂电", "鋰電"):
+        found = _titles(client, query)
+        assert "锂电池模组采购" in found and "电芯化成设备" in found, query
+        assert "电解液添加剂" not in found and "光伏支架" not in found, query
+    assert search.search_postings(db, "锂电").total == 2
+    assert search.search_postings(db, "锂电 储能").total == 1
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SET LOCAL enable_seqscan = off"))  # four rows: make the planner show its index
+        stmt = select(SearchEntry.id).where(search._holds(SearchEntry.body, {"锂电"}, postgresql=True,
+                                                          bigrams=search._has_bigram_index(db)))
+        plan = "\n".join(db.execute(text("EXPLAIN " + str(stmt.compile(
+            db.get_bind(), compile_kwargs={"literal_binds": True})))).scalars())
+        assert "ix_search_entry_bigrams" in plan, plan
+        db.rollback()

@@ -29,9 +29,11 @@ def _world(db) -> list[tuple[str, int]]:
     return [(r.object_type, r.object_id) for r in hits]
 
 
-@pytest.mark.parametrize("cap", [1000, 10], ids=["all-counted", "capped"])
+@pytest.mark.parametrize("cap", [1000, 20, 10], ids=["all-counted", "capped-few-in-titles", "capped"])
 def test_pages_follow_title_hits_then_the_others_newest_first(db, monkeypatch, cap):
-    """Counted hits are sorted as read; past the cap each part is read in order: the same pages."""
+    """Counted hits are sorted as read; past the cap the title hits are sorted as read when they are
+    within the cap (13 of 24 under 20) or read in order when not (under 10), then the others: the same
+    pages either way."""
     monkeypatch.setattr(search, "MAX_COUNT", cap)
     expected = _world(db)
     assert len(expected) == 24
