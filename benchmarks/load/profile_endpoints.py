@@ -127,6 +127,8 @@ def main(argv=None) -> int:
     parser.add_argument("--sql", type=int, default=0, help="show the N costliest statements of each request")
     parser.add_argument("--sql-chars", type=int, default=300, help="characters of each statement shown by --sql")
     parser.add_argument("--cprofile", type=int, default=0, help="show the N top functions (cumulative) of each")
+    parser.add_argument("--sort", default="cumulative", choices=("cumulative", "tottime"),
+                        help="order of --cprofile: time in the function and its callees, or in the function alone")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-cache", action="store_true",
                         help="rank on every view (RANKED_CACHE_SECONDS=0): the cost of a cache miss")
@@ -236,9 +238,9 @@ def _profile(args, folder: Path) -> int:
                 print(f"  {count / args.repeat:>5.1f} x {1000 * seconds / args.repeat:>7.1f} ms  {statement[:args.sql_chars]}")
         if args.cprofile and name in profiles:
             out = io.StringIO()
-            pstats.Stats(profiles[name], stream=out).sort_stats("cumulative").print_stats(args.cprofile)
+            pstats.Stats(profiles[name], stream=out).sort_stats(args.sort).print_stats(args.cprofile)
             text = out.getvalue()
-            print(f"\n-- {name}: top functions by cumulative time over {args.repeat} requests")
+            print(f"\n-- {name}: top functions by {args.sort} time over {args.repeat} requests")
             print(text[text.find("   ncalls"):].rstrip())
     app.extensions["sqlalchemy_engine"].dispose()
     return 0

@@ -49,7 +49,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import prepare
-from server import Server, ServerError, backend_cpu, cpu_seconds, database_backends
+from server import Server, ServerError, backend_cpu, cpu_seconds, database_backends, machine_cpu
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
 TARGET_RPS = 200.0
@@ -164,6 +164,8 @@ class Phase:
     failures: list[tuple[str, str, int]] = field(default_factory=list)
     server_cpu: float = 0.0
     database_cpu: float = 0.0
+    driver_cpu: float = 0.0
+    machine: tuple = (0.0, 0.0)
     load: tuple = ()
     startup: float = 0.0
     note: str = ""
@@ -208,6 +210,7 @@ def run_locust(server: Server, folder: Path, name: str, mix: str, args, catalogu
                "-t", f"{int(4 * args.warmup + duration + 30)}s", "--stop-timeout", "10", "--csv", str(prefix),
                "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0"]
     before_cpu = None
+    driver_cpu = 0.0
     load_before = os.getloadavg()
     with open(folder / f"locust-{name}.log", "wb") as out:
         proc = subprocess.Popen(command, cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT,
@@ -217,7 +220,13 @@ def run_locust(server: Server, folder: Path, name: str, mix: str, args, catalogu
                 time.sleep(0.2)
             before_cpu = cpu_seconds(server.pids())
             before_db = backend_cpu(database_backends(server.database))
+            before_driver = cpu_seconds([proc.pid])
+            before_machine = machine_cpu()
             started = time.perf_counter()
+            while proc.poll() is None and not _window_over(started, duration):
+                driver_cpu = cpu_seconds([proc.pid]) - before_driver  # read before locust exits
+                time.sleep(0.5)
+            machine = tuple(after - before for after, before in zip(machine_cpu(), before_machine))
             proc.wait(timeout=4 * args.warmup + duration + 120)
             measured = time.perf_counter() - started
         except BaseException:
@@ -231,9 +240,15 @@ def run_locust(server: Server, folder: Path, name: str, mix: str, args, catalogu
         log = (folder / f"locust-{name}.log").read_text(encoding="utf-8", errors="replace")
         raise BenchmarkError(f"locust exited with status {proc.returncode}:\n{log[-3000:]}")
     rows, total, failures = read_stats(prefix)
-    phase = Phase(name, rows, total, failures, server_cpu, database_cpu, (load_before, os.getloadavg()))
+    phase = Phase(name, rows, total, failures, server_cpu, database_cpu, driver_cpu, machine,
+                  (load_before, os.getloadavg()))
     phase.note = f"{len(server.workers())} gunicorn workers; measured {measured:.0f} s"
     return phase
+
+
+def _window_over(started: float, duration: float) -> bool:
+    """Whether the measured window (``duration`` seconds from ``started``) has ended."""
+    return time.perf_counter() - started >= duration
 
 
 # --------------------------------------------------------------------------- report
@@ -265,7 +280,12 @@ def print_phase(phase: Phase, header: str) -> None:
               f"{m1:.2f} before, {m1_after:.2f} after ({os.cpu_count()} cores); {phase.note}")
         if t.requests:
             print(f"PostgreSQL CPU (the site's connections) {phase.database_cpu:.1f} s = "
-                  f"{1000 * phase.database_cpu / t.requests:.1f} ms per request")
+                  f"{1000 * phase.database_cpu / t.requests:.1f} ms per request; the load generator (locust) "
+                  f"{phase.driver_cpu:.1f} s = {1000 * phase.driver_cpu / t.requests:.1f} ms per request")
+            busy, idle = phase.machine
+            if busy + idle:
+                print(f"the machine: {100 * busy / (busy + idle):.0f}% busy over the window "
+                      f"({busy:.1f} CPU s, {1000 * busy / t.requests:.1f} ms per request, everything included)")
     for name, error, count in phase.failures[:10]:
         print(f"  failure: {count} x {name}: {error[:160]}")
 

@@ -70,6 +70,15 @@ def database_backends(database: str) -> list[int]:
             "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (database,))]
 
 
+def machine_cpu() -> tuple[float, float]:
+    """CPU seconds of the whole machine so far: busy (every process, the kernel included) and idle
+    (/proc/stat; idle counts waiting for the disk too)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / tick, idle / tick
+
+
 def backend_cpu(pids) -> dict[int, float]:
     """CPU seconds used so far by each of ``pids``."""
     return {pid: cpu_seconds([pid]) for pid in pids}

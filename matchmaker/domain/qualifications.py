@@ -219,6 +219,13 @@ def normalize_qualification(name):
     """
     if not isinstance(name, str):
         return None
+    return _normalized(name)
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalized(name: str):
+    # Pages show the same few hundred names again and again (20 suggestions, each with its
+    # qualifications, on every view of a demand): each is worked out once per process.
     text = _clean(name)
     if not text:
         return None
@@ -255,7 +262,7 @@ def normalize_qualification(name):
     return _BY_LOOSE.get(_loose(upper), upper)
 
 
-_key = functools.lru_cache(maxsize=65536)(normalize_qualification)
+_key = normalize_qualification
 
 
 def _ascii_key(text):

@@ -35,6 +35,9 @@ class Interner:
     def __init__(self):
         self.values: list = []
         self._codes: dict = {}
+        #: Answers worked out over :attr:`values` (see :func:`~matchmaker.matching.scores.qualified_sets_of`);
+        #: values are only ever appended, so an answer stays right for the values it covers.
+        self.memo: dict = {}
 
     def code(self, value) -> int:
         c = self._codes.get(value)

@@ -12,7 +12,7 @@ import numpy as np
 
 from matchmaker.matching.corpus import CAPABILITY
 from matchmaker.matching.result import Match
-from matchmaker.matching.scores import graph_scores, qualified_sets
+from matchmaker.matching.scores import graph_scores, qualified_sets_of
 from matchmaker.matching.weights import calibrate
 
 __all__ = ["EXHAUSTIVE_LIMIT", "Restriction", "Settings", "rank_query"]
@@ -66,8 +66,7 @@ class Restriction:
 
 def _candidates(q: Query, target, top, s: Settings, among: Restriction | None):
     """Documents with text evidence and their text scores in [0, 1]."""
-    ok_sets = qualified_sets(target.kind == CAPABILITY, q.batch.quals[q.i],
-                             target.qual_sets.values)
+    ok_sets = qualified_sets_of(target.kind == CAPABILITY, q.batch.quals[q.i], target.qual_sets)
     qual_codes = target.qual_codes
     allowed = None if ok_sets is None else (lambda d: ok_sets[qual_codes[d]])
     index = target.index

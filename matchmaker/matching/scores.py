@@ -6,7 +6,7 @@ import numpy as np
 
 from matchmaker.domain.qualifications import meets
 
-__all__ = ["graph_scores", "qualified_sets"]
+__all__ = ["graph_scores", "qualified_sets", "qualified_sets_of"]
 
 
 def graph_scores(proximity, q_nodes, q_conf, d_nodes, d_conf) -> np.ndarray:
@@ -53,3 +53,32 @@ def qualified_sets(query_is_demand, query_quals, target_sets) -> np.ndarray | No
                            count=len(target_sets))
     return np.fromiter((meets(required, query_quals) for required in target_sets), dtype=bool,
                        count=len(target_sets))
+
+
+#: Distinct queries whose answers an interner keeps (past this many they are forgotten at once).
+QUALIFIED_MEMO_SIZE = 4096
+
+
+def qualified_sets_of(query_is_demand, query_quals, interner) -> np.ndarray | None:
+    """:func:`qualified_sets` against the distinct sets of ``interner`` (an append-only
+    :class:`~matchmaker.matching.corpus.Interner`), kept with it per query.
+
+    A corpus of 225,000 capabilities holds thousands of distinct qualification sets,
+    and most queries ask with one of a few requirement sets: each answer is worked
+    out once, and only for the sets added since when the corpus grows.
+    """
+    if query_is_demand and not query_quals:
+        return None
+    values = interner.values
+    n = len(values)
+    key = (bool(query_is_demand), query_quals)
+    known = interner.memo.get(key)
+    if known is not None and len(known) == n:
+        return known
+    start = 0 if known is None else len(known)
+    fresh = qualified_sets(query_is_demand, query_quals, values[start:n])
+    answer = fresh if known is None else np.concatenate([known, fresh])
+    if len(interner.memo) >= QUALIFIED_MEMO_SIZE:
+        interner.memo.clear()
+    interner.memo[key] = answer
+    return answer

@@ -133,9 +133,14 @@ def visible_capability(session: Session, capability_id: int, enterprise_id: int 
 
 def public_capabilities(G: nx.DiGraph, chain: str | None = None, region: str | None = None,
                         q: str | None = None, size: str | None = None) -> Select:
-    stmt = (select(Capability).options(joinedload(Capability.enterprise)).join(Capability.enterprise)
+    stmt = (select(Capability).options(joinedload(Capability.enterprise))
             .where(Capability.active).order_by(Capability.updated_at.desc(), Capability.id.desc()))
     stmt = where_chain_and_region(stmt, Capability, G, chain, region)
+    if size in SIZES or (q or "").strip():
+        # The enterprise is joined only to filter on it: every capability has one, and counting a
+        # province's listed capabilities then reads ix_capability_listed_region alone (47,000 in
+        # 江苏省 of 225,000: 64 ms with the join, a few without).
+        stmt = stmt.join(Capability.enterprise)
     if size in SIZES:
         stmt = stmt.where(Enterprise.size == size)
     return where_text(stmt, Capability, q)

@@ -41,6 +41,7 @@ from ..domain.text import normalize, normalize_many
 from ..models import Capability, Demand, Enterprise, SearchEntry
 from ..paging import Page
 from . import search_vocabulary
+from .ranked_cache import cache_of
 
 __all__ = ["KINDS", "MAX_COUNT", "SearchResults", "fold", "fuzzy_enterprise_page", "fuzzy_enterprises", "index_flushed",
            "index_texts", "init_app", "name_key", "query_terms", "reindex", "search_postings", "sync_index"]
@@ -115,19 +116,28 @@ def _ranked_names(session: Session, query: str, score_cutoff: float,
     if not key:
         return []
     names = _name_index(session)
-    choices = {int(names.ids[i]): names.keys[i] for i in names.candidates(key, score_cutoff).tolist()
-               if names.ids[i] != exclude_id}
-    found = {eid: round(score, 1) for _, score, eid in
-             process.extract(key, choices, scorer=fuzz.WRatio, limit=None, score_cutoff=score_cutoff)}
-    if not found:
+    rows = names.candidates(key, score_cutoff)
+    if exclude_id is not None:
+        rows = rows[names.ids[rows] != exclude_id]
+    if not len(rows):
         return []
+    scores = process.cdist([key], [names.keys[i] for i in rows.tolist()], scorer=fuzz.WRatio,
+                           score_cutoff=score_cutoff, dtype=np.float64)[0]
+    hit = np.flatnonzero(scores >= score_cutoff)
+    if not len(hit):
+        return []
+    rows = rows[hit]
+    rounded = [round(score, 1) for score in scores[hit].tolist()]
+    ids = names.ids[rows].tolist()
     if where is None:  # the names as the index read them (thousands of ids are not sent back to the database)
-        return sorted(((eid, names.names[eid], score) for eid, score in found.items()), key=lambda r: (-r[2], r[1]))
+        order = np.lexsort((names.name_rank[rows], -np.asarray(rounded)))
+        return [(ids[j], names.names[ids[j]], rounded[j]) for j in order.tolist()]
+    found = dict(zip(ids, rounded))
     rows = []
     ids = list(found)
     for start in range(0, len(ids), 5000):
         stmt = select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids[start:start + 5000]))
-        rows += session.execute(stmt if where is None else stmt.where(where)).all()
+        rows += session.execute(stmt.where(where)).all()
     return sorted(((eid, name, found[eid]) for eid, name in rows), key=lambda r: (-r[2], r[1]))
 
 
@@ -153,6 +163,9 @@ class _NameIndex:
         self.ids = np.fromiter((eid for eid, _ in rows), dtype=np.int64, count=len(rows))
         self.names = dict(rows)
         self.keys = [name_key(name) for _, name in rows]
+        #: Each row's place in the order of the names (ties of score are shown by name).
+        self.name_rank = np.empty(len(rows), dtype=np.int64)
+        self.name_rank[sorted(range(len(rows)), key=lambda i: rows[i][1])] = np.arange(len(rows))
         self.lengths = np.fromiter(map(len, self.keys), dtype=np.int32, count=len(self.keys))
         postings: dict[str, tuple[list, list]] = {}
         for row, k in enumerate(self.keys):
@@ -337,6 +350,26 @@ def reindex(session: Session) -> int:
 #: Hits counted at most: past this many a search says "1,000+" (counting every hit of a common word
 #: reads the whole index, for a number nobody pages through).
 MAX_COUNT = 1000
+#: Seconds the site remembers that a query (or its title part) has more than :data:`MAX_COUNT` hits,
+#: and so neither counts them again nor looks its title hits up through the indexes (kept in the
+#: ranked-results cache, shared by the workers through Redis, and never longer than its
+#: ``RANKED_CACHE_SECONDS``): pages stay exact, and a word that falls below the count goes on
+#: saying "1,000+" for at most this long.
+COMMON_SECONDS = 60.0
+
+
+class _Commons:
+    """Which queries are known to have more hits than are counted (see :data:`COMMON_SECONDS`)."""
+
+    def __init__(self, session: Session):
+        self.cache = cache_of(session)
+
+    def holds(self, known: tuple) -> bool:
+        return COMMON_SECONDS > 0 and self.cache.get(self.cache.key("search-common", known)) is not None
+
+    def note(self, known: tuple) -> None:
+        if COMMON_SECONDS > 0:
+            self.cache.put(self.cache.key("search-common", known), 1, seconds=COMMON_SECONDS)
 
 
 @dataclass
@@ -450,10 +483,14 @@ def search_postings(session: Session, query: str, kind: str | None = None, page:
     start = (page - 1) * per_page
     columns = (SearchEntry.object_type, SearchEntry.object_id)
     # First every hit, up to one more than are counted, in whatever order the database finds them: a
-    # rare word is read once (and sorted here), a common one stops the reading early.
-    found = session.execute(matching(*columns, titles().label("in_title"), SearchEntry.source_updated_at,
-                                     SearchEntry.id, where=anywhere()).limit(MAX_COUNT + 1)).all()
-    if len(found) <= MAX_COUNT:
+    # rare word is read once (and sorted here), a common one stops the reading early; one seen to be
+    # common a moment ago is not counted again.
+    commons = _Commons(session)
+    known = (tuple(sorted(tuple(sorted(t)) for t in terms)), kind if kind in KINDS else None)
+    found = None if commons.holds(known) else session.execute(
+        matching(*columns, titles().label("in_title"), SearchEntry.source_updated_at,
+                 SearchEntry.id, where=anywhere()).limit(MAX_COUNT + 1)).all()
+    if found is not None and len(found) <= MAX_COUNT:
         found.sort(key=lambda r: (bool(r.in_title), r.source_updated_at, r.id), reverse=True)
         hits = [(r.object_type, r.object_id) for r in found[start:start + per_page]]
         results.total = len(found)
@@ -461,13 +498,19 @@ def search_postings(session: Session, query: str, kind: str | None = None, page:
         # More than are counted. The title hits first: a few are found through the indexes and sorted
         # here; many are read newest first (ix_search_entry_recent) to the page's end, as are the others.
         results.total, results.capped = MAX_COUNT, True
-        few = session.execute(matching(*columns, SearchEntry.source_updated_at, SearchEntry.id,
-                                       where=titles()).limit(MAX_COUNT + 1)).all()
-        if len(few) <= MAX_COUNT:
+        if found is not None:
+            commons.note(known)
+        in_title_known = (*known, "title")
+        few = None if commons.holds(in_title_known) else session.execute(
+            matching(*columns, SearchEntry.source_updated_at, SearchEntry.id,
+                     where=titles()).limit(MAX_COUNT + 1)).all()
+        if few is not None and len(few) <= MAX_COUNT:
             few.sort(key=lambda r: (r.source_updated_at, r.id), reverse=True)
             hits = [(r.object_type, r.object_id) for r in few[start:start + per_page]]
             in_titles = len(few)
         else:
+            if few is not None:
+                commons.note(in_title_known)
             titled = matching(*columns, where=titles(indexed=False))
             hits = session.execute(newest(titled).limit(per_page).offset(start)).all()
             in_titles = start + len(hits) if hits or not start else session.scalar(

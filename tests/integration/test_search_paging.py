@@ -61,3 +61,32 @@ def test_hits_are_counted_up_to_the_cap(client, db, monkeypatch):
     assert (body["total"], body["total_capped"], body["pages"]) == (10, True, 3)
     few = search.search_postings(db, "液压缸")
     assert (few.total, few.capped, few.total_label) == (1, False, "1")
+
+
+def test_a_query_seen_to_be_common_is_not_counted_again_for_a_while(db, monkeypatch):
+    """Past the cap the site remembers the query for COMMON_SECONDS: the next searches skip the
+    count (one statement fewer) and their pages stay exact; once that time is over it counts again."""
+    from sqlalchemy import event
+
+    monkeypatch.setattr(search, "MAX_COUNT", 10)
+    expected = _world(db)
+    statements = []
+    engine = db.get_bind()
+    listener = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        first = search.search_postings(db, "伺服", page=2, per_page=5)
+        counted = len(statements)
+        statements.clear()
+        again = search.search_postings(db, "伺服", page=2, per_page=5)
+        assert len(statements) < counted, "the count and the title lookup are not made again"
+        assert [(k, p.id) for k, p in again.items] == [(k, p.id) for k, p in first.items] == expected[5:10]
+        assert [(k, p.id) for k, p in search.search_postings(db, "伺服", page=3, per_page=7).items] \
+            == expected[14:21], "the others still follow the title hits"
+        monkeypatch.setattr(search, "MAX_COUNT", 100)
+        assert search.search_postings(db, "伺服").capped, "a word known to be common says so for a while"
+        monkeypatch.setattr(search, "COMMON_SECONDS", 0)
+        found = search.search_postings(db, "伺服")
+        assert (found.total, found.capped) == (24, False), "then it is counted again"
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)

@@ -78,3 +78,18 @@ def test_reverse_direction_applies_the_same_rule(matcher, cid, demands):
     """The demands shown to a capability are those whose requirements it meets (same rule)."""
     capability = {"id": cid, "enterprise": f"企业{cid}", "title": TITLE, "qualifications": HOLDERS[cid]}
     assert {m.id for m in matcher.rank_demands([capability], top=20)[0]} == demands
+
+
+def test_the_filter_follows_capabilities_added_after_a_query(dev_graph):
+    """The answer per requirement set is kept with the corpus; a capability added later with a
+    qualification set the corpus had not seen is judged too (kept when qualified, not otherwise)."""
+    fresh = Matcher().fit([{"id": cid, "enterprise": f"企业{cid}", "title": TITLE, "qualifications": quals}
+                           for cid, quals in HOLDERS.items()], dev_graph)
+    assert _kept(fresh, ["小巨人"]) == {"GIANT"}
+    assert _kept(fresh, ["小巨人"]) == {"GIANT"}  # answered again from what was kept
+    fresh.add({"id": "GIANT-2", "enterprise": "企业G2", "title": TITLE,
+               "qualifications": ["国家级专精特新小巨人企业", "ISO 9001"]}, kind="capability")
+    fresh.add({"id": "NONE", "enterprise": "企业N", "title": TITLE, "qualifications": ["ISO 14001"]},
+              kind="capability")
+    assert _kept(fresh, ["小巨人"]) == {"GIANT", "GIANT-2"}
+    assert _kept(fresh, ["ISO 14001"]) == {"NONE"}
