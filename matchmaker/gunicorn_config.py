@@ -9,8 +9,11 @@ anything before answering. Each worker then gets its own database connections
 Environment
     ``MATCHMAKER_BIND`` (default ``127.0.0.1:8000``), ``MATCHMAKER_WORKERS``
     (default 2 × cores + 1), ``MATCHMAKER_THREADS`` (default 4),
-    ``MATCHMAKER_TIMEOUT`` (seconds, default 30), ``MATCHMAKER_PRELOAD``
-    (``0`` turns the preloading off), ``MATCHMAKER_ACCESS_LOG`` (a file, or
+    ``MATCHMAKER_TIMEOUT`` (seconds, default 30), ``MATCHMAKER_KEEPALIVE``
+    (seconds a connection stays open between requests, default 5; ``0`` closes it
+    after each answer, which keeps the workers evenly loaded behind a proxy: see
+    docs/deploy.md), ``MATCHMAKER_WORKER_CLASS`` (default ``gthread``),
+    ``MATCHMAKER_PRELOAD`` (``0`` turns the preloading off), ``MATCHMAKER_ACCESS_LOG`` (a file, or
     ``-`` for standard output; default none), ``MATCHMAKER_CONTROL_SOCKET``
     (gunicorn's control socket, when several servers run under one user).
 """
@@ -22,10 +25,10 @@ import sys
 bind = os.environ.get("MATCHMAKER_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("MATCHMAKER_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
 threads = int(os.environ.get("MATCHMAKER_THREADS", "4"))
-worker_class = "gthread"
+worker_class = os.environ.get("MATCHMAKER_WORKER_CLASS", "gthread")
 timeout = int(os.environ.get("MATCHMAKER_TIMEOUT", "30"))
 graceful_timeout = 30
-keepalive = 5
+keepalive = int(os.environ.get("MATCHMAKER_KEEPALIVE", "5"))
 preload_app = os.environ.get("MATCHMAKER_PRELOAD", "1") != "0"
 accesslog = os.environ.get("MATCHMAKER_ACCESS_LOG") or None
 # worker pid (written <1234>), status, seconds taken, method and path

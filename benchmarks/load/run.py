@@ -319,7 +319,7 @@ def phase_on(name: str, url: str, mixes: list[str], args, folder: Path) -> list[
     import redis
     redis.Redis.from_url(REDIS_URL).flushdb()
     phases = []
-    with Server(folder, name, url, REDIS_URL, workers=args.workers) as server:
+    with Server(folder, name, url, REDIS_URL, workers=args.workers, access_log=args.access_log) as server:
         print(f"{name}: starting gunicorn (engines fitted before the workers fork) ...", flush=True)
         startup = server.wait_ready(args.timeout)
         print(f"{name}: ready in {startup:.1f} s", flush=True)
@@ -353,6 +353,8 @@ def main(argv=None) -> int:
     parser.add_argument("--phases", default="demo,floor,full", help="comma-separated subset of demo,floor,full")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs, locust CSV files)")
+    parser.add_argument("--access-log", action="store_true",
+                        help="gunicorn's access log in the work folder (time in the application per request; with --keep)")
     args = parser.parse_args(argv)
     wanted = {p.strip() for p in args.phases.split(",") if p.strip()}
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))

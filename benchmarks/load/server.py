@@ -91,7 +91,8 @@ class Server:
     the configuration's default (2 x cores + 1).
     """
 
-    def __init__(self, folder: Path, name: str, database_url: str, redis_url: str, workers: int | None = None):
+    def __init__(self, folder: Path, name: str, database_url: str, redis_url: str, workers: int | None = None,
+                 access_log: bool = False):
         self.folder = folder
         self.name = name
         self.port = _free_port()
@@ -106,6 +107,8 @@ class Server:
                    MATCHMAKER_CONTROL_SOCKET=str(folder / f"gunicorn-{name}.ctl"))
         if workers:
             env["MATCHMAKER_WORKERS"] = str(workers)
+        if access_log:  # worker, status, seconds in the application, method and path of every request
+            env["MATCHMAKER_ACCESS_LOG"] = str(folder / f"gunicorn-{name}.access.log")
         self.env = env
         self.database = database_url.rsplit("/", 1)[-1].split("?", 1)[0]
         self.command = [sys.executable, "-m", "gunicorn", "-c", SHIPPED_CONFIG, "matchmaker.wsgi:app"]

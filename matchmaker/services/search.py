@@ -29,6 +29,7 @@ import threading
 import unicodedata
 import weakref
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -51,6 +52,8 @@ _MODELS = {"demand": Demand, "capability": Capability}
 _KIND_OF = {model: kind for kind, model in _MODELS.items()}
 #: Lowest RapidFuzz WRatio score that counts as a match in the enterprise search.
 FUZZY_CUTOFF = 60
+#: Name searches whose rankings each process keeps until an enterprise changes.
+RANKED_NAMES_KEPT = 2048
 _BATCH = 500
 
 
@@ -110,28 +113,37 @@ def fuzzy_enterprise_page(session: Session, query: str, page: int = 1, per_page:
 
 
 def _ranked_names(session: Session, query: str, score_cutoff: float,
-                  exclude_id: int | None, where=None) -> list[tuple[int, str, float]]:
+                  exclude_id: int | None, where=None) -> Sequence[tuple[int, str, float]]:
     """``(id, name, score)`` of the enterprises resembling ``query``, best first, then by name."""
     key = name_key(query)
     if not key:
         return []
     names = _name_index(session)
+    remembered = (key, score_cutoff, exclude_id)
+    if where is None:
+        ranked = names.ranked.get(remembered)
+        if ranked is not None:
+            return ranked
     rows = names.candidates(key, score_cutoff)
     if exclude_id is not None:
         rows = rows[names.ids[rows] != exclude_id]
     if not len(rows):
         return []
-    scores = process.cdist([key], [names.keys[i] for i in rows.tolist()], scorer=fuzz.WRatio,
+    scores = process.cdist([key], names.key_array[rows], scorer=fuzz.WRatio,
                            score_cutoff=score_cutoff, dtype=np.float64)[0]
     hit = np.flatnonzero(scores >= score_cutoff)
     if not len(hit):
+        if where is None:
+            names.remember(remembered, ())
         return []
     rows = rows[hit]
     rounded = [round(score, 1) for score in scores[hit].tolist()]
     ids = names.ids[rows].tolist()
     if where is None:  # the names as the index read them (thousands of ids are not sent back to the database)
         order = np.lexsort((names.name_rank[rows], -np.asarray(rounded)))
-        return [(ids[j], names.names[ids[j]], rounded[j]) for j in order.tolist()]
+        ranked = tuple((ids[j], names.names[ids[j]], rounded[j]) for j in order.tolist())
+        names.remember(remembered, ranked)
+        return ranked
     found = dict(zip(ids, rounded))
     rows = []
     ids = list(found)
@@ -163,6 +175,10 @@ class _NameIndex:
         self.ids = np.fromiter((eid for eid, _ in rows), dtype=np.int64, count=len(rows))
         self.names = dict(rows)
         self.keys = [name_key(name) for _, name in rows]
+        self.key_array = np.array(self.keys, dtype=object)
+        #: Rankings already worked out against these names (the same words are searched again and
+        #: again; the index, and so what it remembers, is replaced when an enterprise changes).
+        self.ranked: dict[tuple, tuple] = {}
         #: Each row's place in the order of the names (ties of score are shown by name).
         self.name_rank = np.empty(len(rows), dtype=np.int64)
         self.name_rank[sorted(range(len(rows)), key=lambda i: rows[i][1])] = np.arange(len(rows))
@@ -175,6 +191,11 @@ class _NameIndex:
                 counts.append(n)
         self.postings = {c: (np.asarray(at, dtype=np.int32), np.asarray(n, dtype=np.int32))
                          for c, (at, n) in postings.items()}
+
+    def remember(self, query: tuple, ranked: tuple) -> None:
+        if len(self.ranked) >= RANKED_NAMES_KEPT:
+            self.ranked.clear()
+        self.ranked[query] = ranked
 
     def candidates(self, key: str, score_cutoff: float) -> np.ndarray:
         """Rows whose key can reach ``score_cutoff`` against ``key``.

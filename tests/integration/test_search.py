@@ -85,6 +85,14 @@ def test_enterprise_names_match_fuzzily(client, db):
     ranked = search.fuzzy_enterprises(db, "宁德时代新能源")
     assert ranked[0][0].name == "宁德时代新能源科技股份有限公司"
     assert all(score >= search.FUZZY_CUTOFF for _, score in ranked)
+    # Rankings are kept with the names they were made against: a renamed enterprise is found by its
+    # new name and no longer by the old one, the same search made again before and after.
+    byd = search.fuzzy_enterprises(db, "比亚迪")
+    assert [e.name for e, _ in byd] == ["比亚迪股份有限公司"]
+    byd[0][0].name = "弗迪电池有限公司"
+    db.commit()
+    assert search.fuzzy_enterprises(db, "比亚迪") == []
+    assert [e.name for e, _ in search.fuzzy_enterprises(db, "弗迪电池")] == ["弗迪电池有限公司"]
 
 
 def test_an_empty_query_shows_the_prompt(client):

@@ -54,3 +54,22 @@ def test_the_shipped_gunicorn_settings_preload_the_application(monkeypatch):
     assert settings.preload_app is True and settings.timeout == 30
     monkeypatch.setenv("MATCHMAKER_PRELOAD", "0")
     assert importlib.reload(settings).preload_app is False
+
+
+def test_keep_alive_and_the_worker_class_are_settings(monkeypatch):
+    """docs/deploy.md has the site behind nginx close each upstream connection (MATCHMAKER_KEEPALIVE=0),
+    which keeps gunicorn's workers evenly loaded; the defaults stay gthread with 5 s of keep-alive."""
+    import importlib
+
+    import matchmaker.gunicorn_config as settings
+    for name in ("MATCHMAKER_KEEPALIVE", "MATCHMAKER_WORKER_CLASS"):
+        monkeypatch.delenv(name, raising=False)
+    settings = importlib.reload(settings)
+    assert (settings.keepalive, settings.worker_class) == (5, "gthread")
+    monkeypatch.setenv("MATCHMAKER_KEEPALIVE", "0")
+    monkeypatch.setenv("MATCHMAKER_WORKER_CLASS", "sync")
+    settings = importlib.reload(settings)
+    assert (settings.keepalive, settings.worker_class) == (0, "sync")
+    monkeypatch.delenv("MATCHMAKER_KEEPALIVE")
+    monkeypatch.delenv("MATCHMAKER_WORKER_CLASS")
+    importlib.reload(settings)
