@@ -12,7 +12,8 @@ Environment
     ``MATCHMAKER_TIMEOUT`` (seconds, default 30), ``MATCHMAKER_KEEPALIVE``
     (seconds a connection stays open between requests, default 5; ``0`` closes it
     after each answer, which keeps the workers evenly loaded behind a proxy: see
-    docs/deploy.md), ``MATCHMAKER_WORKER_CLASS`` (default ``gthread``),
+    docs/deploy.md), ``MATCHMAKER_WORKER_CLASS`` (default ``gthread``; ``sync``
+    workers have one thread each, ``MATCHMAKER_THREADS`` then does not apply),
     ``MATCHMAKER_PRELOAD`` (``0`` turns the preloading off), ``MATCHMAKER_ACCESS_LOG`` (a file, or
     ``-`` for standard output; default none), ``MATCHMAKER_CONTROL_SOCKET``
     (gunicorn's control socket, when several servers run under one user).
@@ -24,8 +25,9 @@ import sys
 
 bind = os.environ.get("MATCHMAKER_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("MATCHMAKER_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
-threads = int(os.environ.get("MATCHMAKER_THREADS", "4"))
 worker_class = os.environ.get("MATCHMAKER_WORKER_CLASS", "gthread")
+# gunicorn runs gthread whenever threads > 1, whatever the class says: a sync worker has one.
+threads = 1 if worker_class == "sync" else int(os.environ.get("MATCHMAKER_THREADS", "4"))
 timeout = int(os.environ.get("MATCHMAKER_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = int(os.environ.get("MATCHMAKER_KEEPALIVE", "5"))

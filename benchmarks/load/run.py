@@ -210,7 +210,6 @@ def run_locust(server: Server, folder: Path, name: str, mix: str, args, catalogu
                "-t", f"{int(4 * args.warmup + duration + 30)}s", "--stop-timeout", "10", "--csv", str(prefix),
                "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0"]
     before_cpu = None
-    driver_cpu = 0.0
     load_before = os.getloadavg()
     with open(folder / f"locust-{name}.log", "wb") as out:
         proc = subprocess.Popen(command, cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT,
@@ -224,26 +223,43 @@ def run_locust(server: Server, folder: Path, name: str, mix: str, args, catalogu
             before_machine = machine_cpu()
             started = time.perf_counter()
             while proc.poll() is None and not _window_over(started, duration):
-                driver_cpu = cpu_seconds([proc.pid]) - before_driver  # read before locust exits
-                time.sleep(0.5)
+                time.sleep(0.1)
+            # Every CPU figure over the same window as locust's statistics (locust takes a moment to exit).
+            driver_cpu = max(0.0, cpu_seconds([proc.pid]) - before_driver)
             machine = tuple(after - before for after, before in zip(machine_cpu(), before_machine))
-            proc.wait(timeout=4 * args.warmup + duration + 120)
+            server_cpu = cpu_seconds(server.pids()) - before_cpu
+            # The backends serving the site (pooled, so alive throughout); parallel query workers come and
+            # go uncounted (the machine's figure has them).
+            database_cpu = sum(cpu - before_db.get(pid, 0.0)
+                               for pid, cpu in backend_cpu(database_backends(server.database)).items())
             measured = time.perf_counter() - started
+            proc.wait(timeout=4 * args.warmup + duration + 120)
         except BaseException:
             os.killpg(proc.pid, signal.SIGTERM)
             raise
-    server_cpu = cpu_seconds(server.pids()) - before_cpu
-    # The backends serving the site (pooled, so alive throughout); parallel query workers come and go uncounted.
-    database_cpu = sum(cpu - before_db.get(pid, 0.0)
-                       for pid, cpu in backend_cpu(database_backends(server.database)).items())
     if proc.returncode != 0:
         log = (folder / f"locust-{name}.log").read_text(encoding="utf-8", errors="replace")
         raise BenchmarkError(f"locust exited with status {proc.returncode}:\n{log[-3000:]}")
     rows, total, failures = read_stats(prefix)
     phase = Phase(name, rows, total, failures, server_cpu, database_cpu, driver_cpu, machine,
                   (load_before, os.getloadavg()))
-    phase.note = f"{len(server.workers())} gunicorn workers; measured {measured:.0f} s"
+    phase.note = f"{len(server.workers())} gunicorn workers ({_shipped_workers()}); measured {measured:.0f} s"
     return phase
+
+
+def _shipped_workers() -> str:
+    """The worker class and keep-alive the server ran with: the shipped defaults (the server's
+    environment leaves out the variables that change them)."""
+    import importlib
+
+    import matchmaker.gunicorn_config as shipped
+    saved = {k: os.environ.pop(k) for k in ("MATCHMAKER_WORKER_CLASS", "MATCHMAKER_KEEPALIVE", "MATCHMAKER_THREADS")
+             if k in os.environ}
+    try:
+        shipped = importlib.reload(shipped)
+        return f"{shipped.worker_class}, {shipped.threads} threads, keep-alive {shipped.keepalive} s"
+    finally:
+        os.environ.update(saved)
 
 
 def _window_over(started: float, duration: float) -> bool:

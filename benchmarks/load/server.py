@@ -20,7 +20,7 @@ SHIPPED_CONFIG = "python:matchmaker.gunicorn_config"
 #: Variables that would point the server somewhere else than the benchmark's database.
 _FOREIGN_ENV = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "MATCHMAKER_INSTANCE", "MATCHMAKER_BIND",
                 "MATCHMAKER_WORKERS", "MATCHMAKER_THREADS", "MATCHMAKER_PRELOAD", "MATCHMAKER_ACCESS_LOG",
-                "MATCHMAKER_WARM", "MATCHMAKER_CONTROL_SOCKET")
+                "MATCHMAKER_WARM", "MATCHMAKER_CONTROL_SOCKET", "MATCHMAKER_KEEPALIVE", "MATCHMAKER_WORKER_CLASS")
 #: Every simulated user comes from 127.0.0.1: the per-address log-in limit would refuse all but ten.
 INSTANCE_CONFIG = 'LOGIN_RATE_LIMIT = "100000 per minute"\n'
 

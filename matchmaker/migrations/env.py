@@ -6,6 +6,7 @@ import os
 from alembic import context
 
 from matchmaker.db import Base, make_engine
+from matchmaker.migrate import include_object
 import matchmaker.models  # noqa: F401  (registers every table on Base.metadata)
 
 config = context.config
@@ -37,19 +38,9 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
-#: Indexes of revision 0008 that only PostgreSQL has (partial, INCLUDE, trigram): not in the models,
-#: so that comparing the models with a PostgreSQL database does not propose dropping them.
-POSTGRESQL_ONLY_INDEXES = {"ix_demand_published_order", "ix_capability_listed_order", "ix_capability_listed_region",
-                           "ix_enterprise_size", "ix_search_entry_title_trgm", "ix_search_entry_body_trgm"}
-
-
-def _include_object(obj, name, type_, reflected, compare_to) -> bool:
-    return not (type_ == "index" and reflected and compare_to is None and name in POSTGRESQL_ONLY_INDEXES)
-
-
 def _run(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                      compare_type=True, include_object=_include_object)
+                      compare_type=True, include_object=include_object)
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
         # SQLite alters a table by copying it and dropping the old one; with foreign keys on,

@@ -62,14 +62,15 @@ def test_keep_alive_and_the_worker_class_are_settings(monkeypatch):
     import importlib
 
     import matchmaker.gunicorn_config as settings
-    for name in ("MATCHMAKER_KEEPALIVE", "MATCHMAKER_WORKER_CLASS"):
+    for name in ("MATCHMAKER_KEEPALIVE", "MATCHMAKER_WORKER_CLASS", "MATCHMAKER_THREADS"):
         monkeypatch.delenv(name, raising=False)
     settings = importlib.reload(settings)
-    assert (settings.keepalive, settings.worker_class) == (5, "gthread")
+    assert (settings.keepalive, settings.worker_class, settings.threads) == (5, "gthread", 4)
     monkeypatch.setenv("MATCHMAKER_KEEPALIVE", "0")
     monkeypatch.setenv("MATCHMAKER_WORKER_CLASS", "sync")
     settings = importlib.reload(settings)
-    assert (settings.keepalive, settings.worker_class) == (0, "sync")
+    # gunicorn would run gthread with more than one thread: sync means one.
+    assert (settings.keepalive, settings.worker_class, settings.threads) == (0, "sync", 1)
     monkeypatch.delenv("MATCHMAKER_KEEPALIVE")
     monkeypatch.delenv("MATCHMAKER_WORKER_CLASS")
     importlib.reload(settings)
