@@ -73,7 +73,7 @@ def corpus() -> tuple[list[str], list[str], list[str]]:
 
 def make_enterprises(count: int, stems: list[str], rng: random.Random) -> list[dict]:
     """Enterprises with distinct names (also after 繁/简 and legal-form folding) and credit codes."""
-    from matchmaker.services.search import name_key
+    from matchmaker.services.names import name_key
     out, seen = [], set()
     n = 0
     while len(out) < count:

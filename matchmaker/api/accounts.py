@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..db import get_session
 from ..services import enterprises as enterprise_service
+from ..services import names
 from ..services import search as search_service
 from ..services.scope import scope_of
 from .auth import token_optional, token_required
@@ -71,7 +72,7 @@ def search():
     page, per_page = page_args()
     session = get_session()
     found = search_service.search_postings(session, query, kind, page=page, per_page=per_page)
-    matches = search_service.fuzzy_enterprises(session, query, limit=per_page)
+    matches = names.fuzzy_enterprises(session, query, limit=per_page)
     return jsonify({
         "query": query, "page": page, "per_page": per_page, "total": found.total, "total_capped": found.capped,
         "pages": max(1, -(-(found.total + found.capped) // per_page)),

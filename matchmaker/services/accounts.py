@@ -24,7 +24,7 @@ from ..security import hash_password, hash_token, new_token, verify_password
 from . import audit, notifications
 from .enterprises import EnterpriseDetails, bilingual, create_enterprise
 from .errors import ServiceError
-from .search import fuzzy_enterprises
+from .names import fuzzy_enterprises
 
 __all__ = ["AccountError", "DuplicateEnterpriseError", "SimilarEnterprisesError", "SignUp", "MIN_PASSWORD",
            "RESET_TTL", "SIMILAR_CUTOFF", "password_problems", "password_rules_hint", "normalise_uscc",

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from ..db import get_session
 from ..domain.text import normalize
 from ..paging import Page
+from ..services import names
 from ..services import search as service
 from ..services.enterprises import size_label
 from .pagination import page_number
@@ -42,7 +43,7 @@ def index():
                                         per_page=per_page)
         postings = _CountedPage(items=found.items, page=number, per_page=per_page,
                                 total=found.total + found.capped, total_label=found.total_label)
-        enterprises = service.fuzzy_enterprise_page(session, query, page=number, per_page=per_page)
+        enterprises = names.fuzzy_enterprise_page(session, query, page=number, per_page=per_page)
         counts = {"postings": found.total_label, "enterprises": enterprises.total}
         if "tab" not in request.args and not found.total and enterprises.total:
             tab = "enterprises"  # nothing to show on the first tab, but names match

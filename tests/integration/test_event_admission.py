@@ -340,7 +340,7 @@ def test_a_regional_search_uses_the_sites_name_index_kept_between_searches(clien
     """A city organiser's searches score names on the index the site keeps (built once, shared with
     national organisers), filtered by the region, rather than reading and keying every organisation
     of the region again at each search."""
-    from matchmaker.services import search as search_service
+    from matchmaker.services import names as name_search
     from matchmaker.services.events import admission
 
     for i in range(30):
@@ -350,8 +350,8 @@ def test_a_regional_search_uses_the_sites_name_index_kept_between_searches(clien
     fair = es.make_event(db, suzhou, region="江苏省", city="苏州")
     db.commit()
     built, keyed = [], []
-    index = search_service._NameIndex
-    monkeypatch.setattr(search_service, "_NameIndex", lambda *a: built.append(1) or index(*a))
+    index = name_search._NameIndex
+    monkeypatch.setattr(name_search, "_NameIndex", lambda *a: built.append(1) or index(*a))
     key = admission.name_key
     monkeypatch.setattr(admission, "name_key", lambda text: keyed.append(text) or key(text))
     es.as_user(client, suzhou)

@@ -6,7 +6,7 @@ import re
 from sqlalchemy import select, text
 
 from matchmaker.models import SearchEntry
-from matchmaker.services import search
+from matchmaker.services import names, search
 from tests.integration import helpers as h
 
 
@@ -82,17 +82,17 @@ def test_enterprise_names_match_fuzzily(client, db):
         assert "比亚迪股份有限公司" in html, query
         assert "杭州云帆软件有限公司" not in html
     assert "宁德时代新能源科技股份有限公司" in _titles(client, "寧德時代", tab="enterprises")
-    ranked = search.fuzzy_enterprises(db, "宁德时代新能源")
+    ranked = names.fuzzy_enterprises(db, "宁德时代新能源")
     assert ranked[0][0].name == "宁德时代新能源科技股份有限公司"
-    assert all(score >= search.FUZZY_CUTOFF for _, score in ranked)
+    assert all(score >= names.FUZZY_CUTOFF for _, score in ranked)
     # Rankings are kept with the names they were made against: a renamed enterprise is found by its
     # new name and no longer by the old one, the same search made again before and after.
-    byd = search.fuzzy_enterprises(db, "比亚迪")
+    byd = names.fuzzy_enterprises(db, "比亚迪")
     assert [e.name for e, _ in byd] == ["比亚迪股份有限公司"]
     byd[0][0].name = "弗迪电池有限公司"
     db.commit()
-    assert search.fuzzy_enterprises(db, "比亚迪") == []
-    assert [e.name for e, _ in search.fuzzy_enterprises(db, "弗迪电池")] == ["弗迪电池有限公司"]
+    assert names.fuzzy_enterprises(db, "比亚迪") == []
+    assert [e.name for e, _ in names.fuzzy_enterprises(db, "弗迪电池")] == ["弗迪电池有限公司"]
 
 
 def test_an_empty_query_shows_the_prompt(client):

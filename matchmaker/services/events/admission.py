@@ -3,7 +3,7 @@
 An organiser registering an organisation on its behalf searches for it the way
 people remember names: part of the name, in traditional or simplified
 characters, full-width letters, without 有限公司, with a slip of the pen, or its
-credit code. Names are compared on :func:`~matchmaker.services.search.name_key`
+credit code. Names are compared on :func:`~matchmaker.services.names.name_key`
 with RapidFuzz ``WRatio``, as the site's enterprise search does; an exact credit
 code comes first. An organiser limited to a region (:mod:`matchmaker.services.scope`)
 finds only the organisations located in it.
@@ -26,7 +26,7 @@ from ...i18n import tr
 from ...models import Enterprise, Event, EventParticipant
 from ..errors import NotAllowed, ServiceError
 from ..scope import enterprise_clause, scope_of
-from ..search import fuzzy_enterprises, name_key
+from ..names import fuzzy_enterprises, name_key
 
 __all__ = ["CANDIDATE_CUTOFF", "Candidate", "admits", "check_admission", "enterprise_candidates",
            "enterprise_to_register", "find_enterprise", "pending_unverified"]

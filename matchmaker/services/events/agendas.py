@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, joinedload
 from ...i18n import tr
 from ...models import Event, EventParticipant, Meeting
 from ..errors import NotFound
-from ..search import fold, name_key
+from ..names import name_key
+from ..search import fold
 from .core import manageable
 from .exports import AgendaItem, agenda, signin_sheet
 from .schedule import slot_end, stored_meetings

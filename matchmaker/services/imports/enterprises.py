@@ -33,7 +33,7 @@ from ...models._types import utcnow
 from ..engines import enterprise_changed
 from ..enterprises import EnterpriseDetails, EnterpriseError, classify
 from ..scope import scope_of
-from ..search import name_key
+from ..names import name_key
 from . import cleaning
 from .cleaning import RowError, site_rule
 from .context import MANAGED, Context

@@ -1,6 +1,6 @@
 """Which stored enterprise a row means: by credit code, then by name, then by a similar name.
 
-Names are compared on :func:`~matchmaker.services.search.name_key` (simplified,
+Names are compared on :func:`~matchmaker.services.names.name_key` (simplified,
 half-width, lower-case, legal form removed), so ``蘇州精工科技有限公司`` and
 ``苏州精工科技有限公司`` are one name; a name that is only similar (RapidFuzz
 ``WRatio`` of the keys, as the site's enterprise search scores, at least
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from ...domain import uscc as uscc_rules
 from ...models import Enterprise
 from ..enterprises import bilingual
-from ..search import name_key
+from ..names import name_key
 from .reasons import both, in_both
 
 __all__ = ["NEAR_TIE", "SIMILAR_THRESHOLD", "EnterpriseIndex", "Match", "check_code"]
