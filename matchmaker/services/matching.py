@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..domain.qualifications import meets, qualification_set
 from ..i18n import tr
 from ..matching.result import Reason
-from ..models import Capability, Demand, Enterprise, OpenResource
+from ..models import Application, Capability, Demand, Enterprise, OpenResource
 from ..paging import Page, page_of
 from ..presentation import reason_text
 from .engines import registry_of
@@ -68,6 +68,8 @@ class Opportunity:
     reasons: list[str]
     raw_reasons: list[str]
     capability: Capability
+    #: The organisation's own application to the demand (its latest), when it has applied.
+    application: Application | None = None
 
 
 @dataclass
@@ -334,11 +336,24 @@ def opportunities_for(session: Session, enterprise: Enterprise, chain: str | Non
                                                 .options(selectinload(Demand.enterprise)))} if chosen else {}
     reasons = _opportunity_reasons(session, engine, capabilities, records, market, chosen)
     by_id = {c.id: c for c in capabilities}
+    applied = _applications_to(session, enterprise.id, list(demands))
     items = [Opportunity(demands[d], score, [reason_text(G, r) for r in reasons.get(d, ())],
-                         [str(r) for r in reasons.get(d, ())], by_id[c])
+                         [str(r) for r in reasons.get(d, ())], by_id[c], applied.get(d))
              for d, score, c in chosen
              if d in demands and demands[d].status == "published"]  # never one no longer published
     return Page(items=items, page=page, per_page=per_page, total=len(order))
+
+
+def _applications_to(session: Session, enterprise_id: int, demand_ids: list[int]) -> dict[int, Application]:
+    """The organisation's latest application to each of ``demand_ids`` it has applied to."""
+    if not demand_ids:
+        return {}
+    found: dict[int, Application] = {}
+    for application in session.scalars(select(Application).where(
+            Application.enterprise_id == enterprise_id, Application.demand_id.in_(demand_ids))
+            .order_by(Application.created_at, Application.id)):
+        found[application.demand_id] = application
+    return found
 
 
 def _opportunity_reasons(session: Session, engine, capabilities, records, market: tuple,

@@ -167,7 +167,7 @@ class SupplierBlock:
 
 def _new_opportunities(session: Session, enterprise_id: int, since: dt.datetime | None) -> tuple[int, list]:
     """Open demands published since ``since`` that fit the organisation's capabilities (ranked without
-    reasons, as on 我的商机), and the best :data:`TOP_OPPORTUNITIES` of them."""
+    reasons, as on 我的商机) and that it has not applied to, and the best :data:`TOP_OPPORTUNITIES` of them."""
     capabilities = session.scalars(select(Capability).where(Capability.enterprise_id == enterprise_id,
                                                             Capability.active)
                                    .options(joinedload(Capability.enterprise)
@@ -178,8 +178,10 @@ def _new_opportunities(session: Session, enterprise_id: int, since: dt.datetime 
     engine = registry.engine(session)
     if engine.matcher is None or not engine.has_demands:
         return 0, []
+    applied = select(Application.demand_id).where(Application.enterprise_id == enterprise_id)
     eligible = (published_demands(registry.graph(session), open_only=True)
-                .where(Demand.enterprise_id != enterprise_id).with_only_columns(Demand.id).order_by(None))
+                .where(Demand.enterprise_id != enterprise_id, Demand.id.not_in(applied))
+                .with_only_columns(Demand.id).order_by(None))
     if since is not None:
         eligible = eligible.where(func.coalesce(Demand.published_at, Demand.created_at) > since)
     among = [str(i) for i in session.scalars(eligible)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from matchmaker.models import Capability, Demand, Qualification
+from matchmaker.models import Application, Capability, Demand, Qualification
 from matchmaker.services.records import capability_record
 from tests.integration import helpers
 from tests.integration.postings_support import (
@@ -147,3 +147,20 @@ def test_pages_of_opportunities_hold_every_match_once_with_its_reasons(client, d
     assert scores == sorted(scores, reverse=True)
     assert all(o.reasons for p in pages for o in p.items)
     assert "键合丝采购第" in text(client.get("/opportunities/?page=2"))
+
+
+def test_a_demand_already_applied_to_says_so_and_leads_to_the_application(client, db, world):
+    """我的商机 keeps ranking a demand the organisation has applied to, marked 已申请 with the
+    application's state and a link to it, so that the SME does not take it for a new lead."""
+    login(client, world["sme"])
+    page = text(client.get("/opportunities/"))
+    assert "键合丝年度采购" in page and "已申请" not in page
+    demand = world["demand"]
+    client.post(f"/demands/{demand.id}/apply", data={"proposal": "可按要求供货，交期四周。"})
+    application = db.scalar(select(Application).where(Application.demand_id == demand.id))
+    assert application is not None, "the application was sent"
+    html = client.get("/opportunities/").get_data(as_text=True)
+    card = html[html.index(f'data-demand-id="{demand.id}"'):]
+    card = card[:card.index("</li>")]
+    assert "已申请 · 已提交" in card and f'href="/applications/{application.id}"' in card
+    assert client.get(f"/applications/{application.id}").status_code == 200
