@@ -52,6 +52,11 @@ AUTONOMOUS_PREFECTURES = (
     "博尔塔拉蒙古自治州", "巴音郭楞蒙古自治州", "克孜勒苏柯尔克孜自治州", "伊犁哈萨克自治州")
 
 
+#: Short forms in everyday use that are not the place name plus 州: 博州 (博尔塔拉), 巴州 (巴音郭楞), 克州
+#: (克孜勒苏). Only the whole name maps: 巴州区 (a district of 巴中) stays 巴州.
+_SHORT_FORMS = {"博州": "博尔塔拉", "巴州": "巴音郭楞", "克州": "克孜勒苏"}
+
+
 def _without_peoples(text: str) -> str:
     """``恩施土家族苗族`` → ``恩施``: the peoples' names at the end of an autonomous area's name dropped."""
     while True:
@@ -77,10 +82,14 @@ def place_key(name: str | None) -> str | None:
     ('恩施', '恩施', '海西')
     >>> place_key("苏州"), place_key("苏州市"), place_key("长阳土家族自治县"), place_key("鄂伦春自治旗")
     ('苏州', '苏州', '长阳', '鄂伦春')
+    >>> place_key("博州"), place_key("巴音郭楞蒙古自治州"), place_key("巴州区")
+    ('博尔塔拉', '巴音郭楞', '巴州')
     """
     if not name:
         return None
     text = to_simplified(unicodedata.normalize("NFKC", name)).strip().replace(" ", "")
+    if text in _SHORT_FORMS:
+        return _SHORT_FORMS[text]
     for suffix in _SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix) + 1:
             text = text[: -len(suffix)]
@@ -100,6 +109,7 @@ def place_variants(name: str | None) -> list[str]:
     variants.update(full for full in AUTONOMOUS_PREFECTURES if place_key(full) == key)
     if any(place_key(full) == key for full in AUTONOMOUS_PREFECTURES):
         variants.add(key + "州")
+    variants.update(short for short, place in _SHORT_FORMS.items() if place == key)
     return sorted(variants)
 
 

@@ -37,3 +37,19 @@ def test_ordinary_cities_are_unchanged():
     assert Scope("city", "江苏", "苏州").label == "江苏省苏州市"
     assert Scope("city", "湖北", "恩施州").contains("湖北省", "恩施土家族苗族自治州")
     assert not Scope("city", "湖北", "恩施州").contains("湖北省", "宜昌市")
+
+
+@pytest.mark.parametrize("full, short", [("博尔塔拉蒙古自治州", "博州"), ("巴音郭楞蒙古自治州", "巴州"),
+                                         ("克孜勒苏柯尔克孜自治州", "克州")])
+def test_the_customary_short_forms_of_three_xinjiang_prefectures(full, short):
+    """博州, 巴州 and 克州 are how these prefectures' own bureaus write them (博州工信局)."""
+    assert place_key(short) == place_key(full)
+    assert full in place_variants(short) and short in place_variants(full)
+    assert Scope("city", "新疆", short).contains("新疆维吾尔自治区", full)
+    assert Scope("city", "新疆", full).contains("新疆维吾尔自治区", short)
+    assert Scope("city", "新疆", short).label.endswith(short)  # not 博州市
+
+
+def test_a_district_named_like_a_short_form_stays_itself():
+    assert place_key("巴州区") == "巴州" != place_key("巴州")
+    assert "巴音郭楞蒙古自治州" not in place_variants("巴州区")
