@@ -262,8 +262,6 @@ def _normalized(name: str):
     return _BY_LOOSE.get(_loose(upper), upper)
 
 
-_key = normalize_qualification
-
 
 def _ascii_key(text):
     """One spelling of a Latin code: words and numbers one space apart, a revision
@@ -393,7 +391,7 @@ def qualification_set(names):
         return names
     keys = set()
     for name in _names(names):
-        key = _key(name) if isinstance(name, str) else None
+        key = normalize_qualification(name)
         if key:
             keys.add(key)
             keys |= _implied(key)
@@ -402,7 +400,7 @@ def qualification_set(names):
 
 def requirement_set(names):
     """Return the canonical keys of required qualifications (nothing implied added)."""
-    return frozenset(k for k in map(_key, (n for n in _names(names) if isinstance(n, str))) if k)
+    return frozenset(k for k in map(normalize_qualification, (n for n in _names(names) if isinstance(n, str))) if k)
 
 
 def _met(key, have):
@@ -447,7 +445,7 @@ def meets(required, held):
     for name in _names(required):
         if not isinstance(name, str) or name in have:
             continue
-        key = _key(name)
+        key = normalize_qualification(name)
         if key and key not in have and not _met_by_edition(key, have):
             return False
     return True
@@ -475,7 +473,7 @@ def missing(required, held, lang="zh"):
     have = qualification_set(held)
     out, seen = [], set()
     for name in _names(required):
-        key = _key(name) if isinstance(name, str) else None
+        key = normalize_qualification(name)
         if key and key not in seen and not _met(key, have):
             seen.add(key)
             out.append(display_name(key, lang))

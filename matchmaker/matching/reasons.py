@@ -46,7 +46,6 @@ def is_stop_word(term: str) -> bool:
 
 
 #: Canonical qualification key of a shown term (terms repeat a lot across rankings).
-_qualification_key = functools.lru_cache(maxsize=65536)(normalize_qualification)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -158,14 +157,14 @@ def text_terms(query_text, doc_text, columns, contributions, *, n_concepts, voca
     """
     qualifications = list(qualifications)
     quals = [q for q in map(_loose, qualifications) if q]
-    keys = {k for k in map(_qualification_key, qualifications) if k}
+    keys = {k for k in map(normalize_qualification, qualifications) if k}
 
     def meaningless(term):
         if _empty_word(term):
             return True
         loose = _loose(term)
         return bool(quals) and (any(loose in q for q in quals)
-                                or _qualification_key(term) in keys)
+                                or normalize_qualification(term) in keys)
 
     items: dict[str, float] = {}
     covered: list[str] = []

@@ -68,7 +68,7 @@ class Opportunity:
     reasons: list[str]
     raw_reasons: list[str]
     capability: Capability
-    #: The organisation's own application to the demand (its latest), when it has applied.
+    #: The organisation's own application to the demand, when it has applied (one per demand).
     application: Application | None = None
 
 
@@ -345,15 +345,11 @@ def opportunities_for(session: Session, enterprise: Enterprise, chain: str | Non
 
 
 def _applications_to(session: Session, enterprise_id: int, demand_ids: list[int]) -> dict[int, Application]:
-    """The organisation's latest application to each of ``demand_ids`` it has applied to."""
+    """The organisation's application to each of ``demand_ids`` it has applied to, by demand id."""
     if not demand_ids:
         return {}
-    found: dict[int, Application] = {}
-    for application in session.scalars(select(Application).where(
-            Application.enterprise_id == enterprise_id, Application.demand_id.in_(demand_ids))
-            .order_by(Application.created_at, Application.id)):
-        found[application.demand_id] = application
-    return found
+    return {a.demand_id: a for a in session.scalars(select(Application).where(
+        Application.enterprise_id == enterprise_id, Application.demand_id.in_(demand_ids)))}
 
 
 def _opportunity_reasons(session: Session, engine, capabilities, records, market: tuple,

@@ -218,12 +218,13 @@ def _holds(column, forms, indexed: bool = True, postgresql: bool = False, bigram
     """``column`` contains one of ``forms``.
 
     On PostgreSQL a form shorter than three characters has no trigram: with
-    ``bigrams`` (the entry's index of two-character pieces, revision 0012) a
-    form of two characters, or one holding a word that short (``o&m``), is looked
-    up there by its pieces and the column checked on those entries alone; otherwise it is found with ``strpos`` over the whole table
-    (three times faster than ``LIKE`` on a copy of the column). Not ``indexed``,
-    every form is: for a common word, reading the rows newest first until a page
-    is full beats finding all of them through an index.
+    ``bigrams`` (the entry's index of two-character pieces, revision 0012) a form
+    of two characters, or one holding a word that short (``o&m``), is looked up
+    there by its pieces and the column checked on those entries alone; without it,
+    such a form is found with ``strpos`` over the whole table (three times faster
+    than ``LIKE`` on a copy of the column). Not ``indexed``, every form is: for a
+    common word, reading the rows newest first until a page is full beats finding
+    all of them through an index.
     """
     clauses = []
     for f in sorted(forms):
